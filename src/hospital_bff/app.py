@@ -1,0 +1,183 @@
+"""The ASGI application: GraphQL, webhooks, health, metrics, and (embedded) the simulators."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import httpx
+import structlog
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from hospital_bff.clock import Clock
+from hospital_bff.config import Settings
+from hospital_bff.logs import configure_logging
+from hospital_bff.resolvers.context import Context
+from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.runtime import Runtime, open_runtime
+from hospital_bff.schema import build_schema
+from hospital_bff.webhooks import routes as webhook_routes
+
+log = structlog.get_logger(__name__)
+
+RuntimeHook = Callable[[Runtime], Any]
+
+
+class BffGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our typed context."""
+
+    def __init__(self, app: Starlette, settings: Settings) -> None:
+        super().__init__(
+            build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens),
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+        )
+        self.app = app
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None
+    ) -> Context:
+        runtime: Runtime = self.app.state.runtime
+        return Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            runtime=runtime,
+            loaders=DataLoaders(runtime),
+        )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    self_transport: bool = False,
+    on_startup: RuntimeHook | None = None,
+) -> Starlette:
+    """Build the app. `self_transport` routes outbound HTTP back into this app (tests: the
+    embedded simulators answer without a listening socket)."""
+    settings = settings or Settings()
+    clock = clock or Clock(settings.tz)
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    sims = _simulators(settings, clock) if settings.embedded_simulators else {}
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            transport = httpx.ASGITransport(app=app) if self_transport else None
+            runtime = await stack.enter_async_context(open_runtime(settings, clock, transport=transport))
+            app.state.runtime = runtime
+            _connect_simulators(sims, runtime)
+            if settings.auto_migrate:
+                await _migrate(settings)
+            if settings.run_jobs_in_process or settings.broker_url:
+                from hospital_bff.jobs.worker import in_process_jobs
+
+                app.state.broker = await stack.enter_async_context(
+                    in_process_jobs(runtime, scheduler=settings.scheduler_enabled)
+                )
+            if on_startup is not None:
+                result = on_startup(runtime)
+                if asyncio.iscoroutine(result):
+                    await result
+            log.info("started", database=settings.database_url.split("@")[-1], redis=bool(settings.redis_url))
+            yield
+            log.info("stopping")
+
+    app = Starlette(lifespan=lifespan)
+    graphql = BffGraphQL(app, settings)
+    routes: list[Any] = [
+        Route("/", lambda _r: RedirectResponse("/graphql")),
+        Route("/healthz", _healthz),
+        Route("/metrics", _metrics),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    app.router.routes.extend(routes)
+    app.router.routes.extend(webhook_routes())
+    app.router.routes.append(WebSocketRoute("/graphql", graphql))
+    for name, sim in sims.items():
+        app.router.routes.append(Mount(f"/sim/{name}", app=sim))
+    app.state.settings = settings
+    app.state.simulators = sims
+    return app
+
+
+async def _migrate(settings: Settings) -> None:
+    from hospital_bff.store.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.sync_database_url)
+
+
+def _connect_simulators(sims: dict[str, Starlette], runtime: Runtime) -> None:
+    """The simulators' outbound calls (webhooks) go through the process's shared client."""
+    if "his" in sims:
+        sims["his"].state.his.http = runtime.http
+    if "bank" in sims:
+        sims["bank"].state.bank_notifier._http = runtime.http
+        sims["bank"].state.bank_notifier._owns_http = False
+
+
+def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
+    from hospital_bff.datasources.wechatpay_crypto import ensure_demo_keys
+    from hospital_bff.simulators.bank import create_bank_app
+    from hospital_bff.simulators.his import create_his_app
+    from hospital_bff.simulators.wechat import create_wechat_app
+
+    keys = ensure_demo_keys(settings.bank_keys_dir, merchant_serial=settings.bank_merchant_serial)
+    return {
+        "bank": create_bank_app(
+            clock=clock,
+            keys=keys,
+            apiv3_key=settings.bank_apiv3_key.get_secret_value(),
+            mch_id=settings.bank_mch_id,
+            public_base_url=f"{settings.public_url}/sim/bank",
+        ),
+        "his": create_his_app(
+            clock=clock,
+            webhook_url=f"{settings.public_url}/webhooks/his",
+            webhook_secret=settings.his_webhook_secret.get_secret_value(),
+            api_key=settings.his_api_key.get_secret_value(),
+            seed=settings.demo_data,
+        ),
+        "wechat": create_wechat_app(
+            clock=clock,
+            app_id=settings.wechat_app_id,
+            app_secret=settings.wechat_app_secret.get_secret_value(),
+        ),
+    }
+
+
+async def _healthz(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    checks: dict[str, str] = {}
+    try:
+        await runtime.redis.ping()
+        checks["redis"] = "ok"
+    except Exception as exc:
+        checks["redis"] = f"error: {type(exc).__name__}"
+    try:
+        async with runtime.engine.connect() as conn:
+            from sqlalchemy import text
+
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {type(exc).__name__}"
+    checks["his_circuit"] = "open" if runtime.his.breaker.is_open else "closed"
+    healthy = checks["redis"] == "ok" and checks["database"] == "ok"
+    return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
+
+
+async def _metrics(_request: Request) -> Response:
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

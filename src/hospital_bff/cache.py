@@ -1,0 +1,85 @@
+"""Redis, or an in-process stand-in with the same API, and a small JSON cache on top."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import redis.asyncio as aioredis
+import structlog
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+_fake_server: Any = None
+
+
+def create_redis(url: str | None, *, max_connections: int = 64) -> aioredis.Redis:
+    """A client with a bounded, blocking pool: a burst waits for a connection instead of
+    failing with "Too many connections" (redis-py's default pool raises at its limit)."""
+    if url:
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=max_connections, timeout=10, decode_responses=True
+        )
+        return aioredis.Redis(connection_pool=pool)
+    import fakeredis
+
+    global _fake_server
+    if _fake_server is None:
+        # One fake server per process: the API and the in-process workers see the same data.
+        _fake_server = fakeredis.FakeServer()
+    return fakeredis.FakeAsyncRedis(server=_fake_server, decode_responses=True)  # type: ignore[no-any-return]
+
+
+def reset_fake_redis() -> None:
+    """Forget the in-process stand-in's data (tests)."""
+    global _fake_server
+    _fake_server = None
+
+
+class Cache:
+    """JSON values under namespaced keys, with a long-lived "last good" copy for outages."""
+
+    def __init__(self, redis: aioredis.Redis, prefix: str = "bff:cache:") -> None:
+        self.redis = redis
+        self.prefix = prefix
+
+    async def get_json(self, key: str) -> Any | None:
+        raw = await self.redis.get(self.prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    async def set_json(self, key: str, value: Any, ttl: int) -> None:
+        await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self.redis.delete(*(self.prefix + k for k in keys))
+
+    async def get_or_load(
+        self,
+        key: str,
+        ttl: int,
+        load: Callable[[], Awaitable[T]],
+        dump: Callable[[T], Any],
+        parse: Callable[[Any], T],
+        *,
+        stale_ttl: int = 24 * 3600,
+    ) -> T:
+        """Fresh copy if any; else load; if loading fails, the last good copy, else the error."""
+        cached = await self.get_json(key)
+        if cached is not None:
+            return parse(cached)
+        try:
+            value = await load()
+        except Exception:
+            stale = await self.get_json("stale:" + key)
+            if stale is not None:
+                log.warning("cache_serving_stale", key=key)
+                return parse(stale)
+            raise
+        dumped = dump(value)
+        await self.set_json(key, dumped, ttl)
+        await self.set_json("stale:" + key, dumped, stale_ttl)
+        return value

@@ -1,0 +1,166 @@
+"""What every datasource shares: timeouts, bounded retries of safe calls, a circuit breaker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+import structlog
+
+from hospital_bff.datasources.errors import (
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+
+log = structlog.get_logger(__name__)
+
+
+class CircuitBreaker:
+    """Opens after N consecutive failures; while open, calls fail at once; half-opens after a pause.
+
+    Per process on purpose: each process learns for itself that the HIS is down, and no
+    shared state has to be reachable for the fast failure to work.
+    """
+
+    def __init__(self, name: str, failure_threshold: int, reset_seconds: float) -> None:
+        self.name = name
+        self.failure_threshold = failure_threshold
+        self.reset_seconds = reset_seconds
+        self._failures = 0
+        self._opened_at: float | None = None
+
+    @property
+    def is_open(self) -> bool:
+        if self._opened_at is None:
+            return False
+        if time.monotonic() - self._opened_at >= self.reset_seconds:
+            return False  # half-open: let one call through to probe
+        return True
+
+    def record_success(self) -> None:
+        self._failures = 0
+        self._opened_at = None
+
+    def record_failure(self) -> None:
+        self._failures += 1
+        if self._failures >= self.failure_threshold:
+            if self._opened_at is None:
+                log.warning("circuit_open", upstream=self.name)
+            self._opened_at = time.monotonic()
+
+
+class JsonClient:
+    """A JSON-over-HTTP client for one outside system, over the app's shared httpx client."""
+
+    unavailable: type[UpstreamUnavailable] = UpstreamUnavailable
+    system = "upstream"
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        *,
+        timeout: float = 3.0,
+        read_retries: int = 2,
+        breaker: CircuitBreaker | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.read_retries = read_retries
+        self.breaker = breaker or CircuitBreaker(self.system, 5, 10.0)
+        self.headers = dict(headers or {})
+        self.calls = 0  # counted so tests can bound the calls one query makes
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send one request and decode its JSON; retry only calls that are safe to repeat."""
+        safe = method.upper() in {"GET", "HEAD"} if idempotent is None else idempotent
+        attempts = 1 + (self.read_retries if safe else 0)
+        last: Exception | None = None
+        for attempt in range(attempts):
+            if self.breaker.is_open:
+                raise self.unavailable(f"{self.system} circuit open", system=self.system)
+            try:
+                return await self._send_once(method, path, json=json, params=params, headers=headers)
+            except UpstreamRejected:
+                raise
+            except UpstreamUnavailable as exc:
+                last = exc
+                if attempt + 1 < attempts:
+                    await asyncio.sleep(0.05 * 2**attempt)
+        assert last is not None
+        raise last
+
+    async def _send_once(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> Any:
+        self.calls += 1
+        url = f"{self.base_url}{path}"
+        try:
+            # httpx enforces its timeout on sockets only; the outer deadline also bounds
+            # in-process transports and a server that trickles bytes.
+            async with asyncio.timeout(self.timeout + 0.5):
+                response = await self.http.request(
+                    method,
+                    url,
+                    json=json,
+                    params=params,
+                    headers={**self.headers, **(headers or {})},
+                    timeout=self.timeout,
+                )
+        except (httpx.TimeoutException, TimeoutError) as exc:
+            self.breaker.record_failure()
+            raise UpstreamTimeout(f"{self.system} timed out: {method} {path}", system=self.system) from exc
+        except httpx.HTTPError as exc:
+            self.breaker.record_failure()
+            raise self.unavailable(f"{self.system} unreachable: {exc!r}", system=self.system) from exc
+        if response.status_code >= 500:
+            self.breaker.record_failure()
+            raise self.unavailable(
+                f"{self.system} answered {response.status_code} to {method} {path}", system=self.system
+            )
+        self.breaker.record_success()
+        if response.status_code >= 400:
+            body = _json_or_none(response)
+            code = str(body.get("code", f"HTTP_{response.status_code}")) if isinstance(body, dict) else f"HTTP_{response.status_code}"
+            message = str(body.get("message", response.text[:200])) if isinstance(body, dict) else response.text[:200]
+            raise UpstreamRejected(code, message, system=self.system)
+        if not response.content:
+            return None
+        return response.json()
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def build_http_client(timeout: float, connect_timeout: float) -> httpx.AsyncClient:
+    """The one outbound client of a process; the app's lifespan opens and closes it."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        follow_redirects=False,
+    )

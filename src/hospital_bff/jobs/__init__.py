@@ -1,0 +1,1 @@
+"""dramatiq actors: take ids, re-check state, safe to run twice; enqueued after commit."""

@@ -1,0 +1,75 @@
+"""The actors: each takes ids, re-checks the state first, and is safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dramatiq
+
+from hospital_bff.jobs.runtime import current_runtime
+from hospital_bff.services import cancellation, confirmation, refunds
+from hospital_bff.services.payments import PaymentService
+
+
+@dramatiq.actor(queue_name="default", max_retries=20, min_backoff=2_000, max_backoff=120_000)
+async def confirm_order(order_id: str) -> None:
+    """PAID -> CONFIRMED at the HIS, or FAILED and refunded."""
+    await confirmation.confirm_order(current_runtime(), order_id)
+
+
+@dramatiq.actor(queue_name="default")
+async def expire_order(order_id: str) -> None:
+    """The payment window ended: close, release, or settle a payment that came after all."""
+    await PaymentService(current_runtime()).expire(order_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=10)
+async def poll_payment(payment_id: str) -> None:
+    """No notification yet: ask the bank."""
+    await PaymentService(current_runtime()).poll(payment_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=20, min_backoff=2_000, max_backoff=300_000)
+async def send_refund(refund_id: str) -> None:
+    """Money back through the bank (REFUND or REVERSAL), idempotent on out_refund_no."""
+    await refunds.send_refund(current_runtime(), refund_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=10)
+async def release_his_hold(order_id: str) -> None:
+    """Give the HIS its slot (or bills) back; idempotent at the HIS."""
+    await PaymentService(current_runtime()).release_his_hold(order_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=30, min_backoff=2_000, max_backoff=60_000)
+async def cancel_for_suspension(order_id: str, reason: str) -> None:
+    """The expert stopped work: cancel and refund one order in full."""
+    await cancellation.cancel_for_suspension(current_runtime(), order_id, reason)
+
+
+@dramatiq.actor(queue_name="default", max_retries=5)
+async def run_reconciliation(day: str) -> None:
+    """The next-day comparison of the bank's trade bill with our orders."""
+    from hospital_bff.services.reconciliation import reconcile
+
+    await reconcile(current_runtime(), date.fromisoformat(day))
+
+
+@dramatiq.actor(queue_name="default", max_retries=3)
+async def send_visit_reminders(day: str) -> None:
+    """Tell every patient with a confirmed visit on `day` when to arrive."""
+    from hospital_bff.services.reminders import send_reminders
+
+    await send_reminders(current_runtime(), date.fromisoformat(day))
+
+
+ALL = [
+    confirm_order,
+    expire_order,
+    poll_payment,
+    send_refund,
+    release_his_hold,
+    cancel_for_suspension,
+    run_reconciliation,
+    send_visit_reminders,
+]

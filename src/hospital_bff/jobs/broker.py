@@ -1,0 +1,103 @@
+"""The dramatiq broker, built from an ordered, commented middleware list."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+import dramatiq
+from dramatiq.asyncio import EventLoopThread, set_event_loop_thread
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import (
+    AgeLimit,
+    AsyncIO,
+    Callbacks,
+    CurrentMessage,
+    Pipelines,
+    Retries,
+    ShutdownNotifications,
+    TimeLimit,
+)
+
+# Below RabbitMQ's default consumer acknowledgement timeout (30 min) by far: a job that
+# hangs is killed and retried long before the broker gives its message to someone else.
+JOB_TIME_LIMIT_MS = 60_000
+MAX_RETRIES = 8
+MIN_BACKOFF_MS = 1_000
+MAX_BACKOFF_MS = 5 * 60_000
+
+
+def middleware(*, own_event_loop: bool) -> list[Any]:
+    chain: list[Any] = [
+        # Drop messages nobody processed for a day: the sweeps will have settled them.
+        AgeLimit(max_age=24 * 3600 * 1000),
+        # Kill a job that runs too long; the retry picks it up.
+        TimeLimit(time_limit=JOB_TIME_LIMIT_MS),
+        ShutdownNotifications(),
+        Callbacks(),
+        Pipelines(),
+        # Exponential backoff; every actor is idempotent so a retry is always safe.
+        Retries(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS),
+        CurrentMessage(),
+    ]
+    if own_event_loop:
+        # A worker process runs async actors on an event loop thread of its own.
+        chain.append(AsyncIO())
+    return chain
+
+
+def build_broker(url: str | None) -> dramatiq.Broker:
+    """RabbitMQ (amqp://), Redis (redis://), or the in-process StubBroker (empty)."""
+    mw = middleware(own_event_loop=bool(url))
+    broker: dramatiq.Broker
+    if not url:
+        broker = StubBroker(middleware=mw)
+        broker.emit_after("process_boot")
+    elif url.startswith("amqp"):
+        from dramatiq.brokers.rabbitmq import RabbitmqBroker
+
+        broker = RabbitmqBroker(url=url, middleware=mw)
+    elif url.startswith("redis"):
+        from dramatiq.brokers.redis import RedisBroker
+
+        broker = RedisBroker(url=url, middleware=mw)
+    else:
+        raise ValueError(f"unsupported broker URL: {url.split('://')[0]}://")
+    return broker
+
+
+def install(broker: dramatiq.Broker) -> None:
+    """Make `broker` the one every actor sends to."""
+    from hospital_bff.jobs import actors
+
+    dramatiq.set_broker(broker)
+    for actor in actors.ALL:
+        actor.broker = broker
+        broker.declare_actor(actor)
+
+
+class _RunningLoop(EventLoopThread):
+    """Lets dramatiq's worker threads run async actors on an already running loop (the API
+    server's), so the in-process workers share the server's Runtime."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        threading.Thread.__init__(self)
+        self.logger = logging.getLogger(__name__)
+        self.interrupt_check_ival = 0.1
+        self.loop = loop
+
+    def start(self, *, timeout: float | None = None) -> None:  # noqa: ARG002
+        return None
+
+    def stop(self) -> None:
+        return None
+
+
+def attach_to_running_loop(loop: asyncio.AbstractEventLoop) -> None:
+    set_event_loop_thread(_RunningLoop(loop))
+
+
+def detach_loop() -> None:
+    set_event_loop_thread(None)

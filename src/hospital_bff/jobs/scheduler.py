@@ -1,0 +1,136 @@
+"""Scheduled work: the sweeps that settle whatever a lost message or a crash left behind.
+
+Every process runs the loop; a Redis lock per tick lets exactly one of them do each sweep.
+Each sweep fans out one idempotent job per id, like the delayed jobs it backs up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import time, timedelta
+
+import structlog
+from sqlmodel import col, select
+
+from hospital_bff.jobs.enqueue import send_now
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import orders, refunds, uow
+from hospital_bff.services.order_rules import OrderStatus, PaymentStatus
+from hospital_bff.store.models import Order, Payment
+
+log = structlog.get_logger(__name__)
+
+RECONCILE_AT = time(2, 0)
+REMIND_AT = time(18, 0)
+
+
+async def expire_unpaid_orders(runtime: Runtime) -> int:
+    """Every AWAITING_PAYMENT order past its window gets an expiry job."""
+    async with uow.unit_of_work(runtime) as session:
+        ids = list(
+            (
+                await session.exec(
+                    select(Order.id).where(
+                        Order.status == OrderStatus.AWAITING_PAYMENT.value,
+                        col(Order.expires_at) <= runtime.clock.now(),
+                    )
+                )
+            ).all()
+        )
+    for order_id in ids:
+        send_now("expire_order", order_id)
+    return len(ids)
+
+
+async def poll_pending_payments(runtime: Runtime) -> int:
+    """Payments still PENDING a minute after they began: ask the bank."""
+    cutoff = runtime.clock.now() - timedelta(seconds=runtime.settings.payment_poll_delay_seconds)
+    async with uow.unit_of_work(runtime) as session:
+        ids = list(
+            (
+                await session.exec(
+                    select(Payment.id).where(
+                        Payment.status == PaymentStatus.PENDING.value, col(Payment.created_at) <= cutoff
+                    )
+                )
+            ).all()
+        )
+    for payment_id in ids:
+        send_now("poll_payment", payment_id)
+    return len(ids)
+
+
+async def confirm_paid_orders(runtime: Runtime) -> int:
+    """PAID orders not confirmed within a minute (a lost confirm job): try again."""
+    cutoff = runtime.clock.now() - timedelta(seconds=60)
+    async with uow.unit_of_work(runtime) as session:
+        ids = list(
+            (
+                await session.exec(
+                    select(Order.id).where(Order.status == OrderStatus.PAID.value, col(Order.paid_at) <= cutoff)
+                )
+            ).all()
+        )
+    for order_id in ids:
+        send_now("confirm_order", order_id)
+    return len(ids)
+
+
+async def resend_refunds(runtime: Runtime) -> int:
+    async with uow.unit_of_work(runtime) as session:
+        ids = await refunds.pending_immediate_refunds(session, 60, runtime)
+    for refund_id in ids:
+        send_now("send_refund", refund_id)
+    return len(ids)
+
+
+async def resync_inventory(runtime: Runtime) -> int:
+    async with uow.unit_of_work(runtime) as session:
+        return await orders.resync_places(session)
+
+
+async def daily(runtime: Runtime) -> int:
+    """Reconcile yesterday after 02:00; remind tomorrow's patients after 18:00 (once a day each)."""
+    now = runtime.clock.now()
+    sent = 0
+    if now.time() >= RECONCILE_AT and await _once(runtime, f"reconcile:{now.date()}", 26 * 3600):
+        send_now("run_reconciliation", (now.date() - timedelta(days=1)).isoformat())
+        sent += 1
+    if now.time() >= REMIND_AT and await _once(runtime, f"remind:{now.date()}", 26 * 3600):
+        send_now("send_visit_reminders", (now.date() + timedelta(days=1)).isoformat())
+        sent += 1
+    return sent
+
+
+async def _once(runtime: Runtime, key: str, ttl: int) -> bool:
+    return bool(await runtime.redis.set(f"bff:once:{key}", "1", nx=True, ex=ttl))
+
+
+Sweep = Callable[[Runtime], Awaitable[int]]
+
+SWEEPS: list[tuple[str, int, Sweep]] = [
+    ("expire_unpaid_orders", 15, expire_unpaid_orders),
+    ("poll_pending_payments", 30, poll_pending_payments),
+    ("confirm_paid_orders", 60, confirm_paid_orders),
+    ("resend_refunds", 60, resend_refunds),
+    ("resync_inventory", 60, resync_inventory),
+    ("daily", 60, daily),
+]
+
+
+async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
+    """Tick every few seconds; each sweep runs at most once per interval across all processes."""
+    while not stop.is_set():
+        for name, interval, sweep in SWEEPS:
+            try:
+                if await runtime.redis.set(f"bff:cron:{name}", "1", nx=True, ex=interval):
+                    count = await sweep(runtime)
+                    if count:
+                        log.info("sweep", name=name, count=count)
+            except Exception:
+                log.exception("sweep_failed", name=name)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=5)
+        except TimeoutError:
+            pass

@@ -1,0 +1,1 @@
+"""Thin resolvers: authenticate, authorise, call one service, map its answer."""

@@ -1,0 +1,116 @@
+"""Resolvers of accounts and patients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hospital_bff.resolvers.context import Info, require_staff
+from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.schema.accounts import (
+    BindPatientInput,
+    BindPatientSuccess,
+    Me,
+    Patient,
+    RestrictUserSuccess,
+    SignInSuccess,
+    UnbindPatientSuccess,
+    VerifyIdentityInput,
+    VerifyIdentitySuccess,
+)
+from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.store.models import Account, HospitalUser
+
+
+async def _me(service: AccountService, session: AsyncSession, account: Account | None, user: HospitalUser | None) -> Me:
+    patients = await service.patients(session, user.id) if user else []
+    return Me(
+        id=strawberry.ID(user.id if user else (account.id if account else "")),
+        verified=user is not None,
+        masked_name=user.masked_name if user else None,
+        restricted_until=user.restricted_until if user else None,
+        patients=[Patient.from_binding(p) for p in patients],
+    )
+
+
+async def me(info: Info) -> Me:
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+    service = AccountService(runtime)
+    async with runtime.sessions() as session:
+        account = await session.get(Account, viewer.account_id) if viewer.account_id else None
+        user = await session.get(HospitalUser, viewer.user_id) if viewer.user_id else None
+        return await _me(service, session, account, user)
+
+
+async def sign_in(info: Info, platform: str, code: str) -> Any:
+    service = AccountService(info.context.runtime)
+
+    async def work(session: AsyncSession) -> SignInSuccess:
+        result = await service.sign_in(session, platform, code)
+        return SignInSuccess(
+            token=result.token.token,
+            expires_at=result.token.expires_at,
+            me=await _me(service, session, result.account, result.user),
+        )
+
+    return await unit_of_work(info, work)
+
+
+async def verify_identity(info: Info, data: VerifyIdentityInput) -> Any:
+    viewer = await info.context.require_viewer()
+    service = AccountService(info.context.runtime)
+
+    async def work(session: AsyncSession) -> VerifyIdentitySuccess:
+        if viewer.account_id is None:
+            raise NotVerified()
+        user = await service.verify_identity(session, viewer.account_id, data.name, data.id_number, data.phone)
+        account = await session.get(Account, viewer.account_id)
+        return VerifyIdentitySuccess(me=await _me(service, session, account, user))
+
+    return await unit_of_work(info, work)
+
+
+async def bind_patient(info: Info, data: BindPatientInput) -> Any:
+    viewer = await info.context.require_viewer()
+    service = AccountService(info.context.runtime)
+
+    async def work(session: AsyncSession) -> BindPatientSuccess:
+        if viewer.user_id is None:
+            raise NotVerified()
+        binding = await service.bind_patient(
+            session, viewer.user_id, viewer.account_id, data.name, data.id_number, data.phone,
+            data.relation.value,
+        )
+        return BindPatientSuccess(patient=Patient.from_binding(binding))
+
+    return await unit_of_work(info, work)
+
+
+async def unbind_patient(info: Info, patient_id: str) -> Any:
+    viewer = await info.context.require_viewer()
+    service = AccountService(info.context.runtime)
+
+    async def work(session: AsyncSession) -> UnbindPatientSuccess:
+        if viewer.user_id is None:
+            raise NotVerified()
+        await service.unbind_patient(session, viewer.user_id, viewer.account_id, patient_id)
+        return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
+
+    return await unit_of_work(info, work)
+
+
+async def restrict_user(info: Info, user_id: str, until: datetime, reason: str) -> Any:
+    viewer = await info.context.require_viewer()
+    service = AccountService(info.context.runtime)
+
+    async def work(session: AsyncSession) -> RestrictUserSuccess:
+        staff = require_staff(viewer)
+        user = await service.restrict_user(session, staff.subject, user_id, until, reason)
+        assert user.restricted_until is not None
+        return RestrictUserSuccess(user_id=strawberry.ID(user.id), restricted_until=user.restricted_until)
+
+    return await unit_of_work(info, work)

@@ -1,0 +1,161 @@
+"""Resolvers of booking, payment, cancellation, orders and bills."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hospital_bff.datasources import his_models as his
+from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.errors import upstream_guard
+from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.schema.booking import Eligibility
+from hospital_bff.schema.enums import ErrorCode
+from hospital_bff.schema.orders import (
+    BookAppointmentInput,
+    BookAppointmentSuccess,
+    CancelAppointmentSuccess,
+    Order,
+    OrderConnection,
+    OrderEdge,
+    PayBillsInput,
+    PayBillsSuccess,
+    PayOrderSuccess,
+)
+from hospital_bff.schema.orders import Payment as PaymentType
+from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
+from hospital_bff.schema.records import Bill
+from hospital_bff.services import orders as order_queries
+from hospital_bff.services.bills import BillService
+from hospital_bff.services.booking import BookingService, schedule_facts
+from hospital_bff.services.cancellation import cancel_by_patient
+from hospital_bff.services.errors import NotFound
+from hospital_bff.services.payments import PaymentService
+
+
+async def schedule_eligibility(info: Info, schedule: his.Schedule, patient_id: strawberry.ID | None) -> Eligibility:
+    """With a patient: the booking rules' verdict. Without: open and not full, for anyone."""
+    lang = info.context.lang
+    if patient_id is None:
+        facts = schedule_facts(schedule, None)
+        if facts.status != "OPEN":
+            code = ErrorCode.SLOT_FULL if facts.status == "FULL" else ErrorCode.SCHEDULE_NOT_OPEN
+            reason = ("号源已满" if lang != "en" else "Fully booked") if code == ErrorCode.SLOT_FULL else (
+                "该排班暂不可预约" if lang != "en" else "This schedule is not open"
+            )
+            return Eligibility(eligible=False, code=code, reason=reason)
+        return Eligibility(eligible=True, code=None, reason=None)
+    viewer = await info.context.require_viewer()
+    service = BookingService(info.context.runtime)
+    async with upstream_guard():
+        async with info.context.runtime.sessions() as session:
+            try:
+                verdict = await service.eligibility(session, viewer.user_id or "", str(patient_id), schedule)
+            except NotFound:
+                # Someone else's patient answers like a missing one.
+                return Eligibility(eligible=False, code=ErrorCode.NOT_FOUND, reason="就诊人不存在" if lang != "en" else "Patient not found")
+    if verdict.eligible:
+        return Eligibility(eligible=True, code=None, reason=None)
+    return Eligibility(
+        eligible=False,
+        code=ErrorCode(verdict.code) if verdict.code else None,
+        reason=verdict.reason_en if lang == "en" else verdict.reason,
+    )
+
+
+async def book_appointment(info: Info, data: BookAppointmentInput) -> Any:
+    viewer = await info.context.require_viewer()
+    service = BookingService(info.context.runtime)
+
+    async def work(_session: AsyncSession) -> BookAppointmentSuccess:
+        booked = await service.book(viewer.user_id, str(data.patient_id), str(data.slot_id), data.idempotency_key)
+        return BookAppointmentSuccess(order=Order.from_row(booked.order))
+
+    return await unit_of_work(info, work)
+
+
+def _client_ip(info: Info) -> str:
+    client = info.context.request.client
+    return client.host if client else "127.0.0.1"
+
+
+async def pay_order(info: Info, order_id: str, idempotency_key: str) -> Any:
+    viewer = await info.context.require_viewer()
+    service = PaymentService(info.context.runtime)
+
+    async def work(_session: AsyncSession) -> PayOrderSuccess:
+        payment = await service.pay_order(viewer.user_id, order_id, idempotency_key, _client_ip(info))
+        return PayOrderSuccess(payment=PaymentType.from_row(payment))
+
+    return await unit_of_work(info, work)
+
+
+async def cancel_appointment(info: Info, order_id: str, reason: str | None) -> Any:
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+
+    async def work(_session: AsyncSession) -> CancelAppointmentSuccess:
+        order = await cancel_by_patient(runtime, viewer.user_id, order_id, reason)
+        return CancelAppointmentSuccess(order=Order.from_row(order))
+
+    return await unit_of_work(info, work)
+
+
+async def pay_bills(info: Info, data: PayBillsInput) -> Any:
+    viewer = await info.context.require_viewer()
+    service = BillService(info.context.runtime)
+
+    async def work(_session: AsyncSession) -> PayBillsSuccess:
+        order = await service.pay(
+            viewer.user_id, str(data.patient_id), [str(b) for b in data.bill_ids], data.idempotency_key
+        )
+        return PayBillsSuccess(order=Order.from_row(order))
+
+    return await unit_of_work(info, work)
+
+
+async def order(info: Info, order_id: str) -> Order | None:
+    viewer = await info.context.require_viewer()
+    async with info.context.runtime.sessions() as session:
+        try:
+            row = await order_queries.owned_order(session, viewer.user_id, order_id)
+        except NotFound:
+            return None
+    return Order.from_row(row)
+
+
+async def orders(
+    info: Info, patient_id: str | None, statuses: list[str] | None, first: int | None, after: str | None
+) -> OrderConnection:
+    viewer = await info.context.require_viewer()
+    async with upstream_guard():
+        size = page_size(first)
+        cursor = decode_cursor(after)
+    if viewer.user_id is None:
+        return OrderConnection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+    async with info.context.runtime.sessions() as session:
+        rows = await order_queries.page(
+            session, viewer.user_id, patient_id=patient_id, statuses=statuses, first=size, after=cursor
+        )
+    edges = [OrderEdge(cursor=encode_cursor(o.created_at, o.id), node=Order.from_row(o)) for o in rows[:size]]
+    return OrderConnection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+    )
+
+
+async def unpaid_bills(info: Info, patient_id: str) -> list[Bill]:
+    viewer = await info.context.require_viewer()
+    async with upstream_guard():
+        try:
+            bills = await BillService(info.context.runtime).unpaid(viewer.user_id, patient_id)
+        except NotFound:
+            return []
+    return [Bill.from_dto(b) for b in bills]
+
+
+def not_found_error() -> GraphQLError:
+    return GraphQLError("不存在 / not found", extensions={"code": "NOT_FOUND"})

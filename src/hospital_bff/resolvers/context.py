@@ -1,0 +1,123 @@
+"""The typed context of every GraphQL operation, and who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError
+from sqlmodel import select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.runtime import Runtime
+from hospital_bff.store.models import Account
+from hospital_bff.tokens import InvalidToken
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The caller: an account (and its hospital user once verified), or staff."""
+
+    role: str
+    subject: str
+    account_id: str | None
+    user_id: str | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "STAFF"
+
+
+def unauthenticated(message: str = "需要登录 / sign-in required") -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+def forbidden(message: str = "无权访问 / staff only") -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+def require_staff(viewer: Viewer) -> Viewer:
+    """In a mutation: a non-staff caller gets FORBIDDEN as data."""
+    from hospital_bff.services.errors import DomainError
+
+    if not viewer.is_staff:
+        raise DomainError("仅限医院工作人员", code="FORBIDDEN", message_en="Staff only")
+    return viewer
+
+
+@dataclass
+class Context:
+    """What every resolver gets: the runtime, the loaders, the language, the caller."""
+
+    request: Request | WebSocket
+    response: Response | None
+    runtime: Runtime
+    loaders: DataLoaders
+    connection_params: dict[str, Any] | None = None
+    _viewer: Viewer | None = field(default=None, init=False)
+    _viewer_resolved: bool = field(default=False, init=False)
+
+    @property
+    def lang(self) -> str:
+        accept = self.request.headers.get("accept-language", "")
+        return "en" if accept.lower().startswith("en") else "zh"
+
+    def _bearer(self) -> str | None:
+        raw: Any = None
+        if self.connection_params:
+            raw = self.connection_params.get("authorization") or self.connection_params.get(
+                "Authorization"
+            )
+        if raw is None:
+            raw = self.request.headers.get("authorization")
+        if not raw:
+            return None
+        scheme, _, token = str(raw).partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise unauthenticated("Authorization must be 'Bearer <token>'")
+        return token.strip()
+
+    async def viewer(self) -> Viewer | None:
+        """The caller, or None when no token was sent; a bad token is UNAUTHENTICATED."""
+        if self._viewer_resolved:
+            return self._viewer
+        token = self._bearer()
+        viewer: Viewer | None = None
+        if token is not None:
+            try:
+                claims = self.runtime.tokens.verify(token)
+            except InvalidToken as exc:
+                raise unauthenticated(f"invalid token: {exc}") from exc
+            user_id: str | None = None
+            if claims.role == "PATIENT":
+                if claims.account_id is None:
+                    raise unauthenticated("token has no account")
+                async with self.runtime.sessions() as session:
+                    account = (
+                        await session.exec(select(Account).where(Account.id == claims.account_id))
+                    ).first()
+                if account is None:
+                    raise unauthenticated("account no longer exists")
+                user_id = account.user_id
+            viewer = Viewer(claims.role, claims.subject, claims.account_id, user_id)
+        self._viewer, self._viewer_resolved = viewer, True
+        return viewer
+
+    async def require_viewer(self) -> Viewer:
+        viewer = await self.viewer()
+        if viewer is None:
+            raise unauthenticated()
+        return viewer
+
+    async def require_staff(self) -> Viewer:
+        viewer = await self.require_viewer()
+        if not viewer.is_staff:
+            raise forbidden()
+        return viewer
+
+
+Info = StrawberryInfo[Context, None]

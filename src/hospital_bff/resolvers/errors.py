@@ -1,0 +1,30 @@
+"""Turning failures into what the client is promised: codes, never stack traces."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from graphql import GraphQLError
+
+from hospital_bff.datasources.errors import UpstreamUnavailable
+from hospital_bff.services.errors import DomainError
+
+# Codes that may reach a client in a top-level GraphQL error; everything else is masked.
+PUBLIC_CODES = frozenset(
+    {"UNAUTHENTICATED", "FORBIDDEN", "UPSTREAM_UNAVAILABLE", "INVALID_INPUT", "RATE_LIMITED", "NOT_FOUND"}
+)
+
+
+@asynccontextmanager
+async def upstream_guard() -> AsyncIterator[None]:
+    """In a query, an outside system's failure or a bad argument becomes a coded GraphQL error."""
+    try:
+        yield
+    except UpstreamUnavailable as exc:
+        raise GraphQLError(
+            "医院系统暂时无法访问，请稍后再试 / upstream unavailable",
+            extensions={"code": "UPSTREAM_UNAVAILABLE", "system": exc.system},
+        ) from exc
+    except DomainError as exc:
+        raise GraphQLError(exc.message_en, extensions={"code": exc.code}) from exc

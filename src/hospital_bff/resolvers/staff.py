@@ -1,0 +1,92 @@
+"""Resolvers of the staff tools (role STAFF)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hospital_bff.resolvers.context import Info, require_staff
+from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.schema.catalogue import Schedule
+from hospital_bff.schema.staff import (
+    Reconciliation,
+    ReconciliationAnomaly,
+    RefundBatch,
+    RunReconciliationSuccess,
+    SuspendScheduleSuccess,
+)
+from hospital_bff.services import audit, cancellation
+from hospital_bff.services.errors import InvalidInput, NotFound
+from hospital_bff.services.reconciliation import reconcile
+from hospital_bff.store import models
+
+
+async def _to_schema(session: AsyncSession, r: models.Reconciliation) -> Reconciliation:
+    batch = await session.get(models.RefundBatch, r.refund_batch_id) if r.refund_batch_id else None
+    return Reconciliation(
+        date=r.day,
+        status=r.status,
+        bank_total=r.bank_total,
+        hospital_total=r.hospital_total,
+        matched=r.matched,
+        anomalies=[
+            ReconciliationAnomaly(
+                kind=a["kind"],
+                order_id=strawberry.ID(a["orderId"]) if a.get("orderId") else None,
+                bank_transaction_id=a.get("bankTransactionId"),
+                amount=int(a["amount"]),
+                resolution=a["resolution"],
+            )
+            for a in r.anomalies
+        ],
+        refund_batch=RefundBatch(id=strawberry.ID(batch.id), lines=batch.lines, amount=batch.amount, status=batch.status)
+        if batch
+        else None,
+    )
+
+
+async def reconciliation(info: Info, day: date) -> Reconciliation | None:
+    await info.context.require_staff()
+    async with info.context.runtime.sessions() as session:
+        row = await session.get(models.Reconciliation, day)
+        return await _to_schema(session, row) if row else None
+
+
+async def run_reconciliation(info: Info, day: date) -> Any:
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+
+    async def work(session: AsyncSession) -> RunReconciliationSuccess:
+        staff = require_staff(viewer)
+        if day >= runtime.clock.today():
+            raise InvalidInput("只能对已结束的日期对账", message_en="Only a past day can be reconciled")
+        row = await reconcile(runtime, day)
+        audit.record(session, runtime.clock.now(), "RUN_RECONCILIATION", subject=staff.subject, day=day.isoformat())
+        return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
+
+    return await unit_of_work(info, work)
+
+
+async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> Any:
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+
+    async def work(session: AsyncSession) -> SuspendScheduleSuccess:
+        staff = require_staff(viewer)
+        reason_text = reason.strip()
+        if not reason_text or len(reason_text) > 200:
+            raise InvalidInput("请填写停诊原因", message_en="A reason (1-200 characters) is required")
+        if await runtime.catalogue.schedule(schedule_id) is None:
+            raise NotFound("排班", "schedule")
+        affected = await cancellation.suspend_schedule(runtime, schedule_id, reason_text, tell_his=True)
+        audit.record(
+            session, runtime.clock.now(), "SUSPEND_SCHEDULE", subject=staff.subject, schedule=schedule_id, reason=reason_text
+        )
+        fresh = await runtime.catalogue.schedule(schedule_id)
+        assert fresh is not None
+        return SuspendScheduleSuccess(schedule=Schedule.from_dto(fresh), affected_orders=affected)
+
+    return await unit_of_work(info, work)

@@ -1,0 +1,60 @@
+"""Subscriptions: Redis pub/sub topics, so a change made in any process reaches every socket."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+from graphql import GraphQLError
+
+from hospital_bff.events import notices_topic, order_topic, schedule_topic
+from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.schema.catalogue import Schedule
+from hospital_bff.schema.notices import Notice
+from hospital_bff.schema.orders import Order
+from hospital_bff.services import orders as order_queries
+from hospital_bff.services.errors import NotFound
+from hospital_bff.store.models import Notice as NoticeRow
+
+
+def _not_found() -> GraphQLError:
+    return GraphQLError("不存在 / not found", extensions={"code": "NOT_FOUND"})
+
+
+async def order_updated(info: Info, order_id: str) -> AsyncGenerator[Order, None]:
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+    async with runtime.sessions() as session:
+        try:
+            await order_queries.owned_order(session, viewer.user_id, order_id)
+        except NotFound:
+            raise _not_found() from None
+    async for _event in runtime.events.subscribe(order_topic(order_id)):
+        # Each update reads the order afresh (and fresh loaders: the refund may be new).
+        info.context.loaders = DataLoaders(runtime)
+        async with runtime.sessions() as session:
+            row = await order_queries.owned_order(session, viewer.user_id, order_id)
+        yield Order.from_row(row)
+
+
+async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Schedule, None]:
+    await info.context.viewer()  # a bad token is refused; anyone may watch availability
+    runtime = info.context.runtime
+    if await runtime.catalogue.schedule(schedule_id) is None:
+        raise _not_found()
+    async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
+        fresh = await runtime.catalogue.schedule(schedule_id)
+        if fresh is not None:
+            yield Schedule.from_dto(fresh)
+
+
+async def notices(info: Info) -> AsyncGenerator[Notice, None]:
+    viewer = await info.context.require_viewer()
+    if viewer.user_id is None:
+        raise GraphQLError("请先完成实名认证 / verify first", extensions={"code": "FORBIDDEN"})
+    runtime = info.context.runtime
+    async for event in runtime.events.subscribe(notices_topic(viewer.user_id)):
+        async with runtime.sessions() as session:
+            row = await session.get(NoticeRow, str(event["id"]))
+        if row is not None and row.user_id == viewer.user_id:
+            yield Notice.from_row(row)

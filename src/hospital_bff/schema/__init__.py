@@ -1,0 +1,40 @@
+"""The GraphQL schema: types, inputs, errors; no logic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from hospital_bff.resolvers.errors import PUBLIC_CODES
+from hospital_bff.schema.errors import ALL_ERROR_TYPES
+from hospital_bff.schema.mutation import Mutation
+from hospital_bff.schema.query import Query
+from hospital_bff.schema.subscription import Subscription
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    # Our own coded errors and GraphQL validation messages pass; anything else is a bug
+    # whose details belong in the log, not in a patient's app.
+    if error.original_error is None:
+        return False
+    code = (error.extensions or {}).get("code")
+    return code not in PUBLIC_CODES
+
+
+def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.Schema:
+    extensions: list[Any] = [
+        QueryDepthLimiter(max_depth=max_depth),
+        MaxTokensLimiter(max_token_count=max_tokens),
+        MaxAliasesLimiter(max_alias_count=30),
+        MaskErrors(
+            should_mask_error=_should_mask,
+            error_message="内部错误，请稍后再试 / internal error",
+        ),
+    ]
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=list(ALL_ERROR_TYPES), extensions=extensions)
+
+
+schema = build_schema()

@@ -1,0 +1,149 @@
+"""The contract's enums, values exactly as the clients know them."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="Where the account signs in from")
+class Platform(Enum):
+    WECHAT = "WECHAT"
+    ALIPAY = "ALIPAY"
+
+
+@strawberry.enum
+class Sex(Enum):
+    MALE = "MALE"
+    FEMALE = "FEMALE"
+
+
+@strawberry.enum(description="How the patient is related to the user who binds them")
+class Relation(Enum):
+    SELF = "SELF"
+    CHILD = "CHILD"
+    PARENT = "PARENT"
+    SPOUSE = "SPOUSE"
+    OTHER = "OTHER"
+
+
+@strawberry.enum(description="Self-pay or medical insurance; insured patients pay bills at the hospital")
+class Insurance(Enum):
+    SELF_PAY = "SELF_PAY"
+    MEDICAL_INSURANCE = "MEDICAL_INSURANCE"
+
+
+@strawberry.enum
+class Period(Enum):
+    MORNING = "MORNING"
+    AFTERNOON = "AFTERNOON"
+    EVENING = "EVENING"
+
+
+@strawberry.enum
+class ScheduleStatus(Enum):
+    OPEN = "OPEN"
+    FULL = "FULL"
+    SUSPENDED = "SUSPENDED"
+    CLOSED = "CLOSED"
+
+
+@strawberry.enum
+class OrderKind(Enum):
+    REGISTRATION = "REGISTRATION"
+    CLINIC_PAYMENT = "CLINIC_PAYMENT"
+
+
+@strawberry.enum(description="Where an order stands on the money path")
+class OrderStatus(Enum):
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    PAID = "PAID"
+    CONFIRMED = "CONFIRMED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    FAILED = "FAILED"
+    COMPLETED = "COMPLETED"
+
+
+@strawberry.enum
+class PaymentStatus(Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    CLOSED = "CLOSED"
+    FAILED = "FAILED"
+
+
+@strawberry.enum
+class RefundStatus(Enum):
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+@strawberry.enum(
+    description="REVERSAL: same-day reversal, at once; REFUND: refund call, at once; "
+    "BATCH: next-day reconciliation batch, within 7 days"
+)
+class RefundMode(Enum):
+    REVERSAL = "REVERSAL"
+    REFUND = "REFUND"
+    BATCH = "BATCH"
+
+
+@strawberry.enum
+class ReportKind(Enum):
+    LAB = "LAB"
+    EXAM = "EXAM"
+
+
+@strawberry.enum
+class ReportStatus(Enum):
+    PENDING = "PENDING"
+    FINAL = "FINAL"
+
+
+@strawberry.enum
+class ResultFlag(Enum):
+    NORMAL = "NORMAL"
+    HIGH = "HIGH"
+    LOW = "LOW"
+    ABNORMAL = "ABNORMAL"
+
+
+@strawberry.enum
+class NoticeKind(Enum):
+    ORDER_CONFIRMED = "ORDER_CONFIRMED"
+    ORDER_EXPIRED = "ORDER_EXPIRED"
+    ORDER_CANCELLED = "ORDER_CANCELLED"
+    ORDER_FAILED = "ORDER_FAILED"
+    REFUND_SUCCEEDED = "REFUND_SUCCEEDED"
+    EXPERT_SUSPENDED = "EXPERT_SUSPENDED"
+    REPORT_READY = "REPORT_READY"
+    VISIT_REMINDER = "VISIT_REMINDER"
+
+
+@strawberry.enum(description="Stable codes of expected failures, for programs")
+class ErrorCode(Enum):
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_ID_NUMBER = "INVALID_ID_NUMBER"
+    IDENTITY_MISMATCH = "IDENTITY_MISMATCH"
+    NOT_VERIFIED = "NOT_VERIFIED"
+    NOT_FOUND = "NOT_FOUND"
+    ALREADY_BOUND = "ALREADY_BOUND"
+    PATIENT_LIMIT_REACHED = "PATIENT_LIMIT_REACHED"
+    SCHEDULE_NOT_OPEN = "SCHEDULE_NOT_OPEN"
+    SLOT_FULL = "SLOT_FULL"
+    INELIGIBLE_SEX = "INELIGIBLE_SEX"
+    INELIGIBLE_AGE = "INELIGIBLE_AGE"
+    BOOKING_LIMIT_REACHED = "BOOKING_LIMIT_REACHED"
+    DUPLICATE_BOOKING = "DUPLICATE_BOOKING"
+    USER_RESTRICTED = "USER_RESTRICTED"
+    INVALID_STATE = "INVALID_STATE"
+    ORDER_EXPIRED = "ORDER_EXPIRED"
+    PAY_AT_HOSPITAL = "PAY_AT_HOSPITAL"
+    CANCEL_NOT_ALLOWED = "CANCEL_NOT_ALLOWED"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    RATE_LIMITED = "RATE_LIMITED"
+    FORBIDDEN = "FORBIDDEN"

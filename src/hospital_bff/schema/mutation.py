@@ -1,0 +1,111 @@
+"""The root Mutation: every field answers a union of its success type and the UserErrors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Union
+
+import strawberry
+
+from hospital_bff.resolvers import accounts, booking, records, staff
+from hospital_bff.resolvers.context import Info
+from hospital_bff.schema.accounts import (
+    BindPatientInput,
+    BindPatientSuccess,
+    RestrictUserSuccess,
+    SignInSuccess,
+    UnbindPatientSuccess,
+    VerifyIdentityInput,
+    VerifyIdentitySuccess,
+)
+from hospital_bff.schema.enums import Platform
+from hospital_bff.schema.errors import ALL_ERROR_TYPES
+from hospital_bff.schema.notices import MarkNoticesReadSuccess
+from hospital_bff.schema.orders import (
+    BookAppointmentInput,
+    BookAppointmentSuccess,
+    CancelAppointmentSuccess,
+    PayBillsInput,
+    PayBillsSuccess,
+    PayOrderSuccess,
+)
+from hospital_bff.schema.staff import RunReconciliationSuccess, SuspendScheduleSuccess
+
+
+def result(name: str, success: type) -> Any:
+    return Annotated[Union[success, *ALL_ERROR_TYPES], strawberry.union(name)]  # noqa: UP007
+
+
+SignInResult = result("SignInResult", SignInSuccess)
+VerifyIdentityResult = result("VerifyIdentityResult", VerifyIdentitySuccess)
+BindPatientResult = result("BindPatientResult", BindPatientSuccess)
+UnbindPatientResult = result("UnbindPatientResult", UnbindPatientSuccess)
+RestrictUserResult = result("RestrictUserResult", RestrictUserSuccess)
+BookAppointmentResult = result("BookAppointmentResult", BookAppointmentSuccess)
+PayOrderResult = result("PayOrderResult", PayOrderSuccess)
+CancelAppointmentResult = result("CancelAppointmentResult", CancelAppointmentSuccess)
+PayBillsResult = result("PayBillsResult", PayBillsSuccess)
+MarkNoticesReadResult = result("MarkNoticesReadResult", MarkNoticesReadSuccess)
+SuspendScheduleResult = result("SuspendScheduleResult", SuspendScheduleSuccess)
+RunReconciliationResult = result("RunReconciliationResult", RunReconciliationSuccess)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Exchange a one-time WeChat code for a session token")
+    async def sign_in(self, info: Info, platform: Platform, code: str) -> SignInResult:
+        return await accounts.sign_in(info, platform.value, code)
+
+    @strawberry.mutation(
+        description="Tie this account to the hospital user of a national ID (name and phone must match)"
+    )
+    async def verify_identity(self, info: Info, input: VerifyIdentityInput) -> VerifyIdentityResult:
+        return await accounts.verify_identity(info, input)
+
+    @strawberry.mutation(description="Bind a person from the hospital's master index (at most 5)")
+    async def bind_patient(self, info: Info, input: BindPatientInput) -> BindPatientResult:
+        return await accounts.bind_patient(info, input)
+
+    @strawberry.mutation(description="Unbind a patient; their orders stay in the history")
+    async def unbind_patient(self, info: Info, patient_id: strawberry.ID) -> UnbindPatientResult:
+        return await accounts.unbind_patient(info, str(patient_id))
+
+    @strawberry.mutation(
+        description="Hold a slot for a patient and bill it; pay within the window. Same idempotencyKey, same order"
+    )
+    async def book_appointment(self, info: Info, input: BookAppointmentInput) -> BookAppointmentResult:
+        return await booking.book_appointment(info, input)
+
+    @strawberry.mutation(description="Start paying an order at the bank; open payUrl for the patient")
+    async def pay_order(self, info: Info, order_id: strawberry.ID, idempotency_key: str) -> PayOrderResult:
+        return await booking.pay_order(info, str(order_id), idempotency_key)
+
+    @strawberry.mutation(description="Cancel a booking (退号); a paid one is refunded (see order.refund)")
+    async def cancel_appointment(
+        self, info: Info, order_id: strawberry.ID, reason: str | None = None
+    ) -> CancelAppointmentResult:
+        return await booking.cancel_appointment(info, str(order_id), reason)
+
+    @strawberry.mutation(description="One order to pay chosen outpatient bills (self-pay patients only)")
+    async def pay_bills(self, info: Info, input: PayBillsInput) -> PayBillsResult:
+        return await booking.pay_bills(info, input)
+
+    @strawberry.mutation(description="Mark the caller's notices read")
+    async def mark_notices_read(self, info: Info, ids: list[strawberry.ID]) -> MarkNoticesReadResult:
+        return await records.mark_notices_read(info, [str(i) for i in ids])
+
+    @strawberry.mutation(description="Staff: restrict a user from booking until a time")
+    async def restrict_user(
+        self, info: Info, user_id: strawberry.ID, until: datetime, reason: str
+    ) -> RestrictUserResult:
+        return await accounts.restrict_user(info, str(user_id), until, reason)
+
+    @strawberry.mutation(
+        description="Staff: the expert stops work; every booked order is cancelled and refunded in full"
+    )
+    async def suspend_schedule(self, info: Info, schedule_id: strawberry.ID, reason: str) -> SuspendScheduleResult:
+        return await staff.suspend_schedule(info, str(schedule_id), reason)
+
+    @strawberry.mutation(description="Staff: reconcile a past day with the bank's trade bill (safe to repeat)")
+    async def run_reconciliation(self, info: Info, date: date) -> RunReconciliationResult:
+        return await staff.run_reconciliation(info, date)

@@ -1,0 +1,101 @@
+"""The root Query."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from hospital_bff.resolvers import accounts as account_resolvers
+from hospital_bff.resolvers import booking as booking_resolvers
+from hospital_bff.resolvers import catalogue as catalogue_resolvers
+from hospital_bff.resolvers import records as record_resolvers
+from hospital_bff.resolvers import staff as staff_resolvers
+from hospital_bff.resolvers.context import Info
+from hospital_bff.schema.accounts import Me
+from hospital_bff.schema.catalogue import Department, Expert, Schedule
+from hospital_bff.schema.enums import OrderStatus
+from hospital_bff.schema.notices import NoticeConnection
+from hospital_bff.schema.orders import Order, OrderConnection
+from hospital_bff.schema.records import Bill, Prescription, Report, ReportConnection
+from hospital_bff.schema.staff import Reconciliation
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in user, with their patients")
+    async def me(self, info: Info) -> Me:
+        return await account_resolvers.me(info)
+
+    @strawberry.field(description="Every department, top-level and sub-departments alike")
+    async def departments(self, info: Info) -> list[Department]:
+        return [Department.from_dto(d) for d in await catalogue_resolvers.departments(info)]
+
+    @strawberry.field(description="One department, or null")
+    async def department(self, info: Info, id: strawberry.ID) -> Department | None:
+        found = await catalogue_resolvers.department(info, str(id))
+        return Department.from_dto(found) if found else None
+
+    @strawberry.field(description="One expert, or null")
+    async def expert(self, info: Info, id: strawberry.ID) -> Expert | None:
+        found = await catalogue_resolvers.expert(info, str(id))
+        return Expert.from_dto(found) if found else None
+
+    @strawberry.field(description="A department's schedules between two dates (at most 31 days)")
+    async def schedules(
+        self,
+        info: Info,
+        department_id: strawberry.ID,
+        from_: Annotated[date, strawberry.argument(name="from", description="First day")],
+        to: Annotated[date, strawberry.argument(description="Last day, inclusive")],
+    ) -> list[Schedule]:
+        items = await catalogue_resolvers.department_schedules(info, str(department_id), from_, to)
+        return [Schedule.from_dto(s) for s in items]
+
+    @strawberry.field(description="One of the caller's orders, or null")
+    async def order(self, info: Info, id: strawberry.ID) -> Order | None:
+        return await booking_resolvers.order(info, str(id))
+
+    @strawberry.field(description="The caller's orders, newest first")
+    async def orders(
+        self,
+        info: Info,
+        patient_id: strawberry.ID | None = None,
+        status: list[OrderStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> OrderConnection:
+        return await booking_resolvers.orders(
+            info,
+            str(patient_id) if patient_id is not None else None,
+            [s.value for s in status] if status else None,
+            first,
+            after,
+        )
+
+    @strawberry.field(description="A self-pay patient's unpaid outpatient bills")
+    async def unpaid_bills(self, info: Info, patient_id: strawberry.ID) -> list[Bill]:
+        return await booking_resolvers.unpaid_bills(info, str(patient_id))
+
+    @strawberry.field(description="A bound patient's lab and exam reports, newest first")
+    async def reports(
+        self, info: Info, patient_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> ReportConnection:
+        return await record_resolvers.reports(info, str(patient_id), first, after)
+
+    @strawberry.field(description="One report of a bound patient, or null")
+    async def report(self, info: Info, id: strawberry.ID) -> Report | None:
+        return await record_resolvers.report(info, str(id))
+
+    @strawberry.field(description="A bound patient's prescriptions with medication guidance")
+    async def prescriptions(self, info: Info, patient_id: strawberry.ID) -> list[Prescription]:
+        return await record_resolvers.prescriptions(info, str(patient_id))
+
+    @strawberry.field(description="The caller's notices, newest first")
+    async def notices(self, info: Info, first: int | None = None, after: str | None = None) -> NoticeConnection:
+        return await record_resolvers.notice_page(info, first, after)
+
+    @strawberry.field(description="Staff: one day's reconciliation, or null if not run")
+    async def reconciliation(self, info: Info, date: date) -> Reconciliation | None:
+        return await staff_resolvers.reconciliation(info, date)

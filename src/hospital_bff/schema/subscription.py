@@ -1,0 +1,31 @@
+"""The root Subscription (graphql-transport-ws; token in connection_init)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from hospital_bff.resolvers import subscriptions as resolve
+from hospital_bff.resolvers.context import Info
+from hospital_bff.schema.catalogue import Schedule
+from hospital_bff.schema.notices import Notice
+from hospital_bff.schema.orders import Order
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="The caller's new notices as they happen")
+    async def notices(self, info: Info) -> AsyncGenerator[Notice, None]:
+        async for item in resolve.notices(info):
+            yield item
+
+    @strawberry.subscription(description="One of the caller's orders, each time it changes")
+    async def order_updated(self, info: Info, order_id: strawberry.ID) -> AsyncGenerator[Order, None]:
+        async for item in resolve.order_updated(info, str(order_id)):
+            yield item
+
+    @strawberry.subscription(description="A schedule's status and remaining places, each time they change")
+    async def schedule_updated(self, info: Info, schedule_id: strawberry.ID) -> AsyncGenerator[Schedule, None]:
+        async for item in resolve.schedule_updated(info, str(schedule_id)):
+            yield item

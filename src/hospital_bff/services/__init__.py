@@ -1,0 +1,1 @@
+"""The business: pure rules (no I/O) beside the services that apply them."""

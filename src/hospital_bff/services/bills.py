@@ -1,0 +1,107 @@
+"""Outpatient bills (门诊缴费): only self-pay patients pay online (paper §4.1-4.2)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.his_models import Bill
+from hospital_bff.jobs.enqueue import enqueue_after_commit
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import uow
+from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
+from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.store.ids import new_id
+from hospital_bff.store.models import Order
+
+MAX_BILLS = 20
+LOCK_MARGIN_SECONDS = 120
+
+
+class PayAtHospital(DomainError):
+    code = "PAY_AT_HOSPITAL"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "医保患者请到医院收费窗口或自助机缴费",
+            message_en="Insured patients pay their bills at the hospital",
+        )
+
+
+class BillService:
+    """Unpaid bills of a bound patient, and one order to pay a chosen set of them."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.accounts = AccountService(runtime)
+
+    async def unpaid(self, user_id: str | None, patient_id: str) -> list[Bill]:
+        async with uow.unit_of_work(self.rt) as session:
+            await self.accounts.binding(session, user_id, patient_id)
+        return await self.rt.his.unpaid_bills(patient_id)
+
+    async def pay(self, user_id: str | None, patient_id: str, bill_ids: list[str], key: str) -> Order:
+        rt = self.rt
+        if user_id is None:
+            raise NotVerified()
+        if not key or len(key) > 128:
+            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        unique = sorted(set(bill_ids))
+        if not unique or len(unique) > MAX_BILLS:
+            raise InvalidInput(f"请选择1到{MAX_BILLS}张缴费单", message_en=f"Choose 1 to {MAX_BILLS} bills")
+        async with uow.unit_of_work(rt) as session:
+            existing = (
+                await session.exec(select(Order).where(Order.user_id == user_id, Order.idempotency_key == key))
+            ).first()
+            if existing is not None:
+                return existing
+            binding = await self.accounts.binding(session, user_id, patient_id)
+        if binding.insurance != "SELF_PAY":
+            raise PayAtHospital()
+        unpaid = {b.id for b in await rt.his.unpaid_bills(patient_id)}
+        if not set(unique) <= unpaid:
+            raise DomainError("缴费单不存在或已缴费", code="NOT_FOUND", message_en="A bill was not found or is paid")
+        quote = await rt.his.quote_bills(patient_id, unique)
+        order_id = new_id("ord")
+        window = rt.settings.payment_window_seconds
+        try:
+            await rt.his.lock_bills(order_id, patient_id, unique, window + LOCK_MARGIN_SECONDS)
+        except UpstreamRejected as exc:
+            raise DomainError("缴费单正在支付或不可缴费", code="INVALID_STATE", message_en=exc.detail) from exc
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("his") from exc
+        now = rt.clock.now()
+        order = Order(
+            id=order_id,
+            kind=OrderKind.CLINIC_PAYMENT.value,
+            status=OrderStatus.AWAITING_PAYMENT.value,
+            user_id=user_id,
+            his_patient_id=patient_id,
+            patient_name=binding.name,
+            idempotency_key=key,
+            amount=quote.amount,
+            items=[i.model_dump(mode="json") for i in quote.items],
+            bill_ids=unique,
+            his_lock_id=order_id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=window),
+        )
+        try:
+            async with uow.unit_of_work(rt) as session:
+                session.add(order)
+                await session.flush()
+                enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
+        except IntegrityError:
+            await rt.his.release_bill_lock(order_id)
+            async with uow.unit_of_work(rt) as session:
+                winner = (
+                    await session.exec(select(Order).where(Order.user_id == user_id, Order.idempotency_key == key))
+                ).first()
+            if winner is None:
+                raise
+            return winner
+        return order

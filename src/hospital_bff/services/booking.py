@@ -1,0 +1,236 @@
+"""Booking a registration (paper §4.2): check, hold a place, lock it at the HIS, bill.
+
+The place is held in our database first (never beyond capacity, across processes), then
+locked at the HIS (the hospital's own arbiter); if either says no, whatever was taken is
+given back. An AWAITING_PAYMENT order with a payment window ends the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
+from hospital_bff.jobs.enqueue import enqueue_after_commit
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import orders, uow
+from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.eligibility import (
+    BookingCounts,
+    BookingLimits,
+    PatientFacts,
+    ScheduleFacts,
+    UserFacts,
+    Verdict,
+    check_eligibility,
+)
+from hospital_bff.services.errors import DomainError, InvalidInput, NotFound, UpstreamUnavailableError
+from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.store.ids import new_id
+from hospital_bff.store.models import HospitalUser, Order, PatientBinding
+
+log = structlog.get_logger(__name__)
+
+# The HIS lock outlives our payment window a little, so a payment at the last second can
+# still be confirmed; our sweep releases it when the order expires.
+LOCK_MARGIN_SECONDS = 120
+
+
+class SlotFull(DomainError):
+    code = "SLOT_FULL"
+
+    def __init__(self) -> None:
+        super().__init__("该时段号源已满，请选择其他时段", message_en="This time slot is full")
+
+
+@dataclass(frozen=True)
+class Booked:
+    order: Order
+    created: bool
+
+
+def schedule_facts(schedule: Schedule, department: Department | None, remaining: int | None = None) -> ScheduleFacts:
+    restriction = department.restriction if department else None
+    ends = max((s.ends_at for s in schedule.slots), default=None)
+    period_end = ends or _day_end(schedule)
+    status = schedule.status
+    if status == "OPEN" and schedule.remaining <= 0:
+        status = "FULL"
+    return ScheduleFacts(
+        status=status,
+        date=schedule.date,
+        period_ends_at=period_end,
+        release_at=schedule.release_at,
+        remaining=schedule.remaining if remaining is None else remaining,
+        department_id=schedule.department_id,
+        department_name=department.name if department else "",
+        sex_restriction=restriction.sex if restriction else None,
+        min_age=restriction.min_age if restriction else None,
+        max_age=restriction.max_age if restriction else None,
+    )
+
+
+def _day_end(schedule: Schedule) -> "datetime":  # noqa: UP037
+    from datetime import datetime, time
+
+    return datetime.combine(schedule.date, time(23, 59), tzinfo=schedule.release_at.tzinfo)
+
+
+class BookingService:
+    """Eligibility and booking of registrations."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.accounts = AccountService(runtime)
+
+    async def eligibility(
+        self, session: AsyncSession, user_id: str, patient_id: str, schedule: Schedule, remaining: int | None = None
+    ) -> Verdict:
+        binding = await self.accounts.binding(session, user_id, patient_id)
+        user = await session.get(HospitalUser, user_id)
+        if user is None:
+            raise NotVerified()
+        catalogue = await self.rt.catalogue.catalogue()
+        department = catalogue.departments_by_id.get(schedule.department_id)
+        counts = await orders.active_counts(
+            session, binding.his_patient_id, schedule.id, schedule.department_id, schedule.date
+        )
+        return check_eligibility(
+            self.rt.clock.now(),
+            UserFacts(restricted_until=user.restricted_until),
+            PatientFacts(sex=binding.sex, birth_date=binding.birth_date),  # type: ignore[arg-type]
+            schedule_facts(schedule, department, remaining),
+            BookingCounts(*counts),
+            BookingLimits.from_settings(self.rt.settings),
+        )
+
+    async def book(
+        self, user_id: str | None, patient_id: str, slot_id: str, idempotency_key: str
+    ) -> Booked:
+        """The whole booking step. Runs its own short transactions: the hold must be visible
+        to every other process before the HIS is asked, and given back if the HIS says no."""
+        if user_id is None:
+            raise NotVerified()
+        if not idempotency_key or len(idempotency_key) > 128:
+            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        rt = self.rt
+        # 1. the same key answers the same order
+        async with uow.unit_of_work(rt) as session:
+            existing = await self._by_key(session, user_id, idempotency_key)
+            if existing is not None:
+                return Booked(existing, created=False)
+            binding = await self.accounts.binding(session, user_id, patient_id)
+        try:
+            slot = await rt.his.slot(slot_id)
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("his") from exc
+        if slot is None:
+            raise NotFound("号源", "slot")
+        schedule = slot.schedule
+        # 2. the rules, explained
+        async with uow.unit_of_work(rt) as session:
+            verdict = await self.eligibility(session, user_id, patient_id, schedule, remaining=slot.remaining)
+        if not verdict.eligible:
+            assert verdict.code is not None
+            raise DomainError(verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en)
+        # 3. hold a place in our inventory
+        async with uow.unit_of_work(rt) as session:
+            held = await orders.hold_place(session, slot.id, schedule.id, slot.capacity)
+        if not held:
+            raise SlotFull()
+        order_id = new_id("ord")
+        booked: Booked | None = None
+        try:
+            booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
+            return booked
+        finally:
+            if booked is None or not booked.created:
+                async with uow.unit_of_work(rt) as session:
+                    await orders.release_place(session, slot.id)
+
+    async def _lock_and_create(
+        self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, order_id: str, key: str
+    ) -> Booked:
+        rt = self.rt
+        window = rt.settings.payment_window_seconds
+        try:
+            await rt.his.lock_slot(order_id, slot.id, binding.his_patient_id, window + LOCK_MARGIN_SECONDS)
+        except UpstreamRejected as exc:
+            if exc.code == "SLOT_FULL":
+                raise SlotFull() from exc
+            if exc.code == "SCHEDULE_NOT_OPEN":
+                raise DomainError("该号源暂不可预约", code="SCHEDULE_NOT_OPEN", message_en="This schedule is not open") from exc
+            raise DomainError(exc.detail, code="INVALID_STATE") from exc
+        except UpstreamUnavailable as exc:
+            await self._release_his_lock(order_id)
+            raise UpstreamUnavailableError("his") from exc
+        schedule = slot.schedule
+        catalogue = await rt.catalogue.catalogue()
+        department = catalogue.departments_by_id.get(schedule.department_id)
+        expert = catalogue.experts_by_id.get(schedule.expert_id)
+        now = rt.clock.now()
+        items = [
+            {"code": "REG", "name": "挂号费", "amount": schedule.registration_fee},
+            {"code": "DIAG", "name": "诊查费", "amount": schedule.diagnosis_fee},
+        ]
+        order = Order(
+            id=order_id,
+            kind=OrderKind.REGISTRATION.value,
+            status=OrderStatus.AWAITING_PAYMENT.value,
+            user_id=user_id,
+            his_patient_id=binding.his_patient_id,
+            patient_name=binding.name,
+            idempotency_key=key,
+            amount=sum(int(i["amount"]) for i in items),
+            items=items,
+            slot_id=slot.id,
+            schedule_id=schedule.id,
+            department_id=schedule.department_id,
+            department_name=department.name if department else None,
+            expert_id=schedule.expert_id,
+            expert_name=expert.name if expert else None,
+            expert_title=expert.title if expert else None,
+            visit_date=schedule.date,
+            period=schedule.period,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            his_lock_id=order_id,
+            location=schedule.location,
+            created_at=now,
+            expires_at=now + timedelta(seconds=window),
+        )
+        try:
+            async with uow.unit_of_work(rt) as session:
+                session.add(order)
+                await session.flush()
+                enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
+                uow.publish_after_commit(session, f"schedule:{schedule.id}", {"id": schedule.id})
+        except IntegrityError:
+            # A concurrent request with the same key won; give back ours and answer theirs.
+            await self._release_his_lock(order_id)
+            async with uow.unit_of_work(rt) as session:
+                winner = await self._by_key(session, user_id, key)
+            if winner is None:
+                raise
+            return Booked(winner, created=False)
+        await rt.catalogue.invalidate_schedules(schedule.department_id)
+        log.info("booked", order=order.id, slot=slot.id)
+        return Booked(order, created=True)
+
+    async def _release_his_lock(self, lock_id: str) -> None:
+        try:
+            await self.rt.his.release_slot_lock(lock_id)
+        except Exception:
+            # The lock expires by itself at the HIS; the sweep tries again meanwhile.
+            log.warning("his_lock_release_failed", lock=lock_id)
+
+    async def _by_key(self, session: AsyncSession, user_id: str, key: str) -> Order | None:
+        return (
+            await session.exec(select(Order).where(Order.user_id == user_id, Order.idempotency_key == key))
+        ).first()

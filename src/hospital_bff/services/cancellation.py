@@ -1,0 +1,193 @@
+"""Cancelling (退号, paper §4.3) by the patient, and by the hospital when an expert stops work.
+
+The HIS is asked first (was the patient seen, is the invoice printed); only then the
+order is cancelled and the money goes back: a same-day reversal between 01:00 and 23:00,
+else the next day's batch. A suspension refunds in full at once: it is the hospital's doing.
+"""
+
+from __future__ import annotations
+
+import structlog
+from sqlmodel import col, select
+
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.jobs.enqueue import enqueue_after_commit
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import notices, orders, refunds, uow
+from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
+from hospital_bff.services.order_rules import (
+    OrderKind,
+    OrderStatus,
+    PaymentStatus,
+    RefundMode,
+    can_cancel,
+    cancellation_refund_mode,
+)
+from hospital_bff.services.payments import PaymentService
+from hospital_bff.store.models import Order, Payment
+
+log = structlog.get_logger(__name__)
+
+
+class CancelNotAllowed(DomainError):
+    code = "CANCEL_NOT_ALLOWED"
+
+
+class RetryLater(Exception):
+    """The order is between states (PAID, awaiting the HIS); the job retries."""
+
+
+async def cancel_by_patient(runtime: Runtime, user_id: str | None, order_id: str, reason: str | None) -> Order:
+    reason = (reason or "患者主动取消").strip()[:200] or "患者主动取消"
+    async with uow.unit_of_work(runtime) as session:
+        order = await orders.owned_order(session, user_id, order_id)
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        await _close_unpaid(runtime, order, reason)
+    elif order.status == OrderStatus.CONFIRMED:
+        if order.kind != OrderKind.REGISTRATION:
+            raise CancelNotAllowed("门诊缴费请到医院窗口办理退费", message_en="Bill payments are refunded at the hospital")
+        await _cancel_confirmed(runtime, order, reason, by_hospital=False)
+    else:
+        verdict = can_cancel(OrderStatus(order.status), order.starts_at, runtime.clock.now(), False, False)
+        code = verdict or "INVALID_STATE"
+        raise DomainError(
+            "订单当前状态不能取消" if order.status != OrderStatus.PAID else "订单正在确认中，请稍后再试",
+            code=code,
+            message_en=f"An order {order.status} cannot be cancelled",
+        )
+    async with uow.unit_of_work(runtime) as session:
+        fresh = await session.get(Order, order.id)
+        assert fresh is not None
+        return fresh
+
+
+async def _close_unpaid(runtime: Runtime, order: Order, reason: str) -> str:
+    payments = PaymentService(runtime)
+    async with uow.unit_of_work(runtime) as session:
+        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+    if payment is not None and payment.status == PaymentStatus.PENDING:
+        try:
+            outcome = await payments._close_at_bank(payment)
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("bank") from exc
+        if outcome != "closed":
+            return outcome  # the money came after all: the order moves on as paid
+    return await payments.close_unpaid(order.id, OrderStatus.CANCELLED, reason)
+
+
+async def _cancel_confirmed(runtime: Runtime, order: Order, reason: str, *, by_hospital: bool) -> str:
+    now = runtime.clock.now()
+    his = runtime.his
+    try:
+        registrations = await his.registrations_for_order(order.id)
+    except UpstreamUnavailable as exc:
+        raise UpstreamUnavailableError("his") from exc
+    registration = registrations[0] if registrations else None
+    visited = registration is not None and registration.status == "VISITED"
+    printed = registration is not None and registration.invoice_printed
+    if not by_hospital:
+        refusal = can_cancel(OrderStatus(order.status), order.starts_at, now, visited, printed)
+        if refusal is not None:
+            raise DomainError(
+                "已就诊、已打印发票或已过就诊时间，不能退号",
+                code=refusal,
+                message_en="Visited, invoice printed, or past the visit: cannot cancel",
+            )
+    if registration is not None and registration.status != "CANCELLED":
+        try:
+            await his.cancel_registration(registration.id, reason)
+        except UpstreamRejected as exc:
+            if not by_hospital:
+                raise CancelNotAllowed("医院系统不允许退号：" + exc.detail, message_en=exc.detail) from exc
+            log.warning("his_cancel_refused_on_suspension", order=order.id, code=exc.code)
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("his") from exc
+    async with uow.unit_of_work(runtime) as session:
+        locked = await orders.lock_order(session, order.id)
+        if locked is None or locked.status != OrderStatus.CONFIRMED:
+            return "nothing to do"
+        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+        await orders.transition(session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason)
+        if locked.slot_id:
+            await orders.release_place(session, locked.slot_id)
+        if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
+            mode = RefundMode.REFUND if by_hospital else cancellation_refund_mode(payment.paid_at or now, now)
+            await refunds.open_refund(
+                session, runtime, order=locked, payment=payment, mode=mode, reason=reason, key="cancel"
+            )
+        kind = "EXPERT_SUSPENDED" if by_hospital else "ORDER_CANCELLED"
+        await notices.notify(
+            session,
+            now=now,
+            user_id=locked.user_id,
+            kind=kind,
+            title="专家停诊，预约已取消" if by_hospital else "退号成功",
+            body=(
+                f"{locked.expert_name or '专家'}{locked.visit_date}停诊（{reason}），您的预约已取消，费用将全额退回。"
+                if by_hospital
+                else f"您已取消{locked.visit_date}{locked.department_name or ''}的预约，费用将原路退回。"
+            ),
+            dedupe_key=f"{kind}:{locked.id}",
+            patient_id=locked.his_patient_id,
+            order_id=locked.id,
+        )
+    if order.department_id:
+        await runtime.catalogue.invalidate_schedules(order.department_id)
+    return "cancelled"
+
+
+# --- the expert stops work ------------------------------------------------------------------------
+
+
+async def suspend_schedule(runtime: Runtime, schedule_id: str, reason: str, *, tell_his: bool) -> int:
+    """Suspend at the HIS (staff) or after the HIS told us; fan out one job per active order."""
+    if tell_his:
+        try:
+            await runtime.his.suspend_schedule(schedule_id, reason)
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("his") from exc
+    async with uow.unit_of_work(runtime) as session:
+        ids = list(
+            (
+                await session.exec(
+                    select(Order.id).where(
+                        Order.schedule_id == schedule_id,
+                        col(Order.status).in_([s.value for s in orders.ACTIVE]),
+                    )
+                )
+            ).all()
+        )
+        for order_id in ids:
+            enqueue_after_commit(session, "cancel_for_suspension", order_id, reason)
+        uow.publish_after_commit(session, f"schedule:{schedule_id}", {"id": schedule_id})
+    schedule = await runtime.catalogue.schedule(schedule_id)
+    if schedule is not None:
+        await runtime.catalogue.invalidate_schedules(schedule.department_id)
+    return len(ids)
+
+
+async def cancel_for_suspension(runtime: Runtime, order_id: str, reason: str) -> str:
+    async with uow.unit_of_work(runtime) as session:
+        order = await session.get(Order, order_id)
+    if order is None:
+        return "nothing to do"
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        result = await _close_unpaid(runtime, order, f"专家停诊：{reason}")
+        async with uow.unit_of_work(runtime) as session:
+            await notices.notify(
+                session,
+                now=runtime.clock.now(),
+                user_id=order.user_id,
+                kind="EXPERT_SUSPENDED",
+                title="专家停诊",
+                body=f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}），您未支付的预约已取消。",
+                dedupe_key=f"EXPERT_SUSPENDED:{order.id}",
+                patient_id=order.his_patient_id,
+                order_id=order.id,
+            )
+        return result
+    if order.status == OrderStatus.PAID:
+        raise RetryLater(order.id)
+    if order.status == OrderStatus.CONFIRMED:
+        return await _cancel_confirmed(runtime, order, reason, by_hospital=True)
+    return "nothing to do"

@@ -1,0 +1,136 @@
+"""After the money: the HIS confirms the registration or bill payment, or the money goes back.
+
+"Take the money first, then do the business": a PAID order is confirmed at the HIS
+(idempotent on our order id). A refusal fails the order and refunds it in full at once;
+a timeout is settled by asking the HIS whether it registered the order.
+"""
+
+from __future__ import annotations
+
+import structlog
+from sqlmodel import select
+
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.his_models import BillPayment, Registration
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import notices, orders, refunds, uow
+from hospital_bff.services.order_rules import OrderKind, OrderStatus, RefundMode
+from hospital_bff.store.models import Order, Payment
+
+log = structlog.get_logger(__name__)
+
+
+class ConfirmationPending(Exception):
+    """The HIS could not be reached and holds no record yet: retry later (the job retries)."""
+
+
+async def confirm_order(runtime: Runtime, order_id: str) -> str:
+    async with uow.unit_of_work(runtime) as session:
+        order = await session.get(Order, order_id)
+        if order is None or order.status != OrderStatus.PAID:
+            return "nothing to do"
+        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+        assert payment is not None
+    his = runtime.his
+    outcome: Registration | BillPayment | None = None
+    try:
+        if order.kind == OrderKind.REGISTRATION:
+            assert order.his_lock_id and order.slot_id
+            outcome = await his.register(
+                order.id, order.his_lock_id, order.slot_id, order.his_patient_id, order.amount, payment.out_trade_no
+            )
+        else:
+            assert order.his_lock_id
+            outcome = await his.pay_bills(
+                order.id, order.his_lock_id, order.his_patient_id, order.bill_ids, order.amount, payment.out_trade_no
+            )
+    except UpstreamRejected as exc:
+        log.warning("his_refused_confirmation", order=order.id, code=exc.code)
+        return await fail_order(runtime, order.id, f"医院系统未能确认：{exc.detail}")
+    except UpstreamUnavailable:
+        # Unknown outcome: did the HIS register it? Ask; if we cannot ask, retry later.
+        try:
+            found = (
+                await his.registrations_for_order(order.id)
+                if order.kind == OrderKind.REGISTRATION
+                else await his.bill_payments_for_order(order.id)
+            )
+        except UpstreamUnavailable as exc:
+            raise ConfirmationPending(order.id) from exc
+        if not found:
+            raise ConfirmationPending(order.id) from None
+        outcome = found[0]
+    return await _mark_confirmed(runtime, order.id, outcome)
+
+
+async def _mark_confirmed(runtime: Runtime, order_id: str, outcome: Registration | BillPayment) -> str:
+    now = runtime.clock.now()
+    async with uow.unit_of_work(runtime) as session:
+        order = await orders.lock_order(session, order_id)
+        if order is None or order.status != OrderStatus.PAID:
+            return "nothing to do"
+        fields: dict[str, object] = {"confirmed_at": now}
+        if isinstance(outcome, Registration):
+            fields.update(
+                his_registration_id=outcome.id,
+                ticket_number=outcome.number,
+                suggested_arrival=outcome.suggested_arrival,
+                location=outcome.location,
+            )
+        else:
+            fields.update(his_registration_id=outcome.id)
+        await orders.transition(session, order, OrderStatus.CONFIRMED, **fields)
+        if order.kind == OrderKind.REGISTRATION:
+            body = (
+                f"{order.patient_name}，您已成功预约{order.department_name or ''}{order.expert_name or ''}"
+                f"（{order.visit_date}），就诊序号 {order.ticket_number}，"
+                f"建议 {order.suggested_arrival:%H:%M} 前到达{order.location or ''}。"
+                if order.suggested_arrival
+                else "预约成功。"
+            )
+        else:
+            body = f"{order.patient_name}的门诊费用已缴纳成功。"
+        await notices.notify(
+            session,
+            now=now,
+            user_id=order.user_id,
+            kind="ORDER_CONFIRMED",
+            title="预约成功" if order.kind == OrderKind.REGISTRATION else "缴费成功",
+            body=body,
+            dedupe_key=f"ORDER_CONFIRMED:{order.id}",
+            patient_id=order.his_patient_id,
+            order_id=order.id,
+        )
+    return "confirmed"
+
+
+async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
+    """PAID but not confirmable: FAILED, and the whole amount refunded at once."""
+    now = runtime.clock.now()
+    async with uow.unit_of_work(runtime) as session:
+        order = await orders.lock_order(session, order_id)
+        if order is None or order.status != OrderStatus.PAID:
+            return "nothing to do"
+        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+        assert payment is not None
+        await orders.transition(session, order, OrderStatus.FAILED, closed_at=now, cancel_reason=reason[:256])
+        if order.slot_id:
+            await orders.release_place(session, order.slot_id)
+        await refunds.open_refund(
+            session, runtime, order=order, payment=payment, mode=RefundMode.REFUND, reason=reason, key="failed"
+        )
+        await notices.notify(
+            session,
+            now=now,
+            user_id=order.user_id,
+            kind="ORDER_FAILED",
+            title="预约未成功，已退款" if order.kind == OrderKind.REGISTRATION else "缴费未成功，已退款",
+            body=f"{reason}。已支付金额将原路退回。",
+            dedupe_key=f"ORDER_FAILED:{order.id}",
+            patient_id=order.his_patient_id,
+            order_id=order.id,
+        )
+        from hospital_bff.jobs.enqueue import enqueue_after_commit
+
+        enqueue_after_commit(session, "release_his_hold", order.id)
+    return "failed"

@@ -1,0 +1,83 @@
+"""Notices to users: stored once per reason (dedupe key), pushed to open subscriptions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hospital_bff.events import notices_topic
+from hospital_bff.services.uow import publish_after_commit
+from hospital_bff.store.ids import new_id
+from hospital_bff.store.models import Notice
+from hospital_bff.store.upsert import insert_ignore
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    user_id: str,
+    kind: str,
+    title: str,
+    body: str,
+    dedupe_key: str,
+    patient_id: str | None = None,
+    order_id: str | None = None,
+) -> bool:
+    """Store a notice unless one with this dedupe key exists; push it after commit."""
+    values: dict[str, Any] = {
+        "id": new_id("ntc"),
+        "user_id": user_id,
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "patient_id": patient_id,
+        "order_id": order_id,
+        "created_at": now,
+        "read_at": None,
+    }
+    inserted = await insert_ignore(session, Notice, values)
+    if inserted:
+        publish_after_commit(session, notices_topic(user_id), {"id": values["id"]})
+    return inserted
+
+
+async def unread_count(session: AsyncSession, user_id: str) -> int:
+    return int(
+        (
+            await session.exec(
+                select(func.count()).select_from(Notice).where(
+                    Notice.user_id == user_id, col(Notice.read_at).is_(None)
+                )
+            )
+        ).one()
+    )
+
+
+async def mark_read(session: AsyncSession, user_id: str, ids: list[str], now: datetime) -> int:
+    """Mark the caller's notices read; ids of others' notices are ignored like unknown ones."""
+    if ids:
+        await session.execute(
+            update(Notice)
+            .where(col(Notice.id).in_(ids), Notice.user_id == user_id, col(Notice.read_at).is_(None))
+            .values(read_at=now)
+        )
+    return await unread_count(session, user_id)
+
+
+async def page(
+    session: AsyncSession, user_id: str, first: int, after: tuple[datetime, str] | None
+) -> list[Notice]:
+    query = select(Notice).where(Notice.user_id == user_id)
+    if after is not None:
+        at, nid = after
+        query = query.where(
+            (col(Notice.created_at) < at) | ((col(Notice.created_at) == at) & (col(Notice.id) < nid))
+        )
+    query = query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(first + 1)
+    return list((await session.exec(query)).all())

@@ -1,0 +1,175 @@
+"""The order state machine and the money rules, as pure functions.
+
+    AWAITING_PAYMENT ─pay──────────▶ PAID ─HIS confirms─▶ CONFIRMED ─visit─▶ COMPLETED
+    AWAITING_PAYMENT ─window ends──▶ EXPIRED
+    AWAITING_PAYMENT ─patient quits▶ CANCELLED
+    PAID ─HIS refuses──────────────▶ FAILED      (+ REFUND at once)
+    CONFIRMED ─cancel / suspension─▶ CANCELLED   (+ REVERSAL or BATCH refund)
+
+EXPIRED, CANCELLED, FAILED and COMPLETED are terminal: money that arrives for an expired or
+cancelled order is refunded, the order does not come back to life.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime, time, timedelta
+from typing import Final, Literal
+
+from hospital_bff.clock import SHANGHAI
+
+
+class OrderKind(enum.StrEnum):
+    """What an order pays for."""
+
+    REGISTRATION = "REGISTRATION"
+    CLINIC_PAYMENT = "CLINIC_PAYMENT"
+
+
+class OrderStatus(enum.StrEnum):
+    """Where an order is on the money path."""
+
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    PAID = "PAID"
+    CONFIRMED = "CONFIRMED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    FAILED = "FAILED"
+    COMPLETED = "COMPLETED"
+
+
+class PaymentStatus(enum.StrEnum):
+    """The bank's view of one payment."""
+
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    CLOSED = "CLOSED"
+    FAILED = "FAILED"
+
+
+class RefundStatus(enum.StrEnum):
+    """Where the money going back to the patient is."""
+
+    PENDING = "PENDING"
+    PROCESSING = "PROCESSING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class RefundMode(enum.StrEnum):
+    """How the money goes back: at once (REVERSAL, REFUND) or with the next-day batch."""
+
+    REVERSAL = "REVERSAL"
+    REFUND = "REFUND"
+    BATCH = "BATCH"
+
+
+class InvalidTransition(Exception):
+    """An order was asked to move along an edge the state machine does not have."""
+
+    def __init__(self, current: OrderStatus, target: OrderStatus) -> None:
+        super().__init__(f"order cannot go from {current} to {target}")
+        self.current = current
+        self.target = target
+
+
+class InvalidAmount(ValueError):
+    """A money amount that is not a plain yuan figure with at most two decimals."""
+
+
+_S = OrderStatus
+TRANSITIONS: Final[dict[OrderStatus, frozenset[OrderStatus]]] = {
+    _S.AWAITING_PAYMENT: frozenset({_S.PAID, _S.EXPIRED, _S.CANCELLED}),
+    _S.PAID: frozenset({_S.CONFIRMED, _S.FAILED}),
+    _S.CONFIRMED: frozenset({_S.COMPLETED, _S.CANCELLED}),
+    _S.EXPIRED: frozenset(),
+    _S.CANCELLED: frozenset(),
+    _S.FAILED: frozenset(),
+    _S.COMPLETED: frozenset(),
+}
+TERMINAL: Final[frozenset[OrderStatus]] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+CANCELLABLE: Final[frozenset[OrderStatus]] = frozenset({_S.AWAITING_PAYMENT, _S.CONFIRMED})
+
+
+def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
+    """Whether the edge exists; staying put is not an edge (idempotent callers check first)."""
+    return target in TRANSITIONS[current]
+
+
+def assert_transition(current: OrderStatus, target: OrderStatus) -> None:
+    if not can_transition(current, target):
+        raise InvalidTransition(current, target)
+
+
+# The bank's same-day reversal works only inside its trading day; around midnight it is
+# settling, so cancellations then go to the next day's reconciliation batch (paper, 4.3).
+_REVERSAL_OPENS = time(1, 0)
+_REVERSAL_CLOSES = time(23, 0)
+BATCH_REFUND_DAYS: Final = 7
+
+
+def _local(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("money rules need aware datetimes")
+    return at.astimezone(SHANGHAI)
+
+
+def cancellation_refund_mode(paid_at: datetime, now: datetime) -> RefundMode:
+    """REVERSAL if paid and cancelled on the same Shanghai day with now in [01:00, 23:00)."""
+    paid_local, now_local = _local(paid_at), _local(now)
+    same_day = paid_local.date() == now_local.date()
+    in_window = _REVERSAL_OPENS <= now_local.time() < _REVERSAL_CLOSES
+    return RefundMode.REVERSAL if same_day and in_window else RefundMode.BATCH
+
+
+def refund_expected_by(mode: RefundMode, now: datetime) -> datetime:
+    """When the patient should have the money back, as promised to them."""
+    if mode is RefundMode.BATCH:
+        return now + timedelta(days=BATCH_REFUND_DAYS)
+    return now
+
+
+CancelRefusal = Literal["CANCEL_NOT_ALLOWED", "INVALID_STATE"]
+
+
+def can_cancel(
+    status: OrderStatus,
+    visit_starts_at: datetime,
+    now: datetime,
+    visited: bool,
+    invoice_printed: bool,
+) -> CancelRefusal | None:
+    """None if the patient may cancel now, else the error code to answer with.
+
+    The state is checked first: an order already cancelled, expired or failed has nothing to
+    cancel, whatever the visit facts say.
+    """
+    if status not in CANCELLABLE:
+        return "INVALID_STATE"
+    # Once seen by the doctor or invoiced, the registration has been used (paper, 4.3).
+    if visited or invoice_printed or now >= visit_starts_at:
+        return "CANCEL_NOT_ALLOWED"
+    return None
+
+
+_YUAN = re.compile(r"-?[0-9]+(?:\.[0-9]{1,2})?")
+
+
+def yuan(fen: int) -> str:
+    """1250 -> "12.50"."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def fen_from_yuan(text: str) -> int:
+    """ "12.5" -> 1250, exactly; more than two decimals, exponents or NaN are refused."""
+    text = text.strip()
+    if not _YUAN.fullmatch(text):
+        raise InvalidAmount(f"not a yuan amount: {text!r}")
+    # Integer arithmetic on the digits: exact at any size, unlike Decimal's 28-digit context.
+    negative = text.startswith("-")
+    whole, _, cents = text.lstrip("-").partition(".")
+    fen = int(whole) * 100 + int(cents.ljust(2, "0"))
+    return -fen if negative else fen

@@ -1,0 +1,38 @@
+"""Units of work: one transaction, then what it made true leaves (jobs, published events).
+
+Services never commit; the request or job boundary opens a unit and commits it. Jobs go
+out through the after-commit buffer in jobs/enqueue.py; events through this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hospital_bff.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+_EVENTS = "hospital_bff.events"
+
+
+def publish_after_commit(session: AsyncSession, topic: str, payload: dict[str, Any]) -> None:
+    session.sync_session.info.setdefault(_EVENTS, []).append((topic, payload))
+
+
+@asynccontextmanager
+async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    async with runtime.sessions() as session:
+        async with session.begin():
+            yield session
+        events: list[tuple[str, dict[str, Any]]] = session.sync_session.info.pop(_EVENTS, [])
+    for topic, payload in events:
+        try:
+            await runtime.events.publish(topic, payload)
+        except Exception:
+            # A lost publish only delays a screen refresh; the data is committed.
+            log.warning("publish_failed", topic=topic)

@@ -1,0 +1,1 @@
+"""SQLModel tables for what the BFF owns, and the engine that holds them."""

@@ -1,0 +1,234 @@
+"""The tables of the BFF: accounts, users, bindings, orders and money, notices, audit.
+
+What the HIS owns (departments, schedules, patients' records) is not copied here except as
+the few facts an order must keep if the HIS later changes (the visit's date and time).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+from hospital_bff.store.ids import new_id
+
+# Every timestamp is stored with its zone so PostgreSQL and SQLite agree on what was meant.
+TZ = sa.DateTime(timezone=True)
+
+
+def _ts(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(TZ, nullable=nullable, index=index))
+
+
+class Account(SQLModel, table=True):
+    """An outside identity (a WeChat openid) that signs in; tied to a user once verified."""
+
+    __tablename__ = "account"
+    __table_args__ = (sa.UniqueConstraint("platform", "external_id"),)
+
+    id: str = Field(default_factory=lambda: new_id("acc"), primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    user_id: str | None = Field(default=None, foreign_key="hospital_user.id", index=True)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    last_sign_in_at: datetime | None = _ts()
+
+
+class HospitalUser(SQLModel, table=True):
+    """The hospital's own user: one person, found by national ID, whatever their accounts."""
+
+    __tablename__ = "hospital_user"
+
+    id: str = Field(default_factory=lambda: new_id("usr"), primary_key=True)
+    id_number_hash: str = Field(max_length=64, unique=True)
+    id_number_enc: str = Field(max_length=256)
+    name_enc: str = Field(max_length=256)
+    masked_name: str = Field(max_length=64)
+    phone_enc: str = Field(max_length=256)
+    restricted_until: datetime | None = _ts()
+    restriction_reason: str | None = Field(default=None, max_length=256)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class PatientBinding(SQLModel, table=True):
+    """A HIS patient bound to a hospital user (themselves or family)."""
+
+    __tablename__ = "patient_binding"
+    __table_args__ = (sa.UniqueConstraint("user_id", "his_patient_id"),)
+
+    id: str = Field(default_factory=lambda: new_id("bnd"), primary_key=True)
+    user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    his_patient_id: str = Field(max_length=64, index=True)
+    relation: str = Field(max_length=16)
+    name: str = Field(max_length=64)
+    masked_id_number: str = Field(max_length=32)
+    sex: str = Field(max_length=8)
+    birth_date: date
+    insurance: str = Field(max_length=24)
+    card_number: str = Field(max_length=64)
+    active: bool = True
+    bound_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    unbound_at: datetime | None = _ts()
+
+
+class Order(SQLModel, table=True):
+    """A registration or a bill payment, and where its money stands."""
+
+    __tablename__ = "bff_order"
+    __table_args__ = (sa.UniqueConstraint("user_id", "idempotency_key"),)
+
+    id: str = Field(default_factory=lambda: new_id("ord"), primary_key=True)
+    kind: str = Field(max_length=24)
+    status: str = Field(max_length=24, index=True)
+    user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    his_patient_id: str = Field(max_length=64, index=True)
+    patient_name: str = Field(max_length=64)
+    idempotency_key: str = Field(max_length=128)
+    amount: int
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # registration facts, kept so the order reads the same if the HIS changes later
+    slot_id: str | None = Field(default=None, max_length=96, index=True)
+    schedule_id: str | None = Field(default=None, max_length=96, index=True)
+    department_id: str | None = Field(default=None, max_length=64)
+    department_name: str | None = Field(default=None, max_length=64)
+    expert_id: str | None = Field(default=None, max_length=64)
+    expert_name: str | None = Field(default=None, max_length=64)
+    expert_title: str | None = Field(default=None, max_length=32)
+    visit_date: date | None = Field(default=None, index=True)
+    period: str | None = Field(default=None, max_length=16)
+    starts_at: datetime | None = _ts()
+    ends_at: datetime | None = _ts()
+    his_lock_id: str | None = Field(default=None, max_length=96)
+    bill_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # outcome
+    his_registration_id: str | None = Field(default=None, max_length=96)
+    ticket_number: int | None = None
+    suggested_arrival: datetime | None = _ts()
+    location: str | None = Field(default=None, max_length=128)
+    cancel_reason: str | None = Field(default=None, max_length=256)
+    no_show: bool = False
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
+    paid_at: datetime | None = _ts()
+    confirmed_at: datetime | None = _ts()
+    closed_at: datetime | None = _ts()
+    version: int = 0
+
+
+class SlotInventory(SQLModel, table=True):
+    """Our gate in front of the HIS slot lock: a row per slot, held never above capacity."""
+
+    __tablename__ = "slot_inventory"
+
+    slot_id: str = Field(primary_key=True, max_length=96)
+    schedule_id: str = Field(max_length=96, index=True)
+    capacity: int
+    held: int = 0
+
+
+class Payment(SQLModel, table=True):
+    """One bank order for one of our orders (out_trade_no is ours, unique at the bank)."""
+
+    __tablename__ = "payment"
+
+    id: str = Field(default_factory=lambda: new_id("pay"), primary_key=True)
+    order_id: str = Field(foreign_key="bff_order.id", index=True)
+    out_trade_no: str = Field(max_length=32, unique=True)
+    idempotency_key: str = Field(max_length=128)
+    amount: int
+    status: str = Field(max_length=16, index=True)
+    pay_url: str = Field(max_length=512)
+    transaction_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    paid_at: datetime | None = _ts()
+
+
+class Refund(SQLModel, table=True):
+    """Money going back: one per reason, idempotent on out_refund_no at the bank."""
+
+    __tablename__ = "refund"
+
+    id: str = Field(default_factory=lambda: new_id("rfd"), primary_key=True)
+    order_id: str = Field(foreign_key="bff_order.id", index=True)
+    payment_id: str = Field(foreign_key="payment.id", index=True)
+    out_refund_no: str = Field(max_length=64, unique=True)
+    amount: int
+    mode: str = Field(max_length=16)
+    status: str = Field(max_length=16, index=True)
+    reason: str = Field(max_length=256)
+    batch_id: str | None = Field(default=None, max_length=64, index=True)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    expected_by: datetime = Field(sa_column=Column(TZ, nullable=False))
+    succeeded_at: datetime | None = _ts()
+
+
+class Notice(SQLModel, table=True):
+    """A message to a user: stored, listed, pushed to open subscriptions."""
+
+    __tablename__ = "notice"
+
+    id: str = Field(default_factory=lambda: new_id("ntc"), primary_key=True)
+    user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    dedupe_key: str = Field(max_length=160, unique=True)
+    kind: str = Field(max_length=32)
+    title: str = Field(max_length=128)
+    body: str = Field(max_length=1024)
+    patient_id: str | None = Field(default=None, max_length=64)
+    order_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
+    read_at: datetime | None = _ts()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when, from which account. Never holds an ID number in clear."""
+
+    __tablename__ = "audit_entry"
+
+    id: str = Field(default_factory=lambda: new_id("aud"), primary_key=True)
+    at: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
+    action: str = Field(max_length=48, index=True)
+    user_id: str | None = Field(default=None, max_length=64, index=True)
+    account_id: str | None = Field(default=None, max_length=64)
+    subject: str | None = Field(default=None, max_length=96)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """An inbound webhook already handled: at-least-once delivery, exactly-once effect."""
+
+    __tablename__ = "processed_event"
+
+    id: str = Field(primary_key=True, max_length=160)
+    source: str = Field(max_length=16)
+    received_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class Reconciliation(SQLModel, table=True):
+    """The next-day comparison of the bank's trade bill with our orders, for one date."""
+
+    __tablename__ = "reconciliation"
+
+    day: date = Field(primary_key=True)
+    status: str = Field(max_length=16)
+    bank_total: int = 0
+    hospital_total: int = 0
+    matched: int = 0
+    anomalies: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    refund_batch_id: str | None = Field(default=None, max_length=64)
+    ran_at: datetime | None = _ts()
+
+
+class RefundBatch(SQLModel, table=True):
+    """The batch refund file (批扣文件) sent to the bank after reconciliation."""
+
+    __tablename__ = "refund_batch"
+
+    id: str = Field(default_factory=lambda: new_id("bat"), primary_key=True)
+    day: date = Field(index=True)
+    lines: int = 0
+    amount: int = 0
+    status: str = Field(max_length=16)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))

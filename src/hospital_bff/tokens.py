@@ -1,0 +1,159 @@
+"""Session tokens: HS256 JWTs with a `kid`, so signing keys can rotate without signing anyone out.
+
+Time comes from the injected clock, never from PyJWT's own `time.time()`, so expiry follows the
+same clock as the rest of the business (and tests can move it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import jwt
+
+from hospital_bff.clock import Clock
+
+if TYPE_CHECKING:
+    from hospital_bff.config import Settings
+
+Role = Literal["PATIENT", "STAFF"]
+InvalidTokenReason = Literal[
+    "MALFORMED", "ALGORITHM", "UNKNOWN_KID", "SIGNATURE", "EXPIRED", "CLAIMS"
+]
+
+ISSUER = "hospital-bff"
+AUDIENCE = "hospital-bff"
+ALGORITHM = "HS256"
+# RFC 7518 3.2: an HS256 key must be at least as long as the hash output.
+_MIN_KEY_BYTES = 32
+_ROLES: frozenset[str] = frozenset(get_args(Role))
+
+
+class InvalidToken(Exception):
+    """The token cannot be trusted; `reason` is for logs, clients only see UNAUTHENTICATED."""
+
+    def __init__(self, reason: InvalidTokenReason) -> None:
+        super().__init__(reason)
+        self.reason: InvalidTokenReason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A freshly signed token and the moment it stops working."""
+
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    """What a verified token says about its bearer."""
+
+    subject: str
+    role: Role
+    account_id: str | None
+    expires_at: datetime
+    jti: str
+
+
+class TokenService:
+    """Issues and verifies session tokens; every key in `keys` verifies, `active_kid` signs."""
+
+    def __init__(
+        self, keys: dict[str, str], active_kid: str, ttl_seconds: int, clock: Clock
+    ) -> None:
+        if active_kid not in keys:
+            raise ValueError(f"active_kid {active_kid!r} is not among the keys")
+        for kid, key in keys.items():
+            if len(key.encode()) < _MIN_KEY_BYTES:
+                raise ValueError(f"JWT key {kid!r} is shorter than {_MIN_KEY_BYTES} bytes")
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        self._keys = dict(keys)
+        self._active_kid = active_kid
+        self._ttl = timedelta(seconds=ttl_seconds)
+        self._clock = clock
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock) -> TokenService:
+        keys = {kid: secret.get_secret_value() for kid, secret in settings.jwt_keys.items()}
+        return cls(keys, settings.jwt_active_kid, settings.jwt_ttl_seconds, clock)
+
+    def issue(self, subject: str, role: Role, account_id: str | None) -> IssuedToken:
+        now = self._clock.now()
+        iat = int(now.timestamp())
+        exp = int((now + self._ttl).timestamp())
+        payload: dict[str, Any] = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": subject,
+            "role": role,
+            "acc": account_id,
+            "iat": iat,
+            "exp": exp,
+            "jti": uuid.uuid4().hex,
+        }
+        token = jwt.encode(
+            payload,
+            self._keys[self._active_kid],
+            algorithm=ALGORITHM,
+            headers={"kid": self._active_kid},
+        )
+        # Whole seconds, as in the token, so the caller's expires_at equals the verified one.
+        return IssuedToken(token=token, expires_at=datetime.fromtimestamp(exp, tz=self._clock.tz))
+
+    def verify(self, token: str) -> Claims:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken("MALFORMED") from exc
+        # Checked before decoding as well as pinned in decode(): a header naming another
+        # algorithm is refused outright, whatever the library would make of it.
+        if header.get("alg") != ALGORITHM:
+            raise InvalidToken("ALGORITHM")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or kid not in self._keys:
+            raise InvalidToken("UNKNOWN_KID")
+        try:
+            payload = jwt.decode(
+                token,
+                self._keys[kid],
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={
+                    "require": ["iss", "aud", "sub", "iat", "exp", "jti"],
+                    # Time claims are checked below against our clock, not the wall clock.
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
+                },
+            )
+        except jwt.InvalidSignatureError as exc:
+            raise InvalidToken("SIGNATURE") from exc
+        except jwt.DecodeError as exc:
+            raise InvalidToken("MALFORMED") from exc
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken("CLAIMS") from exc
+        return self._claims(payload)
+
+    def _claims(self, payload: dict[str, Any]) -> Claims:
+        exp, role, account_id = payload["exp"], payload.get("role"), payload.get("acc")
+        if isinstance(exp, bool) or not isinstance(exp, int):
+            raise InvalidToken("CLAIMS")
+        try:
+            expires_at = datetime.fromtimestamp(exp, tz=self._clock.tz)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise InvalidToken("CLAIMS") from exc
+        if self._clock.now() >= expires_at:
+            raise InvalidToken("EXPIRED")
+        if role not in _ROLES or not (account_id is None or isinstance(account_id, str)):
+            raise InvalidToken("CLAIMS")
+        subject, jti = payload["sub"], payload["jti"]
+        if not isinstance(subject, str) or not isinstance(jti, str):
+            raise InvalidToken("CLAIMS")
+        return Claims(
+            subject=subject, role=role, account_id=account_id, expires_at=expires_at, jti=jti
+        )

@@ -1,0 +1,175 @@
+"""Signed inbound calls: the bank's payment and refund notifications, the HIS's events.
+
+Each is verified before anything is read, handled idempotently, and answered fast; a
+failure answers 5xx so the sender retries, and a retry changes nothing twice.
+"""
+
+from __future__ import annotations
+
+import structlog
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from sqlmodel import col, select
+
+from hospital_bff.datasources.bank_models import RefundNotice, Transaction
+from hospital_bff.datasources.his_models import HisEvent
+from hospital_bff.datasources.his_webhook import verify_his_signature
+from hospital_bff.datasources.wechatpay_crypto import NotificationVerifier, WechatPayCryptoError
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import cancellation, notices, orders, refunds, uow
+from hospital_bff.services.accounts import AccountService
+from hospital_bff.services.order_rules import OrderStatus
+from hospital_bff.services.payments import PaymentService
+from hospital_bff.store.models import Order, PatientBinding, ProcessedEvent, Refund
+from hospital_bff.store.upsert import insert_ignore
+
+log = structlog.get_logger(__name__)
+
+MAX_BODY = 64 * 1024
+
+
+def _fail(message: str, status: int = 400) -> Response:
+    return JSONResponse({"code": "FAIL", "message": message}, status_code=status)
+
+
+async def _body(request: Request) -> bytes | None:
+    body = await request.body()
+    return body if len(body) <= MAX_BODY else None
+
+
+async def _seen(runtime: Runtime, source: str, event_id: str) -> bool:
+    async with uow.unit_of_work(runtime) as session:
+        return await session.get(ProcessedEvent, f"{source}:{event_id}") is not None
+
+
+async def _remember(runtime: Runtime, source: str, event_id: str) -> None:
+    async with uow.unit_of_work(runtime) as session:
+        await insert_ignore(
+            session, ProcessedEvent, {"id": f"{source}:{event_id}", "source": source, "received_at": runtime.clock.now()}
+        )
+
+
+async def bank_notification(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    body = await _body(request)
+    if body is None:
+        return _fail("too large", 413)
+    verifier = NotificationVerifier(
+        platform_keys=runtime.bank.keys.platform_keys,
+        apiv3_key=runtime.settings.bank_apiv3_key.get_secret_value().encode(),
+        clock=runtime.clock,
+    )
+    try:
+        notice = verifier.verify(request.headers, body)
+    except WechatPayCryptoError as exc:
+        log.warning("bank_notification_rejected", reason=type(exc).__name__)
+        return _fail("signature or payload rejected", 401)
+    if await _seen(runtime, "bank", notice.id):
+        return Response(status_code=204)
+    try:
+        if notice.event_type.startswith("TRANSACTION."):
+            tx = Transaction.model_validate(notice.resource)
+            if tx.mchid not in (None, runtime.settings.bank_mch_id):
+                return _fail("not our merchant")
+            async with runtime.redis.lock(f"bff:lock:pay:{tx.out_trade_no}", timeout=30, blocking_timeout=4):
+                outcome = await PaymentService(runtime).settle_transaction(tx)
+            log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=outcome)
+        elif notice.event_type.startswith("REFUND."):
+            rn = RefundNotice.model_validate(notice.resource)
+            if rn.refund_status == "SUCCESS":
+                async with uow.unit_of_work(runtime) as session:
+                    refund = (
+                        await session.exec(select(Refund).where(Refund.out_refund_no == rn.out_refund_no))
+                    ).first()
+                    if refund is not None and refund.amount == rn.amount.refund:
+                        await refunds.mark_refund_succeeded(session, runtime, refund.id)
+    except Exception:
+        log.exception("bank_notification_failed", id=notice.id)
+        return _fail("try again", 500)
+    await _remember(runtime, "bank", notice.id)
+    return Response(status_code=204)
+
+
+async def his_event(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    body = await _body(request)
+    if body is None:
+        return _fail("too large", 413)
+    ok = verify_his_signature(
+        runtime.settings.his_webhook_secret.get_secret_value(),
+        request.headers.get("x-his-timestamp", ""),
+        body,
+        request.headers.get("x-his-signature", ""),
+        runtime.clock.now(),
+    )
+    if not ok:
+        return _fail("bad signature", 401)
+    try:
+        event = HisEvent.model_validate_json(body)
+    except ValueError:
+        return _fail("bad event")
+    if await _seen(runtime, "his", event.id):
+        return Response(status_code=204)
+    try:
+        await handle_his_event(runtime, event)
+    except Exception:
+        log.exception("his_event_failed", id=event.id, type=event.type)
+        return _fail("try again", 500)
+    await _remember(runtime, "his", event.id)
+    return Response(status_code=204)
+
+
+async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
+    data = event.data
+    now = runtime.clock.now()
+    if event.type == "SCHEDULE_SUSPENDED":
+        await cancellation.suspend_schedule(
+            runtime, str(data["scheduleId"]), str(data.get("reason") or "专家停诊"), tell_his=False
+        )
+    elif event.type == "REPORT_READY":
+        patient_id = str(data["patientId"])
+        report_id = str(data["reportId"])
+        async with uow.unit_of_work(runtime) as session:
+            bindings = (
+                await session.exec(
+                    select(PatientBinding).where(
+                        PatientBinding.his_patient_id == patient_id, col(PatientBinding.active).is_(True)
+                    )
+                )
+            ).all()
+            for b in bindings:
+                await notices.notify(
+                    session,
+                    now=now,
+                    user_id=b.user_id,
+                    kind="REPORT_READY",
+                    title="报告已出",
+                    body=f"{b.name}的{data.get('title') or '检查检验'}报告已出，可在“报告查询”中查看。",
+                    dedupe_key=f"REPORT_READY:{report_id}:{b.user_id}",
+                    patient_id=patient_id,
+                )
+    elif event.type in ("VISIT_COMPLETED", "VISIT_MISSED"):
+        order_id = str(data.get("orderId") or "")
+        async with uow.unit_of_work(runtime) as session:
+            order = await orders.lock_order(session, order_id)
+            if order is None or order.status != OrderStatus.CONFIRMED:
+                return
+            if event.type == "VISIT_COMPLETED":
+                await orders.transition(session, order, OrderStatus.COMPLETED)
+            else:
+                order.no_show = True
+                session.add(order)
+                await session.flush()
+                await orders.transition(session, order, OrderStatus.COMPLETED)
+                await AccountService(runtime).record_no_show(session, order)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/webhooks/bank", bank_notification, methods=["POST"]),
+        Route("/webhooks/his", his_event, methods=["POST"]),
+    ]
+
+
+__all__ = ["Order", "routes"]

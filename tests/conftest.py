@@ -1,0 +1,136 @@
+"""Shared fixtures: every app test runs on SQLite with the in-process Redis stand-in and on
+PostgreSQL with real Redis. Under CI=true an unreachable service fails the run; elsewhere
+those tests skip with the reason."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from hospital_bff.app import create_app
+from hospital_bff.cache import reset_fake_redis
+from hospital_bff.clock import SHANGHAI, FrozenClock
+from hospital_bff.config import Settings
+from hospital_bff.runtime import Runtime
+
+POSTGRES_URL = os.environ.get(
+    "BFF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("BFF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RABBITMQ_URL = os.environ.get("BFF_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+BASE_URL = "http://127.0.0.1:8000"
+# A fixed business time: Friday 2026-11-27, 09:00 in the hospital's zone.
+START = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Fail under CI, skip elsewhere, when a service the test needs is down."""
+    if _reachable(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: services must be up; see .ci/run)")
+    pytest.skip(message)
+
+
+BACKENDS = {
+    "sqlite": {"db": "sqlite", "redis": False},
+    "postgres": {"db": "postgres", "redis": True},
+}
+
+
+@pytest.fixture(params=list(BACKENDS), ids=list(BACKENDS))
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if BACKENDS[name]["db"] == "postgres":
+        require_service("PostgreSQL", "127.0.0.1", 5432)
+        require_service("Redis", "127.0.0.1", 6379)
+    return name
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+def make_settings(backend: str, tmp_path: Path, **overrides: Any) -> Settings:
+    spec = BACKENDS[backend]
+    database_url = (
+        f"sqlite+aiosqlite:///{tmp_path}/bff.db" if spec["db"] == "sqlite" else POSTGRES_URL
+    )
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "redis_url": REDIS_URL if spec["redis"] else None,
+        "public_url": BASE_URL,
+        "his_base_url": f"{BASE_URL}/sim/his",
+        "bank_base_url": f"{BASE_URL}/sim/bank",
+        "wechat_base_url": f"{BASE_URL}/sim/wechat",
+        "bank_keys_dir": tmp_path / "keys",
+        "auto_migrate": False,
+        "scheduler_enabled": False,
+        "breaker_reset_seconds": 0.5,
+        "http_timeout_seconds": 1.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(backend: str, tmp_path: Path) -> Settings:
+    return make_settings(backend, tmp_path)
+
+
+async def reset_state(runtime: Runtime) -> None:
+    """A clean database and cache for each test, on either backend."""
+    from hospital_bff.store.db import create_all, drop_all
+
+    if runtime.settings.is_sqlite:
+        await create_all(runtime.engine)
+    else:
+        await drop_all(runtime.engine)
+        await create_all(runtime.engine)
+    await runtime.redis.flushdb()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+    reset_fake_redis()
+    application = create_app(settings, clock=clock, self_transport=True, on_startup=reset_state)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def runtime(app: Starlette) -> Runtime:
+    rt: Runtime = app.state.runtime
+    return rt
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE_URL, timeout=30
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+def contract_dir() -> Iterator[Path]:
+    yield Path(__file__).resolve().parents[2] / "shared" / "contract"

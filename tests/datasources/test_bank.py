@@ -1,0 +1,369 @@
+"""The bank client against the simulator: typed answers, refusals, timeouts, the bill to the fen."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hospital_bff.clock import SHANGHAI, FrozenClock
+from hospital_bff.datasources.bank import BankClient, TradeBillError, parse_trade_bill, yuan_to_fen
+from hospital_bff.datasources.bank_models import BatchRefundLine, RefundNotice, Transaction
+from hospital_bff.datasources.errors import (
+    BankUnavailable,
+    UpstreamRejected,
+    UpstreamTimeout,
+)
+from hospital_bff.datasources.wechatpay_crypto import (
+    BankKeys,
+    NotificationVerifier,
+    VerifiedNotification,
+)
+from hospital_bff.simulators.bank import BankState, create_bank_app
+
+APIV3_KEY = "demo-apiv3-key-32-bytes-long-ok!"
+MCH_ID = "1900000001"
+APP_ID = "wx-hospital-demo"
+BASE = "http://bank.test/sim/bank"
+NOTIFY_URL = "http://bff.test/webhooks/bank"
+NOW = datetime(2024, 5, 1, 10, 0, tzinfo=SHANGHAI)
+
+
+@cache
+def keys() -> BankKeys:
+    return BankKeys.generate()
+
+
+class Wire(httpx.AsyncBaseTransport):
+    """ASGITransport plus what a real network does: read timeouts, and a hook to alter answers."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.alter: Callable[[httpx.Request, httpx.Response], httpx.Response] | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        read = request.extensions.get("timeout", {}).get("read")
+        try:
+            response = await asyncio.wait_for(self.inner.handle_async_request(request), read)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout("read timed out", request=request) from exc
+        if self.alter is not None:
+            await response.aread()
+            return self.alter(request, response)
+        return response
+
+
+@dataclass
+class World:
+    clock: FrozenClock
+    bank: BankClient
+    state: BankState
+    wire: Wire
+    cashier: httpx.AsyncClient
+    notices: list[VerifiedNotification] = field(default_factory=list)
+
+    async def pay(self, h5_url: str) -> None:
+        paid = await self.cashier.post(h5_url, json={"action": "pay"})
+        assert paid.status_code == 200, paid.text
+
+
+def _mounted(app: Starlette) -> Starlette:
+    # The embedded default serves the bank under /sim/bank: signatures must cover the prefix.
+    from starlette.routing import Mount
+
+    return Starlette(routes=[Mount("/sim/bank", app=app)])
+
+
+@pytest.fixture
+async def world() -> AsyncIterator[World]:
+    clock = FrozenClock(NOW)
+    verifier = NotificationVerifier(
+        platform_keys=keys().merchant_side().platform_keys,
+        apiv3_key=APIV3_KEY.encode(),
+        clock=clock,
+    )
+    notices: list[VerifiedNotification] = []
+
+    async def webhook(request: Request) -> Response:
+        notices.append(verifier.verify(request.headers, await request.body()))
+        return Response(status_code=204)
+
+    receiver = Starlette(routes=[Route("/webhooks/bank", webhook, methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver)) as outbound:
+        app = create_bank_app(
+            clock=clock,
+            keys=keys(),
+            apiv3_key=APIV3_KEY,
+            mch_id=MCH_ID,
+            public_base_url=BASE,
+            http=outbound,
+        )
+        state: BankState = app.state.bank
+        state.hang_seconds = 0.5
+        state.notify_retry_delays = (0.0, 0.01)
+        wire = Wire(_mounted(app))
+        async with httpx.AsyncClient(transport=wire) as http:
+            bank = BankClient(
+                http,
+                BASE,
+                mch_id=MCH_ID,
+                app_id=APP_ID,
+                keys=keys().merchant_side(),
+                clock=clock,
+                timeout=0.2,
+            )
+            yield World(clock, bank, state, wire, http, notices)
+            await state.drain()
+
+
+async def _paid_order(world: World, no: str = "R1", amount: int = 1234) -> None:
+    order = await world.bank.create_h5_order(
+        no, "内科 专家号", amount, NOW + timedelta(minutes=10), NOTIFY_URL, "10.0.0.1"
+    )
+    await world.pay(order.h5_url)
+
+
+async def test_order_lifecycle_in_typed_dtos(world: World) -> None:
+    assert await world.bank.query_order("R1") is None
+    order = await world.bank.create_h5_order(
+        "R1", "内科 专家号", 1234, NOW + timedelta(minutes=10), NOTIFY_URL, "10.0.0.1"
+    )
+    assert order.h5_url.startswith(f"{BASE}/cashier/")
+    again = await world.bank.create_h5_order(
+        "R1", "内科 专家号", 1234, NOW + timedelta(minutes=10), NOTIFY_URL, "10.0.0.1"
+    )
+    assert again == order
+    unpaid = await world.bank.query_order("R1")
+    assert unpaid is not None
+    assert (unpaid.trade_state, unpaid.is_paid, unpaid.transaction_id) == ("NOTPAY", False, None)
+
+    await world.pay(order.h5_url)
+    paid = await world.bank.query_order("R1")
+    assert paid is not None
+    assert paid.trade_state == "SUCCESS"
+    assert paid.amount is not None
+    assert paid.amount.payer_total == 1234
+    assert paid.success_time == NOW
+    with pytest.raises(UpstreamRejected) as refused:
+        await world.bank.close_order("R1")
+    assert refused.value.code == "ORDER_PAID"
+
+
+async def test_an_order_reused_with_another_amount_is_rejected(world: World) -> None:
+    await world.bank.create_h5_order(
+        "R1", "x", 100, NOW + timedelta(minutes=10), NOTIFY_URL, "1.1.1.1"
+    )
+    with pytest.raises(UpstreamRejected) as refused:
+        await world.bank.create_h5_order(
+            "R1", "x", 200, NOW + timedelta(minutes=10), NOTIFY_URL, "1.1.1.1"
+        )
+    assert refused.value.code == "INVALID_REQUEST"
+
+
+async def test_closed_order_stays_closed(world: World) -> None:
+    order = await world.bank.create_h5_order(
+        "R1", "x", 100, NOW + timedelta(minutes=10), NOTIFY_URL, "1.1.1.1"
+    )
+    await world.bank.close_order("R1")
+    await world.bank.close_order("R1")  # idempotent
+    refused = await world.cashier.post(order.h5_url, json={"action": "pay"})
+    assert refused.status_code == 400
+    closed = await world.bank.query_order("R1")
+    assert closed is not None
+    assert closed.trade_state == "CLOSED"
+
+
+async def test_notifications_parse_into_the_same_dtos(world: World) -> None:
+    await _paid_order(world)
+    await world.bank.refund("R1", "RF1", 1234, 1234, "退号", NOTIFY_URL)
+    await world.state.drain()
+    [paid, refunded] = world.notices
+    transaction = Transaction.model_validate(paid.resource)
+    assert (transaction.out_trade_no, transaction.trade_state) == ("R1", "SUCCESS")
+    notice = RefundNotice.model_validate(refunded.resource)
+    assert (notice.out_refund_no, notice.refund_status, notice.amount.refund) == (
+        "RF1",
+        "SUCCESS",
+        1234,
+    )
+
+
+async def test_refunds(world: World) -> None:
+    await _paid_order(world)
+    assert await world.bank.query_refund("RF1") is None
+    refund = await world.bank.refund("R1", "RF1", 1000, 1234, "退号", NOTIFY_URL)
+    assert (refund.status, refund.amount.refund, refund.amount.total) == ("SUCCESS", 1000, 1234)
+    assert await world.bank.refund("R1", "RF1", 1000, 1234, "退号", NOTIFY_URL) == refund
+    assert await world.bank.query_refund("RF1") == refund
+    with pytest.raises(UpstreamRejected) as over:
+        await world.bank.refund("R1", "RF2", 235, 1234, "退号", None)
+    assert over.value.code == "INVALID_REQUEST"
+
+
+async def test_same_day_reversal(world: World) -> None:
+    await _paid_order(world)
+    reversal = await world.bank.reverse_order("R1")
+    assert reversal.trade_state == "REVOKED"
+    assert reversal.refund is not None
+    assert reversal.refund.amount.refund == 1234
+
+
+async def test_batch_refund_file(world: World) -> None:
+    await _paid_order(world, "R1", 500)
+    result = await world.bank.batch_refund(
+        [
+            BatchRefundLine(
+                out_trade_no="R1", out_refund_no="B1", amount=500, total=500, reason="长款"
+            ),
+            BatchRefundLine(out_trade_no="R9", out_refund_no="B2", amount=100, total=100),
+        ],
+        batch_no="20240502-01",
+    )
+    assert result.batch_no == "20240502-01"
+    assert [item.accepted for item in result.results] == [True, False]
+    assert result.results[0].refund is not None
+    assert result.results[0].refund.amount.refund == 500
+    assert result.results[1].code == "RESOURCE_NOT_EXISTS"
+
+
+async def test_a_timed_out_post_is_an_unknown_outcome_settled_by_querying(world: World) -> None:
+    world.state.faults.timeout_rate = 1.0
+    with pytest.raises(UpstreamTimeout):
+        await world.bank.create_h5_order(
+            "R1", "x", 100, NOW + timedelta(minutes=10), NOTIFY_URL, "1.1.1.1"
+        )
+    assert world.bank.calls == 1  # a POST is never repeated blindly
+    world.state.faults.timeout_rate = 0.0
+    settled = await world.bank.query_order("R1")
+    assert settled is not None
+    assert settled.trade_state == "NOTPAY"
+
+
+async def test_reads_are_retried_then_reported_unavailable(world: World) -> None:
+    world.state.faults.error_rate = 1.0
+    with pytest.raises(BankUnavailable):
+        await world.bank.query_order("R1")
+    assert world.bank.calls == 3
+
+
+async def test_an_answer_signed_by_someone_else_is_no_answer(world: World) -> None:
+    impostor = BankKeys.generate()
+    world.bank.keys = (
+        keys()
+        .merchant_side()
+        .__class__(
+            merchant_key=keys().merchant_key,
+            merchant_serial=keys().merchant_serial,
+            platform_keys={keys().platform_serial: impostor.platform_public_key},
+        )
+    )
+    with pytest.raises(BankUnavailable):
+        await world.bank.query_order("R1")
+
+
+async def test_an_altered_answer_is_no_answer(world: World) -> None:
+    def alter(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        body = response.content.replace(b"NOTPAY", b"SUCCESS")
+        return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+    await world.bank.create_h5_order(
+        "R1", "x", 100, NOW + timedelta(minutes=10), NOTIFY_URL, "1.1.1.1"
+    )
+    world.wire.alter = alter
+    with pytest.raises(BankUnavailable):
+        await world.bank.query_order("R1")
+
+
+async def test_trade_bill_to_the_fen(world: World) -> None:
+    await _paid_order(world, "R1", 1234)
+    await _paid_order(world, "R2", 1)
+    world.clock.advance(minutes=5)
+    await world.bank.refund("R1", "RF1", 999, 1234, "退号", None)
+    world.clock.advance(days=1)
+    bill = await world.bank.trade_bill(date(2024, 5, 1))
+    assert bill.bill_date == date(2024, 5, 1)
+    payments = [line for line in bill.lines if not line.is_refund]
+    refunds = [line for line in bill.lines if line.is_refund]
+    assert [(p.out_trade_no, p.settlement_amount, p.order_amount) for p in payments] == [
+        ("R1", 1234, 1234),
+        ("R2", 1, 1),
+    ]
+    assert [(r.out_refund_no, r.refund_amount, r.out_trade_no) for r in refunds] == [
+        ("RF1", 999, "R1")
+    ]
+    assert refunds[0].traded_at == NOW + timedelta(minutes=5)
+    assert payments[0].transaction_id.startswith("4200000")
+    assert bill.summary.total_count == 3
+    assert bill.summary.settlement_total == 1235
+    assert bill.summary.refund_total == 999
+
+
+async def test_a_bill_that_does_not_match_its_hash_is_refused(world: World) -> None:
+    await _paid_order(world, "R1", 1234)
+
+    def alter(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        if "billdownload" not in request.url.path:
+            return response
+        return httpx.Response(200, content=response.content.replace(b"12.34", b"12.35"))
+
+    world.wire.alter = alter
+    with pytest.raises(TradeBillError):
+        await world.bank.trade_bill(date(2024, 5, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [("0.01", 1), ("12.34", 1234), ("0.1", 10), ("100", 10000), ("0.00", 0), ("", 0)],
+)
+def test_yuan_to_fen(text: str, fen: int) -> None:
+    assert yuan_to_fen(text) == fen
+
+
+def test_yuan_to_fen_refuses_fractions_of_a_fen_unless_asked() -> None:
+    with pytest.raises(ValueError):
+        yuan_to_fen("1.005")
+    assert yuan_to_fen("0.00600", exact=False) == 1
+    assert yuan_to_fen("0.00400", exact=False) == 0
+
+
+def test_parse_trade_bill_reads_columns_by_name() -> None:
+    header = (
+        "商户订单号,交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,用户标识,交易类型,交易状态,"
+        "付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,"
+        "退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注"
+    )
+    row = (
+        "`R7,`2024-05-01 23:59:59,`wx1,`1900000001,`0,`,`4200000001,`o-1,`JSAPI,`SUCCESS,"
+        "`CMB_CREDIT,`CNY,`1999.99,`0.00,`0,`0,`0.00,`0.00,`,`,`挂号,`,`12.00000,`0.60%,`1999.99,`0.00,`"
+    )
+    summary = (
+        "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,"
+        "手续费总金额,订单总金额,申请退款总金额"
+    )
+    totals = "`1,`1999.99,`0.00,`0.00,`12.00000,`1999.99,`0.00"
+    content = ("\ufeff" + "\r\n".join([header, row, summary, totals]) + "\r\n").encode()
+    bill = parse_trade_bill(content, date(2024, 5, 1))
+    [line] = bill.lines
+    assert (line.out_trade_no, line.settlement_amount, line.fee, line.bank_type) == (
+        "R7",
+        199999,
+        1200,
+        "CMB_CREDIT",
+    )
+    assert line.traded_at == datetime(2024, 5, 1, 23, 59, 59, tzinfo=SHANGHAI)
+    assert bill.summary.order_total == 199999
+    assert bill.summary.fee_total == 1200
+
+
+def test_parse_trade_bill_refuses_a_truncated_file() -> None:
+    with pytest.raises(ValueError):
+        parse_trade_bill(b"\xe4\xba\xa4\xe6\x98\x93\xe6\x97\xb6\xe9\x97\xb4\n", date(2024, 5, 1))
