@@ -6,16 +6,44 @@ the few facts an order must keep if the HIS later changes (the visit's date and 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
 
+from hospital_bff.clock import SHANGHAI
 from hospital_bff.store.ids import new_id
 
-# Every timestamp is stored with its zone so PostgreSQL and SQLite agree on what was meant.
-TZ = sa.DateTime(timezone=True)
+
+
+class AwareDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware datetimes in, aware datetimes (hospital zone) out, on either dialect.
+
+    PostgreSQL keeps the instant (timestamptz); SQLite keeps text, so it gets naive UTC,
+    which also sorts and compares correctly there.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: business time is always aware")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(SHANGHAI)
+
+
+TZ = AwareDateTime()
 
 
 def _ts(*, nullable: bool = True, index: bool = False) -> Any:
