@@ -1017,6 +1017,17 @@ class HisEndpoints:
                 self.state.emit("SCHEDULE_SUSPENDED", {"scheduleId": schedule.id, "reason": reason})
             return _ok(self.state.schedule_json(schedule, self.state.clock.now()))
 
+    async def set_slot_capacity(self, request: Request) -> Response:
+        """The hospital adds or withdraws places in a slot (load tests size schedules with it)."""
+        body = await _json_object(request)
+        capacity = _int(body, "capacity", low=0, high=10_000)
+        async with self.state.lock:
+            slot = self.state.slots.get(request.path_params["slot_id"])
+            if slot is None:
+                raise _not_found("slot")
+            slot.capacity = capacity
+            return _ok({"id": slot.id, "capacity": slot.capacity})
+
     # --- bills --------------------------------------------------------------------------------
 
     async def patient_bills(self, request: Request) -> Response:
@@ -1179,6 +1190,7 @@ _ADMIN_ACTIONS = {
     ("registrations", "visit"),
     ("registrations", "miss"),
     ("registrations", "print-invoice"),
+    ("slots", "capacity"),
 }
 
 
@@ -1278,6 +1290,7 @@ def create_his_app(
         Route("/schedules", api.schedules, methods=["GET"]),
         Route("/schedules/{schedule_id}/suspend", api.suspend_schedule, methods=["POST"]),
         Route("/slots/{slot_id}", api.slot, methods=["GET"]),
+        Route("/slots/{slot_id}/capacity", api.set_slot_capacity, methods=["POST"]),
         Route("/photos/{expert_id}.svg", api.photo, methods=["GET"]),
         Route("/patients", api.create_patient, methods=["POST"]),
         Route("/patients/lookup", api.lookup_patients, methods=["POST"]),

@@ -1,0 +1,57 @@
+"""The simulators alone (`hospital-bff sim`): HIS, bank and WeChat under /his, /bank, /wechat,
+for several BFF processes to share. They call the BFF back at BFF_SIM_BFF_URL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from hospital_bff.clock import Clock
+from hospital_bff.config import Settings
+from hospital_bff.datasources.wechatpay_crypto import ensure_demo_keys
+from hospital_bff.simulators.bank import create_bank_app
+from hospital_bff.simulators.his import create_his_app
+from hospital_bff.simulators.wechat import create_wechat_app
+
+
+def create_sim_server(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    clock = Clock(settings.tz)
+    public = os.environ.get("BFF_SIM_PUBLIC_URL", "http://127.0.0.1:8100").rstrip("/")
+    bff = os.environ.get("BFF_SIM_BFF_URL", settings.public_url).rstrip("/")
+    keys = ensure_demo_keys(settings.bank_keys_dir, merchant_serial=settings.bank_merchant_serial)
+    http = httpx.AsyncClient(timeout=5.0)
+    his = create_his_app(
+        clock=clock,
+        webhook_url=f"{bff}/webhooks/his",
+        webhook_secret=settings.his_webhook_secret.get_secret_value(),
+        api_key=settings.his_api_key.get_secret_value(),
+        seed=settings.demo_data,
+        http=http,
+    )
+    bank = create_bank_app(
+        clock=clock,
+        keys=keys,
+        apiv3_key=settings.bank_apiv3_key.get_secret_value(),
+        mch_id=settings.bank_mch_id,
+        public_base_url=f"{public}/bank",
+        http=http,
+    )
+    wechat = create_wechat_app(
+        clock=clock, app_id=settings.wechat_app_id, app_secret=settings.wechat_app_secret.get_secret_value()
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await http.aclose()
+
+    return Starlette(
+        routes=[Mount("/his", app=his), Mount("/bank", app=bank), Mount("/wechat", app=wechat)],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,83 @@
+"""No slot is sold beyond its capacity under any concurrency, across processes (invariant 1).
+
+One simulator process and two BFF processes on PostgreSQL and Redis, as in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from conftest import POSTGRES_URL, REDIS_URL, require_service
+from fixtures.servers import start_cluster
+
+from hospital_bff.clock import Clock
+from hospital_bff.config import Settings
+from hospital_bff.loadtest import Cluster, burst, make_population, size_schedule
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    require_service("Redis", "127.0.0.1", 6379)
+    # Its own database and Redis db: the cluster's state never mixes with the per-test fixtures'.
+    with start_cluster(
+        tmp_path_factory.mktemp("cluster"),
+        postgres_admin_url=POSTGRES_URL,
+        database="bff_cluster",
+        redis_url=REDIS_URL.rsplit("/", 1)[0] + "/14",
+        servers=2,
+    ) as c:
+        yield c
+
+
+def _schedule_id(expert: str, days_ahead: int, period: str) -> str:
+    day = Clock().today() + timedelta(days=days_ahead)
+    return f"sch-{expert}-{day:%Y%m%d}-{period}"
+
+
+async def _active_orders(settings: Settings, schedule_id: str) -> int:
+    from sqlalchemy import text
+
+    from hospital_bff.store.db import create_engine
+
+    engine = create_engine(settings.database_url)
+    async with engine.connect() as conn:
+        count = (
+            await conn.execute(
+                text("SELECT count(*) FROM bff_order WHERE schedule_id = :s AND status = 'AWAITING_PAYMENT'"),
+                {"s": schedule_id},
+            )
+        ).scalar_one()
+    await engine.dispose()
+    return int(count)
+
+
+def test_1000_concurrent_bookings_of_a_10_place_schedule_give_exactly_10_orders(cluster: Cluster) -> None:
+    async def scenario() -> None:
+        schedule = _schedule_id("exp-wk-1", 2, "AM")
+        slots = await size_schedule(cluster.sim_his, schedule, places=10, per_slot=2)
+        bookers = await make_population(cluster.settings, cluster.sim_his, 1000, prefix="c")
+        result = await burst(cluster.servers, bookers, slots, concurrency=200)
+        assert result.outcomes.get("OK") == 10, (result.outcomes, result.errors[:3])
+        assert result.outcomes.get("SLOT_FULL") == 990, result.outcomes
+        assert await _active_orders(cluster.settings, schedule) == 10
+
+    asyncio.run(scenario())
+
+
+def test_a_burst_of_2000_for_200_places_answers_200_and_1800_slot_full_with_no_errors(cluster: Cluster) -> None:
+    async def scenario() -> None:
+        schedule = _schedule_id("exp-yk-2", 3, "PM")
+        slots = await size_schedule(cluster.sim_his, schedule, places=200, per_slot=25)
+        bookers = await make_population(cluster.settings, cluster.sim_his, 2000, prefix="b")
+        result = await burst(cluster.servers, bookers, slots, concurrency=400)
+        assert result.outcomes == {"OK": 200, "SLOT_FULL": 1800}, (result.outcomes, result.errors[:3])
+        assert await _active_orders(cluster.settings, schedule) == 200
+
+    asyncio.run(scenario())
