@@ -262,9 +262,19 @@ async def _fresh_state(settings: Settings) -> None:
 
 
 @contextmanager
-def start_cluster(workdir: Path, *, postgres_admin_url: str, database: str, redis_url: str, servers: int = 2) -> Iterator[Cluster]:
+def start_cluster(
+    workdir: Path,
+    *,
+    postgres_admin_url: str,
+    database: str,
+    redis_url: str,
+    servers: int = 2,
+    broker_url: str | None = None,
+    workers: int = 0,
+) -> Iterator[Cluster]:
     """A fresh database `database` (created if missing, emptied, migrated with
-    `hospital-bff migrate`), a `hospital-bff sim` and `servers` x `hospital-bff serve`."""
+    `hospital-bff migrate`), a `hospital-bff sim` and `servers` x `hospital-bff serve`; with a
+    broker, the servers only send jobs and `workers` x `hospital-bff worker` run them."""
     sim_port = free_port()
     ports = [free_port() for _ in range(servers)]
     sim = f"http://127.0.0.1:{sim_port}"
@@ -281,6 +291,9 @@ def start_cluster(workdir: Path, *, postgres_admin_url: str, database: str, redi
         "BFF_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
         "BFF_LOG_LEVEL": "WARNING",
     }
+    if broker_url:
+        common["BFF_BROKER_URL"] = broker_url
+        common["BFF_RUN_JOBS_IN_PROCESS"] = "false"
     settings = Settings(**{k[4:].lower(): v for k, v in common.items()})  # type: ignore[arg-type]
     asyncio.run(_create_database(postgres_admin_url, database))
     asyncio.run(_fresh_state(settings))
@@ -295,4 +308,28 @@ def start_cluster(workdir: Path, *, postgres_admin_url: str, database: str, redi
                 running(["serve", "--port", str(port)], env=base_env(**common), cwd=workdir,
                         ready_url=f"http://127.0.0.1:{port}/healthz", log=workdir / f"serve{i}.log")
             )
+        for i in range(workers):
+            stack.enter_context(_worker(common, workdir, i))
         yield Cluster(f"{sim}/his", [f"http://127.0.0.1:{p}" for p in ports], settings)
+
+
+@contextmanager
+def _worker(common: dict[str, str], workdir: Path, index: int) -> Iterator[subprocess.Popen[bytes]]:
+    log = workdir / f"worker{index}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            command("worker", "--processes", "1", "--threads", "4"),
+            cwd=workdir, env=base_env(**common), stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        time.sleep(1.0)
+        if proc.poll() is not None:
+            raise RuntimeError(f"worker exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

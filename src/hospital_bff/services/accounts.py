@@ -151,12 +151,12 @@ class AccountService:
         self, session: AsyncSession, account_id: str, name: str, id_number: str, phone: str
     ) -> HospitalUser:
         settings = self.rt.settings
-        await ratelimit.hit(self.rt.redis, f"verify:acc:{account_id}", settings.verify_attempts_per_hour, 3600)
+        await ratelimit.hit(self.rt.redis, f"verify:acc:{account_id}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
         id_hash = self.rt.pii.lookup_hash(nid.number)
-        await ratelimit.hit(self.rt.redis, f"verify:id:{id_hash}", settings.verify_attempts_per_hour, 3600)
+        await ratelimit.hit(self.rt.redis, f"verify:id:{id_hash}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
         account = await session.get(Account, account_id)
         if account is None:
             raise NotFound("账户", "account")
@@ -213,14 +213,14 @@ class AccountService:
         relation: str,
     ) -> PatientBinding:
         settings = self.rt.settings
-        await ratelimit.hit(self.rt.redis, f"bind:usr:{user_id}", settings.verify_attempts_per_hour, 3600)
+        await ratelimit.hit(self.rt.redis, f"bind:usr:{user_id}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
         if relation not in RELATIONS:
             raise InvalidInput("关系不正确", message_en="Invalid relation")
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
         id_hash = self.rt.pii.lookup_hash(nid.number)
-        await ratelimit.hit(self.rt.redis, f"bind:id:{id_hash}", settings.verify_attempts_per_hour, 3600)
+        await ratelimit.hit(self.rt.redis, f"bind:id:{id_hash}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
         user = await session.get(HospitalUser, user_id)
         if user is None:
             raise NotVerified()
