@@ -44,6 +44,9 @@ def serve(
         reload=reload,
         log_level="info",
         ws="websockets-sansio",
+        # Longer than the clients' idle pools, so a client never sends on a connection the
+        # server is closing at that instant (a ReadError the client cannot tell from a crash).
+        timeout_keep_alive=75,
     )
 
 

@@ -46,4 +46,4 @@ class EventBus:
                 yield json.loads(data)
         finally:
             await pubsub.unsubscribe(PREFIX + topic)
-            await pubsub.aclose()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]

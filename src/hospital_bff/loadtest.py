@@ -22,12 +22,12 @@ from typing import Any
 
 import httpx
 from sqlalchemy import insert
+from sqlmodel import SQLModel
 
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.services.national_id import check_digit, mask_id_number
 from hospital_bff.store.db import create_engine
-from hospital_bff.store.models import Account, HospitalUser, PatientBinding
 from hospital_bff.tokens import TokenService
 
 BOOK = """
@@ -86,9 +86,9 @@ async def make_population(settings: Settings, sim_his_url: str, count: int, *, p
              "insurance": "SELF_PAY", "card_number": "-", "active": True, "bound_at": now, "unbound_at": None}
         )
     async with engine.begin() as conn:
-        for table, rows in ((HospitalUser, users), (Account, accounts), (PatientBinding, bindings)):
+        for table, rows in (("hospital_user", users), ("account", accounts), ("patient_binding", bindings)):
             for start in range(0, len(rows), 500):
-                await conn.execute(insert(table.__table__), rows[start : start + 500])  # type: ignore[attr-defined]
+                await conn.execute(insert(SQLModel.metadata.tables[table]), rows[start : start + 500])
     await engine.dispose()
     tokens = TokenService(
         {kid: key.get_secret_value() for kid, key in settings.jwt_keys.items()},
@@ -235,7 +235,7 @@ class Cluster:
 
 
 async def _create_database(admin_url: str, name: str) -> None:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     conn = await asyncpg.connect(admin_url.replace("postgresql+asyncpg://", "postgresql://"))
     try:

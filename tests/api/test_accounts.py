@@ -681,3 +681,9 @@ async def test_rejected_verifications_are_audited(
     assert problem(await verify(client, token, person, phone="13600000000")) == "IDENTITY_MISMATCH"
     rejected = [e for e in await audit_entries(runtime) if e.action == "VERIFY_REJECTED"]
     assert [e.account_id for e in rejected] == [account_id]
+
+    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    assert (await verify(client, token, person))["__typename"] == "VerifyIdentitySuccess"
+    assert problem(await bind(client, token, child, phone="13600000000")) == "IDENTITY_MISMATCH"
+    rejected = [e for e in await audit_entries(runtime) if e.action == "BIND_REJECTED"]
+    assert [e.account_id for e in rejected] == [account_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import dramatiq
 
@@ -63,7 +64,7 @@ async def send_visit_reminders(day: str) -> None:
     await send_reminders(current_runtime(), date.fromisoformat(day))
 
 
-ALL = [
+ALL: list[dramatiq.Actor[..., Any]] = [
     confirm_order,
     expire_order,
     poll_payment,

@@ -62,7 +62,7 @@ def build_broker(url: str | None) -> dramatiq.Broker:
     elif url.startswith("redis"):
         from dramatiq.brokers.redis import RedisBroker
 
-        broker = RedisBroker(url=url, middleware=mw)
+        broker = RedisBroker(url=url, middleware=mw)  # type: ignore[no-untyped-call]
     else:
         raise ValueError(f"unsupported broker URL: {url.split('://')[0]}://")
     return broker

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import dramatiq
 import structlog
@@ -57,7 +57,7 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._cm: object | None = None
+        self._cm: AbstractAsyncContextManager[Runtime] | None = None
         self._stop: asyncio.Event | None = None
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: Worker) -> None:
@@ -88,7 +88,8 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
         async def stop() -> None:
             if self._stop is not None:
                 self._stop.set()
-            await self._cm.__aexit__(None, None, None)  # type: ignore[attr-defined]
+            if self._cm is not None:
+                await self._cm.__aexit__(None, None, None)
 
         loop_thread.run_coroutine(stop())
 
@@ -115,4 +116,4 @@ def run_worker(*, processes: int, threads: int) -> int:
         "--threads",
         str(threads),
     ]
-    return int(dramatiq_main() or 0)
+    return int(dramatiq_main() or 0)  # type: ignore[no-untyped-call]

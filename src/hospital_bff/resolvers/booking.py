@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from graphql import GraphQLError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,6 +12,7 @@ from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.booking import Eligibility
 from hospital_bff.schema.enums import ErrorCode
+from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
     BookAppointmentSuccess,
@@ -66,7 +65,7 @@ async def schedule_eligibility(info: Info, schedule: his.Schedule, patient_id: s
     )
 
 
-async def book_appointment(info: Info, data: BookAppointmentInput) -> Any:
+async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppointmentSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = BookingService(info.context.runtime)
 
@@ -82,7 +81,7 @@ def _client_ip(info: Info) -> str:
     return client.host if client else "127.0.0.1"
 
 
-async def pay_order(info: Info, order_id: str, idempotency_key: str) -> Any:
+async def pay_order(info: Info, order_id: str, idempotency_key: str) -> PayOrderSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = PaymentService(info.context.runtime)
 
@@ -93,7 +92,9 @@ async def pay_order(info: Info, order_id: str, idempotency_key: str) -> Any:
     return await unit_of_work(info, work)
 
 
-async def cancel_appointment(info: Info, order_id: str, reason: str | None) -> Any:
+async def cancel_appointment(
+    info: Info, order_id: str, reason: str | None
+) -> CancelAppointmentSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -104,7 +105,7 @@ async def cancel_appointment(info: Info, order_id: str, reason: str | None) -> A
     return await unit_of_work(info, work)
 
 
-async def pay_bills(info: Info, data: PayBillsInput) -> Any:
+async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = BillService(info.context.runtime)
 

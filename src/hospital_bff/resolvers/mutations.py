@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.resolvers.context import Info
-from hospital_bff.schema.errors import from_domain
+from hospital_bff.schema.errors import AnyUserError, from_domain
 from hospital_bff.services import uow
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
 
@@ -19,9 +19,7 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
-async def unit_of_work(
-    info: Info, work: Callable[[AsyncSession], Awaitable[T]]
-) -> T | Any:
+async def unit_of_work(info: Info, work: Callable[[AsyncSession], Awaitable[T]]) -> T | AnyUserError:
     """Run `work` in one transaction; a DomainError rolls back and becomes its UserError."""
     runtime = info.context.runtime
     try:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import MarkNoticesReadSuccess, Notice, NoticeConnection, NoticeEdge
 from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from hospital_bff.schema.records import Prescription, Report, ReportConnection, ReportEdge
@@ -74,7 +73,7 @@ async def notice_page(info: Info, first: int | None, after: str | None) -> Notic
     )
 
 
-async def mark_notices_read(info: Info, ids: list[str]) -> Any:
+async def mark_notices_read(info: Info, ids: list[str]) -> MarkNoticesReadSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info, require_staff
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.catalogue import Schedule
+from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.staff import (
     Reconciliation,
     ReconciliationAnomaly,
@@ -55,7 +54,7 @@ async def reconciliation(info: Info, day: date) -> Reconciliation | None:
         return await _to_schema(session, row) if row else None
 
 
-async def run_reconciliation(info: Info, day: date) -> Any:
+async def run_reconciliation(info: Info, day: date) -> RunReconciliationSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -70,7 +69,7 @@ async def run_reconciliation(info: Info, day: date) -> Any:
     return await unit_of_work(info, work)
 
 
-async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> Any:
+async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> SuspendScheduleSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 

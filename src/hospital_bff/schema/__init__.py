@@ -6,7 +6,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from hospital_bff.resolvers.errors import PUBLIC_CODES
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
@@ -26,6 +33,9 @@ def _should_mask(error: GraphQLError) -> bool:
 
 def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.Schema:
     extensions: list[Any] = [
+        # The apps send the same few documents over and over: parse and validate each once.
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
         QueryDepthLimiter(max_depth=max_depth),
         MaxTokensLimiter(max_token_count=max_tokens),
         MaxAliasesLimiter(max_alias_count=30),

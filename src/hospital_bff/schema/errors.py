@@ -1,12 +1,13 @@
 """Expected failures as data: the UserError interface and one type per ErrorCode.
 
 Each type is named after its code (SLOT_FULL -> SlotFullError) so a client can switch on
-`__typename` or on `code`, whichever it prefers.
+`__typename` or on `code`, whichever it prefers. Every mutation's result is its success type
+or any of these (`AnyUserError`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Union, cast
 
 import strawberry
 
@@ -22,24 +23,146 @@ class UserError:
     )
 
 
-def _type_name(code: ErrorCode) -> str:
-    return "".join(part.capitalize() for part in code.value.split("_")) + "Error"
+@strawberry.type(description="A failure with code INVALID_INPUT")
+class InvalidInputError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code INVALID_ID_NUMBER")
+class InvalidIdNumberError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code IDENTITY_MISMATCH")
+class IdentityMismatchError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code NOT_VERIFIED")
+class NotVerifiedError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code NOT_FOUND")
+class NotFoundError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code ALREADY_BOUND")
+class AlreadyBoundError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code PATIENT_LIMIT_REACHED")
+class PatientLimitReachedError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code SCHEDULE_NOT_OPEN")
+class ScheduleNotOpenError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code SLOT_FULL")
+class SlotFullError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code INELIGIBLE_SEX")
+class IneligibleSexError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code INELIGIBLE_AGE")
+class IneligibleAgeError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code BOOKING_LIMIT_REACHED")
+class BookingLimitReachedError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code DUPLICATE_BOOKING")
+class DuplicateBookingError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code USER_RESTRICTED")
+class UserRestrictedError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code INVALID_STATE")
+class InvalidStateError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code ORDER_EXPIRED")
+class OrderExpiredError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code PAY_AT_HOSPITAL")
+class PayAtHospitalError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code CANCEL_NOT_ALLOWED")
+class CancelNotAllowedError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code UPSTREAM_UNAVAILABLE")
+class UpstreamUnavailableError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code RATE_LIMITED")
+class RateLimitedError(UserError):
+    pass
+
+@strawberry.type(description="A failure with code FORBIDDEN")
+class ForbiddenError(UserError):
+    pass
 
 
-def _make(code: ErrorCode) -> type[Any]:
-    cls = type(_type_name(code), (UserError,), {"__doc__": f"The failure {code.value}."})
-    return strawberry.type(cls, description=f"A failure with code {code.value}")
+AnyUserError = Union[  # noqa: UP007  (strawberry unions need typing.Union)
+    InvalidInputError,
+    InvalidIdNumberError,
+    IdentityMismatchError,
+    NotVerifiedError,
+    NotFoundError,
+    AlreadyBoundError,
+    PatientLimitReachedError,
+    ScheduleNotOpenError,
+    SlotFullError,
+    IneligibleSexError,
+    IneligibleAgeError,
+    BookingLimitReachedError,
+    DuplicateBookingError,
+    UserRestrictedError,
+    InvalidStateError,
+    OrderExpiredError,
+    PayAtHospitalError,
+    CancelNotAllowedError,
+    UpstreamUnavailableError,
+    RateLimitedError,
+    ForbiddenError,
+]
+
+ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
+    ErrorCode.INVALID_INPUT: InvalidInputError,
+    ErrorCode.INVALID_ID_NUMBER: InvalidIdNumberError,
+    ErrorCode.IDENTITY_MISMATCH: IdentityMismatchError,
+    ErrorCode.NOT_VERIFIED: NotVerifiedError,
+    ErrorCode.NOT_FOUND: NotFoundError,
+    ErrorCode.ALREADY_BOUND: AlreadyBoundError,
+    ErrorCode.PATIENT_LIMIT_REACHED: PatientLimitReachedError,
+    ErrorCode.SCHEDULE_NOT_OPEN: ScheduleNotOpenError,
+    ErrorCode.SLOT_FULL: SlotFullError,
+    ErrorCode.INELIGIBLE_SEX: IneligibleSexError,
+    ErrorCode.INELIGIBLE_AGE: IneligibleAgeError,
+    ErrorCode.BOOKING_LIMIT_REACHED: BookingLimitReachedError,
+    ErrorCode.DUPLICATE_BOOKING: DuplicateBookingError,
+    ErrorCode.USER_RESTRICTED: UserRestrictedError,
+    ErrorCode.INVALID_STATE: InvalidStateError,
+    ErrorCode.ORDER_EXPIRED: OrderExpiredError,
+    ErrorCode.PAY_AT_HOSPITAL: PayAtHospitalError,
+    ErrorCode.CANCEL_NOT_ALLOWED: CancelNotAllowedError,
+    ErrorCode.UPSTREAM_UNAVAILABLE: UpstreamUnavailableError,
+    ErrorCode.RATE_LIMITED: RateLimitedError,
+    ErrorCode.FORBIDDEN: ForbiddenError,
+}
+ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())
 
 
-ERROR_TYPES: dict[ErrorCode, type[Any]] = {code: _make(code) for code in ErrorCode}
-ALL_ERROR_TYPES: tuple[type[Any], ...] = tuple(ERROR_TYPES.values())
-
-
-def user_error(code: str, message: str) -> Any:
+def user_error(code: str, message: str) -> AnyUserError:
     """An instance of the error type of `code`."""
     error_code = ErrorCode(code)
-    return ERROR_TYPES[error_code](code=error_code, message=message)
+    return cast("AnyUserError", ERROR_TYPES[error_code](code=error_code, message=message))
 
 
-def from_domain(error: DomainError, lang: str) -> Any:
+def from_domain(error: DomainError, lang: str) -> AnyUserError:
     return user_error(error.code, error.localized(lang))

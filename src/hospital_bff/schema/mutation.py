@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Union
+from typing import Annotated, Union
 
 import strawberry
 
@@ -19,7 +19,7 @@ from hospital_bff.schema.accounts import (
     VerifyIdentitySuccess,
 )
 from hospital_bff.schema.enums import Platform
-from hospital_bff.schema.errors import ALL_ERROR_TYPES
+from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import MarkNoticesReadSuccess
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
@@ -32,22 +32,18 @@ from hospital_bff.schema.orders import (
 from hospital_bff.schema.staff import RunReconciliationSuccess, SuspendScheduleSuccess
 
 
-def result(name: str, success: type) -> Any:
-    return Annotated[Union[success, *ALL_ERROR_TYPES], strawberry.union(name)]  # noqa: UP007
-
-
-SignInResult = result("SignInResult", SignInSuccess)
-VerifyIdentityResult = result("VerifyIdentityResult", VerifyIdentitySuccess)
-BindPatientResult = result("BindPatientResult", BindPatientSuccess)
-UnbindPatientResult = result("UnbindPatientResult", UnbindPatientSuccess)
-RestrictUserResult = result("RestrictUserResult", RestrictUserSuccess)
-BookAppointmentResult = result("BookAppointmentResult", BookAppointmentSuccess)
-PayOrderResult = result("PayOrderResult", PayOrderSuccess)
-CancelAppointmentResult = result("CancelAppointmentResult", CancelAppointmentSuccess)
-PayBillsResult = result("PayBillsResult", PayBillsSuccess)
-MarkNoticesReadResult = result("MarkNoticesReadResult", MarkNoticesReadSuccess)
-SuspendScheduleResult = result("SuspendScheduleResult", SuspendScheduleSuccess)
-RunReconciliationResult = result("RunReconciliationResult", RunReconciliationSuccess)
+SignInResult = Annotated[Union[SignInSuccess, AnyUserError], strawberry.union("SignInResult")]  # noqa: UP007
+VerifyIdentityResult = Annotated[Union[VerifyIdentitySuccess, AnyUserError], strawberry.union("VerifyIdentityResult")]  # noqa: UP007
+BindPatientResult = Annotated[Union[BindPatientSuccess, AnyUserError], strawberry.union("BindPatientResult")]  # noqa: UP007
+UnbindPatientResult = Annotated[Union[UnbindPatientSuccess, AnyUserError], strawberry.union("UnbindPatientResult")]  # noqa: UP007
+RestrictUserResult = Annotated[Union[RestrictUserSuccess, AnyUserError], strawberry.union("RestrictUserResult")]  # noqa: UP007
+BookAppointmentResult = Annotated[Union[BookAppointmentSuccess, AnyUserError], strawberry.union("BookAppointmentResult")]  # noqa: UP007
+PayOrderResult = Annotated[Union[PayOrderSuccess, AnyUserError], strawberry.union("PayOrderResult")]  # noqa: UP007
+CancelAppointmentResult = Annotated[Union[CancelAppointmentSuccess, AnyUserError], strawberry.union("CancelAppointmentResult")]  # noqa: UP007
+PayBillsResult = Annotated[Union[PayBillsSuccess, AnyUserError], strawberry.union("PayBillsResult")]  # noqa: UP007
+MarkNoticesReadResult = Annotated[Union[MarkNoticesReadSuccess, AnyUserError], strawberry.union("MarkNoticesReadResult")]  # noqa: UP007
+SuspendScheduleResult = Annotated[Union[SuspendScheduleSuccess, AnyUserError], strawberry.union("SuspendScheduleResult")]  # noqa: UP007
+RunReconciliationResult = Annotated[Union[RunReconciliationSuccess, AnyUserError], strawberry.union("RunReconciliationResult")]  # noqa: UP007
 
 
 @strawberry.type

@@ -165,13 +165,13 @@ class AccountService:
         if user is not None:
             # Knowing someone's ID number must not be enough to reach their records.
             if not (_same(self.rt.pii.decrypt(user.name_enc), name) and _same(self.rt.pii.decrypt(user.phone_enc), phone)):
-                audit.record(session, now, "VERIFY_REJECTED", user_id=user.id, account_id=account_id)
+                await audit.record_apart(self.rt, now, "VERIFY_REJECTED", user_id=user.id, account_id=account_id)
                 raise IdentityMismatch()
             his_self = await self._his_person(nid.number)
         else:
             his_self = await self._his_person(nid.number)
             if his_self is not None and not (_same(his_self.name, name) and _same(his_self.phone, phone)):
-                audit.record(session, now, "VERIFY_REJECTED", account_id=account_id)
+                await audit.record_apart(self.rt, now, "VERIFY_REJECTED", account_id=account_id)
                 raise IdentityMismatch()
             user = HospitalUser(
                 id_number_hash=id_hash,
@@ -235,7 +235,7 @@ class AccountService:
                 message_en="The hospital has no record of this person; register at the hospital first",
             )
         if not (_same(person.name, name) and _same(person.phone, phone)):
-            audit.record(session, now, "BIND_REJECTED", user_id=user_id, account_id=account_id)
+            await audit.record_apart(self.rt, now, "BIND_REJECTED", user_id=user_id, account_id=account_id)
             raise IdentityMismatch()
         binding = await self._bind(session, user, person, relation, now)
         audit.record(

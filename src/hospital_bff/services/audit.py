@@ -8,6 +8,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.pii import mask_national_ids
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import uow
 from hospital_bff.store.models import AuditEntry
 
 
@@ -27,3 +29,20 @@ def record(
             at=at, action=action, user_id=user_id, account_id=account_id, subject=subject, detail=clean
         )
     )
+
+
+async def record_apart(
+    runtime: Runtime,
+    at: datetime,
+    action: str,
+    *,
+    user_id: str | None = None,
+    account_id: str | None = None,
+    subject: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record a refusal in its own transaction: the caller's rolls back, this must not."""
+    async with uow.unit_of_work(runtime) as session:
+        record(
+            session, at, action, user_id=user_id, account_id=account_id, subject=subject, **detail
+        )

@@ -8,7 +8,7 @@ given back. An AWAITING_PAYMENT order with a payment window ends the step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import structlog
 from sqlalchemy.exc import IntegrityError
@@ -76,9 +76,7 @@ def schedule_facts(schedule: Schedule, department: Department | None, remaining:
     )
 
 
-def _day_end(schedule: Schedule) -> "datetime":  # noqa: UP037
-    from datetime import datetime, time
-
+def _day_end(schedule: Schedule) -> datetime:
     return datetime.combine(schedule.date, time(23, 59), tzinfo=schedule.release_at.tzinfo)
 
 
@@ -187,7 +185,7 @@ class BookingService:
             his_patient_id=binding.his_patient_id,
             patient_name=binding.name,
             idempotency_key=key,
-            amount=sum(int(i["amount"]) for i in items),
+            amount=schedule.registration_fee + schedule.diagnosis_fee,
             items=items,
             slot_id=slot.id,
             schedule_id=schedule.id,
