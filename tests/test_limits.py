@@ -1,0 +1,28 @@
+"""A huge or deep query is refused with a clear error, before it costs anything."""
+
+from __future__ import annotations
+
+import httpx
+
+
+async def test_a_too_deep_query_is_refused(client: httpx.AsyncClient) -> None:
+    nested = "id"
+    for _ in range(8):
+        nested = f"experts {{ department {{ {nested} }} }}"
+    deep = f"query {{ departments {{ {nested} }} }}"
+    body = (await client.post("/graphql", json={"query": deep})).json()
+    assert "errors" in body and "depth" in body["errors"][0]["message"].lower()
+
+
+async def test_a_huge_query_is_refused(client: httpx.AsyncClient) -> None:
+    huge = "query { " + " ".join(f"a{i}: departments {{ id }}" for i in range(800)) + " }"
+    body = (await client.post("/graphql", json={"query": huge})).json()
+    assert "errors" in body
+    assert "data" not in body or body["data"] is None
+
+
+async def test_internal_errors_are_masked(client: httpx.AsyncClient) -> None:
+    body = (await client.post("/graphql", json={"query": "{ reports(patientId: \"x\") { edges { node { id } } } }"})).json()
+    # no token: a coded error, not a stack trace
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "Traceback" not in str(body)
