@@ -93,3 +93,23 @@ async def test_his_down_serves_the_last_good_catalogue(app: Starlette, client: h
     app.state.simulators["his"].state.his.faults.error_rate = 1.0  # ...and the HIS is down
     data = await gql_data(client, "Departments")
     assert len(data["departments"]) >= 6
+
+
+async def test_his_hanging_answers_within_one_timeout_and_then_at_once(
+    app: Starlette, client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    import time
+
+    his_sim = app.state.simulators["his"].state.his
+    his_sim.hang_seconds = 30
+    his_sim.faults.timeout_rate = 1.0
+    await runtime.cache.redis.flushdb()
+    timings = []
+    for _ in range(runtime.settings.breaker_failure_threshold + 2):
+        started = time.monotonic()
+        body = await gql(client, "Departments")
+        timings.append(time.monotonic() - started)
+        assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+    assert max(timings) < runtime.settings.http_timeout_seconds + 1.0
+    assert timings[-1] < 0.2, "the open circuit fails fast"
+    assert (await client.get("/healthz")).status_code == 200, "the server stays up"

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import structlog
 
+from hospital_bff.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
 from hospital_bff.datasources.errors import (
     UpstreamRejected,
     UpstreamTimeout,
@@ -96,7 +97,9 @@ class JsonClient:
                 raise self.unavailable(f"{self.system} circuit open", system=self.system)
             try:
                 return await self._send_once(method, path, json=json, params=params, headers=headers)
-            except UpstreamRejected:
+            except (UpstreamRejected, UpstreamTimeout):
+                # A refusal will not change on retry, and a hanging system is not asked
+                # again at once: the caller hears of it within one timeout.
                 raise
             except UpstreamUnavailable as exc:
                 last = exc
@@ -116,6 +119,8 @@ class JsonClient:
     ) -> Any:
         self.calls += 1
         url = f"{self.base_url}{path}"
+        started = time.monotonic()
+        outcome = "error"
         try:
             # httpx enforces its timeout on sockets only; the outer deadline also bounds
             # in-process transports and a server that trickles bytes.
@@ -128,12 +133,17 @@ class JsonClient:
                     headers={**self.headers, **(headers or {})},
                     timeout=self.timeout,
                 )
+            outcome = "ok" if response.status_code < 500 else "5xx"
         except (httpx.TimeoutException, TimeoutError) as exc:
+            outcome = "timeout"
             self.breaker.record_failure()
             raise UpstreamTimeout(f"{self.system} timed out: {method} {path}", system=self.system) from exc
         except httpx.HTTPError as exc:
             self.breaker.record_failure()
             raise self.unavailable(f"{self.system} unreachable: {exc!r}", system=self.system) from exc
+        finally:
+            UPSTREAM_SECONDS.labels(self.system).observe(time.monotonic() - started)
+            UPSTREAM_CALLS.labels(self.system, outcome).inc()
         if response.status_code >= 500:
             self.breaker.record_failure()
             raise self.unavailable(

@@ -7,12 +7,13 @@ from graphql import GraphQLError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources import his_models as his
+from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.booking import Eligibility
 from hospital_bff.schema.enums import ErrorCode
-from hospital_bff.schema.errors import AnyUserError
+from hospital_bff.schema.errors import AnyUserError, UserError
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
     BookAppointmentSuccess,
@@ -73,7 +74,9 @@ async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppoin
         booked = await service.book(viewer.user_id, str(data.patient_id), str(data.slot_id), data.idempotency_key)
         return BookAppointmentSuccess(order=Order.from_row(booked.order))
 
-    return await unit_of_work(info, work)
+    answer = await unit_of_work(info, work)
+    BOOKING_OUTCOMES.labels(answer.code.value if isinstance(answer, UserError) else "OK").inc()
+    return answer
 
 
 def _client_ip(info: Info) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.events import order_topic, schedule_topic
+from hospital_bff.metrics import ORDER_TRANSITIONS
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.order_rules import OrderStatus, assert_transition
 from hospital_bff.services.uow import publish_after_commit
@@ -49,6 +50,7 @@ async def transition(session: AsyncSession, order: Order, target: OrderStatus, *
         await session.refresh(order)
         return False
     await session.refresh(order)
+    ORDER_TRANSITIONS.labels(order.kind, order.status).inc()
     publish_after_commit(session, order_topic(order.id), {"id": order.id, "status": order.status})
     if order.schedule_id:
         publish_after_commit(session, schedule_topic(order.schedule_id), {"id": order.schedule_id})
