@@ -6,11 +6,16 @@ failure answers 5xx so the sender retries, and a retry changes nothing twice.
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import structlog
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from sqlmodel import col, select
 
 from hospital_bff.datasources.bank_models import RefundNotice, Transaction
 from hospital_bff.datasources.his_models import HisEvent
@@ -46,8 +51,36 @@ async def _seen(runtime: Runtime, source: str, event_id: str) -> bool:
 async def _remember(runtime: Runtime, source: str, event_id: str) -> None:
     async with uow.unit_of_work(runtime) as session:
         await insert_ignore(
-            session, ProcessedEvent, {"id": f"{source}:{event_id}", "source": source, "received_at": runtime.clock.now()}
+            session,
+            ProcessedEvent,
+            {"id": f"{source}:{event_id}", "source": source, "received_at": runtime.clock.now()},
         )
+
+
+class LockTimeout(Exception):
+    """Another delivery of the same payment is being handled; the sender retries."""
+
+
+@asynccontextmanager
+async def _short_lock(runtime: Runtime, key: str, *, ttl: int, wait: float) -> AsyncIterator[None]:
+    """SET NX with a token, released only by its holder. Plain commands, no Lua: redis-py's
+    Lock releases with EVALSHA, which the embedded stand-in does not run, so every
+    notification answered 500 after it was settled and the lock stayed held for `ttl`."""
+    token = uuid.uuid4().hex
+    deadline = asyncio.get_running_loop().time() + wait
+    while not await runtime.redis.set(key, token, nx=True, ex=ttl):
+        if asyncio.get_running_loop().time() >= deadline:
+            raise LockTimeout(key)
+        await asyncio.sleep(0.02)
+    try:
+        yield
+    finally:
+        try:
+            if await runtime.redis.get(key) == token:
+                await runtime.redis.delete(key)
+        except Exception:
+            # The work is committed; the lock expires by itself.
+            log.warning("lock_release_failed", key=key)
 
 
 async def bank_notification(request: Request) -> Response:
@@ -72,7 +105,7 @@ async def bank_notification(request: Request) -> Response:
             tx = Transaction.model_validate(notice.resource)
             if tx.mchid not in (None, runtime.settings.bank_mch_id):
                 return _fail("not our merchant")
-            async with runtime.redis.lock(f"bff:lock:pay:{tx.out_trade_no}", timeout=30, blocking_timeout=4):
+            async with _short_lock(runtime, f"bff:lock:pay:{tx.out_trade_no}", ttl=30, wait=4.0):
                 outcome = await PaymentService(runtime).settle_transaction(tx)
             log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=outcome)
         elif notice.event_type.startswith("REFUND."):
@@ -80,7 +113,9 @@ async def bank_notification(request: Request) -> Response:
             if rn.refund_status == "SUCCESS":
                 async with uow.unit_of_work(runtime) as session:
                     refund = (
-                        await session.exec(select(Refund).where(Refund.out_refund_no == rn.out_refund_no))
+                        await session.exec(
+                            select(Refund).where(Refund.out_refund_no == rn.out_refund_no)
+                        )
                     ).first()
                     if refund is not None and refund.amount == rn.amount.refund:
                         await refunds.mark_refund_succeeded(session, runtime, refund.id)
@@ -134,7 +169,8 @@ async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
             bindings = (
                 await session.exec(
                     select(PatientBinding).where(
-                        PatientBinding.his_patient_id == patient_id, col(PatientBinding.active).is_(True)
+                        PatientBinding.his_patient_id == patient_id,
+                        col(PatientBinding.active).is_(True),
                     )
                 )
             ).all()
@@ -145,7 +181,8 @@ async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
                     user_id=b.user_id,
                     kind="REPORT_READY",
                     title="报告已出",
-                    body=f"{b.name}的{data.get('title') or '检查检验'}报告已出，可在“报告查询”中查看。",
+                    body=f"{b.name}的{data.get('title') or '检查检验'}报告已出，"
+                    "可在“报告查询”中查看。",
                     dedupe_key=f"REPORT_READY:{report_id}:{b.user_id}",
                     patient_id=patient_id,
                 )

@@ -37,7 +37,9 @@ class RetryLater(Exception):
     """The order is between states (PAID, awaiting the HIS); the job retries."""
 
 
-async def cancel_by_patient(runtime: Runtime, user_id: str | None, order_id: str, reason: str | None) -> Order:
+async def cancel_by_patient(
+    runtime: Runtime, user_id: str | None, order_id: str, reason: str | None
+) -> Order:
     reason = (reason or "患者主动取消").strip()[:200] or "患者主动取消"
     async with uow.unit_of_work(runtime) as session:
         order = await orders.owned_order(session, user_id, order_id)
@@ -45,13 +47,23 @@ async def cancel_by_patient(runtime: Runtime, user_id: str | None, order_id: str
         await _close_unpaid(runtime, order, reason)
     elif order.status == OrderStatus.CONFIRMED:
         if order.kind != OrderKind.REGISTRATION:
-            raise CancelNotAllowed("门诊缴费请到医院窗口办理退费", message_en="Bill payments are refunded at the hospital")
+            raise CancelNotAllowed(
+                "门诊缴费请到医院窗口办理退费",
+                message_en="Bill payments are refunded at the hospital",
+            )
         await _cancel_confirmed(runtime, order, reason, by_hospital=False)
+    elif order.status == OrderStatus.COMPLETED:
+        # The visit took place: the contract's CANCEL_NOT_ALLOWED, not a bare INVALID_STATE.
+        raise CancelNotAllowed("已就诊，不能退号", message_en="The visit took place: cannot cancel")
     else:
-        verdict = can_cancel(OrderStatus(order.status), order.starts_at, runtime.clock.now(), False, False)
+        verdict = can_cancel(
+            OrderStatus(order.status), order.starts_at, runtime.clock.now(), False, False
+        )
         code = verdict or "INVALID_STATE"
         raise DomainError(
-            "订单当前状态不能取消" if order.status != OrderStatus.PAID else "订单正在确认中，请稍后再试",
+            "订单当前状态不能取消"
+            if order.status != OrderStatus.PAID
+            else "订单正在确认中，请稍后再试",
             code=code,
             message_en=f"An order {order.status} cannot be cancelled",
         )
@@ -75,7 +87,9 @@ async def _close_unpaid(runtime: Runtime, order: Order, reason: str) -> str:
     return await payments.close_unpaid(order.id, OrderStatus.CANCELLED, reason)
 
 
-async def _cancel_confirmed(runtime: Runtime, order: Order, reason: str, *, by_hospital: bool) -> str:
+async def _cancel_confirmed(
+    runtime: Runtime, order: Order, reason: str, *, by_hospital: bool
+) -> str:
     now = runtime.clock.now()
     his = runtime.his
     try:
@@ -98,7 +112,9 @@ async def _cancel_confirmed(runtime: Runtime, order: Order, reason: str, *, by_h
             await his.cancel_registration(registration.id, reason)
         except UpstreamRejected as exc:
             if not by_hospital:
-                raise CancelNotAllowed("医院系统不允许退号：" + exc.detail, message_en=exc.detail) from exc
+                raise CancelNotAllowed(
+                    "医院系统不允许退号：" + exc.detail, message_en=exc.detail
+                ) from exc
             log.warning("his_cancel_refused_on_suspension", order=order.id, code=exc.code)
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
@@ -107,13 +123,25 @@ async def _cancel_confirmed(runtime: Runtime, order: Order, reason: str, *, by_h
         if locked is None or locked.status != OrderStatus.CONFIRMED:
             return "nothing to do"
         payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
-        await orders.transition(session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason)
+        await orders.transition(
+            session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason
+        )
         if locked.slot_id:
             await orders.release_place(session, locked.slot_id)
         if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
-            mode = RefundMode.REFUND if by_hospital else cancellation_refund_mode(payment.paid_at or now, now)
+            mode = (
+                RefundMode.REFUND
+                if by_hospital
+                else cancellation_refund_mode(payment.paid_at or now, now)
+            )
             await refunds.open_refund(
-                session, runtime, order=locked, payment=payment, mode=mode, reason=reason, key="cancel"
+                session,
+                runtime,
+                order=locked,
+                payment=payment,
+                mode=mode,
+                reason=reason,
+                key="cancel",
             )
         kind = "EXPERT_SUSPENDED" if by_hospital else "ORDER_CANCELLED"
         await notices.notify(
@@ -123,9 +151,11 @@ async def _cancel_confirmed(runtime: Runtime, order: Order, reason: str, *, by_h
             kind=kind,
             title="专家停诊，预约已取消" if by_hospital else "退号成功",
             body=(
-                f"{locked.expert_name or '专家'}{locked.visit_date}停诊（{reason}），您的预约已取消，费用将全额退回。"
+                f"{locked.expert_name or '专家'}{locked.visit_date}停诊（{reason}），"
+                "您的预约已取消，费用将全额退回。"
                 if by_hospital
-                else f"您已取消{locked.visit_date}{locked.department_name or ''}的预约，费用将原路退回。"
+                else f"您已取消{locked.visit_date}{locked.department_name or ''}的预约，"
+                "费用将原路退回。"
             ),
             dedupe_key=f"{kind}:{locked.id}",
             patient_id=locked.his_patient_id,
@@ -139,7 +169,9 @@ async def _cancel_confirmed(runtime: Runtime, order: Order, reason: str, *, by_h
 # --- the expert stops work ------------------------------------------------------------------------
 
 
-async def suspend_schedule(runtime: Runtime, schedule_id: str, reason: str, *, tell_his: bool) -> int:
+async def suspend_schedule(
+    runtime: Runtime, schedule_id: str, reason: str, *, tell_his: bool
+) -> int:
     """Suspend at the HIS (staff) or after the HIS told us; fan out one job per active order."""
     if tell_his:
         try:
@@ -180,7 +212,8 @@ async def cancel_for_suspension(runtime: Runtime, order_id: str, reason: str) ->
                 user_id=order.user_id,
                 kind="EXPERT_SUSPENDED",
                 title="专家停诊",
-                body=f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}），您未支付的预约已取消。",
+                body=f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}），"
+                "您未支付的预约已取消。",
                 dedupe_key=f"EXPERT_SUSPENDED:{order.id}",
                 patient_id=order.his_patient_id,
                 order_id=order.id,
