@@ -26,7 +26,9 @@ def _scrubbing_factory(previous: Any) -> Any:
         if record.exc_info and record.exc_info[0] is not None:
             # A traceback quotes the exception's message; formatters use exc_text when set,
             # and dropping exc_info keeps richer handlers from rendering it afresh.
-            record.exc_text = mask_national_ids(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = mask_national_ids(
+                logging.Formatter().formatException(record.exc_info)
+            )
             record.exc_info = None
         elif record.exc_text:
             record.exc_text = mask_national_ids(record.exc_text)

@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from starlette.applications import Starlette
+
 from conftest import make_settings
 from fixtures.accounts import (
-    ZHANG_WEI,
     audit_entries,
     bind,
     confirmed_order,
@@ -24,8 +25,6 @@ from fixtures.accounts import (
 )
 from fixtures.graphql import gql, gql_data
 from fixtures.journey import book, new_id_number, open_slot, register_person, sign_in
-from starlette.applications import Starlette
-
 from hospital_bff.clock import FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.pii import ID_NUMBER_PATTERN
@@ -86,8 +85,10 @@ async def test_sign_in_returns_a_working_token_and_one_account_per_openid(
     assert signed["me"]["verified"] is False
     assert datetime.fromisoformat(signed["expiresAt"]) > clock.now()
     mine = await me(client, signed["token"])
-    assert mine["id"] == signed["me"]["id"] and mine["verified"] is False
-    assert mine["patients"] == [] and mine["restrictedUntil"] is None
+    assert mine["id"] == signed["me"]["id"]
+    assert mine["verified"] is False
+    assert mine["patients"] == []
+    assert mine["restrictedUntil"] is None
 
     again = await sign_in(client, "o-a")
     assert (await me(client, again))["id"] == mine["id"], "one openid, one account"
@@ -133,11 +134,15 @@ async def test_forged_tokens_are_unauthenticated(
 
     alg_none = f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': 'k1'})}.{_b64(claims)}."
     wrong_key = jwt.encode(
-        claims, "another-key-of-at-least-thirty-two-bytes!!", algorithm="HS256",
+        claims,
+        "another-key-of-at-least-thirty-two-bytes!!",
+        algorithm="HS256",
         headers={"kid": "k1"},
     )
     unknown_kid = jwt.encode(
-        claims, "another-key-of-at-least-thirty-two-bytes!!", algorithm="HS256",
+        claims,
+        "another-key-of-at-least-thirty-two-bytes!!",
+        algorithm="HS256",
         headers={"kid": "k9"},
     )
     tampered = jwt.encode(
@@ -169,7 +174,9 @@ async def test_a_token_signed_with_a_retired_key_id_still_verifies_while_listed(
     token = await sign_in(client, "o-a")
     rotated = TokenService(
         {"k1": settings.jwt_keys["k1"].get_secret_value(), "k2": "k2-" + "z" * 40},
-        "k2", settings.jwt_ttl_seconds, clock,
+        "k2",
+        settings.jwt_ttl_seconds,
+        clock,
     )
     assert rotated.verify(token).account_id == _claims(token)["acc"]
     fresh = rotated.issue("s", "PATIENT", "acc_x").token
@@ -183,9 +190,11 @@ async def test_a_staff_token_is_a_staff_token_and_not_a_patient(
 ) -> None:
     token = staff_token(runtime)
     claims = runtime.tokens.verify(token)
-    assert claims.role == "STAFF" and claims.account_id is None
+    assert claims.role == "STAFF"
+    assert claims.account_id is None
     mine = await me(client, token)
-    assert mine["verified"] is False and mine["patients"] == []
+    assert mine["verified"] is False
+    assert mine["patients"] == []
 
 
 def test_the_staff_token_command_prints_a_token_the_app_accepts(
@@ -201,7 +210,8 @@ def test_the_staff_token_command_prints_a_token_the_app_accepts(
     assert result.exit_code == 0, result.output
     tokens = TokenService.from_settings(Settings(), clock)
     claims = tokens.verify(result.output.strip())
-    assert claims.role == "STAFF" and claims.subject == "nurse-wang"
+    assert claims.role == "STAFF"
+    assert claims.subject == "nurse-wang"
 
 
 # --- verifying identity --------------------------------------------------------------------------
@@ -214,7 +224,8 @@ async def test_verify_identity_binds_the_persons_own_his_record_as_self(
     token = await sign_in(client, "o-a")
     result = await verify(client, token, person)
     assert result["__typename"] == "VerifyIdentitySuccess", result
-    assert result["me"]["verified"] is True and result["me"]["maskedName"] == "李*"
+    assert result["me"]["verified"] is True
+    assert result["me"]["maskedName"] == "李*"
     assert [(p["id"], p["relation"]) for p in result["me"]["patients"]] == [(person["id"], "SELF")]
     assert (await me(client, token))["id"] == result["me"]["id"]
 
@@ -226,7 +237,8 @@ async def test_verify_identity_of_someone_the_hospital_does_not_know_makes_a_use
     stranger = {"name": "韩梅梅", "idNumber": new_id_number(sex="FEMALE"), "phone": "13700000001"}
     result = await verify(client, token, stranger)
     assert result["__typename"] == "VerifyIdentitySuccess", result
-    assert result["me"]["verified"] is True and result["me"]["patients"] == []
+    assert result["me"]["verified"] is True
+    assert result["me"]["patients"] == []
 
 
 @pytest.mark.parametrize(
@@ -252,10 +264,27 @@ async def test_verify_identity_refuses_an_invalid_id_number(
         "region": with_check_digit("990105" + "19900517" + "123"),
     }
     token = await sign_in(client, "o-a")
-    result = await verify(client, token, {"name": "李雷", "idNumber": numbers[bad], "phone": "13912345678"})
+    result = await verify(
+        client, token, {"name": "李雷", "idNumber": numbers[bad], "phone": "13912345678"}
+    )
     assert problem(result) == "INVALID_ID_NUMBER"
     assert not ID_NUMBER_PATTERN.search(result["message"]), "the number is not echoed back"
     assert (await me(client, token))["verified"] is False
+
+
+async def test_a_his_record_without_a_phone_cannot_be_claimed(client: httpx.AsyncClient) -> None:
+    number = new_id_number()
+    created = await client.post(
+        "/sim/his/patients",
+        json={"name": "李雷", "idNumber": number, "sex": "MALE", "birthDate": "1990-05-17"},
+    )
+    assert created.status_code in (200, 201), created.text
+    token = await sign_in(client, "o-a")
+    person = {"name": "李雷", "idNumber": number, "phone": "13912345678"}
+    assert problem(await verify(client, token, person)) == "IDENTITY_MISMATCH"
+    parent = await register_person(client, name="韩梅梅", sex="FEMALE", phone="13700000001")
+    other = await verified_as(client, parent, "o-b")
+    assert problem(await bind(client, other, person, "SPOUSE")) == "IDENTITY_MISMATCH"
 
 
 @pytest.mark.parametrize("field", ["name", "phone"])
@@ -267,7 +296,8 @@ async def test_verify_identity_refuses_a_name_or_phone_the_his_record_does_not_h
     wrong = {"name": "李磊"} if field == "name" else {"phone": "13912345679"}
     assert problem(await verify(client, token, person, **wrong)) == "IDENTITY_MISMATCH"
     mine = await me(client, token)
-    assert mine["verified"] is False and mine["patients"] == []
+    assert mine["verified"] is False
+    assert mine["patients"] == []
 
 
 async def test_a_second_wechat_account_of_the_same_person_is_the_same_user(
@@ -310,15 +340,21 @@ async def test_knowing_the_id_number_is_not_enough_to_reach_the_user(
     owner_me = await me(client, owner)
 
     intruder = await sign_in(client, "o-intruder")
-    for wrong in ({"name": "王五", "phone": "13600000000"}, {"phone": "13600000000"}, {"name": "王五"}):
+    for wrong in (
+        {"name": "王五", "phone": "13600000000"},
+        {"phone": "13600000000"},
+        {"name": "王五"},
+    ):
         assert problem(await verify(client, intruder, person, **wrong)) == "IDENTITY_MISMATCH"
     # Whitespace or case games do not help either.
     lowered = {"idNumber": person["idNumber"].lower(), "phone": " 13600000000 "}
     assert problem(await verify(client, intruder, person, **lowered)) in {
-        "IDENTITY_MISMATCH", "INVALID_INPUT",
+        "IDENTITY_MISMATCH",
+        "INVALID_INPUT",
     }
     intruder_me = await me(client, intruder)
-    assert intruder_me["verified"] is False and intruder_me["patients"] == []
+    assert intruder_me["verified"] is False
+    assert intruder_me["patients"] == []
     assert intruder_me["id"] != owner_me["id"]
     assert await me(client, owner) == owner_me
 
@@ -342,8 +378,13 @@ async def test_bind_a_child_whose_facts_come_from_the_his(client: httpx.AsyncCli
     # The HIS's facts differ from what the ID number encodes: the HIS is the authority.
     number = new_id_number(birth=date(2019, 2, 3), sex="MALE")
     child = await register_person(
-        client, name="李小雷", id_number=number, sex="FEMALE", birth=date(2019, 2, 4),
-        phone="13912345670", insurance="MEDICAL_INSURANCE",
+        client,
+        name="李小雷",
+        id_number=number,
+        sex="FEMALE",
+        birth=date(2019, 2, 4),
+        phone="13912345670",
+        insurance="MEDICAL_INSURANCE",
     )
     token = await verified_as(client, parent, "o-a")
     result = await bind(client, token, child, "CHILD")
@@ -368,7 +409,9 @@ async def test_bind_refuses_a_name_or_phone_the_his_does_not_have(
     client: httpx.AsyncClient, field: str
 ) -> None:
     parent = await register_person(client, name="李雷", phone="13912345678")
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     token = await verified_as(client, parent, "o-a")
     wrong = {"name": "李大雷"} if field == "name" else {"phone": "13912345671"}
     assert problem(await bind(client, token, child, "CHILD", **wrong)) == "IDENTITY_MISMATCH"
@@ -378,7 +421,11 @@ async def test_bind_refuses_a_name_or_phone_the_his_does_not_have(
 async def test_bind_someone_the_his_does_not_know_is_not_found(client: httpx.AsyncClient) -> None:
     parent = await register_person(client, name="李雷", phone="13912345678")
     token = await verified_as(client, parent, "o-a")
-    nobody = {"name": "李小雷", "idNumber": new_id_number(birth=date(2019, 2, 3)), "phone": "13912345670"}
+    nobody = {
+        "name": "李小雷",
+        "idNumber": new_id_number(birth=date(2019, 2, 3)),
+        "phone": "13912345670",
+    }
     assert problem(await bind(client, token, nobody, "CHILD")) == "NOT_FOUND"
 
 
@@ -393,7 +440,9 @@ async def test_bind_an_invalid_id_number_is_invalid_id_number(client: httpx.Asyn
 
 async def test_binding_twice_is_already_bound(client: httpx.AsyncClient) -> None:
     parent = await register_person(client, name="李雷", phone="13912345678")
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     token = await verified_as(client, parent, "o-a")
     assert (await bind(client, token, child, "CHILD"))["__typename"] == "BindPatientSuccess"
     assert problem(await bind(client, token, child, "OTHER")) == "ALREADY_BOUND"
@@ -419,7 +468,9 @@ async def test_the_sixth_patient_is_one_too_many(client: httpx.AsyncClient) -> N
 
 
 async def test_bind_before_verifying_is_not_verified(client: httpx.AsyncClient) -> None:
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     token = await sign_in(client, "o-a")
     assert problem(await bind(client, token, child, "CHILD")) == "NOT_VERIFIED"
     assert problem(
@@ -443,7 +494,9 @@ async def test_unbind_hides_the_patient_keeps_the_orders_and_rebinding_works(
     client: httpx.AsyncClient,
 ) -> None:
     parent = await register_person(client, name="李雷", phone="13912345678")
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     token = await verified_as(client, parent, "o-a")
     assert (await bind(client, token, child, "CHILD"))["__typename"] == "BindPatientSuccess"
     found = await open_slot(client)
@@ -463,7 +516,8 @@ async def test_unbind_hides_the_patient_keeps_the_orders_and_rebinding_works(
 
     # The history stays: the order still reads, and still lists under the patient.
     kept = (await gql_data(client, "Order", {"id": order_id}, token=token))["order"]
-    assert kept is not None and kept["patient"]["id"] == child["id"]
+    assert kept is not None
+    assert kept["patient"]["id"] == child["id"]
     listed = (await gql_data(client, "Orders", {"first": 10}, token=token))["orders"]
     assert [e["node"]["id"] for e in listed["edges"]] == [order_id]
     by_patient = (
@@ -531,7 +585,9 @@ async def test_verify_attempts_are_rate_limited_per_id_number_across_accounts(
 @pytest.mark.parametrize("settings_overrides", [{"verify_attempts_per_hour": 3}])
 async def test_bind_attempts_are_rate_limited(client: httpx.AsyncClient) -> None:
     parent = await register_person(client, name="李雷", phone="13912345678")
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     token = await verified_as(client, parent, "o-a")
     for _ in range(3):
         assert problem(await bind(client, token, child, phone="13600000000")) == "IDENTITY_MISMATCH"
@@ -539,7 +595,7 @@ async def test_bind_attempts_are_rate_limited(client: httpx.AsyncClient) -> None
     assert len((await me(client, token))["patients"]) == 1
 
 
-# --- restriction -----------------------------------------------------------------------------------
+# --- restriction ---------------------------------------------------------------------------
 
 
 async def restrict(
@@ -572,11 +628,37 @@ async def test_only_staff_restrict_a_user(
     assert done["userId"] == user_id
     assert datetime.fromisoformat(done["restrictedUntil"]) == until
     shown = (await me(client, token))["restrictedUntil"]
-    assert shown is not None and datetime.fromisoformat(shown) == until
+    assert shown is not None
+    assert datetime.fromisoformat(shown) == until
 
     assert problem(await restrict(client, staff_token(runtime), "usr_nobody", until)) == "NOT_FOUND"
     [entry] = [e for e in await audit_entries(runtime) if e.action == "RESTRICT_USER"]
-    assert entry.user_id == user_id and entry.subject == "护士长王"
+    assert entry.user_id == user_id
+    assert entry.subject == "护士长王"
+
+
+async def test_a_restriction_reason_holding_an_id_number_is_stored_masked(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    from hospital_bff.store.models import HospitalUser
+
+    person = await register_person(client, name="李雷", phone="13912345678")
+    token = await verified_as(client, person, "o-a")
+    user_id = (await me(client, token))["id"]
+    reason = f"冒用身份证{person['idNumber']}挂号"
+    done = await restrict(
+        client, staff_token(runtime), user_id, clock.now() + timedelta(days=7), reason
+    )
+    assert done["__typename"] == "RestrictUserSuccess", done
+    async with runtime.sessions() as session:
+        user = await session.get(HospitalUser, user_id)
+    assert user is not None
+    assert (
+        user.restriction_reason
+        == f"冒用身份证{person['idNumber'][:4]}{'*' * 10}{person['idNumber'][-4:]}挂号"
+    )
+    for entry in await audit_entries(runtime):
+        assert person["idNumber"] not in json.dumps(entry.model_dump(mode="json"))
 
 
 async def test_three_no_shows_in_ninety_days_restrict_the_user(
@@ -646,7 +728,9 @@ async def test_account_actions_are_audited_without_id_numbers(
     client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
 ) -> None:
     parent = await register_person(client, name="李雷", phone="13912345678")
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     token = await sign_in(client, "o-a")
     account_id = (await me(client, token))["id"]
     assert (await verify(client, token, parent))["__typename"] == "VerifyIdentitySuccess"
@@ -660,7 +744,8 @@ async def test_account_actions_are_audited_without_id_numbers(
     assert by_action["SIGN_IN"].account_id == account_id
     for action in ("VERIFY_IDENTITY", "BIND_PATIENT", "UNBIND_PATIENT"):
         entry = by_action[action]
-        assert entry.user_id == user_id and entry.account_id == account_id, action
+        assert entry.user_id == user_id, action
+        assert entry.account_id == account_id, action
         assert entry.at == clock.now()
     assert by_action["BIND_PATIENT"].subject == child["id"]
     assert by_action["BIND_PATIENT"].detail.get("relation") == "CHILD"
@@ -669,7 +754,8 @@ async def test_account_actions_are_audited_without_id_numbers(
         text = json.dumps(entry.model_dump(mode="json"), ensure_ascii=False)
         assert not ID_NUMBER_PATTERN.search(text), text
         for number in (parent["idNumber"], child["idNumber"]):
-            assert number not in text and number[6:14] + number[14:] not in text
+            assert number not in text
+            assert number[6:14] + number[14:] not in text
 
 
 async def test_rejected_verifications_are_audited(
@@ -682,7 +768,9 @@ async def test_rejected_verifications_are_audited(
     rejected = [e for e in await audit_entries(runtime) if e.action == "VERIFY_REJECTED"]
     assert [e.account_id for e in rejected] == [account_id]
 
-    child = await register_person(client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670")
+    child = await register_person(
+        client, name="李小雷", birth=date(2019, 2, 3), phone="13912345670"
+    )
     assert (await verify(client, token, person))["__typename"] == "VerifyIdentitySuccess"
     assert problem(await bind(client, token, child, phone="13600000000")) == "IDENTITY_MISMATCH"
     rejected = [e for e in await audit_entries(runtime) if e.action == "BIND_REJECTED"]

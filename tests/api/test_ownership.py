@@ -14,13 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
-from fixtures.accounts import WANG_FANG, ZHANG_WEI, me, verified_as
-from fixtures.graphql import gql, gql_data, operation_names, contract_document
-from fixtures.journey import book, open_slot, sign_in
 from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from fixtures.accounts import WANG_FANG, ZHANG_WEI, me, verified_as
+from fixtures.graphql import contract_document, gql, gql_data, operation_names
+from fixtures.journey import book, open_slot, sign_in
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.resolvers.subscriptions import order_updated
@@ -87,7 +87,10 @@ async def build_world(client: httpx.AsyncClient, app: Starlette) -> World:
     prescriptions = (
         await gql_data(client, "Prescriptions", {"patientId": ZHANG_WEI["id"]}, token=a)
     )["prescriptions"]
-    assert bills and reports and notices and prescriptions, "A must have something to steal"
+    assert bills, "A must have something to steal"
+    assert reports, "A must have something to steal"
+    assert notices, "A must have something to steal"
+    assert prescriptions, "A must have something to steal"
     return World(
         a=a,
         b=b,

@@ -11,8 +11,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import POSTGRES_URL, REDIS_URL, require_service
-from fixtures.servers import start_cluster
+from fixtures.servers import cluster_of
 
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
@@ -23,16 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    require_service("Redis", "127.0.0.1", 6379)
-    # Its own database and Redis db: the cluster's state never mixes with the per-test fixtures'.
-    with start_cluster(
-        tmp_path_factory.mktemp("cluster"),
-        postgres_admin_url=POSTGRES_URL,
-        database="bff_cluster",
-        redis_url=REDIS_URL.rsplit("/", 1)[0] + "/14",
-        servers=2,
-    ) as c:
+    with cluster_of(tmp_path_factory, "cluster", 14) as c:
         yield c
 
 

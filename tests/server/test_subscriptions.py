@@ -10,9 +10,8 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from conftest import POSTGRES_URL, REDIS_URL, require_service
 from fixtures.graphql import contract_document
-from fixtures.servers import start_cluster
+from fixtures.servers import cluster_of
 from fixtures.ws import subscribe
 
 from hospital_bff.clock import Clock
@@ -23,15 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    require_service("Redis", "127.0.0.1", 6379)
-    with start_cluster(
-        tmp_path_factory.mktemp("subs"),
-        postgres_admin_url=POSTGRES_URL,
-        database="bff_subscriptions",
-        redis_url=REDIS_URL.rsplit("/", 1)[0] + "/12",
-        servers=2,
-    ) as c:
+    with cluster_of(tmp_path_factory, "subscriptions", 12) as c:
         yield c
 
 

@@ -15,6 +15,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
 from hospital_bff.resolvers.errors import PUBLIC_CODES
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
 from hospital_bff.schema.mutation import Mutation
@@ -31,6 +32,28 @@ def _should_mask(error: GraphQLError) -> bool:
     return code not in PUBLIC_CODES
 
 
+class _MaskErrors(MaskErrors):
+    """MaskErrors, and an ID number quoted by GraphQL's own validation is masked too."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [_without_id_numbers(e) for e in super()._process_errors(errors)]
+
+
+def _without_id_numbers(error: GraphQLError) -> GraphQLError:
+    # "found: { idNumber: "1101..." }": a literal the client sent, but never echoed in clear.
+    if not ID_NUMBER_PATTERN.search(error.message):
+        return error
+    return GraphQLError(
+        mask_national_ids(error.message),
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions,
+    )
+
+
 def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.Schema:
     extensions: list[Any] = [
         # The apps send the same few documents over and over: parse and validate each once.
@@ -39,12 +62,18 @@ def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.S
         QueryDepthLimiter(max_depth=max_depth),
         MaxTokensLimiter(max_token_count=max_tokens),
         MaxAliasesLimiter(max_alias_count=30),
-        MaskErrors(
+        _MaskErrors(
             should_mask_error=_should_mask,
             error_message="内部错误，请稍后再试 / internal error",
         ),
     ]
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, types=list(ALL_ERROR_TYPES), extensions=extensions)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=list(ALL_ERROR_TYPES),
+        extensions=extensions,
+    )
 
 
 schema = build_schema()

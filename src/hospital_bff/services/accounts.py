@@ -10,15 +10,22 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import HisPatient
+from hospital_bff.pii import mask_national_ids
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import audit, ratelimit
-from hospital_bff.services.errors import DomainError, InvalidInput, NotFound, UpstreamUnavailableError
+from hospital_bff.services.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    UpstreamUnavailableError,
+)
 from hospital_bff.services.national_id import (
     InvalidNationalId,
     NationalId,
@@ -87,15 +94,20 @@ class SignedIn:
     token: IssuedToken
 
 
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.strip().encode(), b.strip().encode())
+def _same(known: str | None, given: str) -> bool:
+    # A record without the fact (a HIS entry with no phone) cannot be matched by anyone.
+    if known is None:
+        return False
+    return hmac.compare_digest(known.strip().encode(), given.strip().encode())
 
 
 def _parse_id(raw: str, runtime: Runtime) -> NationalId:
     try:
         return parse_national_id(raw, runtime.clock.today())
     except InvalidNationalId as exc:
-        raise InvalidIdNumber(exc.message, message_en=f"Invalid national ID number ({exc.reason})") from exc
+        raise InvalidIdNumber(
+            exc.message, message_en=f"Invalid national ID number ({exc.reason})"
+        ) from exc
 
 
 def _check_text(value: str, field: str, max_len: int = 64) -> str:
@@ -121,7 +133,9 @@ class AccountService:
     # --- sign-in ---------------------------------------------------------------------------
     async def sign_in(self, session: AsyncSession, platform: str, code: str) -> SignedIn:
         if platform not in PLATFORMS:
-            raise InvalidInput("暂不支持该平台登录", message_en=f"{platform} sign-in is not supported yet")
+            raise InvalidInput(
+                "暂不支持该平台登录", message_en=f"{platform} sign-in is not supported yet"
+            )
         if not code or len(code) > 256:
             raise SignInRejected()
         try:
@@ -133,7 +147,9 @@ class AccountService:
         now = self.rt.clock.now()
         account = (
             await session.exec(
-                select(Account).where(Account.platform == platform, Account.external_id == identity.openid)
+                select(Account).where(
+                    Account.platform == platform, Account.external_id == identity.openid
+                )
             )
         ).first()
         if account is None:
@@ -142,7 +158,14 @@ class AccountService:
         account.last_sign_in_at = now
         await session.flush()
         user = await session.get(HospitalUser, account.user_id) if account.user_id else None
-        audit.record(session, now, "SIGN_IN", user_id=account.user_id, account_id=account.id, platform=platform)
+        audit.record(
+            session,
+            now,
+            "SIGN_IN",
+            user_id=account.user_id,
+            account_id=account.id,
+            platform=platform,
+        )
         token = self.rt.tokens.issue(account.id, "PATIENT", account.id)
         return SignedIn(account=account, user=user, token=token)
 
@@ -151,26 +174,47 @@ class AccountService:
         self, session: AsyncSession, account_id: str, name: str, id_number: str, phone: str
     ) -> HospitalUser:
         settings = self.rt.settings
-        await ratelimit.hit(self.rt.redis, f"verify:acc:{account_id}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
+        await ratelimit.hit(
+            self.rt.redis,
+            f"verify:acc:{account_id}",
+            settings.verify_attempts_per_hour,
+            3600,
+            self.rt.clock.now(),
+        )
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
         id_hash = self.rt.pii.lookup_hash(nid.number)
-        await ratelimit.hit(self.rt.redis, f"verify:id:{id_hash}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
+        await ratelimit.hit(
+            self.rt.redis,
+            f"verify:id:{id_hash}",
+            settings.verify_attempts_per_hour,
+            3600,
+            self.rt.clock.now(),
+        )
         account = await session.get(Account, account_id)
         if account is None:
             raise NotFound("账户", "account")
         now = self.rt.clock.now()
-        user = (await session.exec(select(HospitalUser).where(HospitalUser.id_number_hash == id_hash))).first()
+        user = (
+            await session.exec(select(HospitalUser).where(HospitalUser.id_number_hash == id_hash))
+        ).first()
         if user is not None:
             # Knowing someone's ID number must not be enough to reach their records.
-            if not (_same(self.rt.pii.decrypt(user.name_enc), name) and _same(self.rt.pii.decrypt(user.phone_enc), phone)):
-                await audit.record_apart(self.rt, now, "VERIFY_REJECTED", user_id=user.id, account_id=account_id)
+            if not (
+                _same(self.rt.pii.decrypt(user.name_enc), name)
+                and _same(self.rt.pii.decrypt(user.phone_enc), phone)
+            ):
+                await audit.record_apart(
+                    self.rt, now, "VERIFY_REJECTED", user_id=user.id, account_id=account_id
+                )
                 raise IdentityMismatch()
             his_self = await self._his_person(nid.number)
         else:
             his_self = await self._his_person(nid.number)
-            if his_self is not None and not (_same(his_self.name, name) and _same(his_self.phone, phone)):
+            if his_self is not None and not (
+                _same(his_self.name, name) and _same(his_self.phone, phone)
+            ):
                 await audit.record_apart(self.rt, now, "VERIFY_REJECTED", account_id=account_id)
                 raise IdentityMismatch()
             user = HospitalUser(
@@ -185,7 +229,9 @@ class AccountService:
             await session.flush()
         if account.user_id is not None and account.user_id != user.id:
             raise DomainError(
-                "该账户已认证为其他人", code="INVALID_STATE", message_en="This account is verified as someone else"
+                "该账户已认证为其他人",
+                code="INVALID_STATE",
+                message_en="This account is verified as someone else",
             )
         account.user_id = user.id
         if his_self is not None:
@@ -213,41 +259,72 @@ class AccountService:
         relation: str,
     ) -> PatientBinding:
         settings = self.rt.settings
-        await ratelimit.hit(self.rt.redis, f"bind:usr:{user_id}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
+        await ratelimit.hit(
+            self.rt.redis,
+            f"bind:usr:{user_id}",
+            settings.verify_attempts_per_hour,
+            3600,
+            self.rt.clock.now(),
+        )
         if relation not in RELATIONS:
             raise InvalidInput("关系不正确", message_en="Invalid relation")
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
         id_hash = self.rt.pii.lookup_hash(nid.number)
-        await ratelimit.hit(self.rt.redis, f"bind:id:{id_hash}", settings.verify_attempts_per_hour, 3600, self.rt.clock.now())
+        await ratelimit.hit(
+            self.rt.redis,
+            f"bind:id:{id_hash}",
+            settings.verify_attempts_per_hour,
+            3600,
+            self.rt.clock.now(),
+        )
         user = await session.get(HospitalUser, user_id)
         if user is None:
             raise NotVerified()
         if relation == "SELF" and user.id_number_hash != id_hash:
-            raise InvalidInput("“本人”只能绑定认证身份本人", message_en="SELF must be the verified person")
+            raise InvalidInput(
+                "“本人”只能绑定认证身份本人", message_en="SELF must be the verified person"
+            )
         person = await self._his_person(nid.number)
         now = self.rt.clock.now()
         if person is None:
             raise DomainError(
                 "医院未找到该就诊人的登记信息，请先到医院建档",
                 code="NOT_FOUND",
-                message_en="The hospital has no record of this person; register at the hospital first",
+                message_en=(
+                    "The hospital has no record of this person; register at the hospital first"
+                ),
             )
         if not (_same(person.name, name) and _same(person.phone, phone)):
-            await audit.record_apart(self.rt, now, "BIND_REJECTED", user_id=user_id, account_id=account_id)
+            await audit.record_apart(
+                self.rt, now, "BIND_REJECTED", user_id=user_id, account_id=account_id
+            )
             raise IdentityMismatch()
         binding = await self._bind(session, user, person, relation, now)
+        assert binding is not None  # only a quiet bind skips
         audit.record(
-            session, now, "BIND_PATIENT", user_id=user_id, account_id=account_id,
-            subject=person.id, relation=relation,
+            session,
+            now,
+            "BIND_PATIENT",
+            user_id=user_id,
+            account_id=account_id,
+            subject=person.id,
+            relation=relation,
         )
         return binding
 
     async def _bind(
-        self, session: AsyncSession, user: HospitalUser, person: HisPatient, relation: str, now: datetime,
-        *, quiet: bool = False,
-    ) -> PatientBinding:
+        self,
+        session: AsyncSession,
+        user: HospitalUser,
+        person: HisPatient,
+        relation: str,
+        now: datetime,
+        *,
+        quiet: bool = False,
+    ) -> PatientBinding | None:
+        """Bind (or re-bind) `person`; `quiet` (SELF at verification) skips instead of refusing."""
         existing = (
             await session.exec(
                 select(PatientBinding).where(
@@ -261,26 +338,33 @@ class AccountService:
             raise AlreadyBound()
         active = (
             await session.exec(
-                select(func.count()).select_from(PatientBinding).where(
-                    PatientBinding.user_id == user.id, col(PatientBinding.active).is_(True)
-                )
+                select(func.count())
+                .select_from(PatientBinding)
+                .where(PatientBinding.user_id == user.id, col(PatientBinding.active).is_(True))
             )
         ).one()
         if active >= self.rt.settings.max_patients_per_user:
             if quiet:
-                return existing or PatientBinding()
+                return None
             raise PatientLimitReached(self.rt.settings.max_patients_per_user)
-        binding = existing or PatientBinding(user_id=user.id, his_patient_id=person.id, bound_at=now)
-        binding.relation = relation
-        binding.name = person.name
-        binding.masked_id_number = mask_id_number(person.id_number)
-        binding.sex = person.sex
-        binding.birth_date = person.birth_date
-        binding.insurance = person.insurance
-        binding.card_number = person.card_number
-        binding.active = True
-        binding.bound_at = now
-        binding.unbound_at = None
+        # The HIS's facts, fresh at each (re-)binding; a re-bound patient keeps their row and ID.
+        facts: dict[str, Any] = {
+            "relation": relation,
+            "name": person.name,
+            "masked_id_number": mask_id_number(person.id_number),
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+            "insurance": person.insurance,
+            "card_number": person.card_number,
+            "active": True,
+            "bound_at": now,
+            "unbound_at": None,
+        }
+        if existing is None:
+            binding = PatientBinding(user_id=user.id, his_patient_id=person.id, **facts)
+        else:
+            binding = existing
+            binding.sqlmodel_update(facts)
         session.add(binding)
         await session.flush()
         return binding
@@ -293,7 +377,14 @@ class AccountService:
         binding.active = False
         binding.unbound_at = now
         session.add(binding)
-        audit.record(session, now, "UNBIND_PATIENT", user_id=user_id, account_id=account_id, subject=patient_id)
+        audit.record(
+            session,
+            now,
+            "UNBIND_PATIENT",
+            user_id=user_id,
+            account_id=account_id,
+            subject=patient_id,
+        )
 
     async def patients(self, session: AsyncSession, user_id: str) -> list[PatientBinding]:
         rows = await session.exec(
@@ -303,7 +394,9 @@ class AccountService:
         )
         return list(rows.all())
 
-    async def binding(self, session: AsyncSession, user_id: str | None, patient_id: str) -> PatientBinding:
+    async def binding(
+        self, session: AsyncSession, user_id: str | None, patient_id: str
+    ) -> PatientBinding:
         """The caller's active binding of a patient; someone else's looks like none."""
         if user_id is None:
             raise NotFound("就诊人", "patient")
@@ -330,11 +423,17 @@ class AccountService:
         if user is None:
             raise NotFound("用户", "user")
         user.restricted_until = until
-        user.restriction_reason = _check_text(reason, "原因", 256)
+        # Free text from staff: a number typed into it must not land in the table in clear.
+        user.restriction_reason = mask_national_ids(_check_text(reason, "原因", 256))
         session.add(user)
         audit.record(
-            session, self.rt.clock.now(), "RESTRICT_USER", user_id=user_id, subject=staff,
-            until=until.isoformat(), reason=user.restriction_reason,
+            session,
+            self.rt.clock.now(),
+            "RESTRICT_USER",
+            user_id=user_id,
+            subject=staff,
+            until=until.isoformat(),
+            reason=user.restriction_reason,
         )
         return user
 
@@ -345,8 +444,12 @@ class AccountService:
         since = now - timedelta(days=settings.no_show_window_days)
         count = (
             await session.exec(
-                select(func.count()).select_from(Order).where(
-                    Order.user_id == order.user_id, col(Order.no_show).is_(True), col(Order.starts_at) >= since
+                select(func.count())
+                .select_from(Order)
+                .where(
+                    Order.user_id == order.user_id,
+                    col(Order.no_show).is_(True),
+                    col(Order.starts_at) >= since,
                 )
             )
         ).one()

@@ -26,7 +26,12 @@ def record(
     clean = {k: mask_national_ids(v) if isinstance(v, str) else v for k, v in detail.items()}
     session.add(
         AuditEntry(
-            at=at, action=action, user_id=user_id, account_id=account_id, subject=subject, detail=clean
+            at=at,
+            action=action,
+            user_id=user_id,
+            account_id=account_id,
+            subject=subject,
+            detail=clean,
         )
     )
 

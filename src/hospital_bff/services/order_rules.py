@@ -135,7 +135,7 @@ CancelRefusal = Literal["CANCEL_NOT_ALLOWED", "INVALID_STATE"]
 
 def can_cancel(
     status: OrderStatus,
-    visit_starts_at: datetime,
+    visit_starts_at: datetime | None,
     now: datetime,
     visited: bool,
     invoice_printed: bool,
@@ -148,7 +148,8 @@ def can_cancel(
     if status not in CANCELLABLE:
         return "INVALID_STATE"
     # Once seen by the doctor or invoiced, the registration has been used (paper, 4.3).
-    if visited or invoice_printed or now >= visit_starts_at:
+    past_visit = visit_starts_at is not None and now >= visit_starts_at
+    if visited or invoice_printed or past_visit:
         return "CANCEL_NOT_ALLOWED"
     return None
 
