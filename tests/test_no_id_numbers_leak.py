@@ -267,3 +267,27 @@ def test_a_library_logging_through_the_standard_library_is_scrubbed(
     assert NUMBER not in text, text
     assert OTHER not in text, text
     assert id_numbers_in(text) == [], text
+
+
+def test_uvicorns_access_log_still_formats_and_is_masked() -> None:
+    """uvicorn's access formatter unpacks the record's arguments: the scrubber must keep them."""
+    import io
+    import logging
+
+    import uvicorn.logging
+
+    from hospital_bff.logs import install_record_scrubber
+
+    install_record_scrubber()
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(uvicorn.logging.AccessFormatter('%(client_addr)s "%(request_line)s" %(status_code)s'))
+    logger = logging.getLogger("test.uvicorn.access")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", "/x?id=110101198503120113", "1.1", 200)
+    finally:
+        logger.removeHandler(handler)
+    line = out.getvalue()
+    assert '"GET /x?id=1101**********0113 HTTP/1.1" 200' in line, line

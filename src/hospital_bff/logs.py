@@ -17,12 +17,25 @@ import structlog
 from hospital_bff.pii import mask_national_ids, scrub_national_ids
 
 
+def _mask_arg(value: Any) -> Any:
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    return mask_national_ids(value if isinstance(value, str) else str(value))
+
+
 def _scrubbing_factory(previous: Any) -> Any:
     def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record: logging.LogRecord = previous(*args, **kwargs)
-        # The message is formatted now, once, so the arguments never reach a handler whole.
-        record.msg = mask_national_ids(record.getMessage())
-        record.args = None
+        # Each argument is masked where it stands: formatters that read `args` themselves
+        # (uvicorn's access log unpacks them) keep working, and none sees a number in clear.
+        if isinstance(record.msg, str):
+            record.msg = mask_national_ids(record.msg)
+        else:
+            record.msg = mask_national_ids(str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(_mask_arg(a) for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: _mask_arg(v) for k, v in record.args.items()}
         if record.exc_info and record.exc_info[0] is not None:
             # A traceback quotes the exception's message; formatters use exc_text when set,
             # and dropping exc_info keeps richer handlers from rendering it afresh.

@@ -69,8 +69,13 @@ class JsonClient:
         read_retries: int = 2,
         breaker: CircuitBreaker | None = None,
         headers: Mapping[str, str] | None = None,
+        max_in_flight: int = 32,
     ) -> None:
         self.http = http
+        # A burst of patients must queue here, not pile onto the HIS: an upstream flooded
+        # with hundreds of calls answers all of them late, and the timeouts then open the
+        # circuit for everyone. The timeout starts once a call is actually sent.
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.read_retries = read_retries
@@ -124,7 +129,7 @@ class JsonClient:
         try:
             # httpx enforces its timeout on sockets only; the outer deadline also bounds
             # in-process transports and a server that trickles bytes.
-            async with asyncio.timeout(self.timeout + 0.5):
+            async with self._in_flight, asyncio.timeout(self.timeout + 0.5):
                 response = await self.http.request(
                     method,
                     url,
