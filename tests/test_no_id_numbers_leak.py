@@ -285,6 +285,7 @@ def test_uvicorns_access_log_still_formats_and_is_masked() -> None:
     logger = logging.getLogger("test.uvicorn.access")
     logger.addHandler(handler)
     logger.propagate = False
+    logger.setLevel(logging.INFO)
     try:
         logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", "/x?id=110101198503120113", "1.1", 200)
     finally:
