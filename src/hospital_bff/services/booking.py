@@ -91,6 +91,16 @@ class BookingService:
         self, session: AsyncSession, user_id: str, patient_id: str, schedule: Schedule, remaining: int | None = None
     ) -> Verdict:
         binding = await self.accounts.binding(session, user_id, patient_id)
+        return await self._verdict(session, user_id, binding, schedule, remaining)
+
+    async def _verdict(
+        self,
+        session: AsyncSession,
+        user_id: str,
+        binding: PatientBinding,
+        schedule: Schedule,
+        remaining: int | None = None,
+    ) -> Verdict:
         user = await session.get(HospitalUser, user_id)
         if user is None:
             raise NotVerified()
@@ -111,37 +121,38 @@ class BookingService:
     async def book(
         self, user_id: str | None, patient_id: str, slot_id: str, idempotency_key: str
     ) -> Booked:
-        """The whole booking step. Runs its own short transactions: the hold must be visible
+        """The whole booking step, in short transactions of its own: the hold must be visible
         to every other process before the HIS is asked, and given back if the HIS says no."""
         if user_id is None:
             raise NotVerified()
         if not idempotency_key or len(idempotency_key) > 128:
             raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
         rt = self.rt
-        # 1. the same key answers the same order
+        try:
+            slot = await rt.his.slot(slot_id)
+        except UpstreamUnavailable as exc:
+            # A retry of a booking already made still gets its order while the HIS is away.
+            async with uow.unit_of_work(rt) as session:
+                existing = await self._by_key(session, user_id, idempotency_key)
+            if existing is not None:
+                return Booked(existing, created=False)
+            raise UpstreamUnavailableError("his") from exc
+        # One short transaction, no HTTP inside: the same key answers the same order; then
+        # the rules, explained; then a place is held, visible to every process at commit.
         async with uow.unit_of_work(rt) as session:
             existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
             binding = await self.accounts.binding(session, user_id, patient_id)
-        try:
-            slot = await rt.his.slot(slot_id)
-        except UpstreamUnavailable as exc:
-            raise UpstreamUnavailableError("his") from exc
-        if slot is None:
-            raise NotFound("号源", "slot")
-        schedule = slot.schedule
-        # 2. the rules, explained
-        async with uow.unit_of_work(rt) as session:
-            verdict = await self.eligibility(session, user_id, patient_id, schedule, remaining=slot.remaining)
-        if not verdict.eligible:
-            assert verdict.code is not None
-            raise DomainError(verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en)
-        # 3. hold a place in our inventory
-        async with uow.unit_of_work(rt) as session:
-            held = await orders.hold_place(session, slot.id, schedule.id, slot.capacity)
-        if not held:
-            raise SlotFull()
+            if slot is None:
+                raise NotFound("号源", "slot")
+            schedule = slot.schedule
+            verdict = await self._verdict(session, user_id, binding, schedule, remaining=slot.remaining)
+            if not verdict.eligible:
+                assert verdict.code is not None
+                raise DomainError(verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en)
+            if not await orders.hold_place(session, slot.id, schedule.id, slot.capacity):
+                raise SlotFull()
         order_id = new_id("ord")
         booked: Booked | None = None
         try:
