@@ -21,7 +21,9 @@ from hospital_bff.loadtest import burst, make_population, size_schedule, start_c
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--attempts", type=int, default=2000)
     parser.add_argument("--places", type=int, default=200)
     parser.add_argument("--per-slot", type=int, default=25)
@@ -31,18 +33,32 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp, start_cluster(
-        Path(tmp), postgres_admin_url=args.postgres, database="bff_bench", redis_url=args.redis, servers=args.servers
-    ) as cluster:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        start_cluster(
+            Path(tmp),
+            postgres_admin_url=args.postgres,
+            database="bff_bench",
+            redis_url=args.redis,
+            servers=args.servers,
+        ) as cluster,
+    ):
         day = Clock().today() + timedelta(days=3)
 
         async def run() -> int:
-            slots = await size_schedule(cluster.sim_his, f"sch-exp-yk-1-{day:%Y%m%d}-AM", args.places, args.per_slot)
-            bookers = await make_population(cluster.settings, cluster.sim_his, args.attempts, prefix="bench")
+            slots = await size_schedule(
+                cluster.sim_his, f"sch-exp-yk-1-{day:%Y%m%d}-AM", args.places, args.per_slot
+            )
+            bookers = await make_population(
+                cluster.settings, cluster.sim_his, args.attempts, prefix="bench"
+            )
             result = await burst(cluster.servers, bookers, slots, concurrency=args.concurrency)
             ok = result.outcomes.get("OK", 0)
             print(f"servers             {args.servers} (+1 simulator process), PostgreSQL + Redis")
-            print(f"attempts            {args.attempts} for {args.places} places, concurrency {args.concurrency}")
+            print(
+                f"attempts            {args.attempts} for {args.places} places,"
+                f" concurrency {args.concurrency}"
+            )
             print(f"outcomes            {dict(sorted(result.outcomes.items()))}")
             print(f"wall time           {result.seconds:.2f} s")
             print(f"attempts per second {args.attempts / result.seconds:.0f}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -132,5 +132,5 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def contract_dir() -> Iterator[Path]:
-    yield Path(__file__).resolve().parents[2] / "shared" / "contract"
+def contract_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "shared" / "contract"

@@ -50,7 +50,9 @@ def _errors_for(name: str, document: str) -> list[str]:
     from graphql.language import DocumentNode, FragmentDefinitionNode
 
     op = next(
-        d for d in ast.definitions if isinstance(d, OperationDefinitionNode) and d.name and d.name.value == op_name
+        d
+        for d in ast.definitions
+        if isinstance(d, OperationDefinitionNode) and d.name and d.name.value == op_name
     )
     fragments = [d for d in ast.definitions if isinstance(d, FragmentDefinitionNode)]
     used = _used_fragments(op, {f.name.value: f for f in fragments})

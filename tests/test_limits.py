@@ -22,7 +22,11 @@ async def test_a_huge_query_is_refused(client: httpx.AsyncClient) -> None:
 
 
 async def test_internal_errors_are_masked(client: httpx.AsyncClient) -> None:
-    body = (await client.post("/graphql", json={"query": "{ reports(patientId: \"x\") { edges { node { id } } } }"})).json()
+    body = (
+        await client.post(
+            "/graphql", json={"query": '{ reports(patientId: "x") { edges { node { id } } } }'}
+        )
+    ).json()
     # no token: a coded error, not a stack trace
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "Traceback" not in str(body)

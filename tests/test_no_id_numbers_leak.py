@@ -281,13 +281,17 @@ def test_uvicorns_access_log_still_formats_and_is_masked() -> None:
     install_record_scrubber()
     out = io.StringIO()
     handler = logging.StreamHandler(out)
-    handler.setFormatter(uvicorn.logging.AccessFormatter('%(client_addr)s "%(request_line)s" %(status_code)s'))
+    handler.setFormatter(
+        uvicorn.logging.AccessFormatter('%(client_addr)s "%(request_line)s" %(status_code)s')
+    )
     logger = logging.getLogger("test.uvicorn.access")
     logger.addHandler(handler)
     logger.propagate = False
     logger.setLevel(logging.INFO)
     try:
-        logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", "/x?id=110101198503120113", "1.1", 200)
+        logger.info(
+            '%s - "%s %s HTTP/%s" %d', "127.0.0.1:1", "GET", "/x?id=110101198503120113", "1.1", 200
+        )
     finally:
         logger.removeHandler(handler)
     line = out.getvalue()

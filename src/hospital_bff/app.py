@@ -74,7 +74,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             transport = httpx.ASGITransport(app=app) if self_transport else None
-            runtime = await stack.enter_async_context(open_runtime(settings, clock, transport=transport))
+            runtime = await stack.enter_async_context(
+                open_runtime(settings, clock, transport=transport)
+            )
             app.state.runtime = runtime
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
@@ -89,7 +91,11 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
-            log.info("started", database=settings.database_url.split("@")[-1], redis=bool(settings.redis_url))
+            log.info(
+                "started",
+                database=settings.database_url.split("@")[-1],
+                redis=bool(settings.redis_url),
+            )
             yield
             log.info("stopping")
 
@@ -174,7 +180,9 @@ async def _healthz(request: Request) -> Response:
         checks["database"] = f"error: {type(exc).__name__}"
     checks["his_circuit"] = "open" if runtime.his.breaker.is_open else "closed"
     healthy = checks["redis"] == "ok" and checks["database"] == "ok"
-    return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
+    )
 
 
 async def _metrics(_request: Request) -> Response:

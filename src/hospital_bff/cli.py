@@ -33,7 +33,9 @@ def serve(
         os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
         if settings.embedded_simulators:
             for name in ("HIS", "BANK", "WECHAT"):
-                os.environ.setdefault(f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}")
+                os.environ.setdefault(
+                    f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}"
+                )
     typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
     uvicorn.run(
         "hospital_bff.app:create_app",
@@ -72,7 +74,9 @@ def sim(
     import uvicorn
 
     os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
-    uvicorn.run("hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port)
+    uvicorn.run(
+        "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port
+    )
 
 
 @app.command()

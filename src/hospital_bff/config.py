@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     )
     scheduler_enabled: bool = Field(default=True, description="Run the periodic sweeps")
     auto_migrate: bool = Field(
-        default=True, description="Run the migrations at start-up (off when several processes share PostgreSQL)"
+        default=True,
+        description="Run the migrations at start-up (off when several processes share PostgreSQL)",
     )
 
     wechat_app_id: str = "wx-hospital-demo"
@@ -101,7 +102,7 @@ class Settings(BaseSettings):
     cache_schedule_ttl: int = 30
     cache_remaining_ttl: int = 3
 
-    # --- outbound HTTP ------------------------------------------------------------------------------
+    # --- outbound HTTP ------------------------------------------------------------------------
     http_timeout_seconds: float = 3.0
     http_connect_timeout_seconds: float = 1.0
     http_read_retries: int = 2
@@ -122,7 +123,4 @@ class Settings(BaseSettings):
     @property
     def sync_database_url(self) -> str:
         """The same database for synchronous tools (Alembic)."""
-        return (
-            self.database_url.replace("+aiosqlite", "")
-            .replace("+asyncpg", "+psycopg")
-        )
+        return self.database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")

@@ -51,7 +51,9 @@ def _id_number(i: int) -> str:
     return first17 + check_digit(first17)
 
 
-async def make_population(settings: Settings, sim_his_url: str, count: int, *, prefix: str = "load") -> list[Booker]:
+async def make_population(
+    settings: Settings, sim_his_url: str, count: int, *, prefix: str = "load"
+) -> list[Booker]:
     """`count` verified users with one self-pay adult patient each, and their tokens."""
     clock = Clock(settings.tz)
     now = clock.now()
@@ -62,7 +64,12 @@ async def make_population(settings: Settings, sim_his_url: str, count: int, *, p
             async with sem:
                 r = await http.post(
                     f"{sim_his_url}/patients",
-                    json={"name": f"测试{i}", "idNumber": _id_number(i), "phone": "13800000000", "insurance": "SELF_PAY"},
+                    json={
+                        "name": f"测试{i}",
+                        "idNumber": _id_number(i),
+                        "phone": "13800000000",
+                        "insurance": "SELF_PAY",
+                    },
                 )
                 r.raise_for_status()
                 return str(r.json()["id"])
@@ -75,42 +82,88 @@ async def make_population(settings: Settings, sim_his_url: str, count: int, *, p
     for i, pid in enumerate(patient_ids):
         uid, aid = f"usr_{prefix}{i}", f"acc_{prefix}{i}"
         users.append(
-            {"id": uid, "id_number_hash": f"{prefix}-{i}", "id_number_enc": "-", "name_enc": "-", "masked_name": "测*",
-             "phone_enc": "-", "restricted_until": None, "restriction_reason": None, "created_at": now}
+            {
+                "id": uid,
+                "id_number_hash": f"{prefix}-{i}",
+                "id_number_enc": "-",
+                "name_enc": "-",
+                "masked_name": "测*",
+                "phone_enc": "-",
+                "restricted_until": None,
+                "restriction_reason": None,
+                "created_at": now,
+            }
         )
-        accounts.append({"id": aid, "platform": "WECHAT", "external_id": f"o-{prefix}-{i}", "user_id": uid,
-                         "created_at": now, "last_sign_in_at": None})
+        accounts.append(
+            {
+                "id": aid,
+                "platform": "WECHAT",
+                "external_id": f"o-{prefix}-{i}",
+                "user_id": uid,
+                "created_at": now,
+                "last_sign_in_at": None,
+            }
+        )
         bindings.append(
-            {"id": f"bnd_{prefix}{i}", "user_id": uid, "his_patient_id": pid, "relation": "SELF", "name": f"测试{i}",
-             "masked_id_number": mask_id_number(_id_number(i)), "sex": "MALE", "birth_date": date(1980, 1, 1),
-             "insurance": "SELF_PAY", "card_number": "-", "active": True, "bound_at": now, "unbound_at": None}
+            {
+                "id": f"bnd_{prefix}{i}",
+                "user_id": uid,
+                "his_patient_id": pid,
+                "relation": "SELF",
+                "name": f"测试{i}",
+                "masked_id_number": mask_id_number(_id_number(i)),
+                "sex": "MALE",
+                "birth_date": date(1980, 1, 1),
+                "insurance": "SELF_PAY",
+                "card_number": "-",
+                "active": True,
+                "bound_at": now,
+                "unbound_at": None,
+            }
         )
     async with engine.begin() as conn:
-        for table, rows in (("hospital_user", users), ("account", accounts), ("patient_binding", bindings)):
+        for table, rows in (
+            ("hospital_user", users),
+            ("account", accounts),
+            ("patient_binding", bindings),
+        ):
             for start in range(0, len(rows), 500):
-                await conn.execute(insert(SQLModel.metadata.tables[table]), rows[start : start + 500])
+                await conn.execute(
+                    insert(SQLModel.metadata.tables[table]), rows[start : start + 500]
+                )
     await engine.dispose()
     tokens = TokenService(
         {kid: key.get_secret_value() for kid, key in settings.jwt_keys.items()},
-        settings.jwt_active_kid, 3600, clock,
+        settings.jwt_active_kid,
+        3600,
+        clock,
     )
     return [
-        Booker(token=tokens.issue(f"acc_{prefix}{i}", "PATIENT", f"acc_{prefix}{i}").token, patient_id=pid)
+        Booker(
+            token=tokens.issue(f"acc_{prefix}{i}", "PATIENT", f"acc_{prefix}{i}").token,
+            patient_id=pid,
+        )
         for i, pid in enumerate(patient_ids)
     ]
 
 
-async def size_schedule(sim_his_url: str, schedule_id: str, places: int, per_slot: int) -> list[str]:
+async def size_schedule(
+    sim_his_url: str, schedule_id: str, places: int, per_slot: int
+) -> list[str]:
     """Give a schedule exactly `places` places, `per_slot` in each of its first slots."""
     async with httpx.AsyncClient(timeout=30) as http:
-        r = await http.get(f"{sim_his_url}/schedules", params={"ids": schedule_id}, headers=_his_headers())
+        r = await http.get(
+            f"{sim_his_url}/schedules", params={"ids": schedule_id}, headers=_his_headers()
+        )
         r.raise_for_status()
         slots = [s["id"] for s in r.json()[0]["slots"]]
         used: list[str] = []
         left = places
         for slot_id in slots:
             take = min(per_slot, left)
-            (await http.post(f"{sim_his_url}/slots/{slot_id}/capacity", json={"capacity": take})).raise_for_status()
+            (
+                await http.post(f"{sim_his_url}/slots/{slot_id}/capacity", json={"capacity": take})
+            ).raise_for_status()
             if take:
                 used.append(slot_id)
             left -= take
@@ -137,7 +190,9 @@ class BurstResult:
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
 
 
-async def burst(servers: list[str], bookers: list[Booker], slots: list[str], *, concurrency: int = 200) -> BurstResult:
+async def burst(
+    servers: list[str], bookers: list[Booker], slots: list[str], *, concurrency: int = 200
+) -> BurstResult:
     """Every booker tries once, all at once (bounded by `concurrency` connections), spread
     over the servers and the slots."""
     result = BurstResult()
@@ -146,7 +201,13 @@ async def burst(servers: list[str], bookers: list[Booker], slots: list[str], *, 
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
 
         async def one(i: int, b: Booker) -> None:
-            variables = {"input": {"patientId": b.patient_id, "slotId": slots[i % len(slots)], "idempotencyKey": f"burst-{i}"}}
+            variables = {
+                "input": {
+                    "patientId": b.patient_id,
+                    "slotId": slots[i % len(slots)],
+                    "idempotencyKey": f"burst-{i}",
+                }
+            }
             async with sem:
                 started = time.perf_counter()
                 try:
@@ -161,7 +222,9 @@ async def burst(servers: list[str], bookers: list[Booker], slots: list[str], *, 
                         result.errors.append(str(body["errors"])[:300])
                     else:
                         data = body["data"]["bookAppointment"]
-                        key = "OK" if data["__typename"] == "BookAppointmentSuccess" else data["code"]
+                        key = (
+                            "OK" if data["__typename"] == "BookAppointmentSuccess" else data["code"]
+                        )
                 except Exception as exc:
                     key = "ERROR"
                     result.errors.append(repr(exc)[:300])
@@ -197,16 +260,26 @@ def command(*args: str) -> list[str]:
 
 @contextmanager
 def running(
-    args: list[str], *, env: dict[str, str], cwd: Path, ready_url: str, log: Path, timeout: float = 60
+    args: list[str],
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    ready_url: str,
+    log: Path,
+    timeout: float = 60,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start `hospital-bff ARGS`, wait until `ready_url` answers 200, stop it afterwards."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(command(*args), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command(*args), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"{args[0]} exited {proc.returncode}:\n{log.read_text()[-3000:]}"
+                )
             try:
                 if httpx.get(ready_url, timeout=2).status_code == 200:
                     break
@@ -301,16 +374,28 @@ def start_cluster(
     settings = Settings(**{k[4:].lower(): v for k, v in common.items()})  # type: ignore[arg-type]
     asyncio.run(_create_database(postgres_admin_url, database))
     asyncio.run(_fresh_state(settings))
-    subprocess.run(command("migrate"), env=base_env(**common), check=True, cwd=workdir, capture_output=True)
+    subprocess.run(
+        command("migrate"), env=base_env(**common), check=True, cwd=workdir, capture_output=True
+    )
     with ExitStack() as stack:
         stack.enter_context(
-            running(["sim", "--port", str(sim_port)], env=base_env(**common, BFF_SIM_PUBLIC_URL=sim), cwd=workdir,
-                    ready_url=f"{sim}/wechat/sns/oauth2/access_token", log=workdir / "sim.log")
+            running(
+                ["sim", "--port", str(sim_port)],
+                env=base_env(**common, BFF_SIM_PUBLIC_URL=sim),
+                cwd=workdir,
+                ready_url=f"{sim}/wechat/sns/oauth2/access_token",
+                log=workdir / "sim.log",
+            )
         )
         for i, port in enumerate(ports):
             stack.enter_context(
-                running(["serve", "--port", str(port)], env=base_env(**common), cwd=workdir,
-                        ready_url=f"http://127.0.0.1:{port}/healthz", log=workdir / f"serve{i}.log")
+                running(
+                    ["serve", "--port", str(port)],
+                    env=base_env(**common),
+                    cwd=workdir,
+                    ready_url=f"http://127.0.0.1:{port}/healthz",
+                    log=workdir / f"serve{i}.log",
+                )
             )
         for i in range(workers):
             stack.enter_context(_worker(common, workdir, i))
@@ -323,7 +408,10 @@ def _worker(common: dict[str, str], workdir: Path, index: int) -> Iterator[subpr
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command("worker", "--processes", "1", "--threads", "4"),
-            cwd=workdir, env=base_env(**common), stdout=out, stderr=subprocess.STDOUT,
+            cwd=workdir,
+            env=base_env(**common),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         time.sleep(1.0)

@@ -8,11 +8,19 @@ ORDER_TRANSITIONS = Counter(
     "bff_order_transitions_total", "Orders moved to a status", ["kind", "status"]
 )
 UPSTREAM_CALLS = Counter(
-    "bff_upstream_calls_total", "Calls to the HIS, bank and WeChat by outcome", ["system", "outcome"]
+    "bff_upstream_calls_total",
+    "Calls to the HIS, bank and WeChat by outcome",
+    ["system", "outcome"],
 )
 UPSTREAM_SECONDS = Histogram(
-    "bff_upstream_seconds", "Latency of calls to the outside systems", ["system"],
+    "bff_upstream_seconds",
+    "Latency of calls to the outside systems",
+    ["system"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-BOOKING_OUTCOMES = Counter("bff_booking_outcomes_total", "bookAppointment answers by code", ["code"])
-WEBHOOKS = Counter("bff_webhooks_total", "Inbound webhooks by source and outcome", ["source", "outcome"])
+BOOKING_OUTCOMES = Counter(
+    "bff_booking_outcomes_total", "bookAppointment answers by code", ["code"]
+)
+WEBHOOKS = Counter(
+    "bff_webhooks_total", "Inbound webhooks by source and outcome", ["source", "outcome"]
+)

@@ -67,7 +67,9 @@ async def open_runtime(
     if transport is not None:
         http = httpx.AsyncClient(transport=transport, timeout=settings.http_timeout_seconds)
     else:
-        http = build_http_client(settings.http_timeout_seconds, settings.http_connect_timeout_seconds)
+        http = build_http_client(
+            settings.http_timeout_seconds, settings.http_connect_timeout_seconds
+        )
     breaker_args = (settings.breaker_failure_threshold, settings.breaker_reset_seconds)
     his = HisClient(
         http,

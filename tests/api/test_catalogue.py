@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from fixtures.graphql import gql, gql_data
 from starlette.applications import Starlette
 
+from fixtures.graphql import gql, gql_data
 from hospital_bff.runtime import Runtime
 
 
@@ -40,15 +40,24 @@ async def test_expert_detail_has_eight_days_of_schedules(client: httpx.AsyncClie
     data = await gql_data(
         client,
         "ExpertDetail",
-        {"expertId": "exp-nk-1", "from": today.isoformat(), "to": (today + timedelta(days=7)).isoformat()},
+        {
+            "expertId": "exp-nk-1",
+            "from": today.isoformat(),
+            "to": (today + timedelta(days=7)).isoformat(),
+        },
     )
     expert = data["expert"]
     assert expert["department"]["id"] == "dep-nk"
     schedules = expert["schedules"]
-    assert {s["date"] for s in schedules} == {(today + timedelta(days=i)).isoformat() for i in range(8)}
+    assert {s["date"] for s in schedules} == {
+        (today + timedelta(days=i)).isoformat() for i in range(8)
+    }
     assert {s["period"] for s in schedules} >= {"MORNING", "AFTERNOON"}
     first = schedules[0]
-    assert first["fee"] > 0 and first["capacity"] == sum(1 for _ in first["slots"]) * first["slots"][0]["remaining"]
+    assert (
+        first["fee"] > 0
+        and first["capacity"] == sum(1 for _ in first["slots"]) * first["slots"][0]["remaining"]
+    )
     assert first["slots"][0]["startsAt"].endswith("+08:00")
 
 
@@ -59,16 +68,27 @@ async def test_date_range_is_bounded(client: httpx.AsyncClient) -> None:
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
 
 
-async def test_a_big_query_makes_a_bounded_number_of_his_calls(client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_a_big_query_makes_a_bounded_number_of_his_calls(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     """Every department's experts and every expert's schedules in one query: the HIS sees
     one call for the catalogue snapshot and one per department for schedules, whatever the size."""
     query = """
     query Big($from: Date!, $to: Date!) {
-      departments { id experts { id department { id } schedules(from: $from, to: $to) { id expert { id } slots { id } } } }
+      departments {
+        id
+        experts {
+          id
+          department { id }
+          schedules(from: $from, to: $to) { id expert { id } slots { id } }
+        }
+      }
     }"""
     await runtime.cache.redis.flushdb()
     before = runtime.his.calls
-    response = await client.post("/graphql", json={"query": query, "variables": {"from": "2026-11-27", "to": "2026-12-04"}})
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": {"from": "2026-11-27", "to": "2026-12-04"}}
+    )
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
     departments = body["data"]["departments"]
@@ -78,7 +98,9 @@ async def test_a_big_query_makes_a_bounded_number_of_his_calls(client: httpx.Asy
     assert calls <= 2 + len(departments), calls
 
 
-async def test_his_down_answers_upstream_unavailable_fast(app: Starlette, client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_his_down_answers_upstream_unavailable_fast(
+    app: Starlette, client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     his_sim = app.state.simulators["his"].state.his
     his_sim.faults.error_rate = 1.0
     await runtime.cache.redis.flushdb()
@@ -87,7 +109,9 @@ async def test_his_down_answers_upstream_unavailable_fast(app: Starlette, client
     assert "Traceback" not in str(body)
 
 
-async def test_his_down_serves_the_last_good_catalogue(app: Starlette, client: httpx.AsyncClient, runtime: Runtime) -> None:
+async def test_his_down_serves_the_last_good_catalogue(
+    app: Starlette, client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     await gql_data(client, "Departments")  # warm the cache
     await runtime.cache.delete("catalogue")  # the fresh copy lapses...
     app.state.simulators["his"].state.his.faults.error_rate = 1.0  # ...and the HIS is down

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+
 from fixtures.graphql import gql_data
 from fixtures.journey import book, ledger, open_slot, pay, verified_user, wait_for_status
 

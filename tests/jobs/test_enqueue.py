@@ -25,20 +25,28 @@ def broker(app: object, runtime: Runtime) -> dramatiq.Broker:
     return b
 
 
-async def test_nothing_is_sent_when_the_transaction_rolls_back(runtime: Runtime, broker: dramatiq.Broker) -> None:
+async def test_nothing_is_sent_when_the_transaction_rolls_back(
+    runtime: Runtime, broker: dramatiq.Broker
+) -> None:
     sent: list[str] = []
     original = broker.enqueue
 
-    def spy(message: dramatiq.Message[object], *, delay: int | None = None) -> dramatiq.Message[object]:
+    def spy(
+        message: dramatiq.Message[object], *, delay: int | None = None
+    ) -> dramatiq.Message[object]:
         sent.append(message.actor_name)
         return message
 
     broker.enqueue = spy  # type: ignore[method-assign]
     try:
-        with pytest.raises(RuntimeError):
+
+        async def failing_unit() -> None:
             async with runtime.sessions() as session, session.begin():
                 enqueue_after_commit(session, "expire_order", "ord_x")
                 raise RuntimeError("business failed")
+
+        with pytest.raises(RuntimeError):
+            await failing_unit()
         assert sent == []
         async with runtime.sessions() as session, session.begin():
             await session.execute(text("SELECT 1"))
@@ -59,6 +67,11 @@ async def test_an_actor_for_a_missing_order_is_a_no_op(broker: dramatiq.Broker) 
     """Actors take ids and re-check state: a stale message changes nothing and does not fail."""
     from hospital_bff.jobs.actors import confirm_order, expire_order, release_his_hold, send_refund
 
-    for actor, arg in ((confirm_order, "ord_missing"), (expire_order, "ord_missing"), (send_refund, "rfd_missing"), (release_his_hold, "ord_missing")):
+    for actor, arg in (
+        (confirm_order, "ord_missing"),
+        (expire_order, "ord_missing"),
+        (send_refund, "rfd_missing"),
+        (release_his_hold, "ord_missing"),
+    ):
         actor.send(arg)
     await asyncio.to_thread(broker.join, "default", fail_fast=True, timeout=10_000)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import POSTGRES_URL, RABBITMQ_URL, REDIS_URL, require_service
 from fixtures.graphql import contract_document
 from fixtures.servers import start_cluster
-
 from hospital_bff.clock import Clock
 from hospital_bff.loadtest import make_population
 
@@ -31,20 +31,31 @@ def test_a_paid_order_is_confirmed_by_a_worker_process(broker: str, tmp_path: Pa
     require_service(*service)
     require_service("PostgreSQL", "127.0.0.1", 5432)
     with start_cluster(
-        tmp_path, postgres_admin_url=POSTGRES_URL, database=f"bff_broker_{broker}",
-        redis_url=REDIS_URL.rsplit("/", 1)[0] + "/10", servers=1, broker_url=url, workers=1,
+        tmp_path,
+        postgres_admin_url=POSTGRES_URL,
+        database=f"bff_broker_{broker}",
+        redis_url=REDIS_URL.rsplit("/", 1)[0] + "/10",
+        servers=1,
+        broker_url=url,
+        workers=1,
     ) as cluster:
         server = cluster.servers[0]
         day = Clock().today() + timedelta(days=2)
 
         async def scenario() -> str:
-            [booker] = await make_population(cluster.settings, cluster.sim_his, 1, prefix=f"br{broker}")
+            [booker] = await make_population(
+                cluster.settings, cluster.sim_his, 1, prefix=f"br{broker}"
+            )
             headers = {"Authorization": f"Bearer {booker.token}"}
 
             async def op(name: str, variables: dict[str, object]) -> dict[str, object]:
                 r = await client.post(
                     f"{server}/graphql",
-                    json={"query": contract_document(), "operationName": name, "variables": variables},
+                    json={
+                        "query": contract_document(),
+                        "operationName": name,
+                        "variables": variables,
+                    },
                     headers=headers,
                 )
                 body: dict[str, object] = r.json()
@@ -52,10 +63,28 @@ def test_a_paid_order_is_confirmed_by_a_worker_process(broker: str, tmp_path: Pa
                 return body["data"]  # type: ignore[return-value]
 
             async with httpx.AsyncClient(timeout=30) as client:
-                schedules = (await op("DepartmentSchedules", {"departmentId": "dep-wk", "from": day.isoformat(), "to": day.isoformat()}))["schedules"]
+                schedules = (
+                    await op(
+                        "DepartmentSchedules",
+                        {"departmentId": "dep-wk", "from": day.isoformat(), "to": day.isoformat()},
+                    )
+                )["schedules"]
                 slot = next(s for sch in schedules for s in sch["slots"] if s["remaining"] > 0)  # type: ignore[union-attr]
-                order = (await op("BookAppointment", {"input": {"patientId": booker.patient_id, "slotId": slot["id"], "idempotencyKey": "b"}}))["bookAppointment"]["order"]  # type: ignore[index]
-                payment = (await op("PayOrder", {"orderId": order["id"], "idempotencyKey": "b"}))["payOrder"]["payment"]  # type: ignore[index]
+                order = (
+                    await op(
+                        "BookAppointment",
+                        {
+                            "input": {
+                                "patientId": booker.patient_id,
+                                "slotId": slot["id"],
+                                "idempotencyKey": "b",
+                            }
+                        },
+                    )
+                )["bookAppointment"]["order"]  # type: ignore[index]
+                payment = (await op("PayOrder", {"orderId": order["id"], "idempotencyKey": "b"}))[
+                    "payOrder"
+                ]["payment"]  # type: ignore[index]
                 await client.post(payment["payUrl"], json={"action": "pay"})
                 deadline = time.monotonic() + 30
                 status = ""

@@ -9,10 +9,9 @@ import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 
-import httpx
 import pytest
-from fixtures.servers import cluster_of
 
+from fixtures.servers import cluster_of
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.loadtest import Cluster, burst, make_population, size_schedule
@@ -40,7 +39,10 @@ async def _active_orders(settings: Settings, schedule_id: str) -> int:
     async with engine.connect() as conn:
         count = (
             await conn.execute(
-                text("SELECT count(*) FROM bff_order WHERE schedule_id = :s AND status = 'AWAITING_PAYMENT'"),
+                text(
+                    "SELECT count(*) FROM bff_order"
+                    " WHERE schedule_id = :s AND status = 'AWAITING_PAYMENT'"
+                ),
                 {"s": schedule_id},
             )
         ).scalar_one()
@@ -48,7 +50,9 @@ async def _active_orders(settings: Settings, schedule_id: str) -> int:
     return int(count)
 
 
-def test_1000_concurrent_bookings_of_a_10_place_schedule_give_exactly_10_orders(cluster: Cluster) -> None:
+def test_1000_concurrent_bookings_of_a_10_place_schedule_give_exactly_10_orders(
+    cluster: Cluster,
+) -> None:
     async def scenario() -> None:
         schedule = _schedule_id("exp-wk-1", 2, "AM")
         slots = await size_schedule(cluster.sim_his, schedule, places=10, per_slot=2)
@@ -61,13 +65,18 @@ def test_1000_concurrent_bookings_of_a_10_place_schedule_give_exactly_10_orders(
     asyncio.run(scenario())
 
 
-def test_a_burst_of_2000_for_200_places_answers_200_and_1800_slot_full_with_no_errors(cluster: Cluster) -> None:
+def test_a_burst_of_2000_for_200_places_answers_200_and_1800_slot_full_with_no_errors(
+    cluster: Cluster,
+) -> None:
     async def scenario() -> None:
         schedule = _schedule_id("exp-yk-2", 3, "PM")
         slots = await size_schedule(cluster.sim_his, schedule, places=200, per_slot=25)
         bookers = await make_population(cluster.settings, cluster.sim_his, 2000, prefix="b")
         result = await burst(cluster.servers, bookers, slots, concurrency=400)
-        assert result.outcomes == {"OK": 200, "SLOT_FULL": 1800}, (result.outcomes, result.errors[:3])
+        assert result.outcomes == {"OK": 200, "SLOT_FULL": 1800}, (
+            result.outcomes,
+            result.errors[:3],
+        )
         assert await _active_orders(cluster.settings, schedule) == 200
 
     asyncio.run(scenario())

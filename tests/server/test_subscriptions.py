@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import httpx
 import pytest
+
 from fixtures.graphql import contract_document
 from fixtures.servers import cluster_of
 from fixtures.ws import subscribe
-
 from hospital_bff.clock import Clock
 from hospital_bff.loadtest import Cluster, make_population
 
@@ -26,7 +26,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         yield c
 
 
-async def _op(client: httpx.AsyncClient, server: str, name: str, variables: dict[str, object], token: str) -> dict[str, object]:
+async def _op(
+    client: httpx.AsyncClient, server: str, name: str, variables: dict[str, object], token: str
+) -> dict[str, object]:
     r = await client.post(
         f"{server}/graphql",
         json={"query": contract_document(), "operationName": name, "variables": variables},
@@ -44,20 +46,62 @@ def test_order_and_schedule_updates_cross_processes(cluster: Cluster) -> None:
     async def scenario() -> None:
         [booker] = await make_population(cluster.settings, cluster.sim_his, 1, prefix="ws")
         async with httpx.AsyncClient(timeout=30) as client:
-            schedules = (await _op(client, a, "DepartmentSchedules", {"departmentId": "dep-yk", "from": day.isoformat(), "to": day.isoformat()}, booker.token))["schedules"]
+            schedules = (
+                await _op(
+                    client,
+                    a,
+                    "DepartmentSchedules",
+                    {"departmentId": "dep-yk", "from": day.isoformat(), "to": day.isoformat()},
+                    booker.token,
+                )
+            )["schedules"]
             schedule = next(s for s in schedules if s["status"] == "OPEN")  # type: ignore[union-attr]
             slot = next(s for s in schedule["slots"] if s["remaining"] > 0)
-            async with subscribe(a, contract_document(), {"scheduleId": schedule["id"]}, token=booker.token, operation="ScheduleAvailability") as sched_sub:
+            async with subscribe(
+                a,
+                contract_document(),
+                {"scheduleId": schedule["id"]},
+                token=booker.token,
+                operation="ScheduleAvailability",
+            ) as sched_sub:
                 await asyncio.sleep(0.3)  # let the subscription reach Redis before the change
                 started = time.monotonic()
-                booked = (await _op(client, b, "BookAppointment", {"input": {"patientId": booker.patient_id, "slotId": slot["id"], "idempotencyKey": "ws"}}, booker.token))["bookAppointment"]
+                booked = (
+                    await _op(
+                        client,
+                        b,
+                        "BookAppointment",
+                        {
+                            "input": {
+                                "patientId": booker.patient_id,
+                                "slotId": slot["id"],
+                                "idempotencyKey": "ws",
+                            }
+                        },
+                        booker.token,
+                    )
+                )["bookAppointment"]
                 update = await sched_sub.next(timeout=5)
                 assert time.monotonic() - started < 1.5
                 assert update["data"]["scheduleUpdated"]["remaining"] == schedule["remaining"] - 1
             order_id = booked["order"]["id"]  # type: ignore[index]
-            async with subscribe(a, contract_document(), {"orderId": order_id}, token=booker.token, operation="OrderUpdates") as order_sub:
+            async with subscribe(
+                a,
+                contract_document(),
+                {"orderId": order_id},
+                token=booker.token,
+                operation="OrderUpdates",
+            ) as order_sub:
                 await asyncio.sleep(0.3)
-                payment = (await _op(client, b, "PayOrder", {"orderId": order_id, "idempotencyKey": "ws"}, booker.token))["payOrder"]["payment"]  # type: ignore[index]
+                payment = (
+                    await _op(
+                        client,
+                        b,
+                        "PayOrder",
+                        {"orderId": order_id, "idempotencyKey": "ws"},
+                        booker.token,
+                    )
+                )["payOrder"]["payment"]  # type: ignore[index]
                 await client.post(payment["payUrl"], json={"action": "pay"})
                 seen = []
                 while "CONFIRMED" not in seen:
@@ -72,11 +116,23 @@ def test_subscriptions_refuse_a_bad_token_and_a_strangers_order(cluster: Cluster
     a = cluster.servers[0]
 
     async def scenario() -> None:
-        async with subscribe(a, contract_document(), {"orderId": "ord_x"}, token="not-a-token", operation="OrderUpdates") as sub:
+        async with subscribe(
+            a,
+            contract_document(),
+            {"orderId": "ord_x"},
+            token="not-a-token",
+            operation="OrderUpdates",
+        ) as sub:
             message = await sub.next()
             assert message["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         [stranger] = await make_population(cluster.settings, cluster.sim_his, 1, prefix="ws2")
-        async with subscribe(a, contract_document(), {"orderId": "ord_someone_elses"}, token=stranger.token, operation="OrderUpdates") as sub:
+        async with subscribe(
+            a,
+            contract_document(),
+            {"orderId": "ord_someone_elses"},
+            token=stranger.token,
+            operation="OrderUpdates",
+        ) as sub:
             message = await sub.next()
             assert message["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 

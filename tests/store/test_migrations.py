@@ -7,10 +7,10 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import POSTGRES_URL, require_service
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
+from conftest import POSTGRES_URL, require_service
 from hospital_bff.store.migrate import upgrade
 
 

@@ -5,7 +5,7 @@ UpstreamError
 │   ├── HisUnavailable
 │   ├── BankUnavailable
 │   └── WechatUnavailable
-├── UpstreamTimeout            sent, but no answer in time: the outcome is UNKNOWN, settle by querying
+├── UpstreamTimeout            sent, no answer in time: the outcome is UNKNOWN, settle by querying
 └── UpstreamRejected           the system answered with a business refusal (4xx with a code)
 """
 

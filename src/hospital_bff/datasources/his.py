@@ -190,7 +190,10 @@ class HisClient(JsonClient):
     async def suspend_schedule(self, schedule_id: str, reason: str) -> None:
         """Staff stop an expert's session (停诊); the HIS then tells us with SCHEDULE_SUSPENDED."""
         await self.request(
-            "POST", f"/schedules/{_seg(schedule_id)}/suspend", json={"reason": reason}, idempotent=True
+            "POST",
+            f"/schedules/{_seg(schedule_id)}/suspend",
+            json={"reason": reason},
+            idempotent=True,
         )
 
     async def registrations_for_order(self, order_id: str) -> list[Registration]:

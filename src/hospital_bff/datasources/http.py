@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 import structlog
 
-from hospital_bff.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
 from hospital_bff.datasources.errors import (
     UpstreamRejected,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from hospital_bff.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 log = structlog.get_logger(__name__)
 
@@ -38,9 +38,8 @@ class CircuitBreaker:
     def is_open(self) -> bool:
         if self._opened_at is None:
             return False
-        if time.monotonic() - self._opened_at >= self.reset_seconds:
-            return False  # half-open: let one call through to probe
-        return True
+        # Half-open after the pause: the next call goes through to probe.
+        return time.monotonic() - self._opened_at < self.reset_seconds
 
     def record_success(self) -> None:
         self._failures = 0
@@ -101,7 +100,9 @@ class JsonClient:
             if self.breaker.is_open:
                 raise self.unavailable(f"{self.system} circuit open", system=self.system)
             try:
-                return await self._send_once(method, path, json=json, params=params, headers=headers)
+                return await self._send_once(
+                    method, path, json=json, params=params, headers=headers
+                )
             except (UpstreamRejected, UpstreamTimeout):
                 # A refusal will not change on retry, and a hanging system is not asked
                 # again at once: the caller hears of it within one timeout.
@@ -142,23 +143,36 @@ class JsonClient:
         except (httpx.TimeoutException, TimeoutError) as exc:
             outcome = "timeout"
             self.breaker.record_failure()
-            raise UpstreamTimeout(f"{self.system} timed out: {method} {path}", system=self.system) from exc
+            raise UpstreamTimeout(
+                f"{self.system} timed out: {method} {path}", system=self.system
+            ) from exc
         except httpx.HTTPError as exc:
             self.breaker.record_failure()
-            raise self.unavailable(f"{self.system} unreachable: {exc!r}", system=self.system) from exc
+            raise self.unavailable(
+                f"{self.system} unreachable: {exc!r}", system=self.system
+            ) from exc
         finally:
             UPSTREAM_SECONDS.labels(self.system).observe(time.monotonic() - started)
             UPSTREAM_CALLS.labels(self.system, outcome).inc()
         if response.status_code >= 500:
             self.breaker.record_failure()
             raise self.unavailable(
-                f"{self.system} answered {response.status_code} to {method} {path}", system=self.system
+                f"{self.system} answered {response.status_code} to {method} {path}",
+                system=self.system,
             )
         self.breaker.record_success()
         if response.status_code >= 400:
             body = _json_or_none(response)
-            code = str(body.get("code", f"HTTP_{response.status_code}")) if isinstance(body, dict) else f"HTTP_{response.status_code}"
-            message = str(body.get("message", response.text[:200])) if isinstance(body, dict) else response.text[:200]
+            code = (
+                str(body.get("code", f"HTTP_{response.status_code}"))
+                if isinstance(body, dict)
+                else f"HTTP_{response.status_code}"
+            )
+            message = (
+                str(body.get("message", response.text[:200]))
+                if isinstance(body, dict)
+                else response.text[:200]
+            )
             raise UpstreamRejected(code, message, system=self.system)
         if not response.content:
             return None

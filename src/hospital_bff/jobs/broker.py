@@ -88,7 +88,7 @@ class _RunningLoop(EventLoopThread):
         self.interrupt_check_ival = 0.1
         self.loop = loop
 
-    def start(self, *, timeout: float | None = None) -> None:  # noqa: ARG002
+    def start(self, *, timeout: float | None = None) -> None:
         return None
 
     def stop(self) -> None:

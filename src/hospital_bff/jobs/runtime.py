@@ -14,5 +14,7 @@ def set_runtime(runtime: Runtime | None) -> None:
 
 def current_runtime() -> Runtime:
     if _current is None:
-        raise RuntimeError("no Runtime: jobs run inside `hospital-bff serve` or `hospital-bff worker`")
+        raise RuntimeError(
+            "no Runtime: jobs run inside `hospital-bff serve` or `hospital-bff worker`"
+        )
     return _current

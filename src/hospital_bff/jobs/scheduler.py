@@ -7,6 +7,7 @@ Each sweep fans out one idempotent job per id, like the delayed jobs it backs up
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import time, timedelta
 
@@ -51,7 +52,8 @@ async def poll_pending_payments(runtime: Runtime) -> int:
             (
                 await session.exec(
                     select(Payment.id).where(
-                        Payment.status == PaymentStatus.PENDING.value, col(Payment.created_at) <= cutoff
+                        Payment.status == PaymentStatus.PENDING.value,
+                        col(Payment.created_at) <= cutoff,
                     )
                 )
             ).all()
@@ -68,7 +70,9 @@ async def confirm_paid_orders(runtime: Runtime) -> int:
         ids = list(
             (
                 await session.exec(
-                    select(Order.id).where(Order.status == OrderStatus.PAID.value, col(Order.paid_at) <= cutoff)
+                    select(Order.id).where(
+                        Order.status == OrderStatus.PAID.value, col(Order.paid_at) <= cutoff
+                    )
                 )
             ).all()
         )
@@ -130,7 +134,5 @@ async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
                         log.info("sweep", name=name, count=count)
             except Exception:
                 log.exception("sweep_failed", name=name)
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=5)
-        except TimeoutError:
-            pass

@@ -23,10 +23,14 @@ log = structlog.get_logger(__name__)
 
 
 @asynccontextmanager
-async def in_process_jobs(runtime: Runtime, *, threads: int = 4, scheduler: bool = True) -> AsyncIterator[dramatiq.Broker]:
+async def in_process_jobs(
+    runtime: Runtime, *, threads: int = 4, scheduler: bool = True
+) -> AsyncIterator[dramatiq.Broker]:
     """The API process runs the jobs itself: a StubBroker (or the configured broker), worker
     threads that run the async actors on this very event loop, and the scheduler."""
-    broker = broker_mod.build_broker(runtime.settings.broker_url if runtime.settings.broker_url else None)
+    broker = broker_mod.build_broker(
+        runtime.settings.broker_url if runtime.settings.broker_url else None
+    )
     if runtime.settings.broker_url:
         # With a real broker, `hospital-bff worker` processes consume; this one only sends.
         broker_mod.install(broker)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,11 +20,17 @@ from hospital_bff.schema.accounts import (
     VerifyIdentityInput,
     VerifyIdentitySuccess,
 )
+from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.services.accounts import AccountService, NotVerified
 from hospital_bff.store.models import Account, HospitalUser
 
 
-async def _me(service: AccountService, session: AsyncSession, account: Account | None, user: HospitalUser | None) -> Me:
+async def _me(
+    service: AccountService,
+    session: AsyncSession,
+    account: Account | None,
+    user: HospitalUser | None,
+) -> Me:
     patients = await service.patients(session, user.id) if user else []
     return Me(
         id=strawberry.ID(user.id if user else (account.id if account else "")),
@@ -46,7 +51,7 @@ async def me(info: Info) -> Me:
         return await _me(service, session, account, user)
 
 
-async def sign_in(info: Info, platform: str, code: str) -> Any:
+async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUserError:
     service = AccountService(info.context.runtime)
 
     async def work(session: AsyncSession) -> SignInSuccess:
@@ -60,21 +65,25 @@ async def sign_in(info: Info, platform: str, code: str) -> Any:
     return await unit_of_work(info, work)
 
 
-async def verify_identity(info: Info, data: VerifyIdentityInput) -> Any:
+async def verify_identity(
+    info: Info, data: VerifyIdentityInput
+) -> VerifyIdentitySuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = AccountService(info.context.runtime)
 
     async def work(session: AsyncSession) -> VerifyIdentitySuccess:
         if viewer.account_id is None:
             raise NotVerified()
-        user = await service.verify_identity(session, viewer.account_id, data.name, data.id_number, data.phone)
+        user = await service.verify_identity(
+            session, viewer.account_id, data.name, data.id_number, data.phone
+        )
         account = await session.get(Account, viewer.account_id)
         return VerifyIdentitySuccess(me=await _me(service, session, account, user))
 
     return await unit_of_work(info, work)
 
 
-async def bind_patient(info: Info, data: BindPatientInput) -> Any:
+async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = AccountService(info.context.runtime)
 
@@ -82,7 +91,12 @@ async def bind_patient(info: Info, data: BindPatientInput) -> Any:
         if viewer.user_id is None:
             raise NotVerified()
         binding = await service.bind_patient(
-            session, viewer.user_id, viewer.account_id, data.name, data.id_number, data.phone,
+            session,
+            viewer.user_id,
+            viewer.account_id,
+            data.name,
+            data.id_number,
+            data.phone,
             data.relation.value,
         )
         return BindPatientSuccess(patient=Patient.from_binding(binding))
@@ -90,7 +104,7 @@ async def bind_patient(info: Info, data: BindPatientInput) -> Any:
     return await unit_of_work(info, work)
 
 
-async def unbind_patient(info: Info, patient_id: str) -> Any:
+async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = AccountService(info.context.runtime)
 
@@ -103,7 +117,9 @@ async def unbind_patient(info: Info, patient_id: str) -> Any:
     return await unit_of_work(info, work)
 
 
-async def restrict_user(info: Info, user_id: str, until: datetime, reason: str) -> Any:
+async def restrict_user(
+    info: Info, user_id: str, until: datetime, reason: str
+) -> RestrictUserSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = AccountService(info.context.runtime)
 
@@ -111,6 +127,8 @@ async def restrict_user(info: Info, user_id: str, until: datetime, reason: str) 
         staff = require_staff(viewer)
         user = await service.restrict_user(session, staff.subject, user_id, until, reason)
         assert user.restricted_until is not None
-        return RestrictUserSuccess(user_id=strawberry.ID(user.id), restricted_until=user.restricted_until)
+        return RestrictUserSuccess(
+            user_id=strawberry.ID(user.id), restricted_until=user.restricted_until
+        )
 
     return await unit_of_work(info, work)

@@ -36,27 +36,36 @@ from hospital_bff.services.errors import NotFound
 from hospital_bff.services.payments import PaymentService
 
 
-async def schedule_eligibility(info: Info, schedule: his.Schedule, patient_id: strawberry.ID | None) -> Eligibility:
+async def schedule_eligibility(
+    info: Info, schedule: his.Schedule, patient_id: strawberry.ID | None
+) -> Eligibility:
     """With a patient: the booking rules' verdict. Without: open and not full, for anyone."""
     lang = info.context.lang
     if patient_id is None:
         facts = schedule_facts(schedule, None)
         if facts.status != "OPEN":
             code = ErrorCode.SLOT_FULL if facts.status == "FULL" else ErrorCode.SCHEDULE_NOT_OPEN
-            reason = ("号源已满" if lang != "en" else "Fully booked") if code == ErrorCode.SLOT_FULL else (
-                "该排班暂不可预约" if lang != "en" else "This schedule is not open"
+            reason = (
+                ("号源已满" if lang != "en" else "Fully booked")
+                if code == ErrorCode.SLOT_FULL
+                else ("该排班暂不可预约" if lang != "en" else "This schedule is not open")
             )
             return Eligibility(eligible=False, code=code, reason=reason)
         return Eligibility(eligible=True, code=None, reason=None)
     viewer = await info.context.require_viewer()
     service = BookingService(info.context.runtime)
-    async with upstream_guard():
-        async with info.context.runtime.sessions() as session:
-            try:
-                verdict = await service.eligibility(session, viewer.user_id or "", str(patient_id), schedule)
-            except NotFound:
-                # Someone else's patient answers like a missing one.
-                return Eligibility(eligible=False, code=ErrorCode.NOT_FOUND, reason="就诊人不存在" if lang != "en" else "Patient not found")
+    async with upstream_guard(), info.context.runtime.sessions() as session:
+        try:
+            verdict = await service.eligibility(
+                session, viewer.user_id or "", str(patient_id), schedule
+            )
+        except NotFound:
+            # Someone else's patient answers like a missing one.
+            return Eligibility(
+                eligible=False,
+                code=ErrorCode.NOT_FOUND,
+                reason="就诊人不存在" if lang != "en" else "Patient not found",
+            )
     if verdict.eligible:
         return Eligibility(eligible=True, code=None, reason=None)
     return Eligibility(
@@ -66,12 +75,16 @@ async def schedule_eligibility(info: Info, schedule: his.Schedule, patient_id: s
     )
 
 
-async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppointmentSuccess | AnyUserError:
+async def book_appointment(
+    info: Info, data: BookAppointmentInput
+) -> BookAppointmentSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = BookingService(info.context.runtime)
 
     async def work(_session: AsyncSession) -> BookAppointmentSuccess:
-        booked = await service.book(viewer.user_id, str(data.patient_id), str(data.slot_id), data.idempotency_key)
+        booked = await service.book(
+            viewer.user_id, str(data.patient_id), str(data.slot_id), data.idempotency_key
+        )
         return BookAppointmentSuccess(order=Order.from_row(booked.order))
 
     answer = await unit_of_work(info, work)
@@ -84,12 +97,16 @@ def _client_ip(info: Info) -> str:
     return client.host if client else "127.0.0.1"
 
 
-async def pay_order(info: Info, order_id: str, idempotency_key: str) -> PayOrderSuccess | AnyUserError:
+async def pay_order(
+    info: Info, order_id: str, idempotency_key: str
+) -> PayOrderSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = PaymentService(info.context.runtime)
 
     async def work(_session: AsyncSession) -> PayOrderSuccess:
-        payment = await service.pay_order(viewer.user_id, order_id, idempotency_key, _client_ip(info))
+        payment = await service.pay_order(
+            viewer.user_id, order_id, idempotency_key, _client_ip(info)
+        )
         return PayOrderSuccess(payment=PaymentType.from_row(payment))
 
     return await unit_of_work(info, work)
@@ -114,7 +131,10 @@ async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUse
 
     async def work(_session: AsyncSession) -> PayBillsSuccess:
         order = await service.pay(
-            viewer.user_id, str(data.patient_id), [str(b) for b in data.bill_ids], data.idempotency_key
+            viewer.user_id,
+            str(data.patient_id),
+            [str(b) for b in data.bill_ids],
+            data.idempotency_key,
         )
         return PayBillsSuccess(order=Order.from_row(order))
 
@@ -132,7 +152,11 @@ async def order(info: Info, order_id: str) -> Order | None:
 
 
 async def orders(
-    info: Info, patient_id: str | None, statuses: list[str] | None, first: int | None, after: str | None
+    info: Info,
+    patient_id: str | None,
+    statuses: list[str] | None,
+    first: int | None,
+    after: str | None,
 ) -> OrderConnection:
     viewer = await info.context.require_viewer()
     async with upstream_guard():
@@ -142,12 +166,22 @@ async def orders(
         return OrderConnection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
     async with info.context.runtime.sessions() as session:
         rows = await order_queries.page(
-            session, viewer.user_id, patient_id=patient_id, statuses=statuses, first=size, after=cursor
+            session,
+            viewer.user_id,
+            patient_id=patient_id,
+            statuses=statuses,
+            first=size,
+            after=cursor,
         )
-    edges = [OrderEdge(cursor=encode_cursor(o.created_at, o.id), node=Order.from_row(o)) for o in rows[:size]]
+    edges = [
+        OrderEdge(cursor=encode_cursor(o.created_at, o.id), node=Order.from_row(o))
+        for o in rows[:size]
+    ]
     return OrderConnection(
         edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(
+            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
     )
 
 

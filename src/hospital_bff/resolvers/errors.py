@@ -12,7 +12,14 @@ from hospital_bff.services.errors import DomainError
 
 # Codes that may reach a client in a top-level GraphQL error; everything else is masked.
 PUBLIC_CODES = frozenset(
-    {"UNAUTHENTICATED", "FORBIDDEN", "UPSTREAM_UNAVAILABLE", "INVALID_INPUT", "RATE_LIMITED", "NOT_FOUND"}
+    {
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "UPSTREAM_UNAVAILABLE",
+        "INVALID_INPUT",
+        "RATE_LIMITED",
+        "NOT_FOUND",
+    }
 )
 
 

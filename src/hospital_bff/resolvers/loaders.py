@@ -6,9 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import date
 
-from strawberry.dataloader import DataLoader
-
 from sqlmodel import col, select
+from strawberry.dataloader import DataLoader
 
 from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.runtime import Runtime
@@ -52,7 +51,9 @@ class DataLoaders:
         async with self.runtime.sessions() as session:
             rows = (
                 await session.exec(
-                    select(Refund).where(col(Refund.order_id).in_(order_ids)).order_by(col(Refund.created_at))
+                    select(Refund)
+                    .where(col(Refund.order_id).in_(order_ids))
+                    .order_by(col(Refund.created_at))
                 )
             ).all()
         latest = {r.order_id: r for r in rows}

@@ -19,7 +19,9 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
-async def unit_of_work(info: Info, work: Callable[[AsyncSession], Awaitable[T]]) -> T | AnyUserError:
+async def unit_of_work(
+    info: Info, work: Callable[[AsyncSession], Awaitable[T]]
+) -> T | AnyUserError:
     """Run `work` in one transaction; a DomainError rolls back and becomes its UserError."""
     runtime = info.context.runtime
     try:

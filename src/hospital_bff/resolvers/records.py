@@ -16,7 +16,9 @@ from hospital_bff.services.errors import NotFound
 from hospital_bff.services.records import RecordService
 
 
-async def reports(info: Info, patient_id: str, first: int | None, after: str | None) -> ReportConnection:
+async def reports(
+    info: Info, patient_id: str, first: int | None, after: str | None
+) -> ReportConnection:
     viewer = await info.context.require_viewer()
     async with upstream_guard():
         size = page_size(first)
@@ -29,9 +31,14 @@ async def reports(info: Info, patient_id: str, first: int | None, after: str | N
         at, rid = cursor
         items = [r for r in items if (r.issued_at, r.id) < (at, rid)]
     page = items[:size]
-    edges = [ReportEdge(cursor=encode_cursor(r.issued_at, r.id), node=Report.from_dto(r)) for r in page]
+    edges = [
+        ReportEdge(cursor=encode_cursor(r.issued_at, r.id), node=Report.from_dto(r)) for r in page
+    ]
     return ReportConnection(
-        edges=edges, page_info=PageInfo(has_next_page=len(items) > size, end_cursor=edges[-1].cursor if edges else None)
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(items) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
     )
 
 
@@ -49,7 +56,9 @@ async def prescriptions(info: Info, patient_id: str) -> list[Prescription]:
     viewer = await info.context.require_viewer()
     async with upstream_guard():
         try:
-            items = await RecordService(info.context.runtime).prescriptions(viewer.user_id, patient_id)
+            items = await RecordService(info.context.runtime).prescriptions(
+                viewer.user_id, patient_id
+            )
         except NotFound:
             return []
     return [Prescription.from_dto(p) for p in items]
@@ -61,15 +70,22 @@ async def notice_page(info: Info, first: int | None, after: str | None) -> Notic
         size = page_size(first)
         cursor = decode_cursor(after)
     if viewer.user_id is None:
-        return NoticeConnection(unread_count=0, edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+        return NoticeConnection(
+            unread_count=0, edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None)
+        )
     async with info.context.runtime.sessions() as session:
         rows = await notices.page(session, viewer.user_id, size, cursor)
         unread = await notices.unread_count(session, viewer.user_id)
-    edges = [NoticeEdge(cursor=encode_cursor(n.created_at, n.id), node=Notice.from_row(n)) for n in rows[:size]]
+    edges = [
+        NoticeEdge(cursor=encode_cursor(n.created_at, n.id), node=Notice.from_row(n))
+        for n in rows[:size]
+    ]
     return NoticeConnection(
         unread_count=unread,
         edges=edges,
-        page_info=PageInfo(has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(
+            has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+        ),
     )
 
 

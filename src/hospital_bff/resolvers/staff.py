@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,7 +42,9 @@ async def _to_schema(session: AsyncSession, r: models.Reconciliation) -> Reconci
             )
             for a in r.anomalies
         ],
-        refund_batch=RefundBatch(id=strawberry.ID(batch.id), lines=batch.lines, amount=batch.amount, status=batch.status)
+        refund_batch=RefundBatch(
+            id=strawberry.ID(batch.id), lines=batch.lines, amount=batch.amount, status=batch.status
+        )
         if batch
         else None,
     )
@@ -61,15 +64,25 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationSuccess 
     async def work(session: AsyncSession) -> RunReconciliationSuccess:
         staff = require_staff(viewer)
         if day >= runtime.clock.today():
-            raise InvalidInput("只能对已结束的日期对账", message_en="Only a past day can be reconciled")
+            raise InvalidInput(
+                "只能对已结束的日期对账", message_en="Only a past day can be reconciled"
+            )
         row = await reconcile(runtime, day)
-        audit.record(session, runtime.clock.now(), "RUN_RECONCILIATION", subject=staff.subject, day=day.isoformat())
+        audit.record(
+            session,
+            runtime.clock.now(),
+            "RUN_RECONCILIATION",
+            subject=staff.subject,
+            day=day.isoformat(),
+        )
         return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
 
     return await unit_of_work(info, work)
 
 
-async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> SuspendScheduleSuccess | AnyUserError:
+async def suspend_schedule(
+    info: Info, schedule_id: str, reason: str
+) -> SuspendScheduleSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -77,12 +90,21 @@ async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> Suspend
         staff = require_staff(viewer)
         reason_text = reason.strip()
         if not reason_text or len(reason_text) > 200:
-            raise InvalidInput("请填写停诊原因", message_en="A reason (1-200 characters) is required")
+            raise InvalidInput(
+                "请填写停诊原因", message_en="A reason (1-200 characters) is required"
+            )
         if await runtime.catalogue.schedule(schedule_id) is None:
             raise NotFound("排班", "schedule")
-        affected = await cancellation.suspend_schedule(runtime, schedule_id, reason_text, tell_his=True)
+        affected = await cancellation.suspend_schedule(
+            runtime, schedule_id, reason_text, tell_his=True
+        )
         audit.record(
-            session, runtime.clock.now(), "SUSPEND_SCHEDULE", subject=staff.subject, schedule=schedule_id, reason=reason_text
+            session,
+            runtime.clock.now(),
+            "SUSPEND_SCHEDULE",
+            subject=staff.subject,
+            schedule=schedule_id,
+            reason=reason_text,
         )
         fresh = await runtime.catalogue.schedule(schedule_id)
         assert fresh is not None

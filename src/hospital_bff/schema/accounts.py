@@ -14,7 +14,9 @@ from hospital_bff.store.models import PatientBinding
 class Patient:
     id: strawberry.ID = strawberry.field(description="The patient's ID (stable across re-binding)")
     name: str = strawberry.field(description="Full name, as the hospital has it")
-    masked_id_number: str = strawberry.field(description="National ID number, masked: 1101**********1234")
+    masked_id_number: str = strawberry.field(
+        description="National ID number, masked: 1101**********1234"
+    )
     sex: Sex = strawberry.field(description="From the hospital's records")
     birth_date: date = strawberry.field(description="From the hospital's records")
     relation: Relation = strawberry.field(description="How the patient is related to the user")

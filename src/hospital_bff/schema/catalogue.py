@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from hospital_bff.resolvers.context import Info
 from hospital_bff.datasources import his_models as his
 from hospital_bff.resolvers import catalogue as resolve
+from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.enums import Period, ScheduleStatus, Sex
 
 if TYPE_CHECKING:
     from hospital_bff.schema.booking import Eligibility
-
 
 
 @strawberry.type(description="Who a department may see: by sex and by age on the visit day")

@@ -28,7 +28,9 @@ class Relation(Enum):
     OTHER = "OTHER"
 
 
-@strawberry.enum(description="Self-pay or medical insurance; insured patients pay bills at the hospital")
+@strawberry.enum(
+    description="Self-pay or medical insurance; insured patients pay bills at the hospital"
+)
 class Insurance(Enum):
     SELF_PAY = "SELF_PAY"
     MEDICAL_INSURANCE = "MEDICAL_INSURANCE"

@@ -27,81 +27,101 @@ class UserError:
 class InvalidInputError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code INVALID_ID_NUMBER")
 class InvalidIdNumberError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code IDENTITY_MISMATCH")
 class IdentityMismatchError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code NOT_VERIFIED")
 class NotVerifiedError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code NOT_FOUND")
 class NotFoundError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code ALREADY_BOUND")
 class AlreadyBoundError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code PATIENT_LIMIT_REACHED")
 class PatientLimitReachedError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code SCHEDULE_NOT_OPEN")
 class ScheduleNotOpenError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code SLOT_FULL")
 class SlotFullError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code INELIGIBLE_SEX")
 class IneligibleSexError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code INELIGIBLE_AGE")
 class IneligibleAgeError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code BOOKING_LIMIT_REACHED")
 class BookingLimitReachedError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code DUPLICATE_BOOKING")
 class DuplicateBookingError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code USER_RESTRICTED")
 class UserRestrictedError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code INVALID_STATE")
 class InvalidStateError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code ORDER_EXPIRED")
 class OrderExpiredError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code PAY_AT_HOSPITAL")
 class PayAtHospitalError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code CANCEL_NOT_ALLOWED")
 class CancelNotAllowedError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code UPSTREAM_UNAVAILABLE")
 class UpstreamUnavailableError(UserError):
     pass
 
+
 @strawberry.type(description="A failure with code RATE_LIMITED")
 class RateLimitedError(UserError):
     pass
+
 
 @strawberry.type(description="A failure with code FORBIDDEN")
 class ForbiddenError(UserError):

@@ -31,19 +31,36 @@ from hospital_bff.schema.orders import (
 )
 from hospital_bff.schema.staff import RunReconciliationSuccess, SuspendScheduleSuccess
 
-
 SignInResult = Annotated[Union[SignInSuccess, AnyUserError], strawberry.union("SignInResult")]  # noqa: UP007
-VerifyIdentityResult = Annotated[Union[VerifyIdentitySuccess, AnyUserError], strawberry.union("VerifyIdentityResult")]  # noqa: UP007
-BindPatientResult = Annotated[Union[BindPatientSuccess, AnyUserError], strawberry.union("BindPatientResult")]  # noqa: UP007
-UnbindPatientResult = Annotated[Union[UnbindPatientSuccess, AnyUserError], strawberry.union("UnbindPatientResult")]  # noqa: UP007
-RestrictUserResult = Annotated[Union[RestrictUserSuccess, AnyUserError], strawberry.union("RestrictUserResult")]  # noqa: UP007
-BookAppointmentResult = Annotated[Union[BookAppointmentSuccess, AnyUserError], strawberry.union("BookAppointmentResult")]  # noqa: UP007
+VerifyIdentityResult = Annotated[
+    VerifyIdentitySuccess | AnyUserError, strawberry.union("VerifyIdentityResult")
+]
+BindPatientResult = Annotated[
+    BindPatientSuccess | AnyUserError, strawberry.union("BindPatientResult")
+]
+UnbindPatientResult = Annotated[
+    UnbindPatientSuccess | AnyUserError, strawberry.union("UnbindPatientResult")
+]
+RestrictUserResult = Annotated[
+    RestrictUserSuccess | AnyUserError, strawberry.union("RestrictUserResult")
+]
+BookAppointmentResult = Annotated[
+    BookAppointmentSuccess | AnyUserError, strawberry.union("BookAppointmentResult")
+]
 PayOrderResult = Annotated[Union[PayOrderSuccess, AnyUserError], strawberry.union("PayOrderResult")]  # noqa: UP007
-CancelAppointmentResult = Annotated[Union[CancelAppointmentSuccess, AnyUserError], strawberry.union("CancelAppointmentResult")]  # noqa: UP007
+CancelAppointmentResult = Annotated[
+    CancelAppointmentSuccess | AnyUserError, strawberry.union("CancelAppointmentResult")
+]
 PayBillsResult = Annotated[Union[PayBillsSuccess, AnyUserError], strawberry.union("PayBillsResult")]  # noqa: UP007
-MarkNoticesReadResult = Annotated[Union[MarkNoticesReadSuccess, AnyUserError], strawberry.union("MarkNoticesReadResult")]  # noqa: UP007
-SuspendScheduleResult = Annotated[Union[SuspendScheduleSuccess, AnyUserError], strawberry.union("SuspendScheduleResult")]  # noqa: UP007
-RunReconciliationResult = Annotated[Union[RunReconciliationSuccess, AnyUserError], strawberry.union("RunReconciliationResult")]  # noqa: UP007
+MarkNoticesReadResult = Annotated[
+    MarkNoticesReadSuccess | AnyUserError, strawberry.union("MarkNoticesReadResult")
+]
+SuspendScheduleResult = Annotated[
+    SuspendScheduleSuccess | AnyUserError, strawberry.union("SuspendScheduleResult")
+]
+RunReconciliationResult = Annotated[
+    RunReconciliationSuccess | AnyUserError, strawberry.union("RunReconciliationResult")
+]
 
 
 @strawberry.type
@@ -53,7 +70,8 @@ class Mutation:
         return await accounts.sign_in(info, platform.value, code)
 
     @strawberry.mutation(
-        description="Tie this account to the hospital user of a national ID (name and phone must match)"
+        description="Tie this account to the hospital user of a national ID "
+        "(name and phone must match)"
     )
     async def verify_identity(self, info: Info, input: VerifyIdentityInput) -> VerifyIdentityResult:
         return await accounts.verify_identity(info, input)
@@ -67,27 +85,40 @@ class Mutation:
         return await accounts.unbind_patient(info, str(patient_id))
 
     @strawberry.mutation(
-        description="Hold a slot for a patient and bill it; pay within the window. Same idempotencyKey, same order"
+        description="Hold a slot for a patient and bill it; pay within the window. "
+        "Same idempotencyKey, same order"
     )
-    async def book_appointment(self, info: Info, input: BookAppointmentInput) -> BookAppointmentResult:
+    async def book_appointment(
+        self, info: Info, input: BookAppointmentInput
+    ) -> BookAppointmentResult:
         return await booking.book_appointment(info, input)
 
-    @strawberry.mutation(description="Start paying an order at the bank; open payUrl for the patient")
-    async def pay_order(self, info: Info, order_id: strawberry.ID, idempotency_key: str) -> PayOrderResult:
+    @strawberry.mutation(
+        description="Start paying an order at the bank; open payUrl for the patient"
+    )
+    async def pay_order(
+        self, info: Info, order_id: strawberry.ID, idempotency_key: str
+    ) -> PayOrderResult:
         return await booking.pay_order(info, str(order_id), idempotency_key)
 
-    @strawberry.mutation(description="Cancel a booking (退号); a paid one is refunded (see order.refund)")
+    @strawberry.mutation(
+        description="Cancel a booking (退号); a paid one is refunded (see order.refund)"
+    )
     async def cancel_appointment(
         self, info: Info, order_id: strawberry.ID, reason: str | None = None
     ) -> CancelAppointmentResult:
         return await booking.cancel_appointment(info, str(order_id), reason)
 
-    @strawberry.mutation(description="One order to pay chosen outpatient bills (self-pay patients only)")
+    @strawberry.mutation(
+        description="One order to pay chosen outpatient bills (self-pay patients only)"
+    )
     async def pay_bills(self, info: Info, input: PayBillsInput) -> PayBillsResult:
         return await booking.pay_bills(info, input)
 
     @strawberry.mutation(description="Mark the caller's notices read")
-    async def mark_notices_read(self, info: Info, ids: list[strawberry.ID]) -> MarkNoticesReadResult:
+    async def mark_notices_read(
+        self, info: Info, ids: list[strawberry.ID]
+    ) -> MarkNoticesReadResult:
         return await records.mark_notices_read(info, [str(i) for i in ids])
 
     @strawberry.mutation(description="Staff: restrict a user from booking until a time")
@@ -97,11 +128,16 @@ class Mutation:
         return await accounts.restrict_user(info, str(user_id), until, reason)
 
     @strawberry.mutation(
-        description="Staff: the expert stops work; every booked order is cancelled and refunded in full"
+        description="Staff: the expert stops work; every booked order is cancelled "
+        "and refunded in full"
     )
-    async def suspend_schedule(self, info: Info, schedule_id: strawberry.ID, reason: str) -> SuspendScheduleResult:
+    async def suspend_schedule(
+        self, info: Info, schedule_id: strawberry.ID, reason: str
+    ) -> SuspendScheduleResult:
         return await staff.suspend_schedule(info, str(schedule_id), reason)
 
-    @strawberry.mutation(description="Staff: reconcile a past day with the bank's trade bill (safe to repeat)")
+    @strawberry.mutation(
+        description="Staff: reconcile a past day with the bank's trade bill (safe to repeat)"
+    )
     async def run_reconciliation(self, info: Info, date: date) -> RunReconciliationResult:
         return await staff.run_reconciliation(info, date)

@@ -11,7 +11,9 @@ from hospital_bff.schema.pagination import PageInfo
 from hospital_bff.store import models
 
 
-@strawberry.type(description="A message to the user: an order changed, a report is ready, an expert stopped work")
+@strawberry.type(
+    description="A message to the user: an order changed, a report is ready, an expert stopped work"
+)
 class Notice:
     id: strawberry.ID = strawberry.field(description="Notice ID")
     kind: NoticeKind = strawberry.field(description="What happened")
@@ -25,7 +27,11 @@ class Notice:
     @classmethod
     def from_row(cls, n: models.Notice) -> Notice:
         return cls(
-            id=strawberry.ID(n.id), kind=NoticeKind(n.kind), title=n.title, body=n.body, created_at=n.created_at,
+            id=strawberry.ID(n.id),
+            kind=NoticeKind(n.kind),
+            title=n.title,
+            body=n.body,
+            created_at=n.created_at,
             read=n.read_at is not None,
             patient_id=strawberry.ID(n.patient_id) if n.patient_id else None,
             order_id=strawberry.ID(n.order_id) if n.order_id else None,

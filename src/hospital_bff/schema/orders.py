@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+
 import strawberry
 
 from hospital_bff.resolvers.context import Info
-from hospital_bff.schema.enums import OrderKind, OrderStatus, PaymentStatus, Period, RefundMode, RefundStatus
+from hospital_bff.schema.enums import (
+    OrderKind,
+    OrderStatus,
+    PaymentStatus,
+    Period,
+    RefundMode,
+    RefundStatus,
+)
 from hospital_bff.schema.pagination import PageInfo
 from hospital_bff.store import models
-
 
 
 @strawberry.type(description="One line of a bill: what is paid for")
@@ -51,7 +58,9 @@ class Appointment:
 @strawberry.type(description="The electronic ticket (电子号条) of a confirmed registration")
 class Ticket:
     number: int = strawberry.field(description="Sequence number for the session")
-    suggested_arrival: datetime | None = strawberry.field(description="When to arrive, to wait least")
+    suggested_arrival: datetime | None = strawberry.field(
+        description="When to arrive, to wait least"
+    )
     location: str | None = strawberry.field(description="Where to go")
 
 
@@ -59,17 +68,26 @@ class Ticket:
 class RefundInfo:
     status: RefundStatus = strawberry.field(description="PENDING, PROCESSING, SUCCEEDED or FAILED")
     amount: int = strawberry.field(description="Amount in fen")
-    mode: RefundMode = strawberry.field(description="REVERSAL or REFUND at once; BATCH within 7 days")
-    expected_by: datetime = strawberry.field(description="When the money should be back at the latest")
+    mode: RefundMode = strawberry.field(
+        description="REVERSAL or REFUND at once; BATCH within 7 days"
+    )
+    expected_by: datetime = strawberry.field(
+        description="When the money should be back at the latest"
+    )
 
     @classmethod
     def from_row(cls, r: models.Refund) -> RefundInfo:
         return cls(
-            status=RefundStatus(r.status), amount=r.amount, mode=RefundMode(r.mode), expected_by=r.expected_by
+            status=RefundStatus(r.status),
+            amount=r.amount,
+            mode=RefundMode(r.mode),
+            expected_by=r.expected_by,
         )
 
 
-@strawberry.type(description="A registration or outpatient bill payment, and where its money stands")
+@strawberry.type(
+    description="A registration or outpatient bill payment, and where its money stands"
+)
 class Order:
     id: strawberry.ID = strawberry.field(description="Opaque order ID")
     kind: OrderKind = strawberry.field(description="REGISTRATION or CLINIC_PAYMENT")
@@ -98,13 +116,19 @@ class Order:
                 period=Period(o.period or "MORNING"),
                 starts_at=o.starts_at,
                 ends_at=o.ends_at,
-                department=DepartmentRef(id=strawberry.ID(o.department_id or ""), name=o.department_name or ""),
+                department=DepartmentRef(
+                    id=strawberry.ID(o.department_id or ""), name=o.department_name or ""
+                ),
                 expert=ExpertRef(
-                    id=strawberry.ID(o.expert_id or ""), name=o.expert_name or "", title=o.expert_title or ""
+                    id=strawberry.ID(o.expert_id or ""),
+                    name=o.expert_name or "",
+                    title=o.expert_title or "",
                 ),
             )
         ticket = (
-            Ticket(number=o.ticket_number, suggested_arrival=o.suggested_arrival, location=o.location)
+            Ticket(
+                number=o.ticket_number, suggested_arrival=o.suggested_arrival, location=o.location
+            )
             if o.ticket_number is not None
             else None
         )
@@ -116,7 +140,10 @@ class Order:
             created_at=o.created_at,
             expires_at=o.expires_at,
             paid_at=o.paid_at,
-            items=[OrderItem(code=str(i["code"]), name=str(i["name"]), amount=int(i["amount"])) for i in o.items],
+            items=[
+                OrderItem(code=str(i["code"]), name=str(i["name"]), amount=int(i["amount"]))
+                for i in o.items
+            ],
             patient=PatientRef(id=strawberry.ID(o.his_patient_id), name=o.patient_name),
             appointment=appointment,
             ticket=ticket,
@@ -141,13 +168,18 @@ class Payment:
     id: strawberry.ID = strawberry.field(description="Payment ID")
     amount: int = strawberry.field(description="Amount in fen")
     status: PaymentStatus = strawberry.field(description="PENDING until the bank says")
-    pay_url: str = strawberry.field(description="The bank's cashier page; open it for the patient to pay")
+    pay_url: str = strawberry.field(
+        description="The bank's cashier page; open it for the patient to pay"
+    )
     expires_at: datetime = strawberry.field(description="The cashier refuses payment after this")
 
     @classmethod
     def from_row(cls, p: models.Payment) -> Payment:
         return cls(
-            id=strawberry.ID(p.id), amount=p.amount, status=PaymentStatus(p.status), pay_url=p.pay_url,
+            id=strawberry.ID(p.id),
+            amount=p.amount,
+            status=PaymentStatus(p.status),
+            pay_url=p.pay_url,
             expires_at=p.expires_at,
         )
 

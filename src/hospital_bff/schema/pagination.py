@@ -37,5 +37,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if first < 1 or first > MAX_PAGE:
-        raise InvalidInput(f"first 应在1到{MAX_PAGE}之间", message_en=f"`first` must be 1..{MAX_PAGE}")
+        raise InvalidInput(
+            f"first 应在1到{MAX_PAGE}之间", message_en=f"`first` must be 1..{MAX_PAGE}"
+        )
     return first

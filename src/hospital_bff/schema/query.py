@@ -80,7 +80,11 @@ class Query:
 
     @strawberry.field(description="A bound patient's lab and exam reports, newest first")
     async def reports(
-        self, info: Info, patient_id: strawberry.ID, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        patient_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
     ) -> ReportConnection:
         return await record_resolvers.reports(info, str(patient_id), first, after)
 
@@ -93,7 +97,9 @@ class Query:
         return await record_resolvers.prescriptions(info, str(patient_id))
 
     @strawberry.field(description="The caller's notices, newest first")
-    async def notices(self, info: Info, first: int | None = None, after: str | None = None) -> NoticeConnection:
+    async def notices(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> NoticeConnection:
         return await record_resolvers.notice_page(info, first, after)
 
     @strawberry.field(description="Staff: one day's reconciliation, or null if not run")

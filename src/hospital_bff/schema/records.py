@@ -23,7 +23,10 @@ class Bill:
     @classmethod
     def from_dto(cls, b: his.Bill) -> Bill:
         return cls(
-            id=strawberry.ID(b.id), title=b.title, amount=b.amount, issued_at=b.issued_at,
+            id=strawberry.ID(b.id),
+            title=b.title,
+            amount=b.amount,
+            issued_at=b.issued_at,
             items=[OrderItem(code=i.code, name=i.name, amount=i.amount) for i in b.items],
         )
 
@@ -51,10 +54,20 @@ class Report:
     def from_dto(cls, r: his.ReportSummary) -> Report:
         full = r if isinstance(r, his.Report) else None
         return cls(
-            id=strawberry.ID(r.id), kind=ReportKind(r.kind), title=r.title, status=ReportStatus(r.status),
-            issued_at=r.issued_at, conclusion=full.conclusion if full else None,
+            id=strawberry.ID(r.id),
+            kind=ReportKind(r.kind),
+            title=r.title,
+            status=ReportStatus(r.status),
+            issued_at=r.issued_at,
+            conclusion=full.conclusion if full else None,
             items=[
-                ReportItem(name=i.name, value=i.value, unit=i.unit, reference_range=i.reference_range, flag=ResultFlag(i.flag))
+                ReportItem(
+                    name=i.name,
+                    value=i.value,
+                    unit=i.unit,
+                    reference_range=i.reference_range,
+                    flag=ResultFlag(i.flag),
+                )
                 for i in (full.items if full else [])
             ],
         )
@@ -93,10 +106,17 @@ class Prescription:
     @classmethod
     def from_dto(cls, p: his.Prescription) -> Prescription:
         return cls(
-            id=strawberry.ID(p.id), issued_at=p.issued_at, doctor_name=p.doctor_name, diagnosis=p.diagnosis,
+            id=strawberry.ID(p.id),
+            issued_at=p.issued_at,
+            doctor_name=p.doctor_name,
+            diagnosis=p.diagnosis,
             items=[
                 PrescriptionItem(
-                    drug_name=i.drug_name, dose=i.dose, frequency=i.frequency, route=i.route, days=i.days,
+                    drug_name=i.drug_name,
+                    dose=i.dose,
+                    frequency=i.frequency,
+                    route=i.route,
+                    days=i.days,
                     guidance=i.guidance,
                 )
                 for i in p.items

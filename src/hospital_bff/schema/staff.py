@@ -11,7 +11,9 @@ from hospital_bff.schema.catalogue import Schedule
 
 @strawberry.type(description="A difference between the bank's bill and our orders")
 class ReconciliationAnomaly:
-    kind: str = strawberry.field(description="LONG_PAYMENT, SHORT_PAYMENT, AMOUNT_MISMATCH or UNKNOWN_PAYMENT")
+    kind: str = strawberry.field(
+        description="LONG_PAYMENT, SHORT_PAYMENT, AMOUNT_MISMATCH or UNKNOWN_PAYMENT"
+    )
     order_id: strawberry.ID | None = strawberry.field(description="Our order, if known")
     bank_transaction_id: str | None = strawberry.field(description="The bank's transaction")
     amount: int = strawberry.field(description="Amount in fen")
@@ -37,7 +39,9 @@ class Reconciliation:
     refund_batch: RefundBatch | None
 
 
-@strawberry.type(description="The schedule is suspended; its orders are being cancelled and refunded")
+@strawberry.type(
+    description="The schedule is suspended; its orders are being cancelled and refunded"
+)
 class SuspendScheduleSuccess:
     schedule: Schedule
     affected_orders: int = strawberry.field(description="Orders being cancelled and refunded")

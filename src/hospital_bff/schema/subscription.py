@@ -21,11 +21,17 @@ class Subscription:
             yield item
 
     @strawberry.subscription(description="One of the caller's orders, each time it changes")
-    async def order_updated(self, info: Info, order_id: strawberry.ID) -> AsyncGenerator[Order, None]:
+    async def order_updated(
+        self, info: Info, order_id: strawberry.ID
+    ) -> AsyncGenerator[Order, None]:
         async for item in resolve.order_updated(info, str(order_id)):
             yield item
 
-    @strawberry.subscription(description="A schedule's status and remaining places, each time they change")
-    async def schedule_updated(self, info: Info, schedule_id: strawberry.ID) -> AsyncGenerator[Schedule, None]:
+    @strawberry.subscription(
+        description="A schedule's status and remaining places, each time they change"
+    )
+    async def schedule_updated(
+        self, info: Info, schedule_id: strawberry.ID
+    ) -> AsyncGenerator[Schedule, None]:
         async for item in resolve.schedule_updated(info, str(schedule_id)):
             yield item

@@ -44,7 +44,9 @@ class BillService:
             await self.accounts.binding(session, user_id, patient_id)
         return await self.rt.his.unpaid_bills(patient_id)
 
-    async def pay(self, user_id: str | None, patient_id: str, bill_ids: list[str], key: str) -> Order:
+    async def pay(
+        self, user_id: str | None, patient_id: str, bill_ids: list[str], key: str
+    ) -> Order:
         rt = self.rt
         if user_id is None:
             raise NotVerified()
@@ -52,10 +54,14 @@ class BillService:
             raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
         unique = sorted(set(bill_ids))
         if not unique or len(unique) > MAX_BILLS:
-            raise InvalidInput(f"请选择1到{MAX_BILLS}张缴费单", message_en=f"Choose 1 to {MAX_BILLS} bills")
+            raise InvalidInput(
+                f"请选择1到{MAX_BILLS}张缴费单", message_en=f"Choose 1 to {MAX_BILLS} bills"
+            )
         async with uow.unit_of_work(rt) as session:
             existing = (
-                await session.exec(select(Order).where(Order.user_id == user_id, Order.idempotency_key == key))
+                await session.exec(
+                    select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
+                )
             ).first()
             if existing is not None:
                 return existing
@@ -64,14 +70,20 @@ class BillService:
             raise PayAtHospital()
         unpaid = {b.id for b in await rt.his.unpaid_bills(patient_id)}
         if not set(unique) <= unpaid:
-            raise DomainError("缴费单不存在或已缴费", code="NOT_FOUND", message_en="A bill was not found or is paid")
+            raise DomainError(
+                "缴费单不存在或已缴费",
+                code="NOT_FOUND",
+                message_en="A bill was not found or is paid",
+            )
         quote = await rt.his.quote_bills(patient_id, unique)
         order_id = new_id("ord")
         window = rt.settings.payment_window_seconds
         try:
             await rt.his.lock_bills(order_id, patient_id, unique, window + LOCK_MARGIN_SECONDS)
         except UpstreamRejected as exc:
-            raise DomainError("缴费单正在支付或不可缴费", code="INVALID_STATE", message_en=exc.detail) from exc
+            raise DomainError(
+                "缴费单正在支付或不可缴费", code="INVALID_STATE", message_en=exc.detail
+            ) from exc
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
         now = rt.clock.now()
@@ -99,7 +111,9 @@ class BillService:
             await rt.his.release_bill_lock(order_id)
             async with uow.unit_of_work(rt) as session:
                 winner = (
-                    await session.exec(select(Order).where(Order.user_id == user_id, Order.idempotency_key == key))
+                    await session.exec(
+                        select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
+                    )
                 ).first()
             if winner is None:
                 raise

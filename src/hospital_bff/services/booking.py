@@ -30,7 +30,12 @@ from hospital_bff.services.eligibility import (
     Verdict,
     check_eligibility,
 )
-from hospital_bff.services.errors import DomainError, InvalidInput, NotFound, UpstreamUnavailableError
+from hospital_bff.services.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    UpstreamUnavailableError,
+)
 from hospital_bff.services.order_rules import OrderKind, OrderStatus
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
@@ -55,7 +60,9 @@ class Booked:
     created: bool
 
 
-def schedule_facts(schedule: Schedule, department: Department | None, remaining: int | None = None) -> ScheduleFacts:
+def schedule_facts(
+    schedule: Schedule, department: Department | None, remaining: int | None = None
+) -> ScheduleFacts:
     restriction = department.restriction if department else None
     ends = max((s.ends_at for s in schedule.slots), default=None)
     period_end = ends or _day_end(schedule)
@@ -88,7 +95,12 @@ class BookingService:
         self.accounts = AccountService(runtime)
 
     async def eligibility(
-        self, session: AsyncSession, user_id: str, patient_id: str, schedule: Schedule, remaining: int | None = None
+        self,
+        session: AsyncSession,
+        user_id: str,
+        patient_id: str,
+        schedule: Schedule,
+        remaining: int | None = None,
     ) -> Verdict:
         binding = await self.accounts.binding(session, user_id, patient_id)
         return await self._verdict(session, user_id, binding, schedule, remaining)
@@ -147,10 +159,14 @@ class BookingService:
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule
-            verdict = await self._verdict(session, user_id, binding, schedule, remaining=slot.remaining)
+            verdict = await self._verdict(
+                session, user_id, binding, schedule, remaining=slot.remaining
+            )
             if not verdict.eligible:
                 assert verdict.code is not None
-                raise DomainError(verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en)
+                raise DomainError(
+                    verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en
+                )
             if not await orders.hold_place(session, slot.id, schedule.id, slot.capacity):
                 raise SlotFull()
         order_id = new_id("ord")
@@ -169,12 +185,18 @@ class BookingService:
         rt = self.rt
         window = rt.settings.payment_window_seconds
         try:
-            await rt.his.lock_slot(order_id, slot.id, binding.his_patient_id, window + LOCK_MARGIN_SECONDS)
+            await rt.his.lock_slot(
+                order_id, slot.id, binding.his_patient_id, window + LOCK_MARGIN_SECONDS
+            )
         except UpstreamRejected as exc:
             if exc.code == "SLOT_FULL":
                 raise SlotFull() from exc
             if exc.code == "SCHEDULE_NOT_OPEN":
-                raise DomainError("该号源暂不可预约", code="SCHEDULE_NOT_OPEN", message_en="This schedule is not open") from exc
+                raise DomainError(
+                    "该号源暂不可预约",
+                    code="SCHEDULE_NOT_OPEN",
+                    message_en="This schedule is not open",
+                ) from exc
             raise DomainError(exc.detail, code="INVALID_STATE") from exc
         except UpstreamUnavailable as exc:
             await self._release_his_lock(order_id)
@@ -241,5 +263,7 @@ class BookingService:
 
     async def _by_key(self, session: AsyncSession, user_id: str, key: str) -> Order | None:
         return (
-            await session.exec(select(Order).where(Order.user_id == user_id, Order.idempotency_key == key))
+            await session.exec(
+                select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
+            )
         ).first()

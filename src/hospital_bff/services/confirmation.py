@@ -35,14 +35,25 @@ async def confirm_order(runtime: Runtime, order_id: str) -> str:
     outcome: Registration | BillPayment | None = None
     try:
         if order.kind == OrderKind.REGISTRATION:
-            assert order.his_lock_id and order.slot_id
+            assert order.his_lock_id
+            assert order.slot_id
             outcome = await his.register(
-                order.id, order.his_lock_id, order.slot_id, order.his_patient_id, order.amount, payment.out_trade_no
+                order.id,
+                order.his_lock_id,
+                order.slot_id,
+                order.his_patient_id,
+                order.amount,
+                payment.out_trade_no,
             )
         else:
             assert order.his_lock_id
             outcome = await his.pay_bills(
-                order.id, order.his_lock_id, order.his_patient_id, order.bill_ids, order.amount, payment.out_trade_no
+                order.id,
+                order.his_lock_id,
+                order.his_patient_id,
+                order.bill_ids,
+                order.amount,
+                payment.out_trade_no,
             )
     except UpstreamRejected as exc:
         log.warning("his_refused_confirmation", order=order.id, code=exc.code)
@@ -63,7 +74,9 @@ async def confirm_order(runtime: Runtime, order_id: str) -> str:
     return await _mark_confirmed(runtime, order.id, outcome)
 
 
-async def _mark_confirmed(runtime: Runtime, order_id: str, outcome: Registration | BillPayment) -> str:
+async def _mark_confirmed(
+    runtime: Runtime, order_id: str, outcome: Registration | BillPayment
+) -> str:
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         order = await orders.lock_order(session, order_id)
@@ -82,7 +95,8 @@ async def _mark_confirmed(runtime: Runtime, order_id: str, outcome: Registration
         await orders.transition(session, order, OrderStatus.CONFIRMED, **fields)
         if order.kind == OrderKind.REGISTRATION:
             body = (
-                f"{order.patient_name}，您已成功预约{order.department_name or ''}{order.expert_name or ''}"
+                f"{order.patient_name}，您已成功预约"
+                f"{order.department_name or ''}{order.expert_name or ''}"
                 f"（{order.visit_date}），就诊序号 {order.ticket_number}，"
                 f"建议 {order.suggested_arrival:%H:%M} 前到达{order.location or ''}。"
                 if order.suggested_arrival
@@ -113,18 +127,28 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
             return "nothing to do"
         payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
         assert payment is not None
-        await orders.transition(session, order, OrderStatus.FAILED, closed_at=now, cancel_reason=reason[:256])
+        await orders.transition(
+            session, order, OrderStatus.FAILED, closed_at=now, cancel_reason=reason[:256]
+        )
         if order.slot_id:
             await orders.release_place(session, order.slot_id)
         await refunds.open_refund(
-            session, runtime, order=order, payment=payment, mode=RefundMode.REFUND, reason=reason, key="failed"
+            session,
+            runtime,
+            order=order,
+            payment=payment,
+            mode=RefundMode.REFUND,
+            reason=reason,
+            key="failed",
         )
         await notices.notify(
             session,
             now=now,
             user_id=order.user_id,
             kind="ORDER_FAILED",
-            title="预约未成功，已退款" if order.kind == OrderKind.REGISTRATION else "缴费未成功，已退款",
+            title="预约未成功，已退款"
+            if order.kind == OrderKind.REGISTRATION
+            else "缴费未成功，已退款",
             body=f"{reason}。已支付金额将原路退回。",
             dedupe_key=f"ORDER_FAILED:{order.id}",
             patient_id=order.his_patient_id,

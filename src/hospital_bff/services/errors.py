@@ -15,7 +15,9 @@ class DomainError(Exception):
 
     code = "INVALID_STATE"
 
-    def __init__(self, message: str, *, code: str | None = None, message_en: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, message_en: str | None = None
+    ) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code

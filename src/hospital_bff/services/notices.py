@@ -51,9 +51,9 @@ async def unread_count(session: AsyncSession, user_id: str) -> int:
     return int(
         (
             await session.exec(
-                select(func.count()).select_from(Notice).where(
-                    Notice.user_id == user_id, col(Notice.read_at).is_(None)
-                )
+                select(func.count())
+                .select_from(Notice)
+                .where(Notice.user_id == user_id, col(Notice.read_at).is_(None))
             )
         ).one()
     )
@@ -64,7 +64,11 @@ async def mark_read(session: AsyncSession, user_id: str, ids: list[str], now: da
     if ids:
         await session.execute(
             update(Notice)
-            .where(col(Notice.id).in_(ids), col(Notice.user_id) == user_id, col(Notice.read_at).is_(None))
+            .where(
+                col(Notice.id).in_(ids),
+                col(Notice.user_id) == user_id,
+                col(Notice.read_at).is_(None),
+            )
             .values(read_at=now)
         )
     return await unread_count(session, user_id)
@@ -77,7 +81,10 @@ async def page(
     if after is not None:
         at, nid = after
         query = query.where(
-            or_(col(Notice.created_at) < at, and_(col(Notice.created_at) == at, col(Notice.id) < nid))
+            or_(
+                col(Notice.created_at) < at,
+                and_(col(Notice.created_at) == at, col(Notice.id) < nid),
+            )
         )
     query = query.order_by(col(Notice.created_at).desc(), col(Notice.id).desc()).limit(first + 1)
     return list((await session.exec(query)).all())

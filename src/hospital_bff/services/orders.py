@@ -34,7 +34,9 @@ async def lock_order(session: AsyncSession, order_id: str) -> Order | None:
     return (await session.exec(query)).first()
 
 
-async def transition(session: AsyncSession, order: Order, target: OrderStatus, **fields: Any) -> bool:
+async def transition(
+    session: AsyncSession, order: Order, target: OrderStatus, **fields: Any
+) -> bool:
     """Move `order` to `target` if nobody moved it first; False when someone did.
 
     The status and version in the WHERE clause make each transition happen once, whichever
@@ -43,7 +45,11 @@ async def transition(session: AsyncSession, order: Order, target: OrderStatus, *
     assert_transition(OrderStatus(order.status), target)
     result = await session.execute(
         update(Order)
-        .where(col(Order.id) == order.id, col(Order.status) == order.status, col(Order.version) == order.version)
+        .where(
+            col(Order.id) == order.id,
+            col(Order.status) == order.status,
+            col(Order.version) == order.version,
+        )
         .values(status=target.value, version=order.version + 1, **fields)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
@@ -71,7 +77,10 @@ async def hold_place(session: AsyncSession, slot_id: str, schedule_id: str, capa
     )
     result = await session.execute(
         update(SlotInventory)
-        .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) < col(SlotInventory.capacity))
+        .where(
+            col(SlotInventory.slot_id) == slot_id,
+            col(SlotInventory.held) < col(SlotInventory.capacity),
+        )
         .values(held=col(SlotInventory.held) + 1, capacity=capacity)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -92,7 +101,10 @@ async def resync_places(session: AsyncSession) -> int:
         (
             await session.exec(
                 select(Order.slot_id, func.count())
-                .where(col(Order.slot_id).is_not(None), col(Order.status).in_([s.value for s in ACTIVE]))
+                .where(
+                    col(Order.slot_id).is_not(None),
+                    col(Order.status).in_([s.value for s in ACTIVE]),
+                )
                 .group_by(Order.slot_id)
             )
         ).all()
@@ -107,7 +119,7 @@ async def resync_places(session: AsyncSession) -> int:
     return fixed
 
 
-# --- booking counts --------------------------------------------------------------------------------
+# --- booking counts ---------------------------------------------------------------------------
 
 
 async def active_counts(

@@ -57,17 +57,29 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
             payment = payments.get(line.out_trade_no)
             if payment is None:
                 payment = (
-                    await session.exec(select(Payment).where(Payment.out_trade_no == line.out_trade_no))
+                    await session.exec(
+                        select(Payment).where(Payment.out_trade_no == line.out_trade_no)
+                    )
                 ).first()
             if payment is None:
-                anomalies.append(_anomaly("UNKNOWN_PAYMENT", None, line.transaction_id, line.order_amount, "人工核查"))
+                anomalies.append(
+                    _anomaly(
+                        "UNKNOWN_PAYMENT", None, line.transaction_id, line.order_amount, "人工核查"
+                    )
+                )
                 continue
             seen.add(payment.out_trade_no)
             order = await session.get(Order, payment.order_id)
             assert order is not None
             if line.order_amount != payment.amount:
                 anomalies.append(
-                    _anomaly("AMOUNT_MISMATCH", order.id, line.transaction_id, line.order_amount, "人工核查")
+                    _anomaly(
+                        "AMOUNT_MISMATCH",
+                        order.id,
+                        line.transaction_id,
+                        line.order_amount,
+                        "人工核查",
+                    )
                 )
                 continue
             if OrderStatus(order.status) in KEPT:
@@ -85,13 +97,30 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
                 payment.paid_at = line.traded_at
                 session.add(payment)
             await refunds.open_refund(
-                session, runtime, order=order, payment=payment, mode=RefundMode.BATCH,
-                reason="对账发现长款，批量退回", key="long",
+                session,
+                runtime,
+                order=order,
+                payment=payment,
+                mode=RefundMode.BATCH,
+                reason="对账发现长款，批量退回",
+                key="long",
             )
-            anomalies.append(_anomaly("LONG_PAYMENT", order.id, line.transaction_id, line.order_amount, "BATCH_REFUND"))
+            anomalies.append(
+                _anomaly(
+                    "LONG_PAYMENT", order.id, line.transaction_id, line.order_amount, "BATCH_REFUND"
+                )
+            )
         for out_trade_no, payment in payments.items():
             if out_trade_no not in seen and payment.status == PaymentStatus.SUCCEEDED:
-                anomalies.append(_anomaly("SHORT_PAYMENT", payment.order_id, payment.transaction_id, payment.amount, "人工核查"))
+                anomalies.append(
+                    _anomaly(
+                        "SHORT_PAYMENT",
+                        payment.order_id,
+                        payment.transaction_id,
+                        payment.amount,
+                        "人工核查",
+                    )
+                )
         batch_refunds = list(
             (
                 await session.exec(
@@ -106,8 +135,12 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
         batch: RefundBatch | None = None
         if batch_refunds:
             batch = RefundBatch(
-                id=new_id("bat"), day=day, lines=len(batch_refunds), amount=sum(r.amount for r in batch_refunds),
-                status="PENDING", created_at=runtime.clock.now(),
+                id=new_id("bat"),
+                day=day,
+                lines=len(batch_refunds),
+                amount=sum(r.amount for r in batch_refunds),
+                status="PENDING",
+                created_at=runtime.clock.now(),
             )
             session.add(batch)
             for r in batch_refunds:
@@ -141,8 +174,11 @@ async def send_batch(runtime: Runtime, batch_id: str) -> None:
             assert payment is not None
             lines.append(
                 BatchRefundLine(
-                    out_trade_no=payment.out_trade_no, out_refund_no=r.out_refund_no, amount=r.amount,
-                    total=payment.amount, reason=r.reason,
+                    out_trade_no=payment.out_trade_no,
+                    out_refund_no=r.out_refund_no,
+                    amount=r.amount,
+                    total=payment.amount,
+                    reason=r.reason,
                 )
             )
     result = await runtime.bank.batch_refund(lines, batch_no=batch_id)
@@ -157,5 +193,13 @@ async def send_batch(runtime: Runtime, batch_id: str) -> None:
             session.add(batch)
 
 
-def _anomaly(kind: str, order_id: str | None, txn: str | None, amount: int, resolution: str) -> dict[str, Any]:
-    return {"kind": kind, "orderId": order_id, "bankTransactionId": txn, "amount": amount, "resolution": resolution}
+def _anomaly(
+    kind: str, order_id: str | None, txn: str | None, amount: int, resolution: str
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "orderId": order_id,
+        "bankTransactionId": txn,
+        "amount": amount,
+        "resolution": resolution,
+    }

@@ -75,14 +75,20 @@ async def send_refund(runtime: Runtime, refund_id: str) -> str:
     if refund.mode == RefundMode.REVERSAL:
         try:
             reversal = await bank.reverse_order(payment.out_trade_no)
-            ok = reversal.trade_state == "REVOKED" or (reversal.refund is not None and reversal.refund.status == "SUCCESS")
+            ok = reversal.trade_state == "REVOKED" or (
+                reversal.refund is not None and reversal.refund.status == "SUCCESS"
+            )
         except UpstreamRejected as exc:
             # The bank refuses a reversal (e.g. past its window): fall back to a refund.
             log.warning("reversal_refused", refund=refund.id, code=exc.code)
             ok = False
         if not ok:
             result = await bank.refund(
-                payment.out_trade_no, refund.out_refund_no, refund.amount, payment.amount, refund.reason,
+                payment.out_trade_no,
+                refund.out_refund_no,
+                refund.amount,
+                payment.amount,
+                refund.reason,
                 f"{runtime.settings.public_url}/webhooks/bank",
             )
             ok = result.status == "SUCCESS"
@@ -90,7 +96,11 @@ async def send_refund(runtime: Runtime, refund_id: str) -> str:
         existing = await bank.query_refund(refund.out_refund_no)
         if existing is None:
             existing = await bank.refund(
-                payment.out_trade_no, refund.out_refund_no, refund.amount, payment.amount, refund.reason,
+                payment.out_trade_no,
+                refund.out_refund_no,
+                refund.amount,
+                payment.amount,
+                refund.reason,
                 f"{runtime.settings.public_url}/webhooks/bank",
             )
         ok = existing.status == "SUCCESS"
@@ -144,7 +154,9 @@ async def mark_refund_succeeded(session: AsyncSession, runtime: Runtime, refund_
     return True
 
 
-async def pending_immediate_refunds(session: AsyncSession, older_than_seconds: int, runtime: Runtime) -> list[str]:
+async def pending_immediate_refunds(
+    session: AsyncSession, older_than_seconds: int, runtime: Runtime
+) -> list[str]:
     """REFUND/REVERSAL refunds not yet settled: the sweep sends each again (idempotent)."""
     cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
     rows = await session.exec(

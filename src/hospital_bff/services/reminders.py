@@ -17,7 +17,9 @@ async def send_reminders(runtime: Runtime, day: date) -> int:
     async with uow.unit_of_work(runtime) as session:
         rows = (
             await session.exec(
-                select(Order).where(Order.visit_date == day, Order.status == OrderStatus.CONFIRMED.value)
+                select(Order).where(
+                    Order.visit_date == day, Order.status == OrderStatus.CONFIRMED.value
+                )
             )
         ).all()
         for order in rows:
@@ -28,7 +30,10 @@ async def send_reminders(runtime: Runtime, day: date) -> int:
                 user_id=order.user_id,
                 kind="VISIT_REMINDER",
                 title="就诊提醒",
-                body=f"{order.patient_name}明天（{day}）在{order.location or '门诊'}就诊，序号 {order.ticket_number}，建议 {arrival} 到达。",
+                body=(
+                    f"{order.patient_name}明天（{day}）在{order.location or '门诊'}就诊，"
+                    f"序号 {order.ticket_number}，建议 {arrival} 到达。"
+                ),
                 dedupe_key=f"VISIT_REMINDER:{order.id}",
                 patient_id=order.his_patient_id,
                 order_id=order.id,

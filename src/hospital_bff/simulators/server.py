@@ -43,7 +43,9 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
         http=http,
     )
     wechat = create_wechat_app(
-        clock=clock, app_id=settings.wechat_app_id, app_secret=settings.wechat_app_secret.get_secret_value()
+        clock=clock,
+        app_id=settings.wechat_app_id,
+        app_secret=settings.wechat_app_secret.get_secret_value(),
     )
 
     @asynccontextmanager

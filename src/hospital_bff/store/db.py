@@ -16,9 +16,7 @@ from hospital_bff.store import models  # noqa: F401  (registers the tables)
 def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}
-        )
+        engine = create_async_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -1,4 +1,4 @@
-"""Alembic, driven from code so `hospital-bff migrate` and the embedded server need no alembic.ini."""
+"""Alembic, driven from code: `hospital-bff migrate` and the embedded server need no alembic.ini."""
 
 from __future__ import annotations
 

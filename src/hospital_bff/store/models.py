@@ -16,7 +16,6 @@ from hospital_bff.clock import SHANGHAI
 from hospital_bff.store.ids import new_id
 
 
-
 class AwareDateTime(sa.types.TypeDecorator[datetime]):
     """Aware datetimes in, aware datetimes (hospital zone) out, on either dialect.
 
@@ -115,7 +114,9 @@ class Order(SQLModel, table=True):
     patient_name: str = Field(max_length=64)
     idempotency_key: str = Field(max_length=128)
     amount: int
-    items: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    items: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     # registration facts, kept so the order reads the same if the HIS changes later
     slot_id: str | None = Field(default=None, max_length=96, index=True)
     schedule_id: str | None = Field(default=None, max_length=96, index=True)
@@ -244,7 +245,9 @@ class Reconciliation(SQLModel, table=True):
     bank_total: int = 0
     hospital_total: int = 0
     matched: int = 0
-    anomalies: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    anomalies: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     refund_batch_id: str | None = Field(default=None, max_length=64)
     ran_at: datetime | None = _ts()
 

@@ -9,7 +9,9 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
-async def insert_ignore(session: AsyncSession, model: type[SQLModel], values: dict[str, Any]) -> bool:
+async def insert_ignore(
+    session: AsyncSession, model: type[SQLModel], values: dict[str, Any]
+) -> bool:
     """Insert one row unless it collides with a unique key; True if this call inserted it."""
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
