@@ -30,3 +30,18 @@ async def test_internal_errors_are_masked(client: httpx.AsyncClient) -> None:
     # no token: a coded error, not a stack trace
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "Traceback" not in str(body)
+
+
+async def test_a_variable_of_the_wrong_type_is_explained_not_masked(
+    client: httpx.AsyncClient,
+) -> None:
+    body = (
+        await client.post(
+            "/graphql",
+            json={
+                "query": "query($f: Int) { notices(first: $f) { unreadCount } }",
+                "variables": {"f": "abc"},
+            },
+        )
+    ).json()
+    assert "Int cannot represent" in body["errors"][0]["message"]

@@ -775,3 +775,21 @@ async def test_rejected_verifications_are_audited(
     assert problem(await bind(client, token, child, phone="13600000000")) == "IDENTITY_MISMATCH"
     rejected = [e for e in await audit_entries(runtime) if e.action == "BIND_REJECTED"]
     assert [e.account_id for e in rejected] == [account_id]
+
+
+async def test_two_accounts_of_one_new_person_verifying_at_once_land_on_one_user(
+    client: httpx.AsyncClient,
+) -> None:
+    """The second insert of the same ID hash loses the race; it must answer, not crash."""
+    import asyncio
+
+    number = new_id_number(birth=date(1979, 2, 3))
+    tokens = [await sign_in(client, f"o-race-{i}") for i in range(2)]
+    variables = {"input": {"name": "赵敏", "idNumber": number, "phone": "13700000000"}}
+    answers = await asyncio.gather(
+        *(gql_data(client, "VerifyIdentity", variables, token=t) for t in tokens)
+    )
+    kinds = [a["verifyIdentity"]["__typename"] for a in answers]
+    assert kinds == ["VerifyIdentitySuccess", "VerifyIdentitySuccess"], answers
+    ids = {a["verifyIdentity"]["me"]["id"] for a in answers}
+    assert len(ids) == 1

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
@@ -22,11 +23,22 @@ T = TypeVar("T")
 async def unit_of_work(
     info: Info, work: Callable[[AsyncSession], Awaitable[T]]
 ) -> T | AnyUserError:
-    """Run `work` in one transaction; a DomainError rolls back and becomes its UserError."""
+    """Run `work` in one transaction; a DomainError rolls back and becomes its UserError.
+
+    A unique key taken by a concurrent request (two accounts of one person verifying at the
+    same instant) rolls back and runs the work once more, which now sees the other's row.
+    """
     runtime = info.context.runtime
     try:
-        async with uow.unit_of_work(runtime) as session:
-            return await work(session)
+        for attempt in range(2):
+            try:
+                async with uow.unit_of_work(runtime) as session:
+                    return await work(session)
+            except IntegrityError:
+                if attempt:
+                    raise
+                log.info("unique_conflict_retry")
+        raise AssertionError("unreachable")
     except DomainError as exc:
         return from_domain(exc, info.context.lang)
     except UpstreamUnavailable as exc:

@@ -24,9 +24,9 @@ from hospital_bff.schema.subscription import Subscription
 
 
 def _should_mask(error: GraphQLError) -> bool:
-    # Our own coded errors and GraphQL validation messages pass; anything else is a bug
-    # whose details belong in the log, not in a patient's app.
-    if error.original_error is None:
+    # Our own coded errors and GraphQL's own messages (validation, a variable of the wrong
+    # type) pass; anything else is a bug whose details belong in the log, not in an app.
+    if error.original_error is None or isinstance(error.original_error, GraphQLError):
         return False
     code = (error.extensions or {}).get("code")
     return code not in PUBLIC_CODES
