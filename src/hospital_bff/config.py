@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     payment_window_seconds: int = 600
     payment_poll_delay_seconds: int = 60
+    confirm_deadline_seconds: int = Field(
+        default=900,
+        description="A paid order the HIS has not confirmed (and has no record of) "
+        "by then is refunded",
+    )
     hospital_name: str = "解放军总医院"
     hospital_location: str = "门诊楼"
 

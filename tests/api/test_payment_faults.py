@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from fixtures.graphql import gql_data
@@ -36,9 +37,11 @@ from fixtures.money import (
     refund_rows,
 )
 from hospital_bff.clock import FrozenClock
+from hospital_bff.datasources.errors import UpstreamTimeout
 from hospital_bff.datasources.wechatpay_crypto import generate_private_key, signed_headers
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
+from hospital_bff.services import confirmation
 
 
 async def booked_and_billed(
@@ -331,6 +334,31 @@ async def test_his_timing_out_on_confirm_is_settled_by_querying(
     assert confirmed["refund"] is None
     assert calls == ["register", "registrations_for_order"], "settled by asking, not by retrying"
     await his_faults(client, timeoutRate=0.0)
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_a_his_that_never_confirms_is_refunded_after_the_deadline(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """Registering keeps timing out and the HIS has no record: no guess before the deadline;
+    after it, the hold is released (a late request can no longer succeed), then FAILED + refund."""
+
+    async def lost(*_args: Any) -> Any:
+        raise UpstreamTimeout("register timed out", system="his")
+
+    runtime.his.register = lost  # type: ignore[method-assign]
+    token, booked, payment = await booked_and_billed(client)
+    assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
+    await wait_for_status(client, token, booked["id"], "PAID")
+    with pytest.raises(confirmation.ConfirmationPending):
+        await confirmation.confirm_order(runtime, booked["id"])
+    assert (await order_row(runtime, booked["id"])).status == "PAID", "no guess before the deadline"
+
+    clock.advance(seconds=runtime.settings.confirm_deadline_seconds + 1)
+    assert await confirmation.confirm_order(runtime, booked["id"]) in ("failed", "nothing to do")
+    failed = await wait_for_status(client, token, booked["id"], "FAILED")
+    assert failed["refund"]["mode"] == "REFUND"
+    assert his_state(app).slot_locks[booked["id"]].released
     await assert_books_balance(client, app, runtime)
 
 

@@ -137,3 +137,35 @@ def test_subscriptions_refuse_a_bad_token_and_a_strangers_order(cluster: Cluster
             assert message["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
     asyncio.run(scenario())
+
+
+def test_a_notice_reaches_the_stream_from_another_process(cluster: Cluster) -> None:
+    """The HIS tells server A a report is ready; the socket held by server B hears it."""
+    b = cluster.servers[1]
+
+    async def scenario() -> None:
+        [booker] = await make_population(cluster.settings, cluster.sim_his, 1, prefix="ns")
+        async with (
+            subscribe(
+                b, contract_document(), {}, token=booker.token, operation="NoticeStream"
+            ) as stream,
+            httpx.AsyncClient(timeout=30) as client,
+        ):
+            await asyncio.sleep(0.3)
+            created = await client.post(
+                f"{cluster.sim_his}/reports",
+                json={
+                    "patientId": booker.patient_id,
+                    "kind": "LAB",
+                    "title": "血糖",
+                    "conclusion": "正常",
+                    "items": [],
+                },
+            )
+            assert created.status_code in (200, 201), created.text
+            message = await stream.next(timeout=10)
+            notice = message["data"]["notices"]
+            assert notice["kind"] == "REPORT_READY"
+            assert notice["patientId"] == booker.patient_id
+
+    asyncio.run(scenario())

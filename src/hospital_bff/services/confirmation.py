@@ -2,7 +2,10 @@
 
 "Take the money first, then do the business": a PAID order is confirmed at the HIS
 (idempotent on our order id). A refusal fails the order and refunds it in full at once;
-a timeout is settled by asking the HIS whether it registered the order.
+a timeout is settled by asking the HIS whether it registered the order. If the HIS keeps
+timing out and holds no record past the confirmation deadline, its hold is released first
+(so a late, lost request can no longer succeed), asked once more, and only then the order
+fails and the money goes back. While the HIS cannot even be asked, nothing is guessed.
 """
 
 from __future__ import annotations
@@ -68,10 +71,39 @@ async def confirm_order(runtime: Runtime, order_id: str) -> str:
             )
         except UpstreamUnavailable as exc:
             raise ConfirmationPending(order.id) from exc
-        if not found:
+        if found:
+            outcome = found[0]
+        elif _past_deadline(runtime, order):
+            return await _give_up(runtime, order)
+        else:
             raise ConfirmationPending(order.id) from None
-        outcome = found[0]
     return await _mark_confirmed(runtime, order.id, outcome)
+
+
+def _past_deadline(runtime: Runtime, order: Order) -> bool:
+    paid_at = order.paid_at or order.created_at
+    waited = (runtime.clock.now() - paid_at).total_seconds()
+    return waited >= runtime.settings.confirm_deadline_seconds
+
+
+async def _give_up(runtime: Runtime, order: Order) -> str:
+    """No record at the HIS after the deadline: release the hold, ask once more, then fail."""
+    his = runtime.his
+    assert order.his_lock_id
+    found: list[Registration] | list[BillPayment]
+    try:
+        if order.kind == OrderKind.REGISTRATION:
+            await his.release_slot_lock(order.his_lock_id)
+            found = await his.registrations_for_order(order.id)
+        else:
+            await his.release_bill_lock(order.his_lock_id)
+            found = await his.bill_payments_for_order(order.id)
+    except UpstreamUnavailable as exc:
+        raise ConfirmationPending(order.id) from exc
+    if found:
+        return await _mark_confirmed(runtime, order.id, found[0])
+    log.error("his_confirmation_deadline_passed", order=order.id)
+    return await fail_order(runtime, order.id, "医院系统长时间未能确认")
 
 
 async def _mark_confirmed(
