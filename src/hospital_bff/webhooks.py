@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
@@ -21,12 +21,13 @@ from hospital_bff.datasources.bank_models import RefundNotice, Transaction
 from hospital_bff.datasources.his_models import HisEvent
 from hospital_bff.datasources.his_webhook import verify_his_signature
 from hospital_bff.datasources.wechatpay_crypto import NotificationVerifier, WechatPayCryptoError
+from hospital_bff.metrics import WEBHOOKS
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import cancellation, notices, orders, refunds, uow
 from hospital_bff.services.accounts import AccountService
 from hospital_bff.services.order_rules import OrderStatus
 from hospital_bff.services.payments import PaymentService
-from hospital_bff.store.models import Order, PatientBinding, ProcessedEvent, Refund
+from hospital_bff.store.models import PatientBinding, ProcessedEvent, Refund
 from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
@@ -202,11 +203,30 @@ async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
                 await AccountService(runtime).record_no_show(session, order)
 
 
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _outcome(status: int) -> str:
+    if status < 300:
+        return "ok"
+    if status in (401, 403):
+        return "rejected"
+    return "error" if status >= 500 else "bad"
+
+
+def _counted(source: str, handler: Handler) -> Handler:
+    """Count each delivery by outcome: a rise in `rejected` is someone forging, in `error` a bug."""
+
+    async def counted(request: Request) -> Response:
+        response = await handler(request)
+        WEBHOOKS.labels(source, _outcome(response.status_code)).inc()
+        return response
+
+    return counted
+
+
 def routes() -> list[Route]:
     return [
-        Route("/webhooks/bank", bank_notification, methods=["POST"]),
-        Route("/webhooks/his", his_event, methods=["POST"]),
+        Route("/webhooks/bank", _counted("bank", bank_notification), methods=["POST"]),
+        Route("/webhooks/his", _counted("his", his_event), methods=["POST"]),
     ]
-
-
-__all__ = ["Order", "routes"]
