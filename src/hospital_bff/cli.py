@@ -29,6 +29,13 @@ def serve(
     from hospital_bff.config import Settings
 
     settings = Settings()
+    if workers > 1 and (not settings.redis_url or settings.is_sqlite or settings.embedded_simulators):
+        # Each process would hold its own in-process Redis, simulators and SQLite writers.
+        raise typer.BadParameter(
+            "--workers > 1 needs BFF_REDIS_URL, PostgreSQL and BFF_EMBEDDED_SIMULATORS=false "
+            "(run `hospital-bff sim` separately)",
+            param_hint="--workers",
+        )
     if "BFF_PUBLIC_URL" not in os.environ:
         os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
         if settings.embedded_simulators:
