@@ -29,7 +29,8 @@ def serve(
     from hospital_bff.config import Settings
 
     settings = Settings()
-    if workers > 1 and (not settings.redis_url or settings.is_sqlite or settings.embedded_simulators):
+    single_process = not settings.redis_url or settings.is_sqlite or settings.embedded_simulators
+    if workers > 1 and single_process:
         # Each process would hold its own in-process Redis, simulators and SQLite writers.
         raise typer.BadParameter(
             "--workers > 1 needs BFF_REDIS_URL, PostgreSQL and BFF_EMBEDDED_SIMULATORS=false "
