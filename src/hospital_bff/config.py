@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -86,6 +87,13 @@ class Settings(BaseSettings):
         default=900,
         description="A paid order the HIS has not confirmed (and has no record of) "
         "by then is refunded",
+    )
+    reconcile_after: time = Field(
+        default=time(10, 0),
+        description="The bank's trade bill for a day is ready the next morning (WeChat: ~10:00)",
+    )
+    reconcile_days_back: int = Field(
+        default=3, description="Days not yet reconciled are tried again for this many days"
     )
     hospital_name: str = "解放军总医院"
     hospital_location: str = "门诊楼"

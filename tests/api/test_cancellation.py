@@ -23,46 +23,24 @@ from fixtures.journey import (
     wait_for_status,
 )
 from fixtures.money import (
+    LATER_DAY,
     assert_books_balance,
     bank_state,
+    cancel,
     cashier_pay,
+    confirmed_order,
     drained,
     his_faults,
     his_state,
     order_row,
+    patient_of,
     payment_row,
     refund_rows,
+    staff_token,
 )
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.runtime import Runtime
 from hospital_bff.simulators.his import sign_event
-
-LATER_DAY = "2026-11-30"
-
-
-async def patient_of(client: httpx.AsyncClient, token: str) -> str:
-    patient_id: str = (await gql_data(client, "Me", token=token))["me"]["patients"][0]["id"]
-    return patient_id
-
-
-async def confirmed_order(
-    client: httpx.AsyncClient, token: str, slot_id: str, *, key: str = "k1"
-) -> dict[str, Any]:
-    booked = await book(client, token, await patient_of(client, token), slot_id, key=key)
-    assert booked["__typename"] == "BookAppointmentSuccess", booked
-    payment = (await pay(client, token, booked["order"]["id"], key="p-" + key))["payment"]
-    assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
-    return await wait_for_status(client, token, booked["order"]["id"], "CONFIRMED")
-
-
-async def cancel(
-    client: httpx.AsyncClient, token: str, order_id: str, reason: str | None = None
-) -> dict[str, Any]:
-    data = await gql_data(
-        client, "CancelAppointment", {"orderId": order_id, "reason": reason}, token=token
-    )
-    result: dict[str, Any] = data["cancelAppointment"]
-    return result
 
 
 async def slot_remaining(client: httpx.AsyncClient, department: str, day: str, slot_id: str) -> int:
@@ -77,11 +55,6 @@ async def slot_remaining(client: httpx.AsyncClient, department: str, day: str, s
 async def kinds_of_notices(client: httpx.AsyncClient, token: str) -> list[str]:
     edges = (await gql_data(client, "Notices", {"first": 50}, token=token))["notices"]["edges"]
     return [e["node"]["kind"] for e in edges]
-
-
-def staff_token(runtime: Runtime) -> str:
-    token: str = runtime.tokens.issue("张护士", "STAFF", None).token
-    return token
 
 
 # --- by the patient ---------------------------------------------------------------------

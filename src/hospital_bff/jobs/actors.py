@@ -48,7 +48,21 @@ async def cancel_for_suspension(order_id: str, reason: str) -> None:
     await cancellation.cancel_for_suspension(current_runtime(), order_id, reason)
 
 
-@dramatiq.actor(queue_name="default", max_retries=5)
+@dramatiq.actor(queue_name="default", max_retries=20, min_backoff=5_000, max_backoff=300_000)
+async def finish_cancellation(order_id: str) -> None:
+    """A cancellation whose HIS answer was lost: settle it by asking the HIS."""
+    await cancellation.finish_cancellation(current_runtime(), order_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=10, min_backoff=10_000, max_backoff=600_000)
+async def send_refund_batch(batch_id: str) -> None:
+    """Send (again) a batch refund file the bank did not take."""
+    from hospital_bff.services.reconciliation import send_batch
+
+    await send_batch(current_runtime(), batch_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=5, min_backoff=60_000, max_backoff=600_000)
 async def run_reconciliation(day: str) -> None:
     """The next-day comparison of the bank's trade bill with our orders."""
     from hospital_bff.services.reconciliation import reconcile
@@ -73,4 +87,6 @@ ALL: list[dramatiq.Actor[..., Any]] = [
     cancel_for_suspension,
     run_reconciliation,
     send_visit_reminders,
+    finish_cancellation,
+    send_refund_batch,
 ]

@@ -16,13 +16,12 @@ from sqlmodel import col, select
 
 from hospital_bff.jobs.enqueue import send_now
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import orders, refunds, uow
+from hospital_bff.services import cancellation, orders, reconciliation, refunds, uow
 from hospital_bff.services.order_rules import OrderStatus, PaymentStatus
-from hospital_bff.store.models import Order, Payment
+from hospital_bff.store.models import Order, Payment, Reconciliation
 
 log = structlog.get_logger(__name__)
 
-RECONCILE_AT = time(2, 0)
 REMIND_AT = time(18, 0)
 
 
@@ -91,20 +90,61 @@ async def resend_refunds(runtime: Runtime) -> int:
 
 async def resync_inventory(runtime: Runtime) -> int:
     async with uow.unit_of_work(runtime) as session:
-        return await orders.resync_places(session)
+        return await orders.resync_places(session, runtime.clock.now())
 
 
 async def daily(runtime: Runtime) -> int:
-    """Reconcile yesterday after 02:00; remind tomorrow's patients after 18:00 (once a day each)."""
+    """After 18:00, remind tomorrow's patients (once a day)."""
     now = runtime.clock.now()
-    sent = 0
-    if now.time() >= RECONCILE_AT and await _once(runtime, f"reconcile:{now.date()}", 26 * 3600):
-        send_now("run_reconciliation", (now.date() - timedelta(days=1)).isoformat())
-        sent += 1
     if now.time() >= REMIND_AT and await _once(runtime, f"remind:{now.date()}", 26 * 3600):
         send_now("send_visit_reminders", (now.date() + timedelta(days=1)).isoformat())
-        sent += 1
-    return sent
+        return 1
+    return 0
+
+
+async def reconcile_recent_days(runtime: Runtime) -> int:
+    """Every recent day without a finished reconciliation is tried (again): a bank that was
+    down at the hour, or a bill that did not match its hash, costs a delay, never a day."""
+    settings = runtime.settings
+    now = runtime.clock.now()
+    if now.time() < settings.reconcile_after:
+        return 0
+    days = [now.date() - timedelta(days=n) for n in range(1, settings.reconcile_days_back + 1)]
+    async with uow.unit_of_work(runtime) as session:
+        done = set(
+            (
+                await session.exec(
+                    select(col(Reconciliation.day)).where(col(Reconciliation.day).in_(days))
+                )
+            ).all()
+        )
+    todo = [d for d in days if d not in done]
+    for day in todo:
+        send_now("run_reconciliation", day.isoformat())
+    return len(todo)
+
+
+async def resend_refund_batches(runtime: Runtime) -> int:
+    ids = await reconciliation.unsent_batches(runtime)
+    for batch_id in ids:
+        send_now("send_refund_batch", batch_id)
+    return len(ids)
+
+
+async def finish_cancellations(runtime: Runtime) -> int:
+    """Cancellations whose HIS answer was lost: ask the HIS and finish (or drop) each."""
+    ids = await cancellation.unfinished_cancellations(runtime)
+    for order_id in ids:
+        send_now("finish_cancellation", order_id)
+    return len(ids)
+
+
+async def finish_suspensions(runtime: Runtime) -> int:
+    """Every active order on a suspended schedule gets its cancellation job (again)."""
+    pending = await cancellation.unfinished_suspensions(runtime)
+    for order_id, reason in pending:
+        send_now("cancel_for_suspension", order_id, reason)
+    return len(pending)
 
 
 async def _once(runtime: Runtime, key: str, ttl: int) -> bool:
@@ -120,6 +160,10 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
     ("resend_refunds", 60, resend_refunds),
     ("resync_inventory", 60, resync_inventory),
     ("daily", 60, daily),
+    ("reconcile_recent_days", 900, reconcile_recent_days),
+    ("resend_refund_batches", 300, resend_refund_batches),
+    ("finish_cancellations", 60, finish_cancellations),
+    ("finish_suspensions", 60, finish_suspensions),
 ]
 
 

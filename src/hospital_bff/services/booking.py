@@ -167,17 +167,26 @@ class BookingService:
                 raise DomainError(
                     verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en
                 )
-            if not await orders.hold_place(session, slot.id, schedule.id, slot.capacity):
+            if not await orders.hold_place(
+                session, slot.id, schedule.id, slot.capacity, rt.clock.now()
+            ):
                 raise SlotFull()
         order_id = new_id("ord")
         booked: Booked | None = None
         try:
             booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
-            return booked
         finally:
+            # Only a booking whose order did not commit gives its place back.
             if booked is None or not booked.created:
                 async with uow.unit_of_work(rt) as session:
-                    await orders.release_place(session, slot.id)
+                    await orders.release_place(session, slot.id, rt.clock.now())
+        if booked.created:
+            try:
+                await rt.catalogue.invalidate_schedules(schedule.department_id)
+            except Exception:
+                # The cached figures live seconds; a booking is never undone for them.
+                log.warning("schedule_cache_not_invalidated", department=schedule.department_id)
+        return booked
 
     async def _lock_and_create(
         self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, order_id: str, key: str
@@ -250,7 +259,6 @@ class BookingService:
             if winner is None:
                 raise
             return Booked(winner, created=False)
-        await rt.catalogue.invalidate_schedules(schedule.department_id)
         log.info("booked", order=order.id, slot=slot.id)
         return Booked(order, created=True)
 

@@ -7,10 +7,15 @@ else the next day's batch. A suspension refunds in full at once: it is the hospi
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import structlog
+from sqlalchemy import update
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, orders, refunds, uow
@@ -24,7 +29,8 @@ from hospital_bff.services.order_rules import (
     cancellation_refund_mode,
 )
 from hospital_bff.services.payments import PaymentService
-from hospital_bff.store.models import Order, Payment
+from hospital_bff.store.models import Order, Payment, SuspendedSchedule
+from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
 
@@ -108,16 +114,79 @@ async def _cancel_confirmed(
                 message_en="Visited, invoice printed, or past the visit: cannot cancel",
             )
     if registration is not None and registration.status != "CANCELLED":
+        # The intent is written first: if the HIS's answer is lost, or this process dies
+        # after the HIS cancelled, the sweep finds the intent and settles it by asking.
+        await _set_cancel_intent(runtime, order.id, reason, now)
         try:
             await his.cancel_registration(registration.id, reason)
         except UpstreamRejected as exc:
             if not by_hospital:
+                await _set_cancel_intent(runtime, order.id, None, None)
                 raise CancelNotAllowed(
                     "医院系统不允许退号：" + exc.detail, message_en=exc.detail
                 ) from exc
             log.warning("his_cancel_refused_on_suspension", order=order.id, code=exc.code)
         except UpstreamUnavailable as exc:
-            raise UpstreamUnavailableError("his") from exc
+            if not await _his_cancelled(runtime, order.id):
+                raise UpstreamUnavailableError("his") from exc
+    return await _complete_cancellation(runtime, order, reason, by_hospital=by_hospital)
+
+
+async def _set_cancel_intent(
+    runtime: Runtime, order_id: str, reason: str | None, at: datetime | None
+) -> None:
+    async with uow.unit_of_work(runtime) as session:
+        values: dict[str, object] = {"cancel_requested_at": at}
+        if reason is not None:
+            values["cancel_reason"] = reason[:256]
+        await session.execute(
+            update(Order)
+            .where(col(Order.id) == order_id, col(Order.status) == OrderStatus.CONFIRMED.value)
+            .values(**values)
+        )
+
+
+async def _his_cancelled(runtime: Runtime, order_id: str) -> bool:
+    """Did the HIS cancel the registration? False when it cannot even be asked."""
+    try:
+        found = await runtime.his.registrations_for_order(order_id)
+    except UpstreamUnavailable:
+        return False
+    return bool(found) and found[0].status == "CANCELLED"
+
+
+async def finish_cancellation(runtime: Runtime, order_id: str) -> str:
+    """Settle a cancellation whose HIS answer was lost: the HIS cancelled it, so finish it
+    here with its refund; or it did not, so the intent is dropped and the order stands."""
+    async with uow.unit_of_work(runtime) as session:
+        order = await session.get(Order, order_id)
+    if order is None or order.status != OrderStatus.CONFIRMED or order.cancel_requested_at is None:
+        return "nothing to do"
+    try:
+        found = await runtime.his.registrations_for_order(order_id)
+    except UpstreamUnavailable as exc:
+        raise RetryLater(order_id) from exc
+    if found and found[0].status == "CANCELLED":
+        suspended = await _suspension_of(runtime, order.schedule_id)
+        return await _complete_cancellation(
+            runtime, order, order.cancel_reason or "患者主动取消", by_hospital=suspended is not None
+        )
+    await _set_cancel_intent(runtime, order_id, None, None)
+    return "not cancelled at the HIS"
+
+
+async def _suspension_of(runtime: Runtime, schedule_id: str | None) -> SuspendedSchedule | None:
+    if schedule_id is None:
+        return None
+    async with uow.unit_of_work(runtime) as session:
+        return await session.get(SuspendedSchedule, schedule_id)
+
+
+async def _complete_cancellation(
+    runtime: Runtime, order: Order, reason: str, *, by_hospital: bool
+) -> str:
+    """The HIS has cancelled: CANCELLED here, the place back, the refund, the notice."""
+    now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         locked = await orders.lock_order(session, order.id)
         if locked is None or locked.status != OrderStatus.CONFIRMED:
@@ -127,7 +196,7 @@ async def _cancel_confirmed(
             session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason
         )
         if locked.slot_id:
-            await orders.release_place(session, locked.slot_id)
+            await orders.release_place(session, locked.slot_id, now)
         if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
             mode = (
                 RefundMode.REFUND
@@ -141,7 +210,6 @@ async def _cancel_confirmed(
                 payment=payment,
                 mode=mode,
                 reason=reason,
-                key="cancel",
             )
         kind = "EXPERT_SUSPENDED" if by_hospital else "ORDER_CANCELLED"
         await notices.notify(
@@ -178,24 +246,72 @@ async def suspend_schedule(
             await runtime.his.suspend_schedule(schedule_id, reason)
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
+    schedule = await _schedule_or_none(runtime, schedule_id)
     async with uow.unit_of_work(runtime) as session:
-        ids = list(
-            (
-                await session.exec(
-                    select(Order.id).where(
-                        Order.schedule_id == schedule_id,
-                        col(Order.status).in_([s.value for s in orders.ACTIVE]),
-                    )
-                )
-            ).all()
+        # Kept in the same commit as the jobs it fans out: a lost job is sent again by the
+        # suspension sweep, so no booked order of a stopped session is ever left standing.
+        await insert_ignore(
+            session,
+            SuspendedSchedule,
+            {
+                "schedule_id": schedule_id,
+                "reason": reason[:256],
+                "visit_date": schedule.date if schedule else None,
+                "suspended_at": runtime.clock.now(),
+            },
         )
+        ids = await active_orders_on(session, schedule_id)
         for order_id in ids:
             enqueue_after_commit(session, "cancel_for_suspension", order_id, reason)
         uow.publish_after_commit(session, f"schedule:{schedule_id}", {"id": schedule_id})
-    schedule = await runtime.catalogue.schedule(schedule_id)
     if schedule is not None:
         await runtime.catalogue.invalidate_schedules(schedule.department_id)
     return len(ids)
+
+
+async def _schedule_or_none(runtime: Runtime, schedule_id: str) -> Schedule | None:
+    try:
+        return await runtime.catalogue.schedule(schedule_id)
+    except UpstreamUnavailable:
+        return None
+
+
+async def active_orders_on(session: AsyncSession, schedule_id: str) -> list[str]:
+    rows = await session.exec(
+        select(Order.id).where(
+            Order.schedule_id == schedule_id,
+            col(Order.status).in_([s.value for s in orders.ACTIVE]),
+        )
+    )
+    return list(rows.all())
+
+
+async def unfinished_suspensions(runtime: Runtime, within_days: int = 30) -> list[tuple[str, str]]:
+    """(order id, reason) of every active order on a schedule suspended in the last days."""
+    since = runtime.clock.now() - timedelta(days=within_days)
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Order.id, SuspendedSchedule.reason)
+            .join(SuspendedSchedule, col(SuspendedSchedule.schedule_id) == col(Order.schedule_id))
+            .where(
+                col(SuspendedSchedule.suspended_at) >= since,
+                col(Order.status).in_([s.value for s in orders.ACTIVE]),
+            )
+        )
+        return [(order_id, reason) for order_id, reason in rows.all()]
+
+
+async def unfinished_cancellations(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
+    cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Order.id).where(
+                Order.status == OrderStatus.CONFIRMED.value,
+                col(Order.cancel_requested_at).is_not(None),
+                col(Order.cancel_requested_at) <= cutoff,
+            )
+        )
+        return list(rows.all())
 
 
 async def cancel_for_suspension(runtime: Runtime, order_id: str, reason: str) -> str:

@@ -163,7 +163,7 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
             session, order, OrderStatus.FAILED, closed_at=now, cancel_reason=reason[:256]
         )
         if order.slot_id:
-            await orders.release_place(session, order.slot_id)
+            await orders.release_place(session, order.slot_id, now)
         await refunds.open_refund(
             session,
             runtime,
@@ -171,7 +171,6 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
             payment=payment,
             mode=RefundMode.REFUND,
             reason=reason,
-            key="failed",
         )
         await notices.notify(
             session,

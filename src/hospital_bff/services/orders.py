@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -66,7 +66,9 @@ async def transition(
 # --- capacity holds -------------------------------------------------------------------------------
 
 
-async def hold_place(session: AsyncSession, slot_id: str, schedule_id: str, capacity: int) -> bool:
+async def hold_place(
+    session: AsyncSession, slot_id: str, schedule_id: str, capacity: int, now: datetime
+) -> bool:
     """Take one place of a slot if one is free; atomic across processes on both dialects."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -79,44 +81,51 @@ async def hold_place(session: AsyncSession, slot_id: str, schedule_id: str, capa
         update(SlotInventory)
         .where(
             col(SlotInventory.slot_id) == slot_id,
-            col(SlotInventory.held) < col(SlotInventory.capacity),
+            col(SlotInventory.held) < capacity,
         )
-        .values(held=col(SlotInventory.held) + 1, capacity=capacity)
+        .values(held=col(SlotInventory.held) + 1, capacity=capacity, updated_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def release_place(session: AsyncSession, slot_id: str) -> None:
+async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> None:
     await session.execute(
         update(SlotInventory)
         .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) > 0)
-        .values(held=col(SlotInventory.held) - 1)
+        .values(held=col(SlotInventory.held) - 1, updated_at=now)
     )
 
 
-async def resync_places(session: AsyncSession) -> int:
-    """Recount every hold from the active orders: a crash between a hold and its order, or
-    between an order's end and its release, cannot keep a place taken for long."""
-    counts = dict(
-        (
-            await session.exec(
-                select(Order.slot_id, func.count())
-                .where(
-                    col(Order.slot_id).is_not(None),
-                    col(Order.status).in_([s.value for s in ACTIVE]),
-                )
-                .group_by(Order.slot_id)
-            )
-        ).all()
+# A booking holds its place before asking the HIS and inserts its order after: a slot touched
+# this recently may have bookings in flight that no order shows yet.
+RESYNC_QUIET_SECONDS = 120
+
+
+async def resync_places(session: AsyncSession, now: datetime) -> int:
+    """Recount the holds of quiet slots from their active orders, in one atomic statement: a
+    crash between a hold and its order, or an order's end and its release, cannot keep a
+    place taken for long, and a booking in flight is never counted out."""
+    active = (
+        select(func.count())
+        .select_from(Order)
+        .where(
+            col(Order.slot_id) == col(SlotInventory.slot_id),
+            col(Order.status).in_([s.value for s in ACTIVE]),
+        )
+        .scalar_subquery()
     )
-    fixed = 0
-    for row in (await session.exec(select(SlotInventory))).all():
-        want = int(counts.get(row.slot_id, 0))
-        if row.held != want:
-            row.held = want
-            session.add(row)
-            fixed += 1
-    return fixed
+    quiet_since = now - timedelta(seconds=RESYNC_QUIET_SECONDS)
+    result = await session.execute(
+        update(SlotInventory)
+        .where(
+            or_(
+                col(SlotInventory.updated_at).is_(None), col(SlotInventory.updated_at) < quiet_since
+            ),
+            col(SlotInventory.held) != active,
+        )
+        .values(held=active)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # --- booking counts ---------------------------------------------------------------------------

@@ -197,7 +197,6 @@ class PaymentService:
                 payment=payment,
                 mode=RefundMode.REFUND,
                 reason="金额不符",
-                key="mismatch",
             )
             return "refunded: amount mismatch"
         if order.status == OrderStatus.AWAITING_PAYMENT:
@@ -213,7 +212,6 @@ class PaymentService:
             payment=payment,
             mode=RefundMode.REFUND,
             reason="订单已关闭后到账，原路退回",
-            key="late",
         )
         return "refunded: late payment"
 
@@ -283,7 +281,7 @@ class PaymentService:
                 session, order, target, closed_at=rt.clock.now(), cancel_reason=reason
             )
             if order.slot_id:
-                await orders.release_place(session, order.slot_id)
+                await orders.release_place(session, order.slot_id, rt.clock.now())
             kind = "ORDER_EXPIRED" if target == OrderStatus.EXPIRED else "ORDER_CANCELLED"
             await notices.notify(
                 session,

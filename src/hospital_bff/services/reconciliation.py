@@ -12,14 +12,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import structlog
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from hospital_bff.datasources.bank_models import BatchRefundLine
+from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import refunds, uow
+from hospital_bff.services import orders, refunds, uow
 from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, RefundMode, RefundStatus
 from hospital_bff.store.ids import new_id
-from hospital_bff.store.models import Order, Payment, Reconciliation, Refund, RefundBatch
+from hospital_bff.store.models import Payment, Reconciliation, Refund, RefundBatch
 
 log = structlog.get_logger(__name__)
 
@@ -69,8 +71,11 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
                 )
                 continue
             seen.add(payment.out_trade_no)
-            order = await session.get(Order, payment.order_id)
+            # The order row is locked and the payment re-read under it: a late notification
+            # settling the same payment now waits, and one of the two sees the other's work.
+            order = await orders.lock_order(session, payment.order_id)
             assert order is not None
+            await session.refresh(payment)
             if line.order_amount != payment.amount:
                 anomalies.append(
                     _anomaly(
@@ -86,16 +91,33 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
                 matched += 1
                 hospital_total += payment.amount
                 continue
-            owed = (await session.exec(select(Refund).where(Refund.payment_id == payment.id))).all()
-            if owed:
+            refund = (
+                await session.exec(select(Refund).where(Refund.payment_id == payment.id))
+            ).first()
+            if refund is not None and refund.status == RefundStatus.FAILED:
+                # The bank refused to pay it back: a person must find another way.
+                anomalies.append(
+                    _anomaly(
+                        "REFUND_FAILED", order.id, line.transaction_id, refund.amount, "人工退款"
+                    )
+                )
+                continue
+            if refund is not None:
                 matched += 1
                 continue
-            if payment.status != PaymentStatus.SUCCEEDED:
-                # We never heard of the money (notification and poll both missed it).
-                payment.status = PaymentStatus.SUCCEEDED.value
-                payment.transaction_id = line.transaction_id
-                payment.paid_at = line.traded_at
-                session.add(payment)
+            # We never heard of the money (notification and poll both missed it).
+            await session.execute(
+                update(Payment)
+                .where(
+                    col(Payment.id) == payment.id,
+                    col(Payment.status) != PaymentStatus.SUCCEEDED.value,
+                )
+                .values(
+                    status=PaymentStatus.SUCCEEDED.value,
+                    transaction_id=line.transaction_id,
+                    paid_at=line.traded_at,
+                )
+            )
             await refunds.open_refund(
                 session,
                 runtime,
@@ -103,7 +125,6 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
                 payment=payment,
                 mode=RefundMode.BATCH,
                 reason="对账发现长款，批量退回",
-                key="long",
             )
             anomalies.append(
                 _anomaly(
@@ -157,17 +178,34 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
         record.ran_at = runtime.clock.now()
         session.add(record)
     if batch is not None:
-        await send_batch(runtime, batch.id)
+        try:
+            await send_batch(runtime, batch.id)
+        except UpstreamUnavailable:
+            # The batch stays PENDING; the resend sweep sends it again (the bank is
+            # idempotent on each line's out_refund_no).
+            log.warning("refund_batch_not_sent", batch=batch.id)
     async with uow.unit_of_work(runtime) as session:
         fresh = await session.get(Reconciliation, day)
         assert fresh is not None
         return fresh
 
 
-async def send_batch(runtime: Runtime, batch_id: str) -> None:
-    """Send the batch refund file; each accepted line's refund succeeds."""
+async def send_batch(runtime: Runtime, batch_id: str) -> str:
+    """Send (or send again) the batch refund file; safe to repeat. Accepted lines succeed;
+    refused ones are FAILED, and the next reconciliation lists them for a person."""
     async with uow.unit_of_work(runtime) as session:
-        rows = list((await session.exec(select(Refund).where(Refund.batch_id == batch_id))).all())
+        batch = await session.get(RefundBatch, batch_id)
+        if batch is None or batch.status != "PENDING":
+            return "nothing to do"
+        rows = list(
+            (
+                await session.exec(
+                    select(Refund).where(
+                        Refund.batch_id == batch_id, Refund.status == RefundStatus.PROCESSING.value
+                    )
+                )
+            ).all()
+        )
         lines = []
         for r in rows:
             payment = await session.get(Payment, r.payment_id)
@@ -181,16 +219,35 @@ async def send_batch(runtime: Runtime, batch_id: str) -> None:
                     reason=r.reason,
                 )
             )
-    result = await runtime.bank.batch_refund(lines, batch_no=batch_id)
-    accepted = {item.out_refund_no for item in result.results if item.accepted}
+    result = await runtime.bank.batch_refund(lines, batch_no=batch_id) if lines else None
+    accepted = {i.out_refund_no for i in result.results if i.accepted} if result else set()
     async with uow.unit_of_work(runtime) as session:
         for r in rows:
             if r.out_refund_no in accepted:
                 await refunds.mark_refund_succeeded(session, runtime, r.id)
+            else:
+                log.error("batch_refund_line_refused", refund=r.id)
+                await session.execute(
+                    update(Refund)
+                    .where(
+                        col(Refund.id) == r.id, col(Refund.status) == RefundStatus.PROCESSING.value
+                    )
+                    .values(status=RefundStatus.FAILED.value)
+                )
         batch = await session.get(RefundBatch, batch_id)
         if batch is not None:
             batch.status = "SENT" if len(accepted) == len(rows) else "PARTIAL"
             session.add(batch)
+    return "sent"
+
+
+async def unsent_batches(runtime: Runtime) -> list[str]:
+    async with uow.unit_of_work(runtime) as session:
+        return list(
+            (
+                await session.exec(select(RefundBatch.id).where(RefundBatch.status == "PENDING"))
+            ).all()
+        )
 
 
 def _anomaly(

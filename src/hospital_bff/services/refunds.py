@@ -1,4 +1,6 @@
-"""Money going back: one refund per reason, idempotent on its out_refund_no at the bank."""
+"""Money going back: every refund is of a whole payment, so a payment has at most one refund,
+named after it (out_refund_no = "R" + out_trade_no). However many reasons arrive at once (a late
+notification and the reconciliation, a cancellation and a failure), the bank pays back once."""
 
 from __future__ import annotations
 
@@ -28,20 +30,19 @@ async def open_refund(
     payment: Payment,
     mode: RefundMode,
     reason: str,
-    key: str,
 ) -> Refund:
-    """Record that `payment` is owed back in full; `key` makes a second call a no-op.
+    """Record that `payment` is owed back in full; a second call, for any reason, is a no-op.
 
     REFUND and REVERSAL go to the bank at once (a job); BATCH waits for the next day's
     reconciliation, which sends it in the batch refund file.
     """
     now = runtime.clock.now()
-    out_refund_no = f"R{payment.out_trade_no}{key}"[:64]
+    out_refund_no = refund_number(payment)
     inserted = await insert_ignore(
         session,
         Refund,
         {
-            "id": f"rfd_{payment.out_trade_no}_{key}"[:64],
+            "id": f"rfd_{payment.out_trade_no}",
             "order_id": order.id,
             "payment_id": payment.id,
             "out_refund_no": out_refund_no,
@@ -59,6 +60,10 @@ async def open_refund(
     if inserted and mode is not RefundMode.BATCH:
         enqueue_after_commit(session, "send_refund", refund.id)
     return refund
+
+
+def refund_number(payment: Payment) -> str:
+    return f"R{payment.out_trade_no}"
 
 
 async def send_refund(runtime: Runtime, refund_id: str) -> str:

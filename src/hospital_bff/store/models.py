@@ -137,6 +137,8 @@ class Order(SQLModel, table=True):
     suggested_arrival: datetime | None = _ts()
     location: str | None = Field(default=None, max_length=128)
     cancel_reason: str | None = Field(default=None, max_length=256)
+    # Set before the HIS is asked to cancel: if its answer is lost, a sweep finishes the job.
+    cancel_requested_at: datetime | None = _ts(index=True)
     no_show: bool = False
     created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     expires_at: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
@@ -155,6 +157,19 @@ class SlotInventory(SQLModel, table=True):
     schedule_id: str = Field(max_length=96, index=True)
     capacity: int
     held: int = 0
+    # The last hold or release: the resync leaves a slot alone while bookings are in flight.
+    updated_at: datetime | None = _ts()
+
+
+class SuspendedSchedule(SQLModel, table=True):
+    """An expert's session stopped (停诊): kept so a sweep can finish every cancellation."""
+
+    __tablename__ = "suspended_schedule"
+
+    schedule_id: str = Field(primary_key=True, max_length=96)
+    reason: str = Field(max_length=256)
+    visit_date: date | None = Field(default=None, index=True)
+    suspended_at: datetime = Field(sa_column=Column(TZ, nullable=False))
 
 
 class Payment(SQLModel, table=True):

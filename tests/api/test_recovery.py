@@ -1,0 +1,275 @@
+"""Crashes and lost answers half-way: every one is settled by a later job, never left standing.
+
+Each test here names a sequence that used to leave money or a place stranded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import update
+from sqlmodel import select
+from starlette.applications import Starlette
+
+from fixtures.journey import eventually, ledger, open_slot, verified_user, wait_for_status
+from fixtures.money import (
+    LATER_DAY,
+    assert_books_balance,
+    cancel,
+    confirmed_order,
+    drained,
+    order_row,
+    refund_rows,
+)
+from hospital_bff.clock import SHANGHAI, FrozenClock
+from hospital_bff.datasources.errors import HisUnavailable, UpstreamTimeout
+from hospital_bff.jobs import enqueue, scheduler
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import orders, reconciliation, refunds, uow
+from hospital_bff.services.order_rules import RefundMode
+from hospital_bff.store.models import Order, Payment, Refund, SlotInventory
+
+
+async def _settled(runtime: Runtime, order_id: str, status: str) -> None:
+    """Wait for the jobs a sweep sent (the delayed expiry jobs keep the broker busy for long)."""
+
+    async def refunded() -> bool:
+        rows = await refund_rows(runtime, order_id)
+        return bool(rows) and rows[0].status == status
+
+    await eventually(refunded)
+
+
+async def confirmed_later(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
+    found = await open_slot(client, day=LATER_DAY)
+    return await confirmed_order(client, token, found["slot"]["id"])
+
+
+async def test_a_batch_refund_file_the_bank_did_not_take_is_sent_again(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    clock.advance(days=1)
+    assert (await cancel(client, token, confirmed["id"]))["order"]["refund"]["mode"] == "BATCH"
+    clock.set(datetime(2026, 11, 29, 10, 30, tzinfo=SHANGHAI))
+
+    real = runtime.bank.batch_refund
+
+    async def times_out(*_a: Any, **_kw: Any) -> Any:
+        raise UpstreamTimeout("bank timed out: POST /v3/refund/batch", system="bank")
+
+    runtime.bank.batch_refund = times_out  # type: ignore[method-assign]
+    await reconciliation.reconcile(runtime, date(2026, 11, 28))
+    [refund] = await refund_rows(runtime, confirmed["id"])
+    assert refund.status == "PROCESSING"
+    assert await reconciliation.unsent_batches(runtime) == [refund.batch_id]
+
+    runtime.bank.batch_refund = real  # type: ignore[method-assign]
+    assert await scheduler.resend_refund_batches(runtime) == 1
+    await _settled(runtime, confirmed["id"], "SUCCEEDED")
+    assert (await ledger(client))["totals"]["refunded"] == confirmed["amount"]
+    assert await reconciliation.unsent_batches(runtime) == []
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_a_cancel_whose_his_answer_is_lost_is_settled_by_asking(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    real = runtime.his.cancel_registration
+
+    async def done_but_answer_lost(registration_id: str, reason: str) -> Any:
+        await real(registration_id, reason)
+        raise UpstreamTimeout("his timed out: POST cancel", system="his")
+
+    runtime.his.cancel_registration = done_but_answer_lost  # type: ignore[method-assign]
+    answer = await cancel(client, token, confirmed["id"])
+    assert answer["__typename"] == "CancelAppointmentSuccess", answer
+    assert answer["order"]["status"] == "CANCELLED"
+    assert answer["order"]["refund"]["amount"] == confirmed["amount"]
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_a_cancel_the_his_cannot_even_confirm_is_finished_by_the_sweep(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    real_cancel, real_query = runtime.his.cancel_registration, runtime.his.registrations_for_order
+    down = {"on": False}
+
+    async def cancel_then_vanish(registration_id: str, reason: str) -> Any:
+        await real_cancel(registration_id, reason)
+        down["on"] = True  # the HIS did it, then went away before anyone heard
+        raise UpstreamTimeout("his timed out", system="his")
+
+    async def query(order_id: str) -> Any:
+        if down["on"]:
+            raise HisUnavailable("his down", system="his")
+        return await real_query(order_id)
+
+    runtime.his.cancel_registration = cancel_then_vanish  # type: ignore[method-assign]
+    runtime.his.registrations_for_order = query  # type: ignore[method-assign]
+    answer = await cancel(client, token, confirmed["id"])
+    assert answer["__typename"] == "UpstreamUnavailableError"
+    assert (await order_row(runtime, confirmed["id"])).cancel_requested_at is not None
+
+    down["on"] = False  # the HIS is back
+    clock.advance(seconds=61)
+    assert await scheduler.finish_cancellations(runtime) == 1
+    done = await wait_for_status(client, token, confirmed["id"], "CANCELLED")
+    assert done["refund"]["amount"] == confirmed["amount"]
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_a_cancel_the_his_never_did_leaves_the_order_standing(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+
+    async def never_arrives(*_a: Any) -> Any:
+        raise UpstreamTimeout("his timed out", system="his")
+
+    runtime.his.cancel_registration = never_arrives  # type: ignore[method-assign]
+    answer = await cancel(client, token, confirmed["id"])
+    assert answer["__typename"] == "UpstreamUnavailableError"
+    clock.advance(seconds=61)
+    assert await scheduler.finish_cancellations(runtime) == 1
+
+    async def intent_dropped() -> bool:
+        return (await order_row(runtime, confirmed["id"])).cancel_requested_at is None
+
+    await eventually(intent_dropped)
+    row = await order_row(runtime, confirmed["id"])
+    assert row.status == "CONFIRMED"
+    assert await refund_rows(runtime, confirmed["id"]) == []
+
+
+async def test_a_suspension_whose_jobs_were_lost_is_finished_by_the_sweep(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    schedule_id = (await order_row(runtime, confirmed["id"])).schedule_id
+    real = enqueue.send_now
+
+    def broker_blip(actor_name: str, *args: Any, delay_ms: int | None = None) -> None:
+        if actor_name == "cancel_for_suspension":
+            raise ConnectionError("broker unreachable for a moment")
+        real(actor_name, *args, delay_ms=delay_ms)
+
+    enqueue.send_now = broker_blip  # type: ignore[assignment]
+    try:
+        r = await client.post(
+            f"/sim/his/schedules/{schedule_id}/suspend", json={"reason": "学术会议"}
+        )
+        assert r.status_code == 200
+        await drained(app)
+    finally:
+        enqueue.send_now = real
+    assert (await order_row(runtime, confirmed["id"])).status == "CONFIRMED"
+
+    assert await scheduler.finish_suspensions(runtime) == 1
+    done = await wait_for_status(client, token, confirmed["id"], "CANCELLED")
+    assert done["refund"]["mode"] == "REFUND"
+    assert await scheduler.finish_suspensions(runtime) == 0
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_a_day_is_reconciled_until_it_succeeds(runtime: Runtime, clock: FrozenClock) -> None:
+    sent: list[tuple[str, tuple[Any, ...]]] = []
+    original = scheduler.send_now
+    scheduler.send_now = lambda name, *args, **_kw: sent.append((name, args))  # type: ignore[assignment]
+    try:
+        clock.set(datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI))
+        assert await scheduler.reconcile_recent_days(runtime) == 0, (
+            "the bank's bill is not ready yet"
+        )
+        clock.set(datetime(2026, 11, 28, 10, 5, tzinfo=SHANGHAI))
+        assert await scheduler.reconcile_recent_days(runtime) == 3
+        await reconciliation.reconcile(runtime, date(2026, 11, 27))
+        sent.clear()
+        assert await scheduler.reconcile_recent_days(runtime) == 2, "a reconciled day is done"
+        assert ("run_reconciliation", ("2026-11-27",)) not in sent
+    finally:
+        scheduler.send_now = original  # type: ignore[assignment]
+
+
+async def test_one_payment_is_refunded_once_whatever_the_reasons(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    """A late notification and the reconciliation (or any two reasons) name the same refund."""
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    async with uow.unit_of_work(runtime) as session:
+        order = await session.get(Order, confirmed["id"])
+        assert order is not None
+        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).one()
+        first = await refunds.open_refund(
+            session, runtime, order=order, payment=payment, mode=RefundMode.REFUND, reason="late"
+        )
+        second = await refunds.open_refund(
+            session, runtime, order=order, payment=payment, mode=RefundMode.BATCH, reason="long"
+        )
+    assert first.id == second.id
+    assert len(await refund_rows(runtime, confirmed["id"])) == 1
+
+
+async def test_a_refund_the_bank_refused_is_flagged_by_reconciliation(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    clock.advance(days=1)
+    await cancel(client, token, confirmed["id"])
+    async with uow.unit_of_work(runtime) as session:
+        await session.execute(
+            update(Refund).where(Refund.order_id == confirmed["id"]).values(status="FAILED")
+        )
+    result = await reconciliation.reconcile(runtime, date(2026, 11, 27))
+    kinds = {a["kind"]: a for a in result.anomalies}
+    assert "REFUND_FAILED" in kinds
+    assert kinds["REFUND_FAILED"]["orderId"] == confirmed["id"]
+
+
+async def test_the_hold_resync_leaves_bookings_in_flight_alone(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    async with uow.unit_of_work(runtime) as session:
+        assert await orders.hold_place(session, "slot-x", "sch-x", 2, now)
+    # A hold with no order yet (its booking is asking the HIS): not counted out...
+    async with uow.unit_of_work(runtime) as session:
+        assert await orders.resync_places(session, clock.now()) == 0
+        assert (await session.get(SlotInventory, "slot-x")).held == 1  # type: ignore[union-attr]
+    # ...but a hold left by a crash is given back once the slot has been quiet a while.
+    clock.advance(seconds=orders.RESYNC_QUIET_SECONDS + 1)
+    async with uow.unit_of_work(runtime) as session:
+        assert await orders.resync_places(session, clock.now()) == 1
+    async with uow.unit_of_work(runtime) as session:
+        assert (await session.get(SlotInventory, "slot-x")).held == 0  # type: ignore[union-attr]
+
+
+def test_every_recovery_sweep_runs() -> None:
+    names = {name for name, _, _ in scheduler.SWEEPS}
+    wanted = {"finish_cancellations", "finish_suspensions", "resend_refund_batches"}
+    assert wanted | {"reconcile_recent_days"} <= names
