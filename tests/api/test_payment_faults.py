@@ -5,6 +5,7 @@ After each scenario the bank's ledger and our orders agree to the fen (invariant
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -104,15 +105,23 @@ async def test_duplicated_notification_changes_nothing_twice(
     await assert_books_balance(client, app, runtime)
 
 
-async def test_forged_notifications_are_refused_and_change_nothing(
-    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
-) -> None:
+async def paid_unheard(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Paid at the cashier with the notification dropped: what the bank would have sent."""
     await bank_faults(client, dropNotifications=True)
     token, booked, payment = await booked_and_billed(client)
     assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
     out_trade_no = (await payment_row(runtime, booked["id"])).out_trade_no
-    resource = bank_state(app).orders[out_trade_no].to_json()
+    resource: dict[str, Any] = bank_state(app).orders[out_trade_no].to_json()
     assert resource["trade_state"] == "SUCCESS"
+    return token, booked, resource
+
+
+async def test_forged_notifications_are_refused_and_change_nothing(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, booked, resource = await paid_unheard(client, app, runtime)
     now = clock.now()
 
     # 1. signed with a key that is not the bank's
@@ -125,10 +134,10 @@ async def test_forged_notifications_are_refused_and_change_nothing(
     headers2["Wechatpay-Serial"] = "DEADBEEF" * 5
     # 3. the ciphertext changed after sealing (re-signed, so only the AEAD tag can tell)
     body3, _ = notification(app, resource, now=now, notice_id="forged-cipher")
-    envelope = __import__("json").loads(body3)
+    envelope = json.loads(body3)
     cipher = envelope["resource"]["ciphertext"]
     envelope["resource"]["ciphertext"] = ("A" if cipher[0] != "A" else "B") + cipher[1:]
-    body3 = __import__("json").dumps(envelope, separators=(",", ":")).encode()
+    body3 = json.dumps(envelope, separators=(",", ":")).encode()
     notifier = app.state.simulators["bank"].state.bank_notifier
     headers3 = signed_headers(
         notifier.keys.platform_key, notifier.keys.platform_serial, body3, now=now
@@ -160,11 +169,7 @@ async def test_forged_notifications_are_refused_and_change_nothing(
 async def test_stale_notification_is_refused(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
 ) -> None:
-    await bank_faults(client, dropNotifications=True)
-    token, booked, payment = await booked_and_billed(client)
-    assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
-    out_trade_no = (await payment_row(runtime, booked["id"])).out_trade_no
-    resource = bank_state(app).orders[out_trade_no].to_json()
+    token, booked, resource = await paid_unheard(client, app, runtime)
 
     body, headers = notification(
         app, resource, now=clock.now() - timedelta(minutes=5, seconds=1), notice_id="old"

@@ -169,29 +169,21 @@ class AccountService:
         token = self.rt.tokens.issue(account.id, "PATIENT", account.id)
         return SignedIn(account=account, user=user, token=token)
 
+    async def _attempt(self, key: str) -> None:
+        """One identity attempt under `key`: verification and binding share the hourly budget."""
+        limit = self.rt.settings.verify_attempts_per_hour
+        await ratelimit.hit(self.rt.redis, key, limit, 3600, self.rt.clock.now())
+
     # --- identity ----------------------------------------------------------------------------
     async def verify_identity(
         self, session: AsyncSession, account_id: str, name: str, id_number: str, phone: str
     ) -> HospitalUser:
-        settings = self.rt.settings
-        await ratelimit.hit(
-            self.rt.redis,
-            f"verify:acc:{account_id}",
-            settings.verify_attempts_per_hour,
-            3600,
-            self.rt.clock.now(),
-        )
+        await self._attempt(f"verify:acc:{account_id}")
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
         id_hash = self.rt.pii.lookup_hash(nid.number)
-        await ratelimit.hit(
-            self.rt.redis,
-            f"verify:id:{id_hash}",
-            settings.verify_attempts_per_hour,
-            3600,
-            self.rt.clock.now(),
-        )
+        await self._attempt(f"verify:id:{id_hash}")
         account = await session.get(Account, account_id)
         if account is None:
             raise NotFound("账户", "account")
@@ -258,27 +250,14 @@ class AccountService:
         phone: str,
         relation: str,
     ) -> PatientBinding:
-        settings = self.rt.settings
-        await ratelimit.hit(
-            self.rt.redis,
-            f"bind:usr:{user_id}",
-            settings.verify_attempts_per_hour,
-            3600,
-            self.rt.clock.now(),
-        )
+        await self._attempt(f"bind:usr:{user_id}")
         if relation not in RELATIONS:
             raise InvalidInput("关系不正确", message_en="Invalid relation")
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
         id_hash = self.rt.pii.lookup_hash(nid.number)
-        await ratelimit.hit(
-            self.rt.redis,
-            f"bind:id:{id_hash}",
-            settings.verify_attempts_per_hour,
-            3600,
-            self.rt.clock.now(),
-        )
+        await self._attempt(f"bind:id:{id_hash}")
         user = await session.get(HospitalUser, user_id)
         if user is None:
             raise NotVerified()

@@ -36,18 +36,7 @@ def record(
     )
 
 
-async def record_apart(
-    runtime: Runtime,
-    at: datetime,
-    action: str,
-    *,
-    user_id: str | None = None,
-    account_id: str | None = None,
-    subject: str | None = None,
-    **detail: Any,
-) -> None:
+async def record_apart(runtime: Runtime, at: datetime, action: str, **fields: Any) -> None:
     """Record a refusal in its own transaction: the caller's rolls back, this must not."""
     async with uow.unit_of_work(runtime) as session:
-        record(
-            session, at, action, user_id=user_id, account_id=account_id, subject=subject, **detail
-        )
+        record(session, at, action, **fields)
