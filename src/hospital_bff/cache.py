@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,6 +16,7 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 _fake_server: Any = None
+PARSED_ENTRIES = 512
 
 
 def create_redis(url: str | None, *, max_connections: int = 64) -> aioredis.Redis:
@@ -45,6 +48,12 @@ class Cache:
     def __init__(self, redis: aioredis.Redis, prefix: str = "bff:cache:") -> None:
         self.redis = redis
         self.prefix = prefix
+        # One load per key at a time in this process: when a short-lived entry lapses under
+        # load, the first request asks the HIS and the others wait for its answer.
+        self._loading: dict[str, asyncio.Future[Any]] = {}
+        # The last copy of each key this process parsed, with the text it came from: an
+        # unchanged entry (the usual case) is not parsed and validated again per request.
+        self._parsed: OrderedDict[str, tuple[str | bytes, Any]] = OrderedDict()
 
     async def get_json(self, key: str) -> Any | None:
         raw = await self.redis.get(self.prefix + key)
@@ -68,18 +77,52 @@ class Cache:
         stale_ttl: int = 24 * 3600,
     ) -> T:
         """Fresh copy if any; else load; if loading fails, the last good copy, else the error."""
-        cached = await self.get_json(key)
-        if cached is not None:
-            return parse(cached)
+        raw = await self.redis.get(self.prefix + key)
+        if raw is not None:
+            last = self._parsed.get(key)
+            if last is not None and last[0] == raw:
+                self._parsed.move_to_end(key)
+                hit: T = last[1]
+                return hit
+            value = parse(json.loads(raw))
+            self._parsed[key] = (raw, value)
+            if len(self._parsed) > PARSED_ENTRIES:
+                self._parsed.popitem(last=False)  # schedule keys change with every booking
+            return value
+        pending = self._loading.get(key)
+        if pending is not None:
+            return parse(await asyncio.shield(pending))
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            dumped = await self._load(key, ttl, load, dump, stale_ttl)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: a load nobody else waited for is not "never seen"
+            raise
+        else:
+            future.set_result(dumped)
+        finally:
+            del self._loading[key]
+        return parse(dumped)
+
+    async def _load(
+        self,
+        key: str,
+        ttl: int,
+        load: Callable[[], Awaitable[T]],
+        dump: Callable[[T], Any],
+        stale_ttl: int,
+    ) -> Any:
         try:
             value = await load()
         except Exception:
             stale = await self.get_json("stale:" + key)
             if stale is not None:
                 log.warning("cache_serving_stale", key=key)
-                return parse(stale)
+                return stale
             raise
         dumped = dump(value)
         await self.set_json(key, dumped, ttl)
         await self.set_json("stale:" + key, dumped, stale_ttl)
-        return value
+        return dumped
