@@ -52,7 +52,7 @@ def serve(
         port=port,
         workers=workers,
         reload=reload,
-        log_level="info",
+        log_level=settings.log_level.lower(),
         ws="websockets-sansio",
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
