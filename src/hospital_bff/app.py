@@ -128,8 +128,7 @@ def _connect_simulators(sims: dict[str, Starlette], runtime: Runtime) -> None:
     if "his" in sims:
         sims["his"].state.his.http = runtime.http
     if "bank" in sims:
-        sims["bank"].state.bank_notifier._http = runtime.http
-        sims["bank"].state.bank_notifier._owns_http = False
+        sims["bank"].state.bank_notifier.use(runtime.http)
 
 
 def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:

@@ -95,8 +95,6 @@ class Settings(BaseSettings):
     reconcile_days_back: int = Field(
         default=3, description="Days not yet reconciled are tried again for this many days"
     )
-    hospital_name: str = "解放军总医院"
-    hospital_location: str = "门诊楼"
 
     # --- limits ----------------------------------------------------------------------------------
     max_patients_per_user: int = 5
@@ -112,7 +110,6 @@ class Settings(BaseSettings):
 
     # --- cache lifetimes (seconds) ----------------------------------------------------------------
     cache_catalogue_ttl: int = 300
-    cache_schedule_ttl: int = 30
     cache_remaining_ttl: int = 3
 
     # --- outbound HTTP ------------------------------------------------------------------------

@@ -26,19 +26,14 @@ log = structlog.get_logger(__name__)
 async def in_process_jobs(
     runtime: Runtime, *, threads: int = 4, scheduler: bool = True
 ) -> AsyncIterator[dramatiq.Broker]:
-    """The API process runs the jobs itself: a StubBroker (or the configured broker), worker
-    threads that run the async actors on this very event loop, and the scheduler."""
-    broker = broker_mod.build_broker(
-        runtime.settings.broker_url if runtime.settings.broker_url else None
-    )
-    if runtime.settings.broker_url:
-        # With a real broker, `hospital-bff worker` processes consume; this one only sends.
-        broker_mod.install(broker)
-        set_runtime(runtime)
-        worker = None
-    else:
-        broker_mod.install(broker)
-        set_runtime(runtime)
+    """The jobs of the API process: with no broker configured, a StubBroker and worker
+    threads that run the async actors on this very event loop; with a real broker, this
+    process only sends (`hospital-bff worker` processes consume). The scheduler either way."""
+    broker = broker_mod.build_broker(runtime.settings.broker_url or None)
+    broker_mod.install(broker)
+    set_runtime(runtime)
+    worker: Worker | None = None
+    if not runtime.settings.broker_url:
         broker_mod.attach_to_running_loop(asyncio.get_running_loop())
         worker = Worker(broker, worker_threads=threads, worker_timeout=100)
         worker.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources import his_models as his
@@ -193,7 +192,3 @@ async def unpaid_bills(info: Info, patient_id: str) -> list[Bill]:
         except NotFound:
             return []
     return [Bill.from_dto(b) for b in bills]
-
-
-def not_found_error() -> GraphQLError:
-    return GraphQLError("不存在 / not found", extensions={"code": "NOT_FOUND"})

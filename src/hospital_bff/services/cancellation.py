@@ -85,7 +85,7 @@ async def _close_unpaid(runtime: Runtime, order: Order, reason: str) -> str:
         payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
     if payment is not None and payment.status == PaymentStatus.PENDING:
         try:
-            outcome = await payments._close_at_bank(payment)
+            outcome = await payments.close_at_bank(payment)
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("bank") from exc
         if outcome != "closed":

@@ -95,9 +95,6 @@ class CatalogueService:
         """A booking or a suspension changed capacity: the next read goes to the HIS."""
         await self.cache.redis.incr(self._version_key(department_id))
 
-    async def invalidate_catalogue(self) -> None:
-        await self.cache.delete("catalogue")
-
     async def _schedule_version(self, department_id: str) -> int:
         raw = await self.cache.redis.get(self._version_key(department_id))
         return int(raw or 0)

@@ -7,8 +7,6 @@ is an unknown outcome: it is settled by querying the bank, never by guessing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import structlog
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -56,11 +54,6 @@ def out_trade_no_for(order: Order) -> str:
     # Unique per order: the bank refuses a second order with the same number, so a retried
     # payOrder can never charge twice.
     return "P" + order.id.split("_", 1)[-1][:30]
-
-
-@dataclass(frozen=True)
-class Paid:
-    payment: Payment
 
 
 class PaymentService:
@@ -244,12 +237,13 @@ class PaymentService:
                 await session.exec(select(Payment).where(Payment.order_id == order.id))
             ).first()
         if payment is not None and payment.status == PaymentStatus.PENDING:
-            outcome = await self._close_at_bank(payment)
+            outcome = await self.close_at_bank(payment)
             if outcome != "closed":
                 return outcome
         return await self.close_unpaid(order_id, OrderStatus.EXPIRED, reason="超时未支付")
 
-    async def _close_at_bank(self, payment: Payment) -> str:
+    async def close_at_bank(self, payment: Payment) -> str:
+        """Close an unpaid bank order; if the money came after all, settle it as paid."""
         client = bank(self.rt)
         try:
             await client.close_order(payment.out_trade_no)

@@ -622,6 +622,11 @@ class Notifier:
             self._http = httpx.AsyncClient(timeout=5.0)
         return self._http
 
+    def use(self, http: httpx.AsyncClient) -> None:
+        """Deliver through the host's shared client (which the host closes)."""
+        self._http = http
+        self._owns_http = False
+
     async def aclose(self) -> None:
         if self._owns_http and self._http is not None:
             await self._http.aclose()
