@@ -9,7 +9,7 @@ import httpx
 from starlette.applications import Starlette
 
 from fixtures.graphql import gql_data
-from fixtures.journey import ledger, verified_user, wait_for_status
+from fixtures.journey import ledger, patient_of, verified_user, wait_for_status
 from fixtures.money import assert_books_balance, cashier_pay, his_faults, his_state
 from hospital_bff.runtime import Runtime
 
@@ -30,11 +30,6 @@ async def new_bill(
     return bill_id
 
 
-async def patient_id_of(client: httpx.AsyncClient, token: str) -> str:
-    patient_id: str = (await gql_data(client, "Me", token=token))["me"]["patients"][0]["id"]
-    return patient_id
-
-
 async def pay_bills(
     client: httpx.AsyncClient, token: str, patient_id: str, bill_ids: list[str], key: str = "b1"
 ) -> dict[str, Any]:
@@ -52,7 +47,7 @@ async def test_self_pay_patient_pays_bills_online(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
     token, person = await verified_user(client)
-    patient_id = await patient_id_of(client, token)
+    patient_id = await patient_of(client, token)
     bill_id = await new_bill(client, person["id"], LAB_ITEMS)
 
     bills = (await gql_data(client, "UnpaidBills", {"patientId": patient_id}, token=token))[
@@ -94,7 +89,7 @@ async def test_bills_the_his_refuses_to_settle_are_refunded(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
     token, person = await verified_user(client)
-    patient_id = await patient_id_of(client, token)
+    patient_id = await patient_of(client, token)
     bill_id = await new_bill(client, person["id"], LAB_ITEMS[:1])
     order = (await pay_bills(client, token, patient_id, [bill_id]))["order"]
     payment = (
@@ -116,7 +111,7 @@ async def test_insured_patient_pays_at_the_hospital(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
     token, person = await verified_user(client, insurance="MEDICAL_INSURANCE")
-    patient_id = await patient_id_of(client, token)
+    patient_id = await patient_of(client, token)
     bill_id = await new_bill(client, person["id"], LAB_ITEMS)
     bills = (await gql_data(client, "UnpaidBills", {"patientId": patient_id}, token=token))[
         "unpaidBills"
@@ -132,7 +127,7 @@ async def test_someone_elses_bills_look_like_none(client: httpx.AsyncClient) -> 
     _, person = await verified_user(client)
     bill_id = await new_bill(client, person["id"], LAB_ITEMS)
     other, _ = await verified_user(client, openid="o-hanmeimei", name="韩梅梅")
-    own = await patient_id_of(client, other)
+    own = await patient_of(client, other)
     assert (await gql_data(client, "UnpaidBills", {"patientId": person["id"]}, token=other))[
         "unpaidBills"
     ] == []

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from fixtures.graphql import gql_data
-from fixtures.journey import book, register_person, verified_user
+from fixtures.journey import book, patient_of, register_person, verified_user
 from hospital_bff.runtime import Runtime
 
 DAY = "2026-11-28"
@@ -29,11 +29,6 @@ async def schedules(
     return found
 
 
-async def self_patient(client: httpx.AsyncClient, token: str) -> str:
-    patient_id: str = (await gql_data(client, "Me", token=token))["me"]["patients"][0]["id"]
-    return patient_id
-
-
 def free_slot(schedule: dict[str, Any]) -> str:
     slot_id: str = next(s["id"] for s in schedule["slots"] if s["remaining"] > 0)
     return slot_id
@@ -41,7 +36,7 @@ def free_slot(schedule: dict[str, Any]) -> str:
 
 async def test_male_patient_on_obstetrics_is_ineligible_by_sex(client: httpx.AsyncClient) -> None:
     token, _ = await verified_user(client, sex="MALE")
-    patient = await self_patient(client, token)
+    patient = await patient_of(client, token)
     listed = await schedules(client, token, "dep-fck", patient)
     verdict = listed[0]["eligibility"]
     assert verdict["eligible"] is False
@@ -53,7 +48,7 @@ async def test_male_patient_on_obstetrics_is_ineligible_by_sex(client: httpx.Asy
 
 async def test_female_patient_on_obstetrics_is_eligible(client: httpx.AsyncClient) -> None:
     token, _ = await verified_user(client, name="韩梅梅", sex="FEMALE")
-    patient = await self_patient(client, token)
+    patient = await patient_of(client, token)
     verdict = (await schedules(client, token, "dep-fck", patient))[0]["eligibility"]
     assert verdict == {"eligible": True, "code": None, "reason": None}
 
@@ -62,7 +57,7 @@ async def test_adult_on_paediatrics_is_ineligible_by_age_a_child_is_not(
     client: httpx.AsyncClient,
 ) -> None:
     token, _ = await verified_user(client)
-    adult = await self_patient(client, token)
+    adult = await patient_of(client, token)
     verdict = (await schedules(client, token, "dep-ek", adult))[0]["eligibility"]
     assert verdict["eligible"] is False
     assert verdict["code"] == "INELIGIBLE_AGE"
@@ -92,7 +87,7 @@ async def test_adult_on_paediatrics_is_ineligible_by_age_a_child_is_not(
 
 async def test_restricted_user_is_told_so(client: httpx.AsyncClient, runtime: Runtime) -> None:
     token, _ = await verified_user(client)
-    patient = await self_patient(client, token)
+    patient = await patient_of(client, token)
     user_id = (await gql_data(client, "Me", token=token))["me"]["id"]
     staff = runtime.tokens.issue("张护士", "STAFF", None).token
     restricted = await gql_data(
@@ -114,7 +109,7 @@ async def test_second_booking_on_the_same_schedule_is_a_duplicate(
     client: httpx.AsyncClient,
 ) -> None:
     token, _ = await verified_user(client)
-    patient = await self_patient(client, token)
+    patient = await patient_of(client, token)
     listed = await schedules(client, token, "dep-yk", patient)
     first = listed[0]
     assert (await book(client, token, patient, free_slot(first)))[
@@ -131,7 +126,7 @@ async def test_second_booking_on_the_same_schedule_is_a_duplicate(
 
 async def test_booking_limits_per_department_and_per_day(client: httpx.AsyncClient) -> None:
     token, _ = await verified_user(client)
-    patient = await self_patient(client, token)
+    patient = await patient_of(client, token)
     # One per department per day: a second expert of the same department the same day.
     nk = await schedules(client, token, "dep-nk", patient)
     assert (await book(client, token, patient, free_slot(nk[0]), key="nk"))[
@@ -161,7 +156,7 @@ async def test_booking_limits_per_department_and_per_day(client: httpx.AsyncClie
 
 async def test_another_users_patient_looks_like_none(client: httpx.AsyncClient) -> None:
     token, _ = await verified_user(client)
-    patient = await self_patient(client, token)
+    patient = await patient_of(client, token)
     other, _ = await verified_user(client, openid="o-hanmeimei", name="韩梅梅", sex="FEMALE")
     data = await gql_data(
         client,

@@ -20,6 +20,7 @@ from fixtures.journey import (
     ledger,
     open_slot,
     order,
+    patient_of,
     pay,
     verified_user,
     wait_for_status,
@@ -54,7 +55,7 @@ async def booked_and_billed(
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """A verified patient with an AWAITING_PAYMENT order and its bank payment (not yet paid)."""
     token, _ = await verified_user(client, openid=openid)
-    patient_id = (await gql_data(client, "Me", token=token))["me"]["patients"][0]["id"]
+    patient_id = await patient_of(client, token)
     found = await open_slot(client, department)
     booked = await book(client, token, patient_id, found["slot"]["id"], key=key)
     assert booked["__typename"] == "BookAppointmentSuccess", booked
@@ -453,7 +454,7 @@ async def test_paying_an_expired_order_answers_order_expired(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
 ) -> None:
     token, _ = await verified_user(client)
-    patient_id = (await gql_data(client, "Me", token=token))["me"]["patients"][0]["id"]
+    patient_id = await patient_of(client, token)
     found = await open_slot(client)
     booked = (await book(client, token, patient_id, found["slot"]["id"]))["order"]
     clock.advance(seconds=601)

@@ -12,6 +12,7 @@ from fixtures.journey import (
     book,
     eventually,
     open_slot,
+    patient_of,
     pay,
     sign_in,
     verified_user,
@@ -23,17 +24,11 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services.reminders import send_reminders
 
 
-async def _patient_id(client: httpx.AsyncClient, token: str) -> str:
-    me = (await gql_data(client, "Me", token=token))["me"]
-    patient_id: str = me["patients"][0]["id"]
-    return patient_id
-
-
 async def test_a_final_report_reaches_the_patient_with_a_notice(
     client: httpx.AsyncClient, app: Starlette
 ) -> None:
     token, _ = await verified_user(client)
-    patient_id = await _patient_id(client, token)
+    patient_id = await patient_of(client, token)
     created = await client.post(
         "/sim/his/reports",
         json={
@@ -80,7 +75,7 @@ async def test_a_final_report_reaches_the_patient_with_a_notice(
 
 async def test_report_pages_are_newest_first_and_stable(client: httpx.AsyncClient) -> None:
     token, _ = await verified_user(client, openid="o-pages")
-    patient_id = await _patient_id(client, token)
+    patient_id = await patient_of(client, token)
     for i in range(5):
         await client.post(
             "/sim/his/reports",
@@ -131,7 +126,7 @@ async def test_visit_reminders_the_evening_before(
     client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
 ) -> None:
     token, _ = await verified_user(client, openid="o-remind")
-    patient_id = await _patient_id(client, token)
+    patient_id = await patient_of(client, token)
     found = await open_slot(client, day="2026-11-28")
     order = (await book(client, token, patient_id, found["slot"]["id"]))["order"]
     payment = (await pay(client, token, order["id"]))["payment"]
