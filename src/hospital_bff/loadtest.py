@@ -348,6 +348,7 @@ def start_cluster(
     servers: int = 2,
     broker_url: str | None = None,
     workers: int = 0,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Cluster]:
     """A fresh database `database` (created if missing, emptied, migrated with
     `hospital-bff migrate`), a `hospital-bff sim` and `servers` x `hospital-bff serve`; with a
@@ -371,6 +372,7 @@ def start_cluster(
     if broker_url:
         common["BFF_BROKER_URL"] = broker_url
         common["BFF_RUN_JOBS_IN_PROCESS"] = "false"
+    common.update(extra_env or {})
     settings = Settings(**{k[4:].lower(): v for k, v in common.items()})  # type: ignore[arg-type]
     asyncio.run(_create_database(postgres_admin_url, database))
     asyncio.run(_fresh_state(settings))
