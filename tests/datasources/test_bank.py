@@ -267,9 +267,9 @@ async def test_every_path_the_client_calls_is_published_v3(world: World) -> None
     await world.bank.trade_bill(NOW.date())
     assert {method for method, _ in called} == {"GET", "POST"}
     for method, path in called:
-        assert any(
-            method == m and re.fullmatch(pattern, path) for m, pattern in PUBLISHED_V3
-        ), f"{method} {path} is not a published WeChat Pay API v3 path"
+        assert any(method == m and re.fullmatch(pattern, path) for m, pattern in PUBLISHED_V3), (
+            f"{method} {path} is not a published WeChat Pay API v3 path"
+        )
     assert len({(m, p) for m, p in called}) >= 7
 
 

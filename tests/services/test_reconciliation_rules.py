@@ -1,4 +1,4 @@
-"""The reconciliation matcher, table-driven: bill lines and our facts in, findings and totals out."""
+"""The reconciliation matcher, table-driven: bill lines and our facts in; findings, totals out."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def paid(no: str, amount: int = 500, *, kept: bool = True, succeeded: bool = Tru
 
 
 def refund(no: str, amount: int = 500, status: RefundStatus = RefundStatus.SUCCEEDED, *,
-           long: bool = False, in_day: bool = True, elsewhere: bool = False) -> RefundFact:  # fmt: skip
+           long: bool = False, in_day: bool = True,
+           elsewhere: bool = False) -> RefundFact:  # fmt: skip
     return RefundFact(f"R{no}", no, f"ord-{no}", amount, status, long,
                       in_day and status == RefundStatus.SUCCEEDED, elsewhere)  # fmt: skip
 
@@ -67,7 +68,8 @@ CASES = [
     ("long payment never heard of", [pay_line("A")], [paid("A", kept=False, succeeded=False)],
      [], ["LONG_PAYMENT:A", "TOTALS_DIFFER:net"], (500, 0), (0, 0), 0),
     ("long payment already refunding stays long",
-     [pay_line("A")], [paid("A", kept=False)], [refund("A", status=RefundStatus.PENDING, long=True)],
+     [pay_line("A")], [paid("A", kept=False)],
+     [refund("A", status=RefundStatus.PENDING, long=True)],
      ["LONG_PAYMENT:A"], (500, 0), (500, 0), 0),
     ("cancelled and reversed the same day",
      [pay_line("A"), refund_line("A")], [paid("A", kept=False)], [refund("A")], [],
