@@ -111,15 +111,22 @@ async def bank_notification(request: Request) -> Response:
             log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=outcome)
         elif notice.event_type.startswith("REFUND."):
             rn = RefundNotice.model_validate(notice.resource)
-            if rn.refund_status == "SUCCESS":
-                async with uow.unit_of_work(runtime) as session:
-                    refund = (
-                        await session.exec(
-                            select(Refund).where(Refund.out_refund_no == rn.out_refund_no)
-                        )
-                    ).first()
-                    if refund is not None and refund.amount == rn.amount.refund:
-                        await refunds.mark_refund_succeeded(session, runtime, refund.id)
+            if rn.mchid not in (None, runtime.settings.bank_mch_id):
+                return _fail("not our merchant")
+            # SUCCESS, ABNORMAL (refused for good) or CLOSED; recorded once however often told.
+            async with uow.unit_of_work(runtime) as session:
+                refund = (
+                    await session.exec(
+                        select(Refund).where(Refund.out_refund_no == rn.out_refund_no)
+                    )
+                ).first()
+                if refund is not None and refund.amount == rn.amount.refund:
+                    outcome = await refunds.record_bank_outcome(
+                        session, runtime, refund.id, rn.refund_status, at=rn.success_time
+                    )
+                    log.info("refund_notification", out_refund_no=rn.out_refund_no, outcome=outcome)
+                else:
+                    log.warning("refund_notification_unmatched", out_refund_no=rn.out_refund_no)
     except Exception:
         log.exception("bank_notification_failed", id=notice.id)
         return _fail("try again", 500)

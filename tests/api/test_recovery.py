@@ -58,18 +58,21 @@ async def test_a_batch_refund_file_the_bank_did_not_take_is_sent_again(
     assert (await cancel(client, token, confirmed["id"]))["order"]["refund"]["mode"] == "BATCH"
     clock.set(datetime(2026, 11, 29, 10, 30, tzinfo=SHANGHAI))
 
-    real = runtime.bank.batch_refund
+    real = runtime.bank.refund
 
     async def times_out(*_a: Any, **_kw: Any) -> Any:
-        raise UpstreamTimeout("bank timed out: POST /v3/refund/batch", system="bank")
+        raise UpstreamTimeout("bank timed out: POST /v3/refund/domestic/refunds", system="bank")
 
-    runtime.bank.batch_refund = times_out  # type: ignore[method-assign]
-    await reconciliation.reconcile(runtime, date(2026, 11, 28))
+    runtime.bank.refund = times_out  # type: ignore[method-assign]
+    # The refund that cannot be sent touches that refund only: the run finishes.
+    day = await reconciliation.reconcile(runtime, date(2026, 11, 28))
+    assert day.ran_at is not None
     [refund] = await refund_rows(runtime, confirmed["id"])
-    assert refund.status == "PROCESSING"
+    assert refund.status == "PENDING"
+    assert refund.batch_id == reconciliation.batch_id_of(date(2026, 11, 28))
     assert await reconciliation.unsent_batches(runtime) == [refund.batch_id]
 
-    runtime.bank.batch_refund = real  # type: ignore[method-assign]
+    runtime.bank.refund = real  # type: ignore[method-assign]
     assert await scheduler.resend_refund_batches(runtime) == 1
     await _settled(runtime, confirmed["id"], "SUCCEEDED")
     assert (await ledger(client))["totals"]["refunded"] == confirmed["amount"]
@@ -245,10 +248,13 @@ async def test_a_refund_the_bank_refused_is_flagged_by_reconciliation(
         await session.execute(
             update(Refund).where(Refund.order_id == confirmed["id"]).values(status="FAILED")
         )
-    result = await reconciliation.reconcile(runtime, date(2026, 11, 27))
-    kinds = {a["kind"]: a for a in result.anomalies}
+    await reconciliation.reconcile(runtime, date(2026, 11, 27))
+    async with uow.unit_of_work(runtime) as session:
+        found = await reconciliation.findings_of(session, date(2026, 11, 27))
+    kinds = {f.kind: f for f in found}
     assert "REFUND_FAILED" in kinds
-    assert kinds["REFUND_FAILED"]["orderId"] == confirmed["id"]
+    assert kinds["REFUND_FAILED"].order_id == confirmed["id"]
+    assert kinds["REFUND_FAILED"].action == "MANUAL_REFUND"
 
 
 async def test_the_hold_resync_leaves_bookings_in_flight_alone(

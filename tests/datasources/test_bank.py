@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,7 +19,7 @@ from starlette.routing import Route
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.bank import BankClient, TradeBillError, parse_trade_bill, yuan_to_fen
-from hospital_bff.datasources.bank_models import BatchRefundLine, RefundNotice, Transaction
+from hospital_bff.datasources.bank_models import RefundNotice, Transaction
 from hospital_bff.datasources.errors import (
     BankUnavailable,
     UpstreamRejected,
@@ -209,30 +211,106 @@ async def test_refunds(world: World) -> None:
     assert over.value.code == "INVALID_REQUEST"
 
 
-async def test_same_day_reversal(world: World) -> None:
-    await _paid_order(world)
-    reversal = await world.bank.reverse_order("R1")
-    assert reversal.trade_state == "REVOKED"
-    assert reversal.refund is not None
-    assert reversal.refund.amount.refund == 1234
+# Every path of WeChat Pay API v3 the hospital may call, as published at
+# pay.weixin.qq.com/docs/merchant (H5 下单, 查询订单 ×2, 关闭订单, 申请退款, 查询单笔退款,
+# 申请交易账单 and its download_url). Written out here, apart from the client, on purpose.
+PUBLISHED_V3 = [
+    ("POST", r"/v3/pay/transactions/h5"),
+    ("GET", r"/v3/pay/transactions/out-trade-no/[^/]+"),
+    ("GET", r"/v3/pay/transactions/id/[^/]+"),
+    ("POST", r"/v3/pay/transactions/out-trade-no/[^/]+/close"),
+    ("POST", r"/v3/refund/domestic/refunds"),
+    ("GET", r"/v3/refund/domestic/refunds/[^/]+"),
+    ("GET", r"/v3/bill/tradebill"),
+    ("GET", r"/v3/billdownload/file"),
+]
 
 
-async def test_batch_refund_file(world: World) -> None:
-    await _paid_order(world, "R1", 500)
-    result = await world.bank.batch_refund(
-        [
-            BatchRefundLine(
-                out_trade_no="R1", out_refund_no="B1", amount=500, total=500, reason="长款"
-            ),
-            BatchRefundLine(out_trade_no="R9", out_refund_no="B2", amount=100, total=100),
-        ],
-        batch_no="20240502-01",
+async def test_every_path_the_client_calls_is_published_v3(world: World) -> None:
+    called: list[tuple[str, str]] = []
+    prefix = httpx.URL(BASE).path
+
+    def record(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        if request.url.path.startswith(prefix + "/v3/"):
+            called.append((request.method, request.url.path.removeprefix(prefix)))
+        return response
+
+    world.wire.alter = record
+    public = sorted(
+        name
+        for name in dir(BankClient)
+        if not name.startswith("_") and inspect.iscoroutinefunction(getattr(BankClient, name))
     )
-    assert result.batch_no == "20240502-01"
-    assert [item.accepted for item in result.results] == [True, False]
-    assert result.results[0].refund is not None
-    assert result.results[0].refund.amount.refund == 500
-    assert result.results[1].code == "RESOURCE_NOT_EXISTS"
+    # A new public call must be added here (and so to the exercise below) to be looked at.
+    assert public == [
+        "close_order",
+        "create_h5_order",
+        "query_order",
+        "query_refund",
+        "query_transaction",
+        "refund",
+        "trade_bill",
+    ]
+    order = await world.bank.create_h5_order(
+        "R1", "内科", 500, NOW + timedelta(minutes=10), NOTIFY_URL, "10.0.0.1"
+    )
+    await world.pay(order.h5_url)
+    paid = await world.bank.query_order("R1")
+    assert paid is not None and paid.transaction_id is not None
+    assert await world.bank.query_transaction(paid.transaction_id) == paid
+    await world.bank.create_h5_order(
+        "R2", "内科", 500, NOW + timedelta(minutes=10), NOTIFY_URL, "10.0.0.1"
+    )
+    await world.bank.close_order("R2")
+    await world.bank.refund("R1", "RF1", 500, 500, "退号", NOTIFY_URL)
+    await world.bank.query_refund("RF1")
+    await world.bank.trade_bill(NOW.date())
+    assert {method for method, _ in called} == {"GET", "POST"}
+    for method, path in called:
+        assert any(method == m and re.fullmatch(pattern, path) for m, pattern in PUBLISHED_V3), (
+            f"{method} {path} is not a published WeChat Pay API v3 path"
+        )
+    assert len({(m, p) for m, p in called}) >= 7
+
+
+async def test_query_by_transaction_id(world: World) -> None:
+    assert await world.bank.query_transaction("4200000000000000") is None
+    await _paid_order(world)
+    paid = await world.bank.query_order("R1")
+    assert paid is not None and paid.transaction_id
+    found = await world.bank.query_transaction(paid.transaction_id)
+    assert found is not None and found.out_trade_no == "R1"
+
+
+async def test_a_processing_refund_succeeds_later_and_is_notified(world: World) -> None:
+    await _paid_order(world)
+    world.state.faults.refunds_processing = True
+    refund = await world.bank.refund("R1", "RF1", 1234, 1234, "退号", NOTIFY_URL)
+    assert refund.status == "PROCESSING"
+    assert (await world.bank.query_refund("RF1")).status == "PROCESSING"  # type: ignore[union-attr]
+    switched = await world.cashier.put(f"{BASE}/faults", json={"refundsProcessing": False})
+    assert switched.status_code == 200
+    later = await world.bank.query_refund("RF1")
+    assert later is not None and later.status == "SUCCESS" and later.success_time is not None
+    await world.state.drain()
+    [notice] = [n for n in world.notices if n.event_type.startswith("REFUND.")]
+    assert notice.event_type == "REFUND.SUCCESS"
+    assert RefundNotice.model_validate(notice.resource).refund_status == "SUCCESS"
+
+
+async def test_a_refund_refused_for_good_is_abnormal_and_notified(world: World) -> None:
+    await _paid_order(world)
+    world.state.faults.refunds_abnormal = True
+    refund = await world.bank.refund("R1", "RF1", 1234, 1234, "退号", NOTIFY_URL)
+    assert refund.status == "ABNORMAL"
+    await world.state.drain()
+    [notice] = [n for n in world.notices if n.event_type.startswith("REFUND.")]
+    assert notice.event_type == "REFUND.ABNORMAL"
+    assert RefundNotice.model_validate(notice.resource).refund_status == "ABNORMAL"
+    # The money stayed with the merchant: the bill lists no refund for it.
+    bill = await world.bank.trade_bill(NOW.date())
+    assert [line.is_refund for line in bill.lines] == [False]
+    assert bill.summary.refund_total == 0
 
 
 async def test_a_timed_out_post_is_an_unknown_outcome_settled_by_querying(world: World) -> None:

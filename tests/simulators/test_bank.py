@@ -234,13 +234,45 @@ async def test_full_payment_through_the_cashier_notifies_the_merchant(world: Wor
 
 async def test_cashier_form_post_is_a_person_clicking(world: World) -> None:
     h5_url = await world.order()
-    cancelled = await world.http.post(h5_url, data={"action": "cancel"})
-    assert cancelled.status_code == 200
-    assert "已取消" in cancelled.text
+    page = await world.http.get(h5_url)
+    assert "支付" in page.text
     paid = await world.http.post(h5_url, data={"action": "pay"})
     assert "支付成功" in paid.text
     await world.state.drain()
     assert len(world.receiver.received) == 1
+
+
+async def test_cancel_at_the_cashier_closes_the_bank_order_for_good(world: World) -> None:
+    h5_url = await world.order()
+    cancelled = await world.http.post(h5_url, data={"action": "cancel"})
+    assert cancelled.status_code == 200
+    assert "已取消" in cancelled.text
+    query = await world.call("GET", f"/v3/pay/transactions/out-trade-no/R1?mchid={MCH_ID}")
+    assert query.json()["trade_state"] == "CLOSED"
+    paid = await world.pay(h5_url)
+    assert paid.status_code == 400
+    assert paid.json()["code"] == "ORDER_CLOSED"
+    form = await world.http.post(h5_url, data={"action": "pay"})
+    assert form.status_code == 400
+    await world.state.drain()
+    assert world.receiver.received == []
+    assert (await world.http.get("/ledger")).json()["totals"] == {"paid": 0, "refunded": 0}
+    # The same out_trade_no cannot be opened again either: a new payment needs a new number.
+    again = await world.call(
+        "POST",
+        "/v3/pay/transactions/h5",
+        {
+            "appid": APP_ID,
+            "mchid": MCH_ID,
+            "description": "内科 专家号",
+            "out_trade_no": "R1",
+            "time_expire": (world.clock.now() + timedelta(minutes=10)).isoformat(),
+            "notify_url": NOTIFY_URL,
+            "amount": {"total": 1234, "currency": "CNY"},
+            "scene_info": {"payer_client_ip": "127.0.0.1", "h5_info": {"type": "Wap"}},
+        },
+    )
+    assert again.json()["code"] == "ORDER_CLOSED"
 
 
 async def test_paying_twice_takes_the_money_once(world: World) -> None:
@@ -337,44 +369,48 @@ async def test_refund_of_an_unpaid_order_is_refused(world: World) -> None:
     assert missing.status_code == 404
 
 
-async def test_reversal_gives_everything_back_on_the_same_day_only(world: World) -> None:
+async def test_invented_endpoints_are_gone(world: World) -> None:
     await world.pay(await world.order("R1"))
-    await world.refund("R1", "RF1", 200)
-    reversed_ = await world.call(
+    reverse = await world.call(
         "POST", "/v3/pay/transactions/out-trade-no/R1/reverse", {"mchid": MCH_ID}
     )
-    assert reversed_.status_code == 200
-    assert reversed_.json()["trade_state"] == "REVOKED"
-    assert reversed_.json()["refund"]["amount"]["refund"] == 1034
-    again = await world.call(
-        "POST", "/v3/pay/transactions/out-trade-no/R1/reverse", {"mchid": MCH_ID}
-    )
-    assert again.json()["refund"]["refund_id"] == reversed_.json()["refund"]["refund_id"]
-    assert (await world.http.get("/ledger")).json()["totals"] == {"paid": 1234, "refunded": 1234}
-
-    await world.pay(await world.order("R2"))
-    world.clock.advance(days=1)
-    next_day = await world.call(
-        "POST", "/v3/pay/transactions/out-trade-no/R2/reverse", {"mchid": MCH_ID}
-    )
-    assert next_day.status_code == 400
+    batch = await world.call("POST", "/v3/refund/batch", {"refunds": []})
+    assert (reverse.status_code, batch.status_code) == (404, 404)
 
 
-async def test_batch_refund_handles_each_line_on_its_own(world: World) -> None:
+async def test_refunds_held_processing_succeed_when_the_fault_is_lifted(world: World) -> None:
     await world.pay(await world.order("R1"))
-    line = {"out_trade_no": "R1", "out_refund_no": "B1", "reason": "长款",
-            "amount": {"refund": 1234, "total": 1234, "currency": "CNY"}}  # fmt: skip
-    bad = {**line, "out_trade_no": "NOPE", "out_refund_no": "B2"}
-    answer = await world.call(
-        "POST", "/v3/refund/batch", {"batch_no": "20240502-1", "refunds": [line, bad]}
-    )
-    assert answer.status_code == 200
-    results = answer.json()["results"]
-    assert [r["accepted"] for r in results] == [True, False]
-    assert results[1]["code"] == "RESOURCE_NOT_EXISTS"
-    again = await world.call("POST", "/v3/refund/batch", {"refunds": [line]})
-    assert again.json()["results"][0]["refund"]["refund_id"] == results[0]["refund"]["refund_id"]
+    await world.http.put("/faults", json={"refundsProcessing": True})
+    held = await world.refund("R1", "RF1", 1234)
+    assert held.json()["status"] == "PROCESSING"
+    assert held.json()["success_time"] is None
+    again = await world.call("GET", "/v3/refund/domestic/refunds/RF1")
+    assert again.json()["status"] == "PROCESSING"
+    await world.state.drain()
+    assert [n.event_type for n in world.receiver.received] == ["TRANSACTION.SUCCESS"]
+    world.clock.advance(hours=1)
+    await world.http.put("/faults", json={"refundsProcessing": False})
+    done = await world.call("GET", "/v3/refund/domestic/refunds/RF1")
+    assert done.json()["status"] == "SUCCESS"
+    assert done.json()["success_time"] == "2024-05-01T11:00:00+08:00"
+    await world.state.drain()
+    assert world.receiver.received[-1].event_type == "REFUND.SUCCESS"
     assert (await world.http.get("/ledger")).json()["totals"]["refunded"] == 1234
+
+
+async def test_a_refund_to_a_closed_card_is_abnormal_for_good(world: World) -> None:
+    await world.pay(await world.order("R1"))
+    await world.http.put("/faults", json={"refundsAbnormal": True})
+    refused = await world.refund("R1", "RF1", 1234)
+    assert refused.status_code == 200
+    assert refused.json()["status"] == "ABNORMAL"
+    await world.state.drain()
+    notice = world.receiver.received[-1]
+    assert notice.event_type == "REFUND.ABNORMAL"
+    assert notice.resource["refund_status"] == "ABNORMAL"
+    ledger = (await world.http.get("/ledger")).json()
+    assert ledger["totals"]["refunded"] == 0
+    assert [r["state"] for r in ledger["refunds"]] == ["ABNORMAL"]
 
 
 async def test_duplicate_notifications_fault_sends_each_twice(world: World) -> None:

@@ -1,5 +1,10 @@
 """The bank's payment platform (WeChat Pay API v3 subset) as typed calls.
 
+Only paths WeChat Pay API v3 publishes are called (a test holds the list):
+H5 order, query by out_trade_no or by transaction_id, close, domestic refund and its query, and
+the trade bill. Both of the hospital's refund modes are the one refunds API: a REVERSAL is a
+refund sent at once, a BATCH is refunds sent one by one after the next-day reconciliation.
+
 Every request carries the merchant's ``WECHATPAY2-SHA256-RSA2048`` signature and every answer
 must carry a valid platform signature: an answer we cannot verify could come from anyone, so it
 counts as no answer at all (``BankUnavailable``). Only reads are retried; a POST that times out
@@ -11,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -23,11 +28,8 @@ from pydantic import BaseModel, ValidationError
 from hospital_bff.clock import SHANGHAI, Clock
 from hospital_bff.config import Settings
 from hospital_bff.datasources.bank_models import (
-    BatchRefundLine,
-    BatchRefundResult,
     H5Order,
     Refund,
-    Reversal,
     TradeBill,
     TradeBillLine,
     TradeBillSummary,
@@ -202,15 +204,20 @@ class BankClient:
                 return None
             raise
 
+    async def query_transaction(self, transaction_id: str) -> Transaction | None:
+        """The order by the bank's own transaction id (as a bill line names it), or None."""
+        path = f"/v3/pay/transactions/id/{transaction_id}?mchid={self.mch_id}"
+        try:
+            return _parse(Transaction, await self._json("GET", path))
+        except UpstreamRejected as exc:
+            if exc.code == "ORDER_NOT_EXIST":
+                return None
+            raise
+
     async def close_order(self, out_trade_no: str) -> None:
         """Close an unpaid order; ``UpstreamRejected('ORDER_PAID')`` if the money already came."""
         path = f"/v3/pay/transactions/out-trade-no/{out_trade_no}/close"
         await self._json("POST", path, {"mchid": self.mch_id})
-
-    async def reverse_order(self, out_trade_no: str) -> Reversal:
-        """Same-day reversal (撤销): all that is left back at once; an unpaid order is closed."""
-        path = f"/v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"
-        return _parse(Reversal, await self._json("POST", path, {"mchid": self.mch_id}))
 
     # --- refunds ---------------------------------------------------------------------------------
 
@@ -224,16 +231,14 @@ class BankClient:
         notify_url: str | None,
     ) -> Refund:
         """Refund ``amount`` of an order of ``total``; the same out_refund_no refunds only once."""
-        payload = _refund_payload(
-            BatchRefundLine(
-                out_trade_no=out_trade_no,
-                out_refund_no=out_refund_no,
-                amount=amount,
-                total=total,
-                reason=reason,
-                notify_url=notify_url,
-            )
-        )
+        payload: dict[str, Any] = {
+            "out_trade_no": out_trade_no,
+            "out_refund_no": out_refund_no,
+            "reason": reason[:80],
+            "amount": {"refund": amount, "total": total, "currency": "CNY"},
+        }
+        if notify_url:
+            payload["notify_url"] = notify_url
         return _parse(Refund, await self._json("POST", "/v3/refund/domestic/refunds", payload))
 
     async def query_refund(self, out_refund_no: str) -> Refund | None:
@@ -245,15 +250,6 @@ class BankClient:
                 return None
             raise
         return _parse(Refund, body)
-
-    async def batch_refund(
-        self, lines: Sequence[BatchRefundLine], *, batch_no: str | None = None
-    ) -> BatchRefundResult:
-        """Send a batch refund file (批扣文件); each line succeeds or fails on its own."""
-        payload: dict[str, Any] = {"refunds": [_refund_payload(line) for line in lines]}
-        if batch_no:
-            payload["batch_no"] = batch_no
-        return _parse(BatchRefundResult, await self._json("POST", "/v3/refund/batch", payload))
 
     # --- the trade bill ------------------------------------------------------------------------
 
@@ -366,18 +362,6 @@ class BankClient:
             response.content,
             headers.get("wechatpay-signature", ""),
         )
-
-
-def _refund_payload(line: BatchRefundLine) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "out_trade_no": line.out_trade_no,
-        "out_refund_no": line.out_refund_no,
-        "reason": line.reason,
-        "amount": {"refund": line.amount, "total": line.total, "currency": "CNY"},
-    }
-    if line.notify_url:
-        payload["notify_url"] = line.notify_url
-    return payload
 
 
 def _parse(model: type[_Model], body: Any) -> _Model:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 TradeState = Literal["SUCCESS", "REFUND", "NOTPAY", "CLOSED", "REVOKED", "USERPAYING", "PAYERROR"]
 RefundStatus = Literal["SUCCESS", "CLOSED", "PROCESSING", "ABNORMAL"]
+# A refund the bank will never pay: the payer's account is gone (ABNORMAL) or it was closed.
+REFUSED_REFUND_STATES: frozenset[str] = frozenset({"ABNORMAL", "CLOSED"})
 # The trade states in which the bank holds (or held) the payer's money.
 PAID_STATES: frozenset[str] = frozenset({"SUCCESS", "REFUND", "REVOKED"})
 
@@ -86,7 +88,7 @@ class Refund(_Wire):
 
 
 class RefundNoticeAmount(_Wire):
-    """The amounts in a REFUND.SUCCESS resource."""
+    """The amounts in a refund notification's resource."""
 
     total: int
     refund: int
@@ -95,7 +97,8 @@ class RefundNoticeAmount(_Wire):
 
 
 class RefundNotice(_Wire):
-    """The decrypted resource of a REFUND.SUCCESS notification (note: ``refund_status``)."""
+    """The decrypted resource of a REFUND.SUCCESS / .ABNORMAL / .CLOSED notification
+    (note: ``refund_status``, where a query answers ``status``)."""
 
     mchid: str | None = None
     out_trade_no: str
@@ -106,43 +109,6 @@ class RefundNotice(_Wire):
     success_time: datetime | None = None
     user_received_account: str | None = None
     amount: RefundNoticeAmount
-
-
-class Reversal(_Wire):
-    """The simulator bank's same-day reversal (撤销): the order and the full refund it made."""
-
-    out_trade_no: str
-    transaction_id: str | None = None
-    trade_state: TradeState
-    refund: Refund | None = None
-
-
-class BatchRefundLine(_Wire):
-    """One line of a batch refund file (批扣文件): refund ``amount`` of an order of ``total``."""
-
-    out_trade_no: str
-    out_refund_no: str
-    amount: int = Field(gt=0)
-    total: int = Field(gt=0)
-    reason: str = ""
-    notify_url: str | None = None
-
-
-class BatchRefundItem(_Wire):
-    """The bank's answer to one line: the refund, or why it was refused."""
-
-    out_refund_no: str
-    accepted: bool
-    refund: Refund | None = None
-    code: str | None = None
-    message: str | None = None
-
-
-class BatchRefundResult(_Wire):
-    """The bank's answer to a batch refund file, line by line, in the file's order."""
-
-    batch_no: str
-    results: list[BatchRefundItem]
 
 
 class TradeBillLine(_Wire):

@@ -14,36 +14,68 @@ from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.staff import (
     Reconciliation,
     ReconciliationAnomaly,
+    ReconciliationFinding,
     RefundBatch,
+    ResolveReconciliationFindingSuccess,
     RunReconciliationSuccess,
     SuspendScheduleSuccess,
 )
 from hospital_bff.services import audit, cancellation
+from hospital_bff.services import reconciliation as reconciliation_service
 from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.reconciliation import reconcile
 from hospital_bff.store import models
 
 
+def _finding(f: models.ReconciliationFinding) -> ReconciliationFinding:
+    return ReconciliationFinding(
+        id=strawberry.ID(f.id),
+        kind=f.kind,
+        order_id=strawberry.ID(f.order_id) if f.order_id else None,
+        out_trade_no=f.out_trade_no,
+        out_refund_no=f.out_refund_no,
+        bank_transaction_id=f.bank_transaction_id,
+        amount=f.amount,
+        action=f.action,
+        current=f.current,
+        status=f.status,
+        note=f.note,
+        resolved_by=f.resolved_by,
+        resolved_at=f.resolved_at,
+    )
+
+
 async def _to_schema(session: AsyncSession, r: models.Reconciliation) -> Reconciliation:
     batch = await session.get(models.RefundBatch, r.refund_batch_id) if r.refund_batch_id else None
+    findings = await reconciliation_service.findings_of(session, r.day)
     return Reconciliation(
         date=r.day,
         status=r.status,
         bank_total=r.bank_total,
         hospital_total=r.hospital_total,
+        bank_paid=r.bank_paid,
+        bank_refunded=r.bank_refunded,
+        hospital_paid=r.hospital_paid,
+        hospital_refunded=r.hospital_refunded,
         matched=r.matched,
         anomalies=[
             ReconciliationAnomaly(
-                kind=a["kind"],
-                order_id=strawberry.ID(a["orderId"]) if a.get("orderId") else None,
-                bank_transaction_id=a.get("bankTransactionId"),
-                amount=int(a["amount"]),
-                resolution=a["resolution"],
+                kind=f.kind,
+                order_id=strawberry.ID(f.order_id) if f.order_id else None,
+                bank_transaction_id=f.bank_transaction_id,
+                amount=f.amount,
+                resolution=f.action,
             )
-            for a in r.anomalies
+            for f in findings
+            if f.current
         ],
+        findings=[_finding(f) for f in findings],
         refund_batch=RefundBatch(
-            id=strawberry.ID(batch.id), lines=batch.lines, amount=batch.amount, status=batch.status
+            id=strawberry.ID(batch.id),
+            lines=batch.lines,
+            amount=batch.amount,
+            status=batch.status,
+            file=batch.file,
         )
         if batch
         else None,
@@ -76,6 +108,30 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationSuccess 
             day=day.isoformat(),
         )
         return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
+
+    return await unit_of_work(info, work)
+
+
+async def resolve_reconciliation_finding(
+    info: Info, finding_id: str, note: str
+) -> ResolveReconciliationFindingSuccess | AnyUserError:
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+
+    async def work(session: AsyncSession) -> ResolveReconciliationFindingSuccess:
+        staff = require_staff(viewer)
+        finding = await reconciliation_service.resolve_finding(
+            session, runtime, finding_id, note, by=staff.subject
+        )
+        audit.record(
+            session,
+            runtime.clock.now(),
+            "RESOLVE_RECONCILIATION_FINDING",
+            subject=staff.subject,
+            finding=finding.id,
+            day=finding.day.isoformat(),
+        )
+        return ResolveReconciliationFindingSuccess(finding=_finding(finding))
 
     return await unit_of_work(info, work)
 

@@ -29,7 +29,11 @@ from hospital_bff.schema.orders import (
     PayBillsSuccess,
     PayOrderSuccess,
 )
-from hospital_bff.schema.staff import RunReconciliationSuccess, SuspendScheduleSuccess
+from hospital_bff.schema.staff import (
+    ResolveReconciliationFindingSuccess,
+    RunReconciliationSuccess,
+    SuspendScheduleSuccess,
+)
 
 SignInResult = Annotated[Union[SignInSuccess, AnyUserError], strawberry.union("SignInResult")]  # noqa: UP007
 VerifyIdentityResult = Annotated[
@@ -57,6 +61,10 @@ MarkNoticesReadResult = Annotated[
 ]
 SuspendScheduleResult = Annotated[
     SuspendScheduleSuccess | AnyUserError, strawberry.union("SuspendScheduleResult")
+]
+ResolveReconciliationFindingResult = Annotated[
+    ResolveReconciliationFindingSuccess | AnyUserError,
+    strawberry.union("ResolveReconciliationFindingResult"),
 ]
 RunReconciliationResult = Annotated[
     RunReconciliationSuccess | AnyUserError, strawberry.union("RunReconciliationResult")
@@ -141,3 +149,11 @@ class Mutation:
     )
     async def run_reconciliation(self, info: Info, date: date) -> RunReconciliationResult:
         return await staff.run_reconciliation(info, date)
+
+    @strawberry.mutation(
+        description="Staff: mark a reconciliation finding dealt with, with a note (kept)"
+    )
+    async def resolve_reconciliation_finding(
+        self, info: Info, id: strawberry.ID, note: str
+    ) -> ResolveReconciliationFindingResult:
+        return await staff.resolve_reconciliation_finding(info, str(id), note)

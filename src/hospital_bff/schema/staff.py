@@ -2,41 +2,80 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
 from hospital_bff.schema.catalogue import Schedule
+from hospital_bff.services.reconciliation_rules import FindingKind
+
+_KINDS = ", ".join(kind.value for kind in FindingKind)
 
 
 @strawberry.type(description="A difference between the bank's bill and our orders")
 class ReconciliationAnomaly:
-    kind: str = strawberry.field(
-        description="LONG_PAYMENT, SHORT_PAYMENT, AMOUNT_MISMATCH or UNKNOWN_PAYMENT"
-    )
+    kind: str = strawberry.field(description=f"One of {_KINDS}")
     order_id: strawberry.ID | None = strawberry.field(description="Our order, if known")
     bank_transaction_id: str | None = strawberry.field(description="The bank's transaction")
     amount: int = strawberry.field(description="Amount in fen")
-    resolution: str = strawberry.field(description="BATCH_REFUND, or what a person must check")
+    resolution: str = strawberry.field(
+        description="BATCH_REFUND (refunded with the day's batch), CHECK (a person checks) "
+        "or MANUAL_REFUND (the bank refused the refund: a person pays back another way)"
+    )
 
 
-@strawberry.type(description="The batch refund file (批扣文件) sent to the bank")
+@strawberry.type(description="One fact a reconciliation found; kept, with a person's note")
+class ReconciliationFinding:
+    id: strawberry.ID = strawberry.field(description="Stable across re-runs of the day")
+    kind: str = strawberry.field(description=f"One of {_KINDS}")
+    order_id: strawberry.ID | None = strawberry.field(description="Our order, if known")
+    out_trade_no: str | None = strawberry.field(description="The payment's merchant number")
+    out_refund_no: str | None = strawberry.field(description="The refund's merchant number")
+    bank_transaction_id: str | None = strawberry.field(description="The bank's transaction")
+    amount: int = strawberry.field(description="Amount in fen")
+    action: str = strawberry.field(description="BATCH_REFUND, CHECK or MANUAL_REFUND")
+    current: bool = strawberry.field(
+        description="False once a re-run no longer finds it (kept, not deleted)"
+    )
+    status: str = strawberry.field(description="OPEN, or RESOLVED by a person")
+    note: str | None = strawberry.field(description="The person's note on resolving it")
+    resolved_by: str | None = strawberry.field(description="Who resolved it")
+    resolved_at: datetime | None = strawberry.field(description="When it was resolved")
+
+
+@strawberry.type(description="The day's batch refund file (批量退款文件), the finance record")
 class RefundBatch:
     id: strawberry.ID
     lines: int = strawberry.field(description="Refunds in the file")
     amount: int = strawberry.field(description="Total in fen")
-    status: str = strawberry.field(description="PENDING, SENT or PARTIAL")
+    status: str = strawberry.field(
+        description="PENDING (a refund not yet at the bank), SENT, or PARTIAL (one refused)"
+    )
+    file: str = strawberry.field(
+        description="The file itself: CSV, one line per refund, then the count and total (yuan)"
+    )
 
 
 @strawberry.type(description="One day's reconciliation of the bank's trade bill against our orders")
 class Reconciliation:
     date: date
-    status: str = strawberry.field(description="BALANCED or ANOMALIES")
-    bank_total: int = strawberry.field(description="Net money the bank reports for the day, in fen")
-    hospital_total: int = strawberry.field(description="What our kept orders account for, in fen")
-    matched: int = strawberry.field(description="Payments that matched")
-    anomalies: list[ReconciliationAnomaly]
-    refund_batch: RefundBatch | None
+    status: str = strawberry.field(
+        description="BALANCED, ANOMALIES (an open finding), or RESOLVED (all findings resolved)"
+    )
+    bank_total: int = strawberry.field(description="The bank's net for the day (paid - refunded)")
+    hospital_total: int = strawberry.field(description="Our net for the day (paid - refunded)")
+    bank_paid: int = strawberry.field(description="Payments in the bank's bill, in fen")
+    bank_refunded: int = strawberry.field(description="Refunds in the bank's bill, in fen")
+    hospital_paid: int = strawberry.field(description="Our payments of the day, in fen")
+    hospital_refunded: int = strawberry.field(description="Our refunds settled that day, in fen")
+    matched: int = strawberry.field(description="Bill lines (payments and refunds) that matched")
+    anomalies: list[ReconciliationAnomaly] = strawberry.field(
+        description="The findings still true, as one list"
+    )
+    findings: list[ReconciliationFinding] = strawberry.field(
+        description="Every finding of the day, current ones first, resolved ones included"
+    )
+    refund_batch: RefundBatch | None = strawberry.field(description="The day's batch, if any")
 
 
 @strawberry.type(
@@ -45,6 +84,11 @@ class Reconciliation:
 class SuspendScheduleSuccess:
     schedule: Schedule
     affected_orders: int = strawberry.field(description="Orders being cancelled and refunded")
+
+
+@strawberry.type(description="The finding is resolved")
+class ResolveReconciliationFindingSuccess:
+    finding: ReconciliationFinding
 
 
 @strawberry.type(description="Reconciliation ran")

@@ -4,13 +4,16 @@ notification and the reconciliation, a cancellation and a failure), the bank pay
 
 from __future__ import annotations
 
-from datetime import timedelta
+import enum
+from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES
+from hospital_bff.datasources.bank_models import RefundStatus as BankRefundStatus
 from hospital_bff.datasources.errors import UpstreamRejected
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
@@ -34,7 +37,7 @@ async def open_refund(
     """Record that `payment` is owed back in full; a second call, for any reason, is a no-op.
 
     REFUND and REVERSAL go to the bank at once (a job); BATCH waits for the next day's
-    reconciliation, which sends it in the batch refund file.
+    reconciliation, which lists it in the day's batch refund file and then sends it.
     """
     now = runtime.clock.now()
     out_refund_no = refund_number(payment)
@@ -51,6 +54,7 @@ async def open_refund(
             "status": RefundStatus.PENDING.value,
             "reason": reason[:256],
             "batch_id": None,
+            "failure": None,
             "created_at": now,
             "expected_by": refund_expected_by(mode, now),
             "succeeded_at": None,
@@ -66,77 +70,107 @@ def refund_number(payment: Payment) -> str:
     return f"R{payment.out_trade_no}"
 
 
-async def send_refund(runtime: Runtime, refund_id: str) -> str:
-    """Ask the bank to pay back one REFUND or REVERSAL refund; safe to run any number of times."""
+# Refusals that say "not now" rather than "never": the merchant account is short of money,
+# or the bank asks us to slow down. The refund stays owed and the sweep sends it again.
+RETRY_LATER_CODES = frozenset({"NOT_ENOUGH", "FREQUENCY_LIMITED", "SYSTEM_ERROR"})
+
+
+class RefundOutcome(enum.StrEnum):
+    """What one attempt to send a refund came to."""
+
+    NOTHING_TO_DO = "nothing to do"
+    WAITS_FOR_BATCH = "waits for the batch"
+    SUCCEEDED = "succeeded"
+    PROCESSING = "processing"
+    FAILED = "failed"
+
+
+async def send_refund(runtime: Runtime, refund_id: str) -> RefundOutcome:
+    """Ask the bank to pay back one refund through the refunds API; safe to run any number of
+    times. A REVERSAL or REFUND goes at once; a BATCH goes once reconciliation put it in a batch.
+
+    The bank is asked first whether it already has the refund (a POST whose answer was lost), so
+    a PROCESSING refund is simply looked at again until the bank says SUCCESS, ABNORMAL or CLOSED.
+    """
     async with uow.unit_of_work(runtime) as session:
         refund = await session.get(Refund, refund_id)
         if refund is None or refund.status in (RefundStatus.SUCCEEDED, RefundStatus.FAILED):
-            return "nothing to do"
-        if refund.mode == RefundMode.BATCH:
-            return "waits for the batch"
+            return RefundOutcome.NOTHING_TO_DO
+        if refund.mode == RefundMode.BATCH and refund.batch_id is None:
+            return RefundOutcome.WAITS_FOR_BATCH
         payment = await session.get(Payment, refund.payment_id)
         assert payment is not None
     bank = runtime.bank
-    if refund.mode == RefundMode.REVERSAL:
+    answer = await bank.query_refund(refund.out_refund_no)
+    if answer is None:
         try:
-            reversal = await bank.reverse_order(payment.out_trade_no)
-            ok = reversal.trade_state == "REVOKED" or (
-                reversal.refund is not None and reversal.refund.status == "SUCCESS"
+            answer = await bank.refund(
+                payment.out_trade_no,
+                refund.out_refund_no,
+                refund.amount,
+                payment.amount,
+                refund.reason,
+                f"{runtime.settings.public_url}/webhooks/bank",
             )
         except UpstreamRejected as exc:
-            # The bank refuses a reversal (e.g. past its window): fall back to a refund.
-            log.warning("reversal_refused", refund=refund.id, code=exc.code)
-            ok = False
-        if not ok:
-            result = await bank.refund(
-                payment.out_trade_no,
-                refund.out_refund_no,
-                refund.amount,
-                payment.amount,
-                refund.reason,
-                f"{runtime.settings.public_url}/webhooks/bank",
-            )
-            ok = result.status == "SUCCESS"
-    else:
-        existing = await bank.query_refund(refund.out_refund_no)
-        if existing is None:
-            existing = await bank.refund(
-                payment.out_trade_no,
-                refund.out_refund_no,
-                refund.amount,
-                payment.amount,
-                refund.reason,
-                f"{runtime.settings.public_url}/webhooks/bank",
-            )
-        ok = existing.status == "SUCCESS"
-        if not ok and existing.status in ("CLOSED", "ABNORMAL"):
+            if exc.code in RETRY_LATER_CODES:
+                raise
             async with uow.unit_of_work(runtime) as session:
-                await _set_status(session, refund.id, RefundStatus.FAILED)
-            log.error("refund_failed_at_bank", refund=refund.id, status=existing.status)
-            return "failed"
+                await record_bank_outcome(session, runtime, refund.id, "CLOSED", failure=exc.code)
+            return RefundOutcome.FAILED
     async with uow.unit_of_work(runtime) as session:
-        if ok:
-            await mark_refund_succeeded(session, runtime, refund.id)
-            return "succeeded"
-        await _set_status(session, refund.id, RefundStatus.PROCESSING)
-    return "processing"
+        return await record_bank_outcome(
+            session, runtime, refund.id, answer.status, at=answer.success_time
+        )
 
 
-async def _set_status(session: AsyncSession, refund_id: str, status: RefundStatus) -> None:
+async def record_bank_outcome(
+    session: AsyncSession,
+    runtime: Runtime,
+    refund_id: str,
+    status: BankRefundStatus,
+    *,
+    at: datetime | None = None,
+    failure: str | None = None,
+) -> RefundOutcome:
+    """Record what the bank says of a refund (a query's answer or a notification), once.
+
+    ABNORMAL or CLOSED is a refund the bank will never pay: FAILED, never sent again, and the
+    reconciliation lists it for a person, who pays the patient back another way.
+    """
+    if status == "SUCCESS":
+        await mark_refund_succeeded(session, runtime, refund_id, at=at)
+        return RefundOutcome.SUCCEEDED
+    if status in REFUSED_REFUND_STATES:
+        result = await session.execute(
+            update(Refund)
+            .where(
+                col(Refund.id) == refund_id,
+                col(Refund.status).in_([RefundStatus.PENDING.value, RefundStatus.PROCESSING.value]),
+            )
+            .values(status=RefundStatus.FAILED.value, failure=(failure or status)[:64])
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            log.error("refund_refused_by_bank", refund=refund_id, status=status, code=failure)
+        return RefundOutcome.FAILED
     await session.execute(
         update(Refund)
-        .where(col(Refund.id) == refund_id, col(Refund.status) != RefundStatus.SUCCEEDED.value)
-        .values(status=status.value)
+        .where(col(Refund.id) == refund_id, col(Refund.status) == RefundStatus.PENDING.value)
+        .values(status=RefundStatus.PROCESSING.value)
     )
+    return RefundOutcome.PROCESSING
 
 
-async def mark_refund_succeeded(session: AsyncSession, runtime: Runtime, refund_id: str) -> bool:
-    """The bank paid it back: record once, tell the patient once."""
+async def mark_refund_succeeded(
+    session: AsyncSession, runtime: Runtime, refund_id: str, *, at: datetime | None = None
+) -> bool:
+    """The bank paid it back: record once (at the bank's success time, so that the day's
+    reconciliation counts it on the same day as the bank), tell the patient once."""
     now = runtime.clock.now()
     result = await session.execute(
         update(Refund)
         .where(col(Refund.id) == refund_id, col(Refund.status) != RefundStatus.SUCCEEDED.value)
-        .values(status=RefundStatus.SUCCEEDED.value, succeeded_at=now)
+        .values(status=RefundStatus.SUCCEEDED.value, succeeded_at=at or now, failure=None)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         return False
@@ -162,12 +196,13 @@ async def mark_refund_succeeded(session: AsyncSession, runtime: Runtime, refund_
 async def pending_immediate_refunds(
     session: AsyncSession, older_than_seconds: int, runtime: Runtime
 ) -> list[str]:
-    """REFUND/REVERSAL refunds not yet settled: the sweep sends each again (idempotent)."""
+    """Refunds due at the bank and not yet final (REFUND/REVERSAL, and BATCH ones already in a
+    batch): the sweep sends or queries each again (idempotent) until SUCCESS or refused."""
     cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
     rows = await session.exec(
         select(Refund.id).where(
             col(Refund.status).in_([RefundStatus.PENDING.value, RefundStatus.PROCESSING.value]),
-            col(Refund.mode) != RefundMode.BATCH.value,
+            or_(col(Refund.mode) != RefundMode.BATCH.value, col(Refund.batch_id).is_not(None)),
             col(Refund.created_at) <= cutoff,
         )
     )

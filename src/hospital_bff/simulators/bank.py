@@ -3,20 +3,20 @@
 Signed API (the merchant's ``Authorization`` is checked; every answer is signed by the platform):
 - ``POST /v3/pay/transactions/h5`` → ``{h5_url}``, idempotent on out_trade_no;
 - ``GET /v3/pay/transactions/out-trade-no/{no}?mchid=`` query; ``POST .../{no}/close`` → 204;
-- ``POST /v3/pay/transactions/out-trade-no/{no}/reverse``: NOT real v3. The hospital's bank offers
-  a same-day reversal (撤销); here it refunds whatever is left of the order at once, in full,
-  and only on the day of payment. An unpaid order is simply closed;
+- ``GET /v3/pay/transactions/id/{transaction_id}?mchid=``: the query by the bank's own id;
 - ``POST /v3/refund/domestic/refunds`` and ``GET /v3/refund/domestic/refunds/{no}``: a refund
-  is SUCCESS at once (never PROCESSING) and REFUND.SUCCESS is notified in the background;
-- ``POST /v3/refund/batch``: NOT real v3. The bank's batch refund file (批扣文件) as JSON:
-  ``{batch_no, refunds: [<refund request>...]}`` → ``{batch_no, results: [...]}``, each line
-  handled like a single refund, idempotent on its out_refund_no;
+  is SUCCESS at once, notified (REFUND.SUCCESS) in the background. Two faults bend that:
+  ``refundsProcessing`` keeps new refunds PROCESSING until the fault is switched off (then they
+  succeed and are notified); ``refundsAbnormal`` refuses new refunds for good, as for a
+  payer's closed card: ABNORMAL, notified as REFUND.ABNORMAL, the money stays with the merchant;
 - ``GET /v3/bill/tradebill?bill_date=&bill_type=ALL`` → ``{hash_type, hash_value, download_url}``
   and ``GET /v3/billdownload/file?token=`` → the CSV (not signed, like the real one: the SHA1
-  in the first answer protects it). A day without trades gives a file with only headers and a
-  zero summary; a future day is refused.
+  in the first answer protects it): payment lines on the day paid, refund lines (SUCCESS) on
+  the day refunded. A day without trades gives a file with only headers and a zero summary;
+  a future day is refused.
 
-Unsigned helpers for people and tests: the cashier ``GET|POST /cashier/{prepay_id}``,
+Unsigned helpers for people and tests: the cashier ``GET|POST /cashier/{prepay_id}`` (its
+"cancel" closes the bank order, so that payUrl can never be paid),
 ``GET /ledger``, ``GET|PUT /faults``, ``POST /reset``.
 
 Faults apply to the signed API only. ``timeoutRate`` does the work and then holds the answer
@@ -81,6 +81,8 @@ FAULT_FIELDS: dict[str, tuple[str, type]] = {
     "duplicateNotifications": ("duplicate_notifications", bool),
     "reorderNotifications": ("reorder_notifications", bool),
     "latePayments": ("late_payments", bool),
+    "refundsProcessing": ("refunds_processing", bool),
+    "refundsAbnormal": ("refunds_abnormal", bool),
 }
 IGNORED_FAULTS = frozenset({"failConfirm"})
 
@@ -106,6 +108,8 @@ class Faults:
     duplicate_notifications: bool = False
     reorder_notifications: bool = False
     late_payments: bool = False
+    refunds_processing: bool = False
+    refunds_abnormal: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {wire: getattr(self, attr) for wire, (attr, _) in FAULT_FIELDS.items()}
@@ -209,7 +213,6 @@ class RefundRecord:
     created_at: datetime
     status: str = "SUCCESS"
     success_time: datetime | None = None
-    kind: str = "REFUND"  # or REVERSAL
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -218,7 +221,7 @@ class RefundRecord:
             "transaction_id": self.transaction_id,
             "out_trade_no": self.out_trade_no,
             "channel": "ORIGINAL",
-            "user_received_account": "支付用户零钱",
+            "user_received_account": self.received_account,
             "success_time": _rfc3339(self.success_time),
             "create_time": _rfc3339(self.created_at),
             "status": self.status,
@@ -235,6 +238,10 @@ class RefundRecord:
             },
         }
 
+    @property
+    def received_account(self) -> str:
+        return "支付用户零钱" if self.status != "ABNORMAL" else "支付用户银行卡(已注销)"
+
     def notice(self, mchid: str) -> dict[str, Any]:
         return {
             "mchid": mchid,
@@ -244,7 +251,7 @@ class RefundRecord:
             "refund_id": self.refund_id,
             "refund_status": self.status,
             "success_time": _rfc3339(self.success_time),
-            "user_received_account": "支付用户零钱",
+            "user_received_account": self.received_account,
             "amount": {
                 "total": self.total,
                 "refund": self.amount,
@@ -398,9 +405,7 @@ class BankState:
         order.openid = openid
         return True
 
-    def refund(
-        self, body: Mapping[str, Any], now: datetime, *, kind: str = "REFUND"
-    ) -> tuple[RefundRecord, bool]:
+    def refund(self, body: Mapping[str, Any], now: datetime) -> tuple[RefundRecord, bool]:
         """Make a refund; the flag says whether it is new (so a notification is due)."""
         out_refund_no = _text(body, "out_refund_no")
         out_trade_no = _text(body, "out_trade_no")
@@ -438,43 +443,34 @@ class BankState:
             reason=str(body.get("reason") or ""),
             notify_url=str(body["notify_url"]) if body.get("notify_url") else None,
             created_at=now,
-            success_time=now,
-            kind=kind,
         )
+        if self.faults.refunds_abnormal:
+            record.status = "ABNORMAL"  # the payer's card is closed: the money stays here
+        elif self.faults.refunds_processing:
+            record.status = "PROCESSING"
+        else:
+            record.success_time = now
         self.refunds[out_refund_no] = record
+        if record.status == "ABNORMAL":
+            return record, True
         order.refunded += refund
         if order.trade_state == "SUCCESS":
             order.trade_state = "REFUND"
         return record, True
 
-    def reverse(self, out_trade_no: str, now: datetime) -> tuple[Order, RefundRecord | None]:
-        order = self.order(out_trade_no)
-        out_refund_no = f"REVERSAL-{out_trade_no}"
-        if order.trade_state not in PAID_STATES:
-            order.trade_state = "CLOSED"
-            order.closed = True
-            return order, None
-        previous = self.refunds.get(out_refund_no)
-        if previous is not None:
-            return order, previous
-        assert order.success_time is not None
-        if order.success_time.astimezone(now.tzinfo).date() != now.date():
-            raise BankError(400, "INVALID_REQUEST", "撤销只限支付当日")
-        left = order.total - order.refunded
-        record = None
-        if left > 0:
-            record, _ = self.refund(
-                {
-                    "out_trade_no": out_trade_no,
-                    "out_refund_no": out_refund_no,
-                    "reason": "撤销",
-                    "amount": {"refund": left, "total": order.total},
-                },
-                now,
-                kind="REVERSAL",
-            )
-        order.trade_state = "REVOKED"
-        return order, record
+    def settle_processing_refunds(self, now: datetime) -> list[RefundRecord]:
+        """The bank finishes every refund it held PROCESSING: they succeed now."""
+        settled = [r for r in self.refunds.values() if r.status == "PROCESSING"]
+        for record in settled:
+            record.status = "SUCCESS"
+            record.success_time = now
+        return settled
+
+    def cancel_at_cashier(self, order: Order) -> None:
+        """The payer gave up: the order is closed, so this payUrl can never take money."""
+        if order.trade_state == "NOTPAY":
+            order.cancelled_by_payer = True
+            self.close(order.out_trade_no)
 
     def trade_bill(self, bill_date: date) -> bytes:
         payments = sorted(
@@ -486,8 +482,12 @@ class BankState:
             key=lambda o: o.success_time or o.created_at,
         )
         refunds = sorted(
-            (r for r in self.refunds.values() if _day(r.created_at) == bill_date),
-            key=lambda r: r.created_at,
+            (
+                r
+                for r in self.refunds.values()
+                if r.status == "SUCCESS" and r.success_time and _day(r.success_time) == bill_date
+            ),
+            key=lambda r: r.success_time or r.created_at,
         )
         rows: list[tuple[datetime, list[str]]] = []
         for o in payments:
@@ -501,14 +501,15 @@ class BankState:
             rows.append((o.success_time, row))
         for r in refunds:
             o = self.orders[r.out_trade_no]
+            assert r.success_time is not None
             row = [
-                _bill_time(r.created_at), o.appid, o.mchid, "0", "", r.transaction_id,
+                _bill_time(r.success_time), o.appid, o.mchid, "0", "", r.transaction_id,
                 r.out_trade_no, o.openid or "", "MWEB", "REFUND", "OTHERS", o.currency,
                 "0.00", "0.00", r.refund_id, r.out_refund_no, _yuan(r.amount), "0.00",
                 "ORIGINAL", r.status, o.description, o.attach, "0.00000", "0.00%", "0.00",
                 _yuan(r.amount), "",
             ]  # fmt: skip
-            rows.append((r.created_at, row))
+            rows.append((r.success_time, row))
         rows.sort(key=lambda pair: pair[0])
         settled = sum(o.total for o in payments)
         refunded = sum(r.amount for r in refunds)
@@ -539,7 +540,6 @@ class BankState:
                 "out_trade_no": r.out_trade_no,
                 "amount": r.amount,
                 "state": r.status,
-                "kind": r.kind,
             }
             for r in self.refunds.values()
         ]
@@ -708,14 +708,24 @@ def transaction_notification(order: Order) -> Notification:
     )
 
 
+REFUND_EVENTS = {
+    "SUCCESS": ("REFUND.SUCCESS", "退款成功"),
+    "ABNORMAL": ("REFUND.ABNORMAL", "退款异常"),
+    "CLOSED": ("REFUND.CLOSED", "退款关闭"),
+}
+
+
 def refund_notification(record: RefundRecord, mchid: str) -> Notification | None:
-    if not record.notify_url:
+    """The notice of a refund's final state; none while PROCESSING or without a notify_url."""
+    event = REFUND_EVENTS.get(record.status)
+    if not record.notify_url or event is None:
         return None
+    event_type, summary = event
     return Notification(
         url=record.notify_url,
-        event_type="REFUND.SUCCESS",
+        event_type=event_type,
         original_type="refund",
-        summary="退款成功",
+        summary=summary,
         resource=record.notice(mchid),
     )
 
@@ -804,15 +814,15 @@ def create_bank_app(
             state.close(request.path_params["out_trade_no"])
         return 204, None
 
-    async def reverse_order(request: Request, body: bytes) -> tuple[int, Any]:
+    async def query_by_transaction(request: Request, body: bytes) -> tuple[int, Any]:
+        if request.query_params.get("mchid") != mch_id:
+            raise BankError(400, "PARAM_ERROR", "mchid is required")
+        transaction_id = request.path_params["transaction_id"]
         async with state.lock:
-            order, record = state.reverse(request.path_params["out_trade_no"], clock.now())
-            return 200, {
-                "out_trade_no": order.out_trade_no,
-                "transaction_id": order.transaction_id,
-                "trade_state": order.trade_state,
-                "refund": record.to_json() if record else None,
-            }
+            for order in state.orders.values():
+                if order.transaction_id == transaction_id:
+                    return 200, order.to_json()
+        raise BankError(404, "ORDER_NOT_EXIST", "订单不存在")
 
     async def create_refund(request: Request, body: bytes) -> tuple[int, Any]:
         data = _json_body(body)
@@ -829,41 +839,6 @@ def create_bank_app(
             if record is None:
                 raise BankError(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
             return 200, record.to_json()
-
-    async def batch_refund(request: Request, body: bytes) -> tuple[int, Any]:
-        data = _json_body(body)
-        lines = data.get("refunds")
-        if not isinstance(lines, list) or not lines:
-            raise BankError(400, "PARAM_ERROR", "refunds must be a non-empty list")
-        results: list[dict[str, Any]] = []
-        notices: list[Notification] = []
-        async with state.lock:
-            for line in lines:
-                out_refund_no = str(line.get("out_refund_no", "")) if isinstance(line, dict) else ""
-                try:
-                    if not isinstance(line, dict):
-                        raise BankError(400, "PARAM_ERROR", "a line must be an object")
-                    record, new = state.refund(line, clock.now())
-                except BankError as exc:
-                    results.append(
-                        {
-                            "out_refund_no": out_refund_no,
-                            "accepted": False,
-                            "refund": None,
-                            "code": exc.code,
-                            "message": exc.message,
-                        }
-                    )
-                    continue
-                results.append(
-                    {"out_refund_no": out_refund_no, "accepted": True, "refund": record.to_json()}
-                )
-                if new and (notice := refund_notification(record, mch_id)):
-                    notices.append(notice)
-        for notice in notices:
-            notifier.send(notice)
-        batch_no = str(data.get("batch_no") or state.next_id("BATCH"))
-        return 200, {"batch_no": batch_no, "results": results}
 
     async def trade_bill(request: Request, body: bytes) -> tuple[int, Any]:
         if request.query_params.get("bill_type", "ALL") != "ALL":
@@ -922,8 +897,7 @@ def create_bank_app(
                     if state.pay(order, clock.now(), str(data.get("openid") or DEFAULT_OPENID)):
                         notice = transaction_notification(order)
                 elif action == "cancel":
-                    if order.trade_state == "NOTPAY":
-                        order.cancelled_by_payer = True
+                    state.cancel_at_cashier(order)
                 else:
                     raise BankError(400, "PARAM_ERROR", "action must be pay or cancel")
             except BankError as exc:
@@ -954,6 +928,14 @@ def create_bank_app(
                     raise BankError(400, "PARAM_ERROR", "faults must be an object")
                 async with state.lock:
                     state.faults.update(changes)
+                    settled = (
+                        []
+                        if state.faults.refunds_processing
+                        else state.settle_processing_refunds(clock.now())
+                    )
+                for record in settled:
+                    if notice := refund_notification(record, mch_id):
+                        notifier.send(notice)
             except ValueError:
                 return JSONResponse({"code": "PARAM_ERROR", "message": "not JSON"}, 400)
             except BankError as exc:
@@ -978,13 +960,12 @@ def create_bank_app(
             methods=["POST"],
         ),
         Route(
-            "/v3/pay/transactions/out-trade-no/{out_trade_no}/reverse",
-            signed(reverse_order),
-            methods=["POST"],
+            "/v3/pay/transactions/id/{transaction_id}",
+            signed(query_by_transaction),
+            methods=["GET"],
         ),
         Route("/v3/refund/domestic/refunds", signed(create_refund), methods=["POST"]),
         Route("/v3/refund/domestic/refunds/{out_refund_no}", signed(query_refund), methods=["GET"]),
-        Route("/v3/refund/batch", signed(batch_refund), methods=["POST"]),
         Route("/v3/bill/tradebill", signed(trade_bill), methods=["GET"]),
         Route("/v3/billdownload/file", download_bill, methods=["GET"]),
         Route("/cashier/{prepay_id}", cashier_page, methods=["GET"]),

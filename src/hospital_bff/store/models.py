@@ -204,6 +204,8 @@ class Refund(SQLModel, table=True):
     status: str = Field(max_length=16, index=True)
     reason: str = Field(max_length=256)
     batch_id: str | None = Field(default=None, max_length=64, index=True)
+    # Why the bank refused it for good (ABNORMAL, CLOSED, or its error code); FAILED rows only.
+    failure: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     expected_by: datetime = Field(sa_column=Column(TZ, nullable=False))
     succeeded_at: datetime | None = _ts()
@@ -259,16 +261,18 @@ class Reconciliation(SQLModel, table=True):
     status: str = Field(max_length=16)
     bank_total: int = 0
     hospital_total: int = 0
+    # Both sides counted the same way: payments in, refunds out; *_total is paid - refunded.
+    bank_paid: int = 0
+    bank_refunded: int = 0
+    hospital_paid: int = 0
+    hospital_refunded: int = 0
     matched: int = 0
-    anomalies: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
     refund_batch_id: str | None = Field(default=None, max_length=64)
     ran_at: datetime | None = _ts()
 
 
 class RefundBatch(SQLModel, table=True):
-    """The batch refund file (批扣文件) sent to the bank after reconciliation."""
+    """The day's batch refund file (批扣文件): the refunds reconciliation sent, as a record."""
 
     __tablename__ = "refund_batch"
 
@@ -277,4 +281,32 @@ class RefundBatch(SQLModel, table=True):
     lines: int = 0
     amount: int = 0
     status: str = Field(max_length=16)
+    # The file itself (CSV, one line per refund, then the totals): the finance office's record.
+    file: str = Field(default="", sa_column=Column(sa.Text, nullable=False, server_default=""))
     created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class ReconciliationFinding(SQLModel, table=True):
+    """One fact reconciliation found for a day; the same fact keeps its row on every re-run."""
+
+    __tablename__ = "reconciliation_finding"
+    __table_args__ = (sa.UniqueConstraint("day", "key"),)
+
+    id: str = Field(default_factory=lambda: new_id("fnd"), primary_key=True)
+    day: date = Field(index=True)
+    key: str = Field(max_length=128)
+    kind: str = Field(max_length=32)
+    order_id: str | None = Field(default=None, max_length=64)
+    out_trade_no: str | None = Field(default=None, max_length=64)
+    out_refund_no: str | None = Field(default=None, max_length=64)
+    bank_transaction_id: str | None = Field(default=None, max_length=64)
+    amount: int = 0
+    action: str = Field(max_length=32)
+    # Whether the latest run still found it; a fact that stopped being true is kept, marked so.
+    current: bool = True
+    status: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=500)
+    resolved_by: str | None = Field(default=None, max_length=128)
+    resolved_at: datetime | None = _ts()
+    first_seen_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    last_seen_at: datetime = Field(sa_column=Column(TZ, nullable=False))
