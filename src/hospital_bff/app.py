@@ -11,7 +11,7 @@ import httpx
 import structlog
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -20,6 +20,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.logs import configure_logging
+from hospital_bff.metrics_server import main_port_endpoint
+from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime, open_runtime
@@ -36,9 +38,14 @@ class BffGraphQL(GraphQL[Context, None]):
 
     def __init__(self, app: Starlette, settings: Settings) -> None:
         super().__init__(
-            build_schema(max_depth=settings.max_query_depth, max_tokens=settings.max_query_tokens),
+            build_schema(
+                max_depth=settings.max_query_depth,
+                max_tokens=settings.max_query_tokens,
+                introspection=settings.introspection,
+                field_suggestions=settings.field_suggestions,
+            ),
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
-            graphql_ide="graphiql",
+            graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
         )
         self.app = app
@@ -65,6 +72,7 @@ def create_app(
     """Build the app. `self_transport` routes outbound HTTP back into this app (tests: the
     embedded simulators answer without a listening socket)."""
     settings = settings or Settings()
+    refuse_unsafe_production(settings)
     clock = clock or Clock(settings.tz)
     configure_logging(settings.log_level, json=settings.log_json)
 
@@ -104,9 +112,11 @@ def create_app(
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
         Route("/healthz", _healthz),
-        Route("/metrics", _metrics),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
+    metrics = main_port_endpoint(settings)
+    if metrics is not None:
+        routes.append(Route("/metrics", metrics))
     app.router.routes.extend(routes)
     app.router.routes.extend(webhook_routes())
     app.router.routes.append(WebSocketRoute("/graphql", graphql))
@@ -182,9 +192,3 @@ async def _healthz(request: Request) -> Response:
     return JSONResponse(
         {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
     )
-
-
-async def _metrics(_request: Request) -> Response:
-    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-
-    return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)

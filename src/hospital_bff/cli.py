@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from hospital_bff.config import Settings
 
 app = typer.Typer(
     help="hospital-bff: the GraphQL backend-for-frontend of a hospital's patient channel.",
@@ -27,8 +30,10 @@ def serve(
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
+    refuse_unsafe_production(settings)
     single_process = not settings.redis_url or settings.is_sqlite or settings.embedded_simulators
     if workers > 1 and single_process:
         # Each process would hold its own in-process Redis, simulators and SQLite writers.
@@ -37,14 +42,18 @@ def serve(
             "(run `hospital-bff sim` separately)",
             param_hint="--workers",
         )
-    if "BFF_PUBLIC_URL" not in os.environ:
+    # Demo only: production names its public URL itself (refused above when it does not).
+    if settings.env == "demo" and "BFF_PUBLIC_URL" not in os.environ:
         os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
         if settings.embedded_simulators:
             for name in ("HIS", "BANK", "WECHAT"):
                 os.environ.setdefault(
                     f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}"
                 )
-    typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
+    if settings.metrics_port is not None:
+        _start_metrics_port(settings)
+    if settings.graphiql:
+        typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
     uvicorn.run(
         "hospital_bff.app:create_app",
         factory=True,
@@ -60,6 +69,14 @@ def serve(
     )
 
 
+def _start_metrics_port(settings: Settings) -> None:
+    from hospital_bff.metrics_server import start_metrics_port, use_multiprocess_files
+
+    use_multiprocess_files()
+    start_metrics_port(settings)
+    typer.echo(f"hospital-bff: metrics at http://{settings.metrics_host}:{settings.metrics_port}/")
+
+
 @app.command()
 def worker(
     processes: Annotated[int, typer.Option(help="Worker processes")] = 1,
@@ -67,9 +84,19 @@ def worker(
 ) -> None:
     """Run dramatiq workers against BFF_BROKER_URL (RabbitMQ amqp:// or redis://), with the
     scheduler of periodic sweeps."""
+    from hospital_bff.config import Settings
+    from hospital_bff.production import refuse_unsafe_production
+
+    settings = Settings()
+    refuse_unsafe_production(settings)
+    metrics_port = settings.metrics_port is not None
+    if metrics_port:
+        from hospital_bff.metrics_server import use_multiprocess_files
+
+        use_multiprocess_files()
     from hospital_bff.jobs.worker import run_worker
 
-    raise typer.Exit(run_worker(processes=processes, threads=threads))
+    raise typer.Exit(run_worker(processes=processes, threads=threads, metrics_port=metrics_port))
 
 
 @app.command()
@@ -78,9 +105,13 @@ def sim(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8100,
 ) -> None:
     """Run the simulators (HIS, bank, WeChat) alone, for BFF processes that point at them
-    (BFF_HIS_BASE_URL=http://HOST:PORT/his and so on)."""
+    (BFF_HIS_BASE_URL=http://HOST:PORT/his and so on). A demo tool: refused under production."""
     import uvicorn
 
+    from hospital_bff.config import Settings
+    from hospital_bff.production import refuse_demo_tool
+
+    refuse_demo_tool(Settings(), "hospital-bff sim")
     os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
     uvicorn.run(
         "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import time
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The embedded default keeps its state in the working directory, so a newcomer's
@@ -19,6 +20,30 @@ class Settings(BaseSettings):
     """Everything an operator can set; every field has a safe default for the embedded mode."""
 
     model_config = SettingsConfigDict(env_prefix="BFF_", env_file=".env", extra="ignore")
+
+    # --- demo or production (hospital_bff.production holds what production demands) ----------
+    env: Literal["demo", "production"] = Field(
+        default="demo",
+        description="production refuses to start on demo secrets and turns the demo aids off",
+    )
+    graphiql: bool = Field(
+        default=True, description="Serve GraphiQL at GET /graphql (default: off in production)"
+    )
+    introspection: bool = Field(
+        default=True, description="Answer __schema/__type queries (default: off in production)"
+    )
+    field_suggestions: bool = Field(
+        default=True,
+        description="'Did you mean ...?' in GraphQL errors (default: off in production)",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token /metrics on the main port asks for"
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        description="Serve /metrics on this port of its own instead of the main port",
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="Interface of BFF_METRICS_PORT")
 
     # --- where things live ---------------------------------------------------------------
     database_url: str = Field(
@@ -41,9 +66,12 @@ class Settings(BaseSettings):
     bank_base_url: str = "http://127.0.0.1:8000/sim/bank"
     wechat_base_url: str = "http://127.0.0.1:8000/sim/wechat"
     embedded_simulators: bool = Field(
-        default=True, description="Mount the simulators under /sim in the API server"
+        default=True,
+        description="Mount the simulators under /sim (default: off in production)",
     )
-    demo_data: bool = Field(default=True, description="Seed the embedded simulators")
+    demo_data: bool = Field(
+        default=True, description="Seed the embedded simulators (default: off in production)"
+    )
     run_jobs_in_process: bool = Field(
         default=True, description="Run job workers and the scheduler inside the API process"
     )
@@ -121,6 +149,13 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _production_defaults(cls, data: Any) -> Any:
+        from hospital_bff.production import with_production_defaults
+
+        return with_production_defaults(data)
 
     @cached_property
     def tz(self) -> ZoneInfo:

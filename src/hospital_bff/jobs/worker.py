@@ -94,6 +94,9 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
 
 
 def build_worker_broker(settings: Settings) -> dramatiq.Broker:
+    from hospital_bff.production import refuse_unsafe_production
+
+    refuse_unsafe_production(settings)
     if not settings.broker_url:
         raise SystemExit("hospital-bff worker needs BFF_BROKER_URL (amqp://... or redis://...)")
     broker = broker_mod.build_broker(settings.broker_url)
@@ -103,8 +106,9 @@ def build_worker_broker(settings: Settings) -> dramatiq.Broker:
     return broker
 
 
-def run_worker(*, processes: int, threads: int) -> int:
-    """Hand over to dramatiq's CLI with our broker module."""
+def run_worker(*, processes: int, threads: int, metrics_port: bool = False) -> int:
+    """Hand over to dramatiq's CLI with our broker module (and, with `metrics_port`, a
+    process of its own serving BFF_METRICS_PORT)."""
     from dramatiq.cli import main as dramatiq_main
 
     sys.argv = [
@@ -115,4 +119,6 @@ def run_worker(*, processes: int, threads: int) -> int:
         "--threads",
         str(threads),
     ]
+    if metrics_port:
+        sys.argv += ["--fork-function", "hospital_bff.metrics_server:serve_worker_metrics"]
     return int(dramatiq_main() or 0)  # type: ignore[no-untyped-call]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -32,19 +34,43 @@ def _should_mask(error: GraphQLError) -> bool:
     return code not in PUBLIC_CODES
 
 
+# graphql-core's `did_you_mean`: " Did you mean 'a', 'b', or 'c'?" (names never hold a "?").
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
+
+
 class _MaskErrors(MaskErrors):
-    """MaskErrors, and an ID number quoted by GraphQL's own validation is masked too."""
+    """MaskErrors, and an ID number quoted by GraphQL's own validation is masked too; with
+    `hide_suggestions`, GraphQL's "Did you mean ...?" is dropped from every message."""
+
+    def __init__(self, *args: Any, hide_suggestions: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hide_suggestions = hide_suggestions
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [_without_id_numbers(e) for e in super()._process_errors(errors)]
+        processed = [_without_id_numbers(e) for e in super()._process_errors(errors)]
+        if self.hide_suggestions:
+            processed = [_without_suggestions(e) for e in processed]
+        return processed
+
+
+def _without_suggestions(error: GraphQLError) -> GraphQLError:
+    # graphql-core can leave suggestions out (`hide_suggestions`), but strawberry passes that
+    # neither to validation nor to execution (variables); one place here covers both.
+    return _with_message(error, _SUGGESTION.sub("", error.message))
 
 
 def _without_id_numbers(error: GraphQLError) -> GraphQLError:
     # "found: { idNumber: "1101..." }": a literal the client sent, but never echoed in clear.
     if not ID_NUMBER_PATTERN.search(error.message):
         return error
+    return _with_message(error, mask_national_ids(error.message))
+
+
+def _with_message(error: GraphQLError, message: str) -> GraphQLError:
+    if message == error.message:
+        return error
     return GraphQLError(
-        mask_national_ids(error.message),
+        message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
@@ -54,7 +80,15 @@ def _without_id_numbers(error: GraphQLError) -> GraphQLError:
     )
 
 
-def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.Schema:
+def build_schema(
+    *,
+    max_depth: int = 12,
+    max_tokens: int = 2000,
+    introspection: bool = True,
+    field_suggestions: bool = True,
+) -> strawberry.Schema:
+    """The schema; production turns `introspection` and `field_suggestions` off, so a
+    stranger cannot read (or guess, one suggestion at a time) the operations we serve."""
     extensions: list[Any] = [
         # The apps send the same few documents over and over: parse and validate each once.
         ParserCache(maxsize=256),
@@ -65,8 +99,11 @@ def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.S
         _MaskErrors(
             should_mask_error=_should_mask,
             error_message="内部错误，请稍后再试 / internal error",
+            hide_suggestions=not field_suggestions,
         ),
     ]
+    if not introspection:
+        extensions.append(DisableIntrospection())
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

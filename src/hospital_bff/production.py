@@ -1,0 +1,152 @@
+"""What `BFF_ENV=production` demands before a process starts.
+
+The demo defaults in `config.py` are public (they are in this repository), so a production
+process refuses to start while any secret below is unset or still its demo value, while a key
+file is missing, or while a demo aid is switched on, and it names every offending variable in
+one message. The demo aids are off by default in production, so an operator sets secrets and
+URLs, never `...=false`.
+
+Each table is one row per setting. To have production demand another secret, add a row to
+`SECRETS`: its public demo value is the field's own default in `config.py`, written once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+if TYPE_CHECKING:
+    from hospital_bff.config import Settings
+
+PRODUCTION = "production"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One field of `Settings` and the environment variable an operator sets it with."""
+
+    field: str
+    env_var: str
+
+
+# Must be set, to something other than the public default the field declares.
+SECRETS: tuple[Setting, ...] = (
+    # The webhooks' and the bank's callbacks go here; never guessed from the bind address.
+    Setting("public_url", "BFF_PUBLIC_URL"),
+    Setting("jwt_keys", "BFF_JWT_KEYS"),
+    Setting("pii_key", "BFF_PII_KEY"),
+    Setting("pii_hmac_key", "BFF_PII_HMAC_KEY"),
+    Setting("his_api_key", "BFF_HIS_API_KEY"),
+    Setting("his_webhook_secret", "BFF_HIS_WEBHOOK_SECRET"),
+    Setting("wechat_app_secret", "BFF_WECHAT_APP_SECRET"),
+    Setting("bank_apiv3_key", "BFF_BANK_APIV3_KEY"),
+)
+
+# Must be set and name a file this process can read (without them the bank client would
+# make up demo keys of its own).
+KEY_FILES: tuple[Setting, ...] = (
+    Setting("bank_merchant_key_path", "BFF_BANK_MERCHANT_KEY_PATH"),
+    Setting("bank_platform_cert_path", "BFF_BANK_PLATFORM_CERT_PATH"),
+)
+
+# On by default in demo, off by default in production; an operator may switch them on.
+DEMO_AIDS: tuple[Setting, ...] = (
+    Setting("embedded_simulators", "BFF_EMBEDDED_SIMULATORS"),
+    Setting("demo_data", "BFF_DEMO_DATA"),
+    Setting("graphiql", "BFF_GRAPHIQL"),
+    Setting("introspection", "BFF_INTROSPECTION"),
+    Setting("field_suggestions", "BFF_FIELD_SUGGESTIONS"),
+)
+
+# ... except these, which production refuses outright: a fake bank and HIS answering with
+# the public demo keys, and made-up patients.
+REFUSED_AIDS: tuple[Setting, ...] = (
+    Setting("embedded_simulators", "BFF_EMBEDDED_SIMULATORS"),
+    Setting("demo_data", "BFF_DEMO_DATA"),
+)
+
+
+class UnsafeProductionError(SystemExit):
+    """Production settings that must not run. A SystemExit, so whoever starts the process
+    (our CLI, uvicorn's factory loader, dramatiq) ends it with the message on stderr, exit
+    status 1 and no traceback."""
+
+
+def with_production_defaults(data: Any) -> Any:
+    """The raw settings with the demo aids off, unless set, when `env` is production."""
+    if not isinstance(data, Mapping) or data.get("env") != PRODUCTION:
+        return data
+    return {**{aid.field: False for aid in DEMO_AIDS}, **data}
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """One line per setting production refuses; empty when it may start (or in demo)."""
+    if settings.env != PRODUCTION:
+        return []
+    problems: list[str] = []
+    for secret in SECRETS:
+        values = _plain_values(getattr(settings, secret.field))
+        if secret.field not in settings.model_fields_set:
+            problems.append(f"{secret.env_var} is not set")
+        elif not values or "" in values:
+            problems.append(f"{secret.env_var} is empty")
+        elif values & _plain_values(_declared_default(secret.field)):
+            problems.append(f"{secret.env_var} is the public demo value")
+    for key_file in KEY_FILES:
+        path = getattr(settings, key_file.field)
+        if path is None:
+            problems.append(f"{key_file.env_var} is not set")
+        elif not _readable_file(path):
+            problems.append(f"{key_file.env_var} ({path}) is not a readable file")
+    for aid in REFUSED_AIDS:
+        if getattr(settings, aid.field):
+            problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")
+    return problems
+
+
+def refuse_unsafe_production(settings: Settings) -> None:
+    """Raise UnsafeProductionError naming every problem, if there is any."""
+    problems = production_problems(settings)
+    if problems:
+        raise UnsafeProductionError(
+            "hospital-bff: BFF_ENV=production refuses to start:\n"
+            + "".join(f"  - {problem}\n" for problem in problems)
+            + "See docs/operations.md, 'Secrets and production mode'."
+        )
+
+
+def refuse_demo_tool(settings: Settings, tool: str) -> None:
+    """The demo tools (the simulators) do not run under production."""
+    if settings.env == PRODUCTION:
+        raise UnsafeProductionError(
+            f"hospital-bff: `{tool}` is a demo tool; BFF_ENV=production refuses to run it."
+        )
+
+
+def _declared_default(field: str) -> Any:
+    from hospital_bff.config import Settings
+
+    return Settings.model_fields[field].get_default(call_default_factory=True)
+
+
+def _plain_values(value: Any) -> set[str]:
+    """The strings a setting holds (a key map holds several), to compare with the demo's."""
+    if value is None:
+        return set()
+    if isinstance(value, SecretStr):
+        return {value.get_secret_value()}
+    if isinstance(value, Mapping):
+        return set().union(*(_plain_values(v) for v in value.values()))
+    return {str(value)}
+
+
+def _readable_file(path: os.PathLike[str]) -> bool:
+    try:
+        with open(path, "rb"):
+            return os.path.isfile(path)
+    except OSError:
+        return False
