@@ -278,3 +278,18 @@ class RefundBatch(SQLModel, table=True):
     amount: int = 0
     status: str = Field(max_length=16)
     created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class IdentityAttempt(SQLModel, table=True):
+    """One identity check (verify or bind) of an account, counted against its hourly budget.
+
+    Kept in the database, not Redis: this budget is what stops guessing at other people's
+    identities, so a Redis restart must not hand every account a fresh one.
+    """
+
+    __tablename__ = "identity_attempt"
+    __table_args__ = (sa.Index("ix_identity_attempt_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=96)
+    at: datetime = Field(sa_column=Column(TZ, nullable=False))
