@@ -160,7 +160,7 @@ async def test_a_whole_journey_leaves_no_id_number_in_logs_responses_or_database
     assert (await verify(client, token, parent))["__typename"] == "VerifyIdentitySuccess"
     assert (await bind(client, token, child, "CHILD"))["__typename"] == "BindPatientSuccess"
     nobody = {"name": "陌生人", "idNumber": stranger, "phone": "13700000001"}
-    assert (await bind(client, token, nobody, "OTHER"))["code"] == "NOT_FOUND"
+    assert (await bind(client, token, nobody, "OTHER"))["code"] == "IDENTITY_MISMATCH"
     assert (await bind(client, token, child, "CHILD"))["code"] == "ALREADY_BOUND"
 
     confirmed = await confirmed_order(client, token, child["id"], day="2026-11-28", key="k1")

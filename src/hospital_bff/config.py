@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import time
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The embedded default keeps its state in the working directory, so a newcomer's
@@ -132,7 +133,24 @@ class Settings(BaseSettings):
     no_show_limit: int = 3
     no_show_window_days: int = 90
     no_show_restriction_days: int = 90
-    verify_attempts_per_hour: int = 10
+    verify_attempts_per_hour: int = Field(
+        default=10,
+        description="Identity checks (verify and bind) per account per hour; kept in the database",
+    )
+    verify_attempts_per_address_per_hour: int = Field(
+        default=30, description="Failed identity checks per client address per hour (Redis)"
+    )
+    sign_in_failures_per_address: int = Field(
+        default=20, description="Refused sign-in codes per client address per 10 minutes (Redis)"
+    )
+    sign_ins_per_openid_per_hour: int = Field(
+        default=30, description="Sign-ins of one outside account per hour (Redis)"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated CIDRs of the reverse proxies whose X-Forwarded-For is "
+        "believed; empty: the TCP peer is the client",
+    )
     max_query_depth: int = 12
     max_query_tokens: int = 2000
 
@@ -160,6 +178,23 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _cidrs(cls, value: str) -> str:
+        # A typo must stop the start-up, not silently trust nobody (or everybody).
+        for part in value.split(","):
+            if part.strip():
+                ip_network(part.strip(), strict=False)
+        return value
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(
+            ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        )
 
     @property
     def is_sqlite(self) -> bool:

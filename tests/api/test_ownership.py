@@ -8,6 +8,8 @@ one; the two answers must be identical once the ID is swapped, and A's data must
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -122,6 +124,22 @@ async def snapshot(client: httpx.AsyncClient, world: World) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def outbound(runtime: Runtime) -> Iterator[list[httpx.Request]]:
+    """Every request the BFF sends out while inside."""
+    seen: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        seen.append(request)
+
+    hooks = runtime.http.event_hooks
+    runtime.http.event_hooks = {**hooks, "request": [*hooks.get("request", []), record]}
+    try:
+        yield seen
+    finally:
+        runtime.http.event_hooks = hooks
+
+
 def swap(text: str, kinds: tuple[str, ...], ids: dict[str, str]) -> str:
     for kind in kinds:
         text = text.replace(ids[kind], FAKE[kind])
@@ -211,9 +229,16 @@ async def test_another_users_ids_answer_like_missing_ones(
     before = await snapshot(client, world)
     b_before = await me(client, world.b)
 
+    runtime: Runtime = app.state.runtime
     for operation, kinds, variables in CASES:
         real_vars, fake_vars = variables(world.ids, world), variables(FAKE, world)
-        with_real = await gql(client, operation, real_vars, token=token)
+        with outbound(runtime) as sent:
+            with_real = await gql(client, operation, real_vars, token=token)
+        # Ownership is settled from our own data first: A's IDs never reach the HIS.
+        for request in sent:
+            text = str(request.url) + request.content.decode()
+            leaked = [world.ids[kind] for kind in kinds if world.ids[kind] in text]
+            assert not leaked, (operation, request.method, request.url, leaked)
         with_fake = await gql(client, operation, fake_vars, token=token)
         assert "errors" not in with_fake, (operation, with_fake)
         assert MISSING[operation](with_fake["data"]), (operation, with_fake)

@@ -55,7 +55,7 @@ async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUs
     service = AccountService(info.context.runtime)
 
     async def work(session: AsyncSession) -> SignInSuccess:
-        result = await service.sign_in(session, platform, code)
+        result = await service.sign_in(session, platform, code, info.context.client_address)
         return SignInSuccess(
             token=result.token.token,
             expires_at=result.token.expires_at,
@@ -75,7 +75,12 @@ async def verify_identity(
         if viewer.account_id is None:
             raise NotVerified()
         user = await service.verify_identity(
-            session, viewer.account_id, data.name, data.id_number, data.phone
+            session,
+            viewer.account_id,
+            info.context.client_address,
+            data.name,
+            data.id_number,
+            data.phone,
         )
         account = await session.get(Account, viewer.account_id)
         return VerifyIdentitySuccess(me=await _me(service, session, account, user))
@@ -94,6 +99,7 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess
             session,
             viewer.user_id,
             viewer.account_id,
+            info.context.client_address,
             data.name,
             data.id_number,
             data.phone,

@@ -1,13 +1,19 @@
 """Accounts, the hospital's users, and the patients bound to them (paper §4.1).
 
-An outside account (a WeChat openid) signs in; verifying a national ID ties it to the one
-hospital user of that person, so a second account of the same person sees the same
-patients; the user binds HIS patients (themselves and family) from the master index.
+An outside account (a WeChat openid) signs in; verifying a national ID against the HIS's
+master index ties it to the one hospital user of that person, so a second account of the
+same person sees the same patients; the user binds HIS patients (themselves and family) from
+the master index. The HIS is the only authority on who a person is: nothing is verified or
+bound on facts it does not hold, and a person it does not know registers at the hospital
+first (paper §4.1: 医院用户与HIS中患者主索引进行绑定).
 """
 
 from __future__ import annotations
 
 import hmac
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +25,7 @@ from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailabl
 from hospital_bff.datasources.his_models import HisPatient
 from hospital_bff.pii import mask_national_ids
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import audit, ratelimit
+from hospital_bff.services import audit, identity_attempts, ratelimit
 from hospital_bff.services.errors import (
     DomainError,
     InvalidInput,
@@ -36,6 +42,9 @@ from hospital_bff.services.national_id import (
 from hospital_bff.store.models import Account, HospitalUser, Order, PatientBinding
 from hospital_bff.tokens import IssuedToken
 
+# WeChat's codes are short URL-safe tokens; anything else is refused before WeChat is asked.
+SIGN_IN_CODE = re.compile(r"[A-Za-z0-9_-]{8,128}")
+SIGN_IN_WINDOW_SECONDS = 600
 RELATIONS = frozenset({"SELF", "CHILD", "PARENT", "SPOUSE", "OTHER"})
 PLATFORMS = frozenset({"WECHAT"})
 
@@ -45,12 +54,17 @@ class InvalidIdNumber(DomainError):
 
 
 class IdentityMismatch(DomainError):
+    """The one answer for facts the HIS does not hold, whether or not it knows the number."""
+
     code = "IDENTITY_MISMATCH"
 
     def __init__(self) -> None:
         super().__init__(
-            "姓名、身份证号或手机号与医院登记信息不一致",
-            message_en="The name, ID number or phone does not match the hospital's records",
+            "姓名、身份证号或手机号与医院登记信息不一致；未在本院建档的请先到医院建档",
+            message_en=(
+                "The name, ID number or phone does not match the hospital's records; "
+                "if you have never registered at the hospital, register there first"
+            ),
         )
 
 
@@ -101,6 +115,20 @@ def _same(known: str | None, given: str) -> bool:
     return hmac.compare_digest(known.strip().encode(), given.strip().encode())
 
 
+def _matching(records: list[HisPatient], name: str, phone: str) -> HisPatient | None:
+    """The HIS record these facts match, if any. Every record is compared in full (and a blank
+    one when there is none), so an unknown number costs what a wrong name costs."""
+    found: HisPatient | None = None
+    candidates: list[tuple[HisPatient | None, str | None, str | None]] = [
+        (r, r.name, r.phone) for r in records
+    ] or [(None, "", "")]
+    for record, known_name, known_phone in candidates:
+        same = _same(known_name, name) & _same(known_phone, phone)
+        if same and found is None:
+            found = record
+    return found
+
+
 def _parse_id(raw: str, runtime: Runtime) -> NationalId:
     try:
         return parse_national_id(raw, runtime.clock.today())
@@ -131,20 +159,42 @@ class AccountService:
         self.rt = runtime
 
     # --- sign-in ---------------------------------------------------------------------------
-    async def sign_in(self, session: AsyncSession, platform: str, code: str) -> SignedIn:
+    async def sign_in(
+        self, session: AsyncSession, platform: str, code: str, address: str
+    ) -> SignedIn:
+        """Exchange a WeChat code. Refused codes count per client address (Redis; see
+        ratelimit.py), so nobody relays a flood of guesses to WeChat; a code that cannot be
+        one is refused without asking WeChat at all."""
         if platform not in PLATFORMS:
             raise InvalidInput(
                 "暂不支持该平台登录", message_en=f"{platform} sign-in is not supported yet"
             )
-        if not code or len(code) > 256:
+        settings, now = self.rt.settings, self.rt.clock.now()
+        by_address = f"signin:ip:{address}"
+        attempt = await ratelimit.hit(
+            self.rt.redis,
+            by_address,
+            settings.sign_in_failures_per_address,
+            SIGN_IN_WINDOW_SECONDS,
+            now,
+        )
+        if not SIGN_IN_CODE.fullmatch(code):
             raise SignInRejected()
         try:
             identity = await self.rt.wechat.exchange_code(code)
         except UpstreamRejected as exc:
             raise SignInRejected() from exc
         except UpstreamUnavailable as exc:
+            await ratelimit.forgive(self.rt.redis, by_address, attempt)
             raise UpstreamUnavailableError("wechat") from exc
-        now = self.rt.clock.now()
+        await ratelimit.forgive(self.rt.redis, by_address, attempt)
+        await ratelimit.hit(
+            self.rt.redis,
+            f"signin:openid:{platform}:{identity.openid}",
+            settings.sign_ins_per_openid_per_hour,
+            3600,
+            now,
+        )
         account = (
             await session.exec(
                 select(Account).where(
@@ -169,56 +219,110 @@ class AccountService:
         token = self.rt.tokens.issue(account.id, "PATIENT", account.id)
         return SignedIn(account=account, user=user, token=token)
 
-    async def _attempt(self, key: str) -> None:
-        """One identity attempt under `key`: verification and binding share the hourly budget."""
-        limit = self.rt.settings.verify_attempts_per_hour
-        await ratelimit.hit(self.rt.redis, key, limit, 3600, self.rt.clock.now())
+    # --- attempts ----------------------------------------------------------------------------
+    @asynccontextmanager
+    async def _attempt(self, account_key: str, address: str) -> AsyncIterator[None]:
+        """One identity check (verify or bind): they share the budgets of the account (in the
+        database: it must survive a Redis restart) and of the client address (Redis).
+
+        Nothing counts against the person being checked: a stranger's failures must never lock
+        the owner out (and a per-person limit that let the HIS-verified owner through would
+        stop nobody, so there is none). The HIS being away is taken back from both budgets.
+        """
+        settings, now = self.rt.settings, self.rt.clock.now()
+        row = await identity_attempts.reserve(
+            self.rt, account_key, settings.verify_attempts_per_hour, timedelta(hours=1), now
+        )
+        by_address = f"identity:ip:{address}"
+        try:
+            member = await ratelimit.hit(
+                self.rt.redis, by_address, settings.verify_attempts_per_address_per_hour, 3600, now
+            )
+        except ratelimit.RateLimited:
+            await identity_attempts.forgive(self.rt, row)
+            raise
+        try:
+            yield
+        except UpstreamUnavailableError:
+            # The HIS was away (before anything was written): nothing was learnt or tried.
+            await identity_attempts.forgive(self.rt, row)
+            await ratelimit.forgive(self.rt.redis, by_address, member)
+            raise
+        except DomainError:
+            raise
+        except Exception:
+            await ratelimit.forgive(self.rt.redis, by_address, member)
+            raise
+        else:
+            # Only failures count per address: many honest people share one (a hospital's
+            # Wi-Fi, a carrier's NAT). The account's row stays: its work holds the database's
+            # write lock now, and an account verifies once and binds a handful of people.
+            await ratelimit.forgive(self.rt.redis, by_address, member)
+
+    async def _his_records(self, id_number: str) -> list[HisPatient]:
+        try:
+            return await self.rt.his.lookup_patients(id_number)
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("his") from exc
 
     # --- identity ----------------------------------------------------------------------------
     async def verify_identity(
+        self,
+        session: AsyncSession,
+        account_id: str,
+        address: str,
+        name: str,
+        id_number: str,
+        phone: str,
+    ) -> HospitalUser:
+        """Tie the account to the hospital user of the person the HIS knows by these facts.
+
+        The HIS is the only authority: a number it does not know and facts it does not hold
+        get the same answer after the same work (one master-index lookup, the same
+        comparisons, one audit row) and leave nothing behind, so this is no oracle of who is
+        a patient, and nobody can claim a number ahead of its owner. A new person registers
+        at the hospital (建档) first; the HIS WebAPI publishes no registration call.
+        """
+        async with self._attempt(f"acc:{account_id}", address):
+            return await self._verify(session, account_id, name, id_number, phone)
+
+    async def _verify(
         self, session: AsyncSession, account_id: str, name: str, id_number: str, phone: str
     ) -> HospitalUser:
-        await self._attempt(f"verify:acc:{account_id}")
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
-        id_hash = self.rt.pii.lookup_hash(nid.number)
-        await self._attempt(f"verify:id:{id_hash}")
         account = await session.get(Account, account_id)
         if account is None:
             raise NotFound("账户", "account")
+        records = await self._his_records(nid.number)
+        person = _matching(records, name, phone)
         now = self.rt.clock.now()
+        if person is None:
+            await audit.record_apart(self.rt, now, "VERIFY_REJECTED", account_id=account_id)
+            raise IdentityMismatch()
+        id_hash = self.rt.pii.lookup_hash(nid.number)
         user = (
             await session.exec(select(HospitalUser).where(HospitalUser.id_number_hash == id_hash))
         ).first()
-        if user is not None:
-            # Knowing someone's ID number must not be enough to reach their records.
-            if not (
-                _same(self.rt.pii.decrypt(user.name_enc), name)
-                and _same(self.rt.pii.decrypt(user.phone_enc), phone)
-            ):
-                await audit.record_apart(
-                    self.rt, now, "VERIFY_REJECTED", user_id=user.id, account_id=account_id
-                )
-                raise IdentityMismatch()
-            his_self = await self._his_person(nid.number)
-        else:
-            his_self = await self._his_person(nid.number)
-            if his_self is not None and not (
-                _same(his_self.name, name) and _same(his_self.phone, phone)
-            ):
-                await audit.record_apart(self.rt, now, "VERIFY_REJECTED", account_id=account_id)
-                raise IdentityMismatch()
+        if user is not None and not await self._backed_by_his(session, user, records):
+            await self._supersede(session, user, now)
+            user = None
+        if user is None:
             user = HospitalUser(
                 id_number_hash=id_hash,
                 id_number_enc=self.rt.pii.encrypt(nid.number),
-                name_enc=self.rt.pii.encrypt(name),
-                masked_name=mask_name(name),
-                phone_enc=self.rt.pii.encrypt(phone),
+                name_enc="",
+                masked_name="",
+                phone_enc="",
                 created_at=now,
             )
-            session.add(user)
-            await session.flush()
+        # The HIS's facts, fresh at each verification (it may have a new phone by now).
+        user.name_enc = self.rt.pii.encrypt(person.name)
+        user.masked_name = mask_name(person.name)
+        user.phone_enc = self.rt.pii.encrypt(person.phone or phone)
+        session.add(user)
+        await session.flush()
         if account.user_id is not None and account.user_id != user.id:
             raise DomainError(
                 "该账户已认证为其他人",
@@ -226,21 +330,71 @@ class AccountService:
                 message_en="This account is verified as someone else",
             )
         account.user_id = user.id
-        if his_self is not None:
-            await self._bind(session, user, his_self, "SELF", now, quiet=True)
+        await self._bind(session, user, person, "SELF", now, quiet=True)
         audit.record(session, now, "VERIFY_IDENTITY", user_id=user.id, account_id=account_id)
         await session.flush()
         return user
 
-    async def _his_person(self, id_number: str) -> HisPatient | None:
-        try:
-            found = await self.rt.his.lookup_patients(id_number)
-        except UpstreamUnavailable as exc:
-            raise UpstreamUnavailableError("his") from exc
-        return found[0] if found else None
+    async def _backed_by_his(
+        self, session: AsyncSession, user: HospitalUser, records: list[HisPatient]
+    ) -> bool:
+        """Was this user made by a verification against the HIS? Such a user holds (or held)
+        a binding of one of the HIS's records of the number: SELF is bound at verification."""
+        if not records:
+            return False
+        found = (
+            await session.exec(
+                select(PatientBinding.id).where(
+                    PatientBinding.user_id == user.id,
+                    col(PatientBinding.his_patient_id).in_([r.id for r in records]),
+                )
+            )
+        ).first()
+        return found is not None
+
+    async def _supersede(self, session: AsyncSession, user: HospitalUser, now: datetime) -> None:
+        """Retire a user made by a claim the HIS never backed (before verification asked the
+        HIS): its accounts lose the unproven verification and its number is freed for the
+        person the HIS knows. Its orders and history stay on the retired row."""
+        user.id_number_hash = f"superseded:{user.id}"
+        session.add(user)
+        accounts = await session.exec(select(Account).where(Account.user_id == user.id))
+        for claimed in accounts.all():
+            claimed.user_id = None
+            session.add(claimed)
+        bindings = await session.exec(
+            select(PatientBinding).where(
+                PatientBinding.user_id == user.id, col(PatientBinding.active).is_(True)
+            )
+        )
+        for binding in bindings.all():
+            binding.active = False
+            binding.unbound_at = now
+            session.add(binding)
+        audit.record(session, now, "UNBACKED_CLAIM_SUPERSEDED", user_id=user.id)
+        await session.flush()
 
     # --- patients ----------------------------------------------------------------------------
     async def bind_patient(
+        self,
+        session: AsyncSession,
+        user_id: str,
+        account_id: str | None,
+        address: str,
+        name: str,
+        id_number: str,
+        phone: str,
+        relation: str,
+    ) -> PatientBinding:
+        """Bind a person the HIS knows by these facts; an unknown number and wrong facts get
+        the same answer (IDENTITY_MISMATCH), as at verification."""
+        key = f"acc:{account_id}" if account_id else f"usr:{user_id}"
+        async with self._attempt(key, address):
+            return await self._bind_checked(
+                session, user_id, account_id, name, id_number, phone, relation
+            )
+
+    async def _bind_checked(
         self,
         session: AsyncSession,
         user_id: str,
@@ -250,32 +404,21 @@ class AccountService:
         phone: str,
         relation: str,
     ) -> PatientBinding:
-        await self._attempt(f"bind:usr:{user_id}")
         if relation not in RELATIONS:
             raise InvalidInput("关系不正确", message_en="Invalid relation")
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
-        id_hash = self.rt.pii.lookup_hash(nid.number)
-        await self._attempt(f"bind:id:{id_hash}")
         user = await session.get(HospitalUser, user_id)
         if user is None:
             raise NotVerified()
-        if relation == "SELF" and user.id_number_hash != id_hash:
+        if relation == "SELF" and user.id_number_hash != self.rt.pii.lookup_hash(nid.number):
             raise InvalidInput(
                 "“本人”只能绑定认证身份本人", message_en="SELF must be the verified person"
             )
-        person = await self._his_person(nid.number)
+        person = _matching(await self._his_records(nid.number), name, phone)
         now = self.rt.clock.now()
         if person is None:
-            raise DomainError(
-                "医院未找到该就诊人的登记信息，请先到医院建档",
-                code="NOT_FOUND",
-                message_en=(
-                    "The hospital has no record of this person; register at the hospital first"
-                ),
-            )
-        if not (_same(person.name, name) and _same(person.phone, phone)):
             await audit.record_apart(
                 self.rt, now, "BIND_REJECTED", user_id=user_id, account_id=account_id
             )

@@ -2,7 +2,13 @@
 
 Each attempt is a member of a sorted set scored by the clock's timestamp, so the window follows
 the injectable clock (a test moving it an hour frees the caller) rather than Redis's own TTLs.
-A refused attempt is taken back out, so hammering a closed door does not keep it closed.
+A refused attempt is taken back out, so hammering a closed door does not keep it closed; a
+caller that only wants failures counted takes its attempt back (`forgive`) once it succeeded,
+so an attempt is counted before the work it guards and the count is never behind.
+
+What lives here is lost with Redis: fine for per-address and per-openid limits (they slow
+floods, an hour of them is little to lose). The identity attempts of an account, which guard
+personal data, are kept in the database instead (services/identity_attempts.py).
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ class RateLimited(DomainError):
 
 async def hit(
     redis: aioredis.Redis, key: str, limit: int, window_seconds: int, now: datetime
-) -> None:
-    """Count one attempt under `key` at `now`; refuse it if `limit` already fall in the window."""
+) -> str:
+    """Count one attempt under `key` at `now`; refuse it if `limit` already fall in the window.
+
+    Answers the attempt's member, for `forgive`."""
     full = f"bff:rl:{key}"
     at = now.timestamp()
     member = f"{at:.6f}:{uuid.uuid4().hex}"
@@ -42,3 +50,9 @@ async def hit(
     if count > limit:
         await redis.zrem(full, member)
         raise RateLimited()
+    return member
+
+
+async def forgive(redis: aioredis.Redis, key: str, member: str) -> None:
+    """Take back an attempt that succeeded: only failures keep counting."""
+    await redis.zrem(f"bff:rl:{key}", member)

@@ -310,3 +310,18 @@ class ReconciliationFinding(SQLModel, table=True):
     resolved_at: datetime | None = _ts()
     first_seen_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     last_seen_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class IdentityAttempt(SQLModel, table=True):
+    """One identity check (verify or bind) of an account, counted against its hourly budget.
+
+    Kept in the database, not Redis: this budget is what stops guessing at other people's
+    identities, so a Redis restart must not hand every account a fresh one.
+    """
+
+    __tablename__ = "identity_attempt"
+    __table_args__ = (sa.Index("ix_identity_attempt_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=96)
+    at: datetime = Field(sa_column=Column(TZ, nullable=False))

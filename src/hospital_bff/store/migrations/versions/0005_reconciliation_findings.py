@@ -1,7 +1,7 @@
 """reconciliation findings kept across re-runs, both totals, batch refund file, refund failure
 
 Revision ID: 5b7e0c4d2a91
-Revises: 9fe78638888b
+Revises: a198b10ab452
 Create Date: 2026-11-28 10:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "5b7e0c4d2a91"
-down_revision: str | None = "9fe78638888b"
+down_revision: str | None = "a198b10ab452"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
