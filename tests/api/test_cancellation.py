@@ -151,6 +151,7 @@ async def test_cancel_the_next_day_goes_to_the_batch_sent_by_reconciliation(
     assert early["runReconciliation"]["code"] == "INVALID_INPUT"
 
     clock.set(datetime(2026, 11, 29, 2, 30, tzinfo=SHANGHAI))
+    staff = await staff_token(runtime)  # another shift: a staff token lasts hours, not days
     for day in ("2026-11-27", "2026-11-28"):
         ran = await gql_data(
             client, "RunReconciliation", {"date": day}, token=staff, document="staff"
