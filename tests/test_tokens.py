@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.config import Settings
-from hospital_bff.tokens import Claims, InvalidToken, TokenService
+from hospital_bff.tokens import STAFF_AUDIENCE, Claims, InvalidToken, TokenService
 
 # 64 bytes, so signing the HS512/HS384 test tokens raises no short-key warning
 K1 = "k1-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz" + "A" * 18
@@ -60,12 +60,23 @@ def _sign(
     return jwt.encode(payload, key, algorithm=alg, headers=headers)
 
 
+def make_staff_service(clock: FrozenClock, *, keys: dict[str, str] | None = None) -> TokenService:
+    return TokenService(
+        keys if keys is not None else {"s1": K2},
+        next(iter(keys)) if keys else "s1",
+        TTL,
+        clock,
+        audience=STAFF_AUDIENCE,
+        role="STAFF",
+    )
+
+
 @pytest.mark.parametrize(
     ("role", "account_id"),
     [("PATIENT", "acct-1"), ("STAFF", None)],
 )
 def test_issue_then_verify(clock: FrozenClock, role: Any, account_id: str | None) -> None:
-    service = make_service(clock)
+    service = make_service(clock) if role == "PATIENT" else make_staff_service(clock)
     issued = service.issue("user-1", role, account_id)
     assert issued.expires_at == START + timedelta(seconds=TTL)
     claims = service.verify(issued.token)
@@ -115,7 +126,7 @@ def test_expiry_follows_the_injected_clock(
 def test_a_clock_far_from_wall_time_still_works() -> None:
     # PyJWT's own iat/exp checks use time.time(); ours must use the injected clock only.
     for at in (datetime(2001, 1, 1, tzinfo=SHANGHAI), datetime(2091, 1, 1, tzinfo=SHANGHAI)):
-        service = make_service(FrozenClock(at))
+        service = make_staff_service(FrozenClock(at))
         assert service.verify(service.issue("u", "STAFF", None).token).role == "STAFF"
 
 
@@ -173,6 +184,11 @@ def _role_swapped_token() -> str:
         pytest.param(lambda: _sign(_payload(aud="other-app")), "CLAIMS", id="wrong-audience"),
         pytest.param(lambda: _sign(_payload(aud=None)), "CLAIMS", id="missing-audience"),
         pytest.param(lambda: _sign(_payload(role="ADMIN")), "CLAIMS", id="unknown-role"),
+        # Whoever holds the patients' key cannot mint a staff token there.
+        pytest.param(lambda: _sign(_payload(role="STAFF")), "CLAIMS", id="staff-role-patient-key"),
+        pytest.param(
+            lambda: _sign(_payload(aud=STAFF_AUDIENCE)), "CLAIMS", id="staff-audience-patient-key"
+        ),
         pytest.param(lambda: _sign(_payload(acc=42)), "CLAIMS", id="account-not-a-string"),
         pytest.param(lambda: _sign(_payload(exp="soon")), "CLAIMS", id="exp-not-a-number"),
         pytest.param(
@@ -217,3 +233,53 @@ def test_from_settings(clock: FrozenClock) -> None:
     issued = service.issue("user-1", "PATIENT", "acct-1")
     assert issued.expires_at == START + timedelta(days=7)
     assert service.verify(issued.token).account_id == "acct-1"
+
+
+def test_staff_from_settings_has_its_own_keys_audience_and_lifetime(clock: FrozenClock) -> None:
+    settings = Settings()
+    staff = TokenService.staff_from_settings(settings, clock)
+    issued = staff.issue("stf_1", "STAFF", None)
+    assert issued.expires_at == START + timedelta(hours=8)
+    assert jwt.get_unverified_header(issued.token)["kid"] == "s1"
+    assert jwt.decode(issued.token, options={"verify_signature": False})["aud"] == STAFF_AUDIENCE
+    assert settings.staff_jwt_keys["s1"] != settings.jwt_keys["k1"]
+
+
+def test_patient_and_staff_tokens_never_cross(clock: FrozenClock) -> None:
+    settings = Settings()
+    patient = TokenService.from_settings(settings, clock)
+    staff = TokenService.staff_from_settings(settings, clock)
+    with pytest.raises(InvalidToken) as caught:
+        patient.verify(staff.issue("stf_1", "STAFF", None).token)
+    assert caught.value.reason == "UNKNOWN_KID"
+    with pytest.raises(InvalidToken) as caught:
+        staff.verify(patient.issue("acc_1", "PATIENT", "acc_1").token)
+    assert caught.value.reason == "UNKNOWN_KID"
+
+
+def test_the_same_key_for_both_still_keeps_them_apart(clock: FrozenClock) -> None:
+    # An operator who pastes one key into both settings: the audience still separates them.
+    patient = make_service(clock, keys={"k1": K1})
+    staff = make_staff_service(clock, keys={"k1": K1})
+    with pytest.raises(InvalidToken) as caught:
+        patient.verify(staff.issue("stf_1", "STAFF", None).token)
+    assert caught.value.reason == "CLAIMS"
+    with pytest.raises(InvalidToken) as caught:
+        staff.verify(patient.issue("acc_1", "PATIENT", "acc_1").token)
+    assert caught.value.reason == "CLAIMS"
+
+
+def test_a_service_issues_only_its_own_role(clock: FrozenClock) -> None:
+    with pytest.raises(ValueError):
+        make_service(clock).issue("x", "STAFF", None)
+    with pytest.raises(ValueError):
+        make_staff_service(clock).issue("x", "PATIENT", "acc_1")
+
+
+def test_jti_and_lifetime_can_be_given(clock: FrozenClock) -> None:
+    staff = make_staff_service(clock)
+    issued = staff.issue("stf_1", "STAFF", None, jti="session-1", ttl_seconds=60)
+    assert issued.expires_at == START + timedelta(seconds=60)
+    assert staff.verify(issued.token).jti == "session-1"
+    with pytest.raises(ValueError):
+        staff.issue("stf_1", "STAFF", None, ttl_seconds=0)

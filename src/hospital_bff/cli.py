@@ -9,12 +9,14 @@ import typer
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
+from hospital_bff.staff_cli import issue_token, staff_app
 
 app = typer.Typer(
     help="hospital-bff: the GraphQL backend-for-frontend of a hospital's patient channel.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(staff_app, name="staff")
 
 
 @app.command()
@@ -133,20 +135,10 @@ def migrate(
 @app.command("staff-token")
 def staff_token(
     name: Annotated[str, typer.Argument(help="The staff member's name, recorded in the audit log")],
+    ttl_hours: Annotated[float | None, typer.Option(help="Lifetime in hours")] = None,
 ) -> None:
-    """Print a session token with the STAFF role (for the staff tools)."""
-    from hospital_bff.clock import Clock
-    from hospital_bff.config import Settings
-    from hospital_bff.tokens import TokenService
-
-    settings = Settings()
-    tokens = TokenService(
-        {kid: key.get_secret_value() for kid, key in settings.jwt_keys.items()},
-        settings.jwt_active_kid,
-        settings.jwt_ttl_seconds,
-        Clock(settings.tz),
-    )
-    typer.echo(tokens.issue(name, "STAFF", None).token)
+    """Print a staff token: the same as `hospital-bff staff token NAME`."""
+    issue_token(name, ttl_hours)
 
 
 @app.command("export-schema")

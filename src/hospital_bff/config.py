@@ -102,6 +102,32 @@ class Settings(BaseSettings):
     )
     jwt_active_kid: str = "k1"
     jwt_ttl_seconds: int = 7 * 24 * 3600
+    # Staff tokens have keys of their own: whoever holds the patients' key cannot act as staff.
+    staff_jwt_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {"s1": SecretStr("demo-staff-jwt-signing-key-change-me-0001")},
+        description="Key id -> HMAC key for staff tokens; the active one signs, all verify",
+    )
+    staff_jwt_active_kid: str = "s1"
+    staff_token_ttl_seconds: int = Field(
+        default=8 * 3600, description="A staff token lasts one shift, not a week"
+    )
+    staff_oidc_issuer: str | None = Field(
+        default=None,
+        description="The hospital's OpenID Connect issuer; its tokens are accepted for staff",
+    )
+    staff_oidc_audience: str | None = Field(
+        default=None, description="The `aud` the OIDC provider puts in tokens for this BFF"
+    )
+    staff_oidc_jwks_url: str | None = Field(
+        default=None, description="Else discovered from {issuer}/.well-known/openid-configuration"
+    )
+    staff_oidc_jwks_refetch_seconds: int = Field(
+        default=300, description="An unknown key id refetches the JWKS at most this often"
+    )
+    staff_oidc_auto_provision: bool = Field(
+        default=False,
+        description="Create an active staff member for an unknown OIDC subject (off: add them)",
+    )
     pii_key: SecretStr = Field(
         default=SecretStr("ZGVtby1waWkta2V5LTMyLWJ5dGVzLWxvbmctMDAwMDA="),
         description="base64 of 32 bytes: AES-GCM key for national ID numbers",

@@ -38,6 +38,7 @@ SECRETS: tuple[Setting, ...] = (
     # The webhooks' and the bank's callbacks go here; never guessed from the bind address.
     Setting("public_url", "BFF_PUBLIC_URL"),
     Setting("jwt_keys", "BFF_JWT_KEYS"),
+    Setting("staff_jwt_keys", "BFF_STAFF_JWT_KEYS"),
     Setting("pii_key", "BFF_PII_KEY"),
     Setting("pii_hmac_key", "BFF_PII_HMAC_KEY"),
     Setting("his_api_key", "BFF_HIS_API_KEY"),

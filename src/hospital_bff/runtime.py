@@ -24,6 +24,7 @@ from hospital_bff.datasources.wechat import WechatClient
 from hospital_bff.events import EventBus
 from hospital_bff.pii import PiiCipher
 from hospital_bff.services.catalogue import CatalogueService
+from hospital_bff.services.staff_auth import StaffAuthenticator
 from hospital_bff.store.db import create_engine, session_factory
 from hospital_bff.tokens import TokenService
 
@@ -46,6 +47,7 @@ class Runtime:
     catalogue: CatalogueService
     tokens: TokenService
     pii: PiiCipher
+    staff_auth: StaffAuthenticator
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,11 +90,12 @@ async def open_runtime(
         breaker=CircuitBreaker("wechat", *breaker_args),
     )
     cache = Cache(redis)
+    sessions = session_factory(engine)
     runtime = Runtime(
         settings=settings,
         clock=clock,
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=sessions,
         redis=redis,
         http=http,
         his=his,
@@ -111,6 +114,7 @@ async def open_runtime(
             base64.b64decode(settings.pii_key.get_secret_value()),
             settings.pii_hmac_key.get_secret_value().encode(),
         ),
+        staff_auth=StaffAuthenticator.from_settings(settings, clock, http, sessions),
     )
     try:
         yield runtime

@@ -1,5 +1,8 @@
 """Session tokens: HS256 JWTs with a `kid`, so signing keys can rotate without signing anyone out.
 
+Patients' and staff's tokens are two instances of the same service with their own keys, audience
+and role: a token made for one never verifies as the other, whoever holds which key.
+
 Time comes from the injected clock, never from PyJWT's own `time.time()`, so expiry follows the
 same clock as the rest of the business (and tests can move it).
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal
 
 import jwt
 
@@ -25,10 +28,10 @@ InvalidTokenReason = Literal[
 
 ISSUER = "hospital-bff"
 AUDIENCE = "hospital-bff"
+STAFF_AUDIENCE = "hospital-bff-staff"
 ALGORITHM = "HS256"
 # RFC 7518 3.2: an HS256 key must be at least as long as the hash output.
 _MIN_KEY_BYTES = 32
-_ROLES: frozenset[str] = frozenset(get_args(Role))
 
 
 class InvalidToken(Exception):
@@ -59,10 +62,18 @@ class Claims:
 
 
 class TokenService:
-    """Issues and verifies session tokens; every key in `keys` verifies, `active_kid` signs."""
+    """Issues and verifies session tokens of one audience and one role; every key in `keys`
+    verifies, `active_kid` signs."""
 
     def __init__(
-        self, keys: dict[str, str], active_kid: str, ttl_seconds: int, clock: Clock
+        self,
+        keys: dict[str, str],
+        active_kid: str,
+        ttl_seconds: int,
+        clock: Clock,
+        *,
+        audience: str = AUDIENCE,
+        role: Role = "PATIENT",
     ) -> None:
         if active_kid not in keys:
             raise ValueError(f"active_kid {active_kid!r} is not among the keys")
@@ -75,25 +86,58 @@ class TokenService:
         self._active_kid = active_kid
         self._ttl = timedelta(seconds=ttl_seconds)
         self._clock = clock
+        self._audience = audience
+        self._role: Role = role
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock) -> TokenService:
         keys = {kid: secret.get_secret_value() for kid, secret in settings.jwt_keys.items()}
         return cls(keys, settings.jwt_active_kid, settings.jwt_ttl_seconds, clock)
 
-    def issue(self, subject: str, role: Role, account_id: str | None) -> IssuedToken:
+    @classmethod
+    def staff_from_settings(cls, settings: Settings, clock: Clock) -> TokenService:
+        """The staff tools' tokens: their own keys (BFF_STAFF_JWT_KEYS), audience and lifetime."""
+        keys = {kid: secret.get_secret_value() for kid, secret in settings.staff_jwt_keys.items()}
+        return cls(
+            keys,
+            settings.staff_jwt_active_kid,
+            settings.staff_token_ttl_seconds,
+            clock,
+            audience=STAFF_AUDIENCE,
+            role="STAFF",
+        )
+
+    @property
+    def audience(self) -> str:
+        return self._audience
+
+    def issue(
+        self,
+        subject: str,
+        role: Role,
+        account_id: str | None,
+        *,
+        jti: str | None = None,
+        ttl_seconds: int | None = None,
+    ) -> IssuedToken:
+        """Sign a token; `jti` names a session recorded elsewhere, `ttl_seconds` shortens it."""
+        if role != self._role:
+            raise ValueError(f"this service issues {self._role} tokens, not {role}")
+        if ttl_seconds is not None and ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
         now = self._clock.now()
         iat = int(now.timestamp())
-        exp = int((now + self._ttl).timestamp())
+        ttl = self._ttl if ttl_seconds is None else timedelta(seconds=ttl_seconds)
+        exp = int((now + ttl).timestamp())
         payload: dict[str, Any] = {
             "iss": ISSUER,
-            "aud": AUDIENCE,
+            "aud": self._audience,
             "sub": subject,
             "role": role,
             "acc": account_id,
             "iat": iat,
             "exp": exp,
-            "jti": uuid.uuid4().hex,
+            "jti": jti or uuid.uuid4().hex,
         }
         token = jwt.encode(
             payload,
@@ -121,7 +165,7 @@ class TokenService:
                 token,
                 self._keys[kid],
                 algorithms=[ALGORITHM],
-                audience=AUDIENCE,
+                audience=self._audience,
                 issuer=ISSUER,
                 options={
                     "require": ["iss", "aud", "sub", "iat", "exp", "jti"],
@@ -149,7 +193,7 @@ class TokenService:
             raise InvalidToken("CLAIMS") from exc
         if self._clock.now() >= expires_at:
             raise InvalidToken("EXPIRED")
-        if role not in _ROLES or not (account_id is None or isinstance(account_id, str)):
+        if role != self._role or not (account_id is None or isinstance(account_id, str)):
             raise InvalidToken("CLAIMS")
         subject, jti = payload["sub"], payload["jti"]
         if not isinstance(subject, str) or not isinstance(jti, str):

@@ -25,12 +25,12 @@ from fixtures.accounts import (
 )
 from fixtures.graphql import gql, gql_data
 from fixtures.journey import book, new_id_number, open_slot, register_person, sign_in
-from hospital_bff.clock import FrozenClock
+from hospital_bff.clock import Clock, FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.pii import ID_NUMBER_PATTERN
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.national_id import check_digit
-from hospital_bff.tokens import TokenService
+from hospital_bff.tokens import InvalidToken, TokenService
 
 # --- fixtures ----------------------------------------------------------------------------------
 
@@ -188,30 +188,36 @@ async def test_a_token_signed_with_a_retired_key_id_still_verifies_while_listed(
 async def test_a_staff_token_is_a_staff_token_and_not_a_patient(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    token = staff_token(runtime)
-    claims = runtime.tokens.verify(token)
+    token = await staff_token(runtime)
+    claims = runtime.staff_auth.tokens.verify(token)
     assert claims.role == "STAFF"
     assert claims.account_id is None
+    with pytest.raises(InvalidToken):
+        runtime.tokens.verify(token)  # the patients' service does not know staff keys
     mine = await me(client, token)
     assert mine["verified"] is False
     assert mine["patients"] == []
 
 
 def test_the_staff_token_command_prints_a_token_the_app_accepts(
-    clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from typer.testing import CliRunner
 
     from hospital_bff.cli import app
 
-    monkeypatch.delenv("BFF_JWT_KEYS", raising=False)
-    monkeypatch.delenv("BFF_JWT_ACTIVE_KID", raising=False)
+    monkeypatch.setenv("BFF_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.delenv("BFF_STAFF_JWT_KEYS", raising=False)
+    monkeypatch.delenv("BFF_STAFF_JWT_ACTIVE_KID", raising=False)
+    monkeypatch.delenv("BFF_EMBEDDED_SIMULATORS", raising=False)
     result = CliRunner().invoke(app, ["staff-token", "nurse-wang"])
     assert result.exit_code == 0, result.output
-    tokens = TokenService.from_settings(Settings(), clock)
-    claims = tokens.verify(result.output.strip())
+    token = result.stdout.strip().splitlines()[-1]
+    # The command signs at the wall-clock time; so is it verified.
+    tokens = TokenService.staff_from_settings(Settings(), Clock())
+    claims = tokens.verify(token)
     assert claims.role == "STAFF"
-    assert claims.subject == "nurse-wang"
+    assert claims.subject.startswith("stf_")  # the member's id; the name is in the table
 
 
 # --- verifying identity --------------------------------------------------------------------------
@@ -614,7 +620,7 @@ async def test_only_staff_restrict_a_user(
     assert problem(await restrict(client, token, user_id, until)) == "FORBIDDEN"
     assert (await me(client, token))["restrictedUntil"] is None
 
-    done = await restrict(client, staff_token(runtime), user_id, until)
+    done = await restrict(client, await staff_token(runtime), user_id, until)
     assert done["__typename"] == "RestrictUserSuccess", done
     assert done["userId"] == user_id
     assert datetime.fromisoformat(done["restrictedUntil"]) == until
@@ -622,7 +628,10 @@ async def test_only_staff_restrict_a_user(
     assert shown is not None
     assert datetime.fromisoformat(shown) == until
 
-    assert problem(await restrict(client, staff_token(runtime), "usr_nobody", until)) == "NOT_FOUND"
+    assert (
+        problem(await restrict(client, await staff_token(runtime), "usr_nobody", until))
+        == "NOT_FOUND"
+    )
     [entry] = [e for e in await audit_entries(runtime) if e.action == "RESTRICT_USER"]
     assert entry.user_id == user_id
     assert entry.subject == "护士长王"
@@ -638,7 +647,7 @@ async def test_a_restriction_reason_holding_an_id_number_is_stored_masked(
     user_id = (await me(client, token))["id"]
     reason = f"冒用身份证{person['idNumber']}挂号"
     done = await restrict(
-        client, staff_token(runtime), user_id, clock.now() + timedelta(days=7), reason
+        client, await staff_token(runtime), user_id, clock.now() + timedelta(days=7), reason
     )
     assert done["__typename"] == "RestrictUserSuccess", done
     async with runtime.sessions() as session:

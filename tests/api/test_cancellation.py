@@ -144,7 +144,7 @@ async def test_cancel_the_next_day_goes_to_the_batch_sent_by_reconciliation(
     assert books["totals"]["refunded"] == 0, "a batch refund waits for the reconciliation"
     await assert_books_balance(client, app, runtime)
 
-    staff = staff_token(runtime)
+    staff = await staff_token(runtime)
     # Reconciling today is refused: the day is not over.
     early = await gql_data(
         client, "RunReconciliation", {"date": "2026-11-28"}, token=staff, document="staff"
@@ -152,6 +152,7 @@ async def test_cancel_the_next_day_goes_to_the_batch_sent_by_reconciliation(
     assert early["runReconciliation"]["code"] == "INVALID_INPUT"
 
     clock.set(datetime(2026, 11, 29, 2, 30, tzinfo=SHANGHAI))
+    staff = await staff_token(runtime)  # another shift: a staff token lasts hours, not days
     for day in ("2026-11-27", "2026-11-28"):
         ran = await gql_data(
             client, "RunReconciliation", {"date": day}, token=staff, document="staff"
@@ -279,7 +280,7 @@ async def test_staff_suspends_a_schedule(
         client,
         "SuspendSchedule",
         {"scheduleId": schedule["id"], "reason": "专家外出会诊"},
-        token=staff_token(runtime),
+        token=await staff_token(runtime),
         document="staff",
     )
     result = data["suspendSchedule"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from fixtures.accounts import staff_token
 from fixtures.graphql import gql_data
 from fixtures.journey import book, patient_of, register_person, verified_user
 from hospital_bff.runtime import Runtime
@@ -89,7 +90,7 @@ async def test_restricted_user_is_told_so(client: httpx.AsyncClient, runtime: Ru
     token, _ = await verified_user(client)
     patient = await patient_of(client, token)
     user_id = (await gql_data(client, "Me", token=token))["me"]["id"]
-    staff = runtime.tokens.issue("张护士", "STAFF", None).token
+    staff = await staff_token(runtime, "张护士")
     restricted = await gql_data(
         client,
         "RestrictUser",

@@ -59,6 +59,7 @@ def production_values(tmp_path: Path) -> dict[str, Any]:
         "env": "production",
         "public_url": "https://bff.hospital.example",
         "jwt_keys": {"k1": secrets.token_urlsafe(32)},
+        "staff_jwt_keys": {"s1": secrets.token_urlsafe(32)},
         "pii_key": base64.b64encode(os.urandom(32)).decode(),
         "pii_hmac_key": secrets.token_urlsafe(32),
         "his_api_key": secrets.token_urlsafe(24),
@@ -282,12 +283,10 @@ async def test_a_token_signed_with_the_demo_key_is_not_accepted(
 ) -> None:
     demo = Settings(_env_file=None)
     runtime = production.runtime
-    forged = TokenService(
-        {kid: key.get_secret_value() for kid, key in demo.jwt_keys.items()},
-        demo.jwt_active_kid,
-        demo.jwt_ttl_seconds,
-        runtime.clock,
-    ).issue("护士长王", "STAFF", None)
+    # The staff keys' public demo value, as an attacker who reads the repository has it.
+    forged = TokenService.staff_from_settings(demo, runtime.clock).issue(
+        "护士长王", "STAFF", None, jti="forged-session"
+    )
 
     response = await production.client.post(
         "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {forged.token}"}

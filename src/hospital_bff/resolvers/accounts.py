@@ -131,7 +131,7 @@ async def restrict_user(
 
     async def work(session: AsyncSession) -> RestrictUserSuccess:
         staff = require_staff(viewer)
-        user = await service.restrict_user(session, staff.subject, user_id, until, reason)
+        user = await service.restrict_user(session, staff, user_id, until, reason)
         assert user.restricted_until is not None
         return RestrictUserSuccess(
             user_id=strawberry.ID(user.id), restricted_until=user.restricted_until

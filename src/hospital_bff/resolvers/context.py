@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any
 
+import structlog
 from graphql import GraphQLError
 from sqlmodel import select
 from starlette.requests import Request
@@ -15,8 +16,16 @@ from strawberry.types import Info as StrawberryInfo
 
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.staff import StaffActor
+from hospital_bff.services.staff_auth import StaffAuthError
 from hospital_bff.store.models import Account
 from hospital_bff.tokens import InvalidToken
+
+log = structlog.get_logger(__name__)
+
+
+class _AccountRefused(Exception):
+    """A valid patient token whose account is missing; the reason is for the log."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,7 @@ class Viewer:
     subject: str
     account_id: str | None
     user_id: str | None
+    staff: StaffActor | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -41,13 +51,13 @@ def forbidden(message: str = "无权访问 / staff only") -> GraphQLError:
     return GraphQLError(message, extensions={"code": "FORBIDDEN"})
 
 
-def require_staff(viewer: Viewer) -> Viewer:
-    """In a mutation: a non-staff caller gets FORBIDDEN as data."""
+def require_staff(viewer: Viewer) -> StaffActor:
+    """In a mutation: a non-staff caller gets FORBIDDEN as data; staff are who the audit names."""
     from hospital_bff.services.errors import DomainError
 
-    if not viewer.is_staff:
+    if not viewer.is_staff or viewer.staff is None:
         raise DomainError("仅限医院工作人员", code="FORBIDDEN", message_en="Staff only")
-    return viewer
+    return viewer.staff
 
 
 def _is_address(text: str) -> bool:
@@ -130,23 +140,29 @@ class Context:
         viewer: Viewer | None = None
         if token is not None:
             try:
-                claims = self.runtime.tokens.verify(token)
-            except InvalidToken as exc:
-                raise unauthenticated(f"invalid token: {exc}") from exc
-            user_id: str | None = None
-            if claims.role == "PATIENT":
-                if claims.account_id is None:
-                    raise unauthenticated("token has no account")
-                async with self.runtime.sessions() as session:
-                    account = (
-                        await session.exec(select(Account).where(Account.id == claims.account_id))
-                    ).first()
-                if account is None:
-                    raise unauthenticated("account no longer exists")
-                user_id = account.user_id
-            viewer = Viewer(claims.role, claims.subject, claims.account_id, user_id)
+                viewer = await self._authenticate(token)
+            except (InvalidToken, StaffAuthError, _AccountRefused) as exc:
+                # Why goes to the log; the caller learns only that the token is not good.
+                log.info("token_refused", reason=str(exc))
+                raise unauthenticated() from exc
         self._viewer, self._viewer_resolved = viewer, True
         return viewer
+
+    async def _authenticate(self, token: str) -> Viewer:
+        staff_auth = self.runtime.staff_auth
+        if staff_auth.recognises(token):
+            actor = await staff_auth.authenticate(token)
+            return Viewer("STAFF", actor.name, None, None, staff=actor)
+        claims = self.runtime.tokens.verify(token)
+        if claims.account_id is None:
+            raise _AccountRefused("NO_ACCOUNT")
+        async with self.runtime.sessions() as session:
+            account = (
+                await session.exec(select(Account).where(Account.id == claims.account_id))
+            ).first()
+        if account is None:
+            raise _AccountRefused("ACCOUNT_GONE")
+        return Viewer(claims.role, claims.subject, claims.account_id, account.user_id)
 
     async def require_viewer(self) -> Viewer:
         viewer = await self.viewer()

@@ -104,7 +104,7 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationSuccess 
             session,
             runtime.clock.now(),
             "RUN_RECONCILIATION",
-            subject=staff.subject,
+            **staff.audit_fields(),
             day=day.isoformat(),
         )
         return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
@@ -158,7 +158,7 @@ async def suspend_schedule(
             session,
             runtime.clock.now(),
             "SUSPEND_SCHEDULE",
-            subject=staff.subject,
+            **staff.audit_fields(),
             schedule=schedule_id,
             reason=reason_text,
         )

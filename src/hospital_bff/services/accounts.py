@@ -39,6 +39,7 @@ from hospital_bff.services.national_id import (
     mask_name,
     parse_national_id,
 )
+from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import Account, HospitalUser, Order, PatientBinding
 from hospital_bff.tokens import IssuedToken
 
@@ -537,7 +538,7 @@ class AccountService:
 
     # --- restrictions ------------------------------------------------------------------------
     async def restrict_user(
-        self, session: AsyncSession, staff: str, user_id: str, until: datetime, reason: str
+        self, session: AsyncSession, staff: StaffActor, user_id: str, until: datetime, reason: str
     ) -> HospitalUser:
         if until.tzinfo is None:
             raise InvalidInput("时间需带时区", message_en="`until` needs a UTC offset")
@@ -553,7 +554,7 @@ class AccountService:
             self.rt.clock.now(),
             "RESTRICT_USER",
             user_id=user_id,
-            subject=staff,
+            **staff.audit_fields(),
             until=until.isoformat(),
             reason=user.restriction_reason,
         )

@@ -325,3 +325,30 @@ class IdentityAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=96)
     at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class StaffMember(SQLModel, table=True):
+    """A member of the hospital's staff who may use the staff tools; disabled, never deleted."""
+
+    __tablename__ = "staff_member"
+
+    id: str = Field(default_factory=lambda: new_id("stf"), primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    display_name: str = Field(max_length=128)
+    active: bool = True
+    # The `sub` claim of the hospital's OpenID Connect provider, when staff sign in there.
+    oidc_subject: str | None = Field(default=None, max_length=255, unique=True)
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    disabled_at: datetime | None = _ts()
+
+
+class StaffSession(SQLModel, table=True):
+    """One staff token (its `jti`, or an OIDC token's `sid`/`jti`), revocable before it expires."""
+
+    __tablename__ = "staff_session"
+
+    id: str = Field(max_length=128, primary_key=True)
+    staff_id: str = Field(foreign_key="staff_member.id", index=True)
+    issued_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    revoked_at: datetime | None = _ts()

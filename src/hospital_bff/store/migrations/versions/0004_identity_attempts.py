@@ -1,7 +1,7 @@
 """identity attempts per account, in the database
 
 Revision ID: a198b10ab452
-Revises: 9fe78638888b
+Revises: 4b4d808c9678
 Create Date: 2026-11-27 15:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a198b10ab452"
-down_revision: str | None = "9fe78638888b"
+down_revision: str | None = "4b4d808c9678"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
