@@ -121,13 +121,13 @@ async def resolve_reconciliation_finding(
     async def work(session: AsyncSession) -> ResolveReconciliationFindingSuccess:
         staff = require_staff(viewer)
         finding = await reconciliation_service.resolve_finding(
-            session, runtime, finding_id, note, by=staff.subject
+            session, runtime, finding_id, note, by=staff.name
         )
         audit.record(
             session,
             runtime.clock.now(),
             "RESOLVE_RECONCILIATION_FINDING",
-            subject=staff.subject,
+            **staff.audit_fields(),
             finding=finding.id,
             day=finding.day.isoformat(),
         )
