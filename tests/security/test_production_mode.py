@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from conftest import BASE_URL, make_settings, reset_state
+from fixtures.accounts import staff_token
 from hospital_bff.app import create_app
 from hospital_bff.cache import reset_fake_redis
 from hospital_bff.clock import FrozenClock
@@ -268,8 +269,7 @@ ME = "query { me { __typename } }"
 async def test_production_starts_on_real_secrets_and_answers(
     production: Running,
 ) -> None:
-    runtime = production.runtime
-    token = runtime.tokens.issue("护士长王", "STAFF", None).token
+    token = await staff_token(production.runtime)
 
     response = await production.client.post(
         "/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {token}"}
