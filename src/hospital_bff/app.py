@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.logs import configure_logging
+from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime, open_runtime
@@ -114,6 +115,7 @@ def create_app(
         app.router.routes.append(Mount(f"/sim/{name}", app=sim))
     app.state.settings = settings
     app.state.simulators = sims
+    app.add_middleware(RequestIdMiddleware)
     return app
 
 

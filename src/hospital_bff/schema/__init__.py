@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -15,43 +13,12 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
-from hospital_bff.resolvers.errors import PUBLIC_CODES
+from hospital_bff.resolvers.edge_input import CheckEdgeInput
+from hospital_bff.resolvers.masking import MaskInternalErrors
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
 from hospital_bff.schema.mutation import Mutation
 from hospital_bff.schema.query import Query
 from hospital_bff.schema.subscription import Subscription
-
-
-def _should_mask(error: GraphQLError) -> bool:
-    # Our own coded errors and GraphQL's own messages (validation, a variable of the wrong
-    # type) pass; anything else is a bug whose details belong in the log, not in an app.
-    if error.original_error is None or isinstance(error.original_error, GraphQLError):
-        return False
-    code = (error.extensions or {}).get("code")
-    return code not in PUBLIC_CODES
-
-
-class _MaskErrors(MaskErrors):
-    """MaskErrors, and an ID number quoted by GraphQL's own validation is masked too."""
-
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [_without_id_numbers(e) for e in super()._process_errors(errors)]
-
-
-def _without_id_numbers(error: GraphQLError) -> GraphQLError:
-    # "found: { idNumber: "1101..." }": a literal the client sent, but never echoed in clear.
-    if not ID_NUMBER_PATTERN.search(error.message):
-        return error
-    return GraphQLError(
-        mask_national_ids(error.message),
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions=error.extensions,
-    )
 
 
 def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.Schema:
@@ -62,10 +29,9 @@ def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.S
         QueryDepthLimiter(max_depth=max_depth),
         MaxTokensLimiter(max_token_count=max_tokens),
         MaxAliasesLimiter(max_alias_count=30),
-        _MaskErrors(
-            should_mask_error=_should_mask,
-            error_message="内部错误，请稍后再试 / internal error",
-        ),
+        # Classes, not instances: strawberry builds one per operation, and these keep state.
+        CheckEdgeInput,
+        MaskInternalErrors,
     ]
     return strawberry.Schema(
         query=Query,
