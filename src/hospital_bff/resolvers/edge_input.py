@@ -74,6 +74,10 @@ _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+Reason = tuple[str, str]
+"""Why a value is refused: (Chinese, English), never quoting the value itself."""
+
+
 @dataclass(frozen=True)
 class TextRule:
     """What one string argument or input field accepts."""
@@ -94,41 +98,42 @@ TEXT_RULES: dict[str, TextRule] = {
 }
 
 
-def text_problem(value: str, rule: TextRule) -> str | None:
+def text_problem(value: str, rule: TextRule) -> Reason | None:
     """Why a string is refused (English, for the message), or None."""
     if len(value) > rule.max_length:
-        return f"is longer than {rule.max_length} characters"
+        return (f"超过{rule.max_length}个字符", f"is longer than {rule.max_length} characters")
     if _SURROGATE.search(value):
-        return "is not valid Unicode"
+        return ("含有无效字符", "is not valid Unicode")
     if (_CONTROL_IN_TEXT if rule.free_text else _CONTROL).search(value):
-        return "contains a control character"
+        return ("含有控制字符", "contains a control character")
     if rule.cursor:
         try:
             decode_cursor(value)
         except InvalidInput:
-            return "is not a cursor this server issued"
+            return ("不是有效的分页游标", "is not a cursor this server issued")
     return None
 
 
-def id_problem(value: str) -> str | None:
+def id_problem(value: str) -> Reason | None:
     if len(value) > ID_MAX_LENGTH or not _ID.fullmatch(value):
-        return "is not a valid ID"
+        return ("不是有效的ID", "is not a valid ID")
     return None
 
 
-def date_problem(value: date) -> str | None:
+def date_problem(value: date) -> Reason | None:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            return "needs a UTC offset"
+            return ("需带时区", "needs a UTC offset")
         day = value.date()
     else:
         day = value
     if not EARLIEST_DAY <= day <= LATEST_DAY:
-        return f"is outside {EARLIEST_DAY.isoformat()}..{LATEST_DAY.isoformat()}"
+        span = f"{EARLIEST_DAY.isoformat()}..{LATEST_DAY.isoformat()}"
+        return (f"超出 {span} 的范围", f"is outside {span}")
     return None
 
 
-def value_problem(name: str, value: Any, type_: GraphQLNamedType) -> str | None:
+def value_problem(name: str, value: Any, type_: GraphQLNamedType) -> Reason | None:
     """Why one coerced leaf value is refused, or None."""
     if isinstance(value, str):
         if type_.name == "ID":
@@ -145,15 +150,14 @@ class Refusal:
 
     root_key: str
     argument: str
-    reason: str
+    reason: Reason
 
     def error(self) -> InvalidInput:
-        return InvalidInput(
-            f"参数 {self.argument} 不正确", message_en=f"`{self.argument}` {self.reason}"
-        )
+        zh, en = self.reason
+        return InvalidInput(f"参数 {self.argument} {zh}", message_en=f"`{self.argument}` {en}")
 
 
-def _walk_value(name: str, value: Any, type_: GraphQLInputType) -> Iterator[tuple[str, str]]:
+def _walk_value(name: str, value: Any, type_: GraphQLInputType) -> Iterator[tuple[str, Reason]]:
     if value is None:
         return
     if isinstance(type_, GraphQLNonNull):
@@ -304,7 +308,7 @@ async def _answer_refused_mutation(
     """Execute the mutation with each refused root field answering InvalidInputError instead
     of running; the middleware exists only on this rare path, so no normal request pays it."""
 
-    def refuse(next_: Any, root: Any, info: GraphQLResolveInfo[Any, Any], **args: Any) -> Any:
+    def refuse(next_: Any, root: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         refusal = refused.get(str(info.path.key)) if info.path.prev is None else None
         if refusal is not None:
             return from_domain(refusal.error(), getattr(ctx.context, "lang", "zh"))
