@@ -22,6 +22,7 @@ from hospital_bff.config import Settings
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.production import refuse_unsafe_production
+from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime, open_runtime
@@ -124,6 +125,7 @@ def create_app(
         app.router.routes.append(Mount(f"/sim/{name}", app=sim))
     app.state.settings = settings
     app.state.simulators = sims
+    app.add_middleware(RequestIdMiddleware)
     return app
 
 

@@ -8,6 +8,12 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# The calendar a client may name: days are added to these (schedule ranges, reconciliation
+# windows, restrictions, pagination), so they stay far from where Python's and PostgreSQL's
+# date arithmetic overflows.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2199, 12, 31)
+
 
 class Clock:
     """Wall-clock time in the hospital's zone."""
