@@ -8,17 +8,17 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 
 from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
 from hospital_bff.resolvers.errors import PUBLIC_CODES
+from hospital_bff.resolvers.query_limits import QueryLimiter, QueryLimits
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
 from hospital_bff.schema.mutation import Mutation
+from hospital_bff.schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from hospital_bff.schema.query import Query
 from hospital_bff.schema.subscription import Subscription
 
@@ -54,14 +54,16 @@ def _without_id_numbers(error: GraphQLError) -> GraphQLError:
     )
 
 
-def build_schema(*, max_depth: int = 12, max_tokens: int = 2000) -> strawberry.Schema:
+def build_schema(
+    *, max_depth: int = 12, max_tokens: int = 2000, max_aliases: int = 30, max_cost: int = 10_000
+) -> strawberry.Schema:
     extensions: list[Any] = [
         # The apps send the same few documents over and over: parse and validate each once.
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
-        QueryDepthLimiter(max_depth=max_depth),
+        # Tokens bound the parsing; the rest is judged over the fragment graph, once per fragment.
         MaxTokensLimiter(max_token_count=max_tokens),
-        MaxAliasesLimiter(max_alias_count=30),
+        QueryLimiter(QueryLimits(max_depth, max_aliases, max_cost, DEFAULT_PAGE, MAX_PAGE)),
         _MaskErrors(
             should_mask_error=_should_mask,
             error_message="内部错误，请稍后再试 / internal error",
