@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.graphql_http import BoundedGraphQL
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.production import refuse_unsafe_production
@@ -34,7 +34,7 @@ log = structlog.get_logger(__name__)
 RuntimeHook = Callable[[Runtime], Any]
 
 
-class BffGraphQL(GraphQL[Context, None]):
+class BffGraphQL(BoundedGraphQL):
     """Strawberry's ASGI view with our typed context."""
 
     def __init__(self, app: Starlette, settings: Settings) -> None:
@@ -42,9 +42,13 @@ class BffGraphQL(GraphQL[Context, None]):
             build_schema(
                 max_depth=settings.max_query_depth,
                 max_tokens=settings.max_query_tokens,
+                max_aliases=settings.max_query_aliases,
+                max_cost=settings.max_query_cost,
                 introspection=settings.introspection,
                 field_suggestions=settings.field_suggestions,
             ),
+            max_body_bytes=settings.max_body_bytes,
+            max_query_string_bytes=settings.max_query_string_bytes,
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,

@@ -65,6 +65,8 @@ def serve(
         reload=reload,
         log_level=settings.log_level.lower(),
         ws="websockets-sansio",
+        # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
+        ws_max_size=settings.max_body_bytes,
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
         timeout_keep_alive=75,

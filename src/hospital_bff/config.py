@@ -177,8 +177,28 @@ class Settings(BaseSettings):
         description="Comma-separated CIDRs of the reverse proxies whose X-Forwarded-For is "
         "believed; empty: the TCP peer is the client",
     )
-    max_query_depth: int = 12
+    max_query_depth: int = Field(
+        default=12, description="Fields on the longest path of a GraphQL operation"
+    )
     max_query_tokens: int = 2000
+    max_query_aliases: int = Field(
+        default=30, description="Aliased fields in a GraphQL operation, fragments written out"
+    )
+    max_query_cost: int = Field(
+        default=10_000,
+        description="Fields an operation may resolve, lists and pages multiplied out "
+        "(model in resolvers/query_limits.py); the contract's largest, Orders at 100, is 6801",
+    )
+    max_body_bytes: int = Field(
+        default=256 * 1024,
+        description="Largest GraphQL request body, and WebSocket message; larger gets 413",
+    )
+    max_query_string_bytes: int = Field(
+        default=16 * 1024, description="Longest query string of a GraphQL GET; longer gets 414"
+    )
+    max_webhook_body_bytes: int = Field(
+        default=64 * 1024, description="Largest bank or HIS notification body; larger gets 413"
+    )
 
     # --- cache lifetimes (seconds) ----------------------------------------------------------------
     cache_catalogue_ttl: int = 300

@@ -20,8 +20,13 @@ from starlette.routing import Route
 from hospital_bff.datasources.bank_models import RefundNotice, Transaction
 from hospital_bff.datasources.his_models import HisEvent
 from hospital_bff.datasources.his_webhook import verify_his_signature
-from hospital_bff.datasources.wechatpay_crypto import NotificationVerifier, WechatPayCryptoError
+from hospital_bff.datasources.wechatpay_crypto import (
+    MalformedNotification,
+    NotificationVerifier,
+    WechatPayCryptoError,
+)
 from hospital_bff.metrics import WEBHOOKS
+from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import cancellation, notices, orders, refunds, uow
 from hospital_bff.services.accounts import AccountService
@@ -32,16 +37,18 @@ from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
 
-MAX_BODY = 64 * 1024
-
 
 def _fail(message: str, status: int = 400) -> Response:
     return JSONResponse({"code": "FAIL", "message": message}, status_code=status)
 
 
 async def _body(request: Request) -> bytes | None:
-    body = await request.body()
-    return body if len(body) <= MAX_BODY else None
+    """The body, or None once it is known to pass the limit (nothing more of it is read)."""
+    runtime: Runtime = request.app.state.runtime
+    try:
+        return await read_body(request, runtime.settings.max_webhook_body_bytes)
+    except BodyTooLarge:
+        return None
 
 
 async def _seen(runtime: Runtime, source: str, event_id: str) -> bool:
@@ -96,6 +103,10 @@ async def bank_notification(request: Request) -> Response:
     )
     try:
         notice = verifier.verify(request.headers, body)
+    except MalformedNotification:
+        # Signed, so the bank sent it: a 400 says so, where a 401 would say "forged".
+        log.warning("bank_notification_malformed")
+        return _fail("malformed notification")
     except WechatPayCryptoError as exc:
         log.warning("bank_notification_rejected", reason=type(exc).__name__)
         return _fail("signature or payload rejected", 401)

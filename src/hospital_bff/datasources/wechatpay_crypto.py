@@ -68,6 +68,10 @@ class StaleNotification(WechatPayCryptoError):
     """A notification whose signature time is outside the accepted window."""
 
 
+class MalformedNotification(WechatPayCryptoError):
+    """A signed notification whose envelope or resource is not the JSON the protocol sends."""
+
+
 # --- keys -----------------------------------------------------------------------------------------
 
 
@@ -317,7 +321,13 @@ def verify_signature(
     public_key: rsa.RSAPublicKey, timestamp: str, nonce: str, body: bytes | str, signature: str
 ) -> bool:
     """Whether the platform signed this response or notification body at that time and nonce."""
-    return verify_message(public_key, response_message(timestamp, nonce, body), signature)
+    try:
+        message = response_message(timestamp, nonce, body)
+    except UnicodeDecodeError:
+        # The platform signs UTF-8 text: bytes that are not cannot carry its signature (and
+        # must not raise before the signature is checked, which answered anyone a 500).
+        return False
+    return verify_message(public_key, message, signature)
 
 
 def signed_headers(
@@ -455,5 +465,5 @@ class NotificationVerifier:
             )
         except InvalidCiphertext as exc:
             raise ForgedNotification(str(exc)) from exc
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ForgedNotification(f"malformed notification: {exc!r}") from exc
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise MalformedNotification(f"malformed notification: {exc!r}") from exc

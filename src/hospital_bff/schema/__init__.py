@@ -7,17 +7,17 @@ from typing import Any
 import strawberry
 from strawberry.extensions import (
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 
 from hospital_bff.resolvers.edge_input import CheckEdgeInput
 from hospital_bff.resolvers.masking import MaskInternalErrors, MaskInternalErrorsAndSuggestions
+from hospital_bff.resolvers.query_limits import QueryLimiter, QueryLimits
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
 from hospital_bff.schema.mutation import Mutation
+from hospital_bff.schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from hospital_bff.schema.query import Query
 from hospital_bff.schema.subscription import Subscription
 
@@ -26,6 +26,8 @@ def build_schema(
     *,
     max_depth: int = 12,
     max_tokens: int = 2000,
+    max_aliases: int = 30,
+    max_cost: int = 10_000,
     introspection: bool = True,
     field_suggestions: bool = True,
 ) -> strawberry.Schema:
@@ -35,9 +37,9 @@ def build_schema(
         # The apps send the same few documents over and over: parse and validate each once.
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
-        QueryDepthLimiter(max_depth=max_depth),
+        # Tokens bound the parsing; the rest is judged over the fragment graph, once per fragment.
         MaxTokensLimiter(max_token_count=max_tokens),
-        MaxAliasesLimiter(max_alias_count=30),
+        QueryLimiter(QueryLimits(max_depth, max_aliases, max_cost, DEFAULT_PAGE, MAX_PAGE)),
         # Classes, not instances: strawberry builds one per operation, and these keep state.
         CheckEdgeInput,
         MaskInternalErrors if field_suggestions else MaskInternalErrorsAndSuggestions,
