@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.client_address import client_address
 from hospital_bff.datasources import his_models as his
 from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.resolvers.context import Info
@@ -92,8 +93,7 @@ async def book_appointment(
 
 
 def _client_ip(info: Info) -> str:
-    client = info.context.request.client
-    return client.host if client else "127.0.0.1"
+    return client_address(info.context.request)
 
 
 async def pay_order(
