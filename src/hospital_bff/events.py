@@ -26,6 +26,8 @@ import redis.asyncio as aioredis
 import structlog
 from redis.exceptions import RedisError
 
+from hospital_bff.metrics import EVENT_HUB_EVENTS
+
 log = structlog.get_logger(__name__)
 
 PREFIX = "bff:events:"
@@ -220,6 +222,7 @@ class EventHub:
                 raise
             except _CONNECTION_ERRORS as exc:
                 self._down = True
+                EVENT_HUB_EVENTS.labels("lost").inc()
                 log.warning(
                     "events_connection_lost",
                     error=repr(exc),
@@ -246,6 +249,7 @@ class EventHub:
             raise
         self._down = False
         self.connects += 1
+        EVENT_HUB_EVENTS.labels("connected").inc()
         log.info("events_connected", channels=len(channels), connects=self.connects)
         self._notify()
 
@@ -291,6 +295,7 @@ class EventHub:
         for subscriber in list(subscribers):
             if not subscriber.offer(event):
                 subscribers.discard(subscriber)
+                EVENT_HUB_EVENTS.labels("dropped").inc()
                 log.warning("events_subscriber_dropped", topic=subscriber.topic)
 
     async def _discard(self) -> None:

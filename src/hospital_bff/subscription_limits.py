@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from graphql import GraphQLError
 
 from hospital_bff.config import Settings
+from hospital_bff.metrics import OPEN_SUBSCRIPTIONS, SUBSCRIPTIONS_REFUSED
 
 
 def subscription_limited(what: str) -> GraphQLError:
+    SUBSCRIPTIONS_REFUSED.labels(what).inc()
     return GraphQLError(
         f"同时订阅过多，请关闭不用的订阅后再试 / too many open subscriptions ({what})",
         extensions={"code": "RATE_LIMITED", "limit": what},
@@ -69,12 +71,14 @@ class SubscriptionLimits:
             if self._by_key[key] >= limit:
                 raise subscription_limited(what)
         self.open += 1
+        OPEN_SUBSCRIPTIONS.inc()
         for _what, key, _limit in keys:
             self._by_key[key] += 1
         try:
             yield
         finally:
             self.open -= 1
+            OPEN_SUBSCRIPTIONS.dec()
             for _what, key, _limit in keys:
                 self._by_key[key] -= 1
                 if self._by_key[key] <= 0:

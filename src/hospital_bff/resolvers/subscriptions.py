@@ -14,6 +14,7 @@ from graphql import GraphQLError
 from hospital_bff.client_address import client_address
 from hospital_bff.events import notices_topic, order_topic, schedule_topic
 from hospital_bff.resolvers.context import Info, Viewer
+from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
@@ -59,10 +60,12 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
     viewer = await info.context.viewer()  # a bad token is refused; anyone may watch availability
     runtime = info.context.runtime
     with _admitted(info, viewer):
-        if await runtime.catalogue.schedule(schedule_id) is None:
-            raise _not_found()
+        async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
+            if await runtime.catalogue.schedule(schedule_id) is None:
+                raise _not_found()
         async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
-            fresh = await runtime.catalogue.schedule(schedule_id)
+            async with upstream_guard():
+                fresh = await runtime.catalogue.schedule(schedule_id)
             if fresh is not None:
                 yield Schedule.from_dto(fresh)
 
