@@ -36,6 +36,32 @@ def create_redis(url: str | None, *, max_connections: int = 64) -> aioredis.Redi
     return fakeredis.FakeAsyncRedis(server=_fake_server, decode_responses=True)  # type: ignore[no-any-return]
 
 
+def create_pubsub_redis(url: str | None, *, client_name: str) -> aioredis.Redis:
+    """A client of its own for the event hub's one pub/sub connection, outside the request
+    pool, so listening can never take a connection a query or a booking is waiting for.
+
+    redis-py's own retries are off: the hub reconnects with backoff and subscribes again
+    itself, so a broken connection surfaces there instead of being half-retried underneath."""
+    if url:
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
+        return aioredis.Redis.from_url(
+            url,
+            decode_responses=True,
+            client_name=client_name,  # CLIENT LIST shows which process each listener is
+            max_connections=2,  # the live one, and its replacement while reconnecting
+            retry=Retry(NoBackoff(), 0),
+            socket_connect_timeout=5,
+        )
+    import fakeredis
+
+    global _fake_server
+    if _fake_server is None:
+        _fake_server = fakeredis.FakeServer()
+    return fakeredis.FakeAsyncRedis(server=_fake_server, decode_responses=True)  # type: ignore[no-any-return]
+
+
 def reset_fake_redis() -> None:
     """Forget the in-process stand-in's data (tests)."""
     global _fake_server

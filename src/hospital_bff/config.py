@@ -199,6 +199,23 @@ class Settings(BaseSettings):
     max_webhook_body_bytes: int = Field(
         default=64 * 1024, description="Largest bank or HIS notification body; larger gets 413"
     )
+    # Open subscriptions (refused beyond with RATE_LIMITED; counted in each server process).
+    subscriptions_per_connection: int = Field(
+        default=20, description="Open subscriptions on one WebSocket"
+    )
+    subscriptions_per_user: int = Field(
+        default=40, description="Open subscriptions of one signed-in account, per process"
+    )
+    subscriptions_per_address: int = Field(
+        default=60, description="Open anonymous subscriptions from one client address, per process"
+    )
+    subscriptions_per_process: int = Field(
+        default=20000, description="Open subscriptions in one server process, all callers"
+    )
+    subscription_queue_size: int = Field(
+        default=64,
+        description="Events buffered per subscription; a client further behind is cut off",
+    )
 
     # --- cache lifetimes (seconds) ----------------------------------------------------------------
     cache_catalogue_ttl: int = 300

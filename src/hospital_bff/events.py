@@ -1,14 +1,39 @@
-"""Publish what changed; subscriptions in any process hear it through Redis pub/sub."""
+"""Publish what changed; subscriptions in any process hear it through Redis pub/sub.
+
+Publishing goes through the request pool (one PUBLISH, like any command). Listening does not:
+every subscription of a process shares ONE dedicated pub/sub connection held by the
+`EventHub`, so a thousand open subscriptions cost one Redis connection, not a thousand taken
+from the pool that queries, bookings and /healthz need.
+
+The hub subscribes a channel when its first local subscriber arrives and unsubscribes it when
+the last one leaves, and fans each message out to one bounded queue per subscriber. A
+subscriber whose queue is full (its client does not read) is closed rather than buffered
+without end. If Redis goes away the hub reconnects with backoff and subscribes every channel
+again; subscribers stay open through the outage but miss whatever was published while the
+connection was down (pub/sub keeps no history; each of our events only says "look again").
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator
+import random
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import redis.asyncio as aioredis
+import structlog
+from redis.exceptions import RedisError
+
+from hospital_bff.metrics import EVENT_HUB_EVENTS
+
+log = structlog.get_logger(__name__)
 
 PREFIX = "bff:events:"
+
+# What a broken or silent connection raises; anything else is a bug and is not retried blindly.
+_CONNECTION_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
 
 
 def order_topic(order_id: str) -> str:
@@ -23,27 +48,276 @@ def notices_topic(user_id: str) -> str:
     return f"notices:{user_id}"
 
 
+class _Closed:
+    """The end-of-stream marker put in a subscriber's queue."""
+
+
+_CLOSED = _Closed()
+
+
+class Subscriber:
+    """One local listener on one topic: an async iterator over its events, bounded."""
+
+    def __init__(self, topic: str, queue_size: int) -> None:
+        self.topic = topic
+        self.dropped = False  # closed because it fell `queue_size` events behind
+        self._queue: asyncio.Queue[dict[str, Any] | _Closed] = asyncio.Queue(queue_size)
+
+    def offer(self, event: dict[str, Any]) -> bool:
+        """Queue one event without waiting; False (and closed) if the queue was full."""
+        try:
+            self._queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.dropped = True
+            self.close()
+            return False
+        return True
+
+    def close(self) -> None:
+        # Emptied first so the marker always fits: a closed subscriber is not owed its backlog.
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(_CLOSED)
+
+    def __aiter__(self) -> Subscriber:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        item = await self._queue.get()
+        if isinstance(item, _Closed):
+            self._queue.put_nowait(item)  # a second read ends too
+            raise StopAsyncIteration
+        return item
+
+
+class EventHub:
+    """The process's one pub/sub connection, multiplexed over every local subscriber."""
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        queue_size: int = 64,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 5.0,
+        idle_ping_seconds: float = 15.0,
+    ) -> None:
+        self._queue_size = queue_size
+        self._backoff_initial = backoff_initial
+        self._backoff_max = backoff_max
+        self._idle_ping_seconds = idle_ping_seconds
+        # A client of the hub's own (cache.create_pubsub_redis), never the request pool's.
+        self._client = client
+        self._pubsub: Any = None  # redis.asyncio.client.PubSub while connected
+        self._subscribers: dict[str, set[Subscriber]] = {}
+        self._sent: set[str] = set()  # channels SUBSCRIBE was sent for on this connection
+        self._confirmed: set[str] = set()  # channels Redis confirmed on this connection
+        self._lock = asyncio.Lock()  # one SUBSCRIBE/UNSUBSCRIBE on the wire at a time
+        self._reader: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
+        self._closed = False
+        self._down = False  # the last connection attempt failed; Redis is away
+        self.connects = 0  # successful (re)connections: observability and tests
+
+    # --- what subscribers and tests see -------------------------------------------------------
+
+    def subscriber_count(self, topic: str | None = None) -> int:
+        if topic is not None:
+            return len(self._subscribers.get(PREFIX + topic, ()))
+        return sum(len(s) for s in self._subscribers.values())
+
+    def is_listening(self, topic: str) -> bool:
+        """Redis confirmed this process's subscription to `topic` on the live connection."""
+        return PREFIX + topic in self._confirmed
+
+    async def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Wait for a state change that makes `predicate` true (under the caller's timeout)."""
+        while not predicate():
+            await self._changed.wait()
+
+    @asynccontextmanager
+    async def listen(self, topic: str) -> AsyncIterator[Subscriber]:
+        """A subscriber on `topic` for the duration of the block."""
+        if self._closed:
+            raise RuntimeError("event hub is closed")
+        self._ensure_reader()
+        channel = PREFIX + topic
+        subscriber = Subscriber(topic, self._queue_size)
+        self._subscribers.setdefault(channel, set()).add(subscriber)
+        self._notify()
+        try:
+            await self._sync(channel)
+            # What is published once Redis confirmed is heard; a Redis outage does not stop
+            # the subscription from opening (the reconnect subscribes it).
+            with suppress(TimeoutError):
+                async with asyncio.timeout(5.0):
+                    await self.wait_until(
+                        lambda: channel in self._confirmed or self._down or self._closed
+                    )
+            yield subscriber
+        finally:
+            subscribers = self._subscribers.get(channel)
+            if subscribers is not None:
+                subscribers.discard(subscriber)
+                if not subscribers:
+                    del self._subscribers[channel]
+            self._notify()
+            await self._sync(channel)
+
+    async def aclose(self) -> None:
+        """Stop listening and end every open subscriber's stream."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._reader is not None:
+            self._reader.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._reader
+        for subscribers in self._subscribers.values():
+            for subscriber in subscribers:
+                subscriber.close()
+        self._subscribers.clear()
+        await self._discard()
+        await self._client.aclose()
+        self._notify()
+
+    # --- the connection -----------------------------------------------------------------------
+
+    def _ensure_reader(self) -> None:
+        # Started by the first subscriber: a process that never listens (a job worker) holds
+        # no pub/sub connection at all.
+        if self._reader is None:
+            self._reader = asyncio.create_task(self._run(), name="event-hub")
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _sync(self, channel: str) -> None:
+        """Make the live connection's subscription to `channel` match the local subscribers."""
+        async with self._lock:
+            pubsub = self._pubsub
+            if pubsub is None:
+                return  # down: the reconnect subscribes what is wanted then
+            wanted = channel in self._subscribers
+            try:
+                if wanted and channel not in self._sent:
+                    self._sent.add(channel)
+                    await pubsub.subscribe(channel)
+                elif not wanted and channel in self._sent:
+                    self._sent.discard(channel)
+                    await pubsub.unsubscribe(channel)
+            except _CONNECTION_ERRORS as exc:
+                # The reader hits the same broken connection and reconnects.
+                log.warning("events_subscribe_failed", channel=channel, error=repr(exc))
+
+    async def _run(self) -> None:
+        delay = self._backoff_initial
+        while not self._closed:
+            try:
+                await self._open()
+                delay = self._backoff_initial
+                await self._read()
+            except asyncio.CancelledError:
+                raise
+            except _CONNECTION_ERRORS as exc:
+                self._down = True
+                EVENT_HUB_EVENTS.labels("lost").inc()
+                log.warning(
+                    "events_connection_lost",
+                    error=repr(exc),
+                    channels=len(self._subscribers),
+                    retry_in=round(delay, 2),
+                )
+            await self._discard()
+            # Full jitter: many processes losing one Redis do not all come back at once.
+            await asyncio.sleep(random.uniform(delay / 2, delay))
+            delay = min(delay * 2, self._backoff_max)
+
+    async def _open(self) -> None:
+        pubsub: Any = self._client.pubsub()  # redis-py's PubSub is partly untyped
+        try:
+            async with self._lock:
+                await pubsub.connect()
+                channels = list(self._subscribers)
+                if channels:
+                    await pubsub.subscribe(*channels)
+                self._pubsub, self._sent, self._confirmed = pubsub, set(channels), set()
+        except BaseException:
+            with suppress(*_CONNECTION_ERRORS):
+                await pubsub.aclose()
+            raise
+        self._down = False
+        self.connects += 1
+        EVENT_HUB_EVENTS.labels("connected").inc()
+        log.info("events_connected", channels=len(channels), connects=self.connects)
+        self._notify()
+
+    async def _read(self) -> None:
+        awaiting_pong = False
+        while True:
+            message = await self._pubsub.get_message(timeout=self._idle_ping_seconds)
+            if message is None and not self._sent:
+                continue  # nothing subscribed, nothing to lose
+            if message is None:
+                # Quiet for a while: a PING proves the connection is alive; no answer by the
+                # next quiet period means it is not (a half-open TCP connection never errors).
+                if awaiting_pong:
+                    raise TimeoutError("no answer to PING on the pub/sub connection")
+                awaiting_pong = True
+                async with self._lock:
+                    await self._pubsub.ping()
+                continue
+            awaiting_pong = False
+            self._dispatch(message)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind, channel = message.get("type"), message.get("channel")
+        if not isinstance(channel, str):
+            return
+        if kind == "subscribe" and channel in self._sent:
+            self._confirmed.add(channel)
+            self._notify()
+        elif kind == "unsubscribe" and channel not in self._sent:
+            self._confirmed.discard(channel)
+            self._notify()
+        if kind != "message":
+            return
+        subscribers = self._subscribers.get(channel)
+        if not subscribers:
+            return  # unsubscribed while this one was on the wire
+        data = message.get("data")
+        try:
+            event: dict[str, Any] = json.loads(data)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            log.warning("events_unreadable_message", channel=channel)
+            return
+        for subscriber in list(subscribers):
+            if not subscriber.offer(event):
+                subscribers.discard(subscriber)
+                EVENT_HUB_EVENTS.labels("dropped").inc()
+                log.warning("events_subscriber_dropped", topic=subscriber.topic)
+
+    async def _discard(self) -> None:
+        pubsub, self._pubsub = self._pubsub, None
+        self._sent, self._confirmed = set(), set()
+        self._notify()
+        if pubsub is not None:
+            with suppress(*_CONNECTION_ERRORS):
+                await pubsub.aclose()
+
+
 class EventBus:
     """Fire-and-forget publish; a subscriber gets what is published after it subscribed."""
 
-    def __init__(self, redis: aioredis.Redis) -> None:
+    def __init__(self, redis: aioredis.Redis, hub: EventHub) -> None:
         self.redis = redis
+        self.hub = hub
 
     async def publish(self, topic: str, payload: dict[str, Any]) -> None:
         await self.redis.publish(PREFIX + topic, json.dumps(payload, default=str))
 
     async def subscribe(self, topic: str) -> AsyncIterator[dict[str, Any]]:
-        pubsub = self.redis.pubsub()
-        await pubsub.subscribe(PREFIX + topic)
-        try:
-            while True:
-                message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                if message is None:
-                    continue
-                data = message.get("data")
-                if isinstance(data, bytes):
-                    data = data.decode()
-                yield json.loads(data)
-        finally:
-            await pubsub.unsubscribe(PREFIX + topic)
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+        async with self.hub.listen(topic) as subscriber:
+            async for event in subscriber:
+                yield event

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 ORDER_TRANSITIONS = Counter(
     "bff_order_transitions_total", "Orders moved to a status", ["kind", "status"]
@@ -23,4 +23,13 @@ BOOKING_OUTCOMES = Counter(
 )
 WEBHOOKS = Counter(
     "bff_webhooks_total", "Inbound webhooks by source and outcome", ["source", "outcome"]
+)
+OPEN_SUBSCRIPTIONS = Gauge("bff_open_subscriptions", "GraphQL subscriptions open in this process")
+SUBSCRIPTIONS_REFUSED = Counter(
+    "bff_subscriptions_refused_total", "Subscriptions refused by a limit", ["limit"]
+)
+EVENT_HUB_EVENTS = Counter(
+    "bff_event_hub_total",
+    "The pub/sub connection's life: connects, losses, subscribers cut off for falling behind",
+    ["event"],
 )

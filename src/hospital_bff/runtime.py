@@ -4,6 +4,8 @@ event loop owns another."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -14,18 +16,19 @@ import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.cache import Cache, create_redis
+from hospital_bff.cache import Cache, create_pubsub_redis, create_redis
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.datasources.bank import BankClient
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.http import CircuitBreaker, build_http_client
 from hospital_bff.datasources.wechat import WechatClient
-from hospital_bff.events import EventBus
+from hospital_bff.events import EventBus, EventHub
 from hospital_bff.pii import PiiCipher
 from hospital_bff.services.catalogue import CatalogueService
 from hospital_bff.services.staff_auth import StaffAuthenticator
 from hospital_bff.store.db import create_engine, session_factory
+from hospital_bff.subscription_limits import SubscriptionLimits, SubscriptionLimitValues
 from hospital_bff.tokens import TokenService
 
 
@@ -48,6 +51,7 @@ class Runtime:
     tokens: TokenService
     pii: PiiCipher
     staff_auth: StaffAuthenticator
+    subscription_limits: SubscriptionLimits
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -91,6 +95,13 @@ async def open_runtime(
     )
     cache = Cache(redis)
     sessions = session_factory(engine)
+    hub = EventHub(
+        create_pubsub_redis(
+            settings.redis_url,
+            client_name=f"hospital-bff-events-{os.getpid()}-{uuid.uuid4().hex[:6]}",
+        ),
+        queue_size=settings.subscription_queue_size,
+    )
     runtime = Runtime(
         settings=settings,
         clock=clock,
@@ -102,7 +113,7 @@ async def open_runtime(
         wechat=wechat,
         bank=BankClient.from_settings(http, settings, clock=clock),
         cache=cache,
-        events=EventBus(redis),
+        events=EventBus(redis, hub),
         catalogue=CatalogueService(his, cache, settings),
         tokens=TokenService(
             {kid: key.get_secret_value() for kid, key in settings.jwt_keys.items()},
@@ -115,10 +126,12 @@ async def open_runtime(
             settings.pii_hmac_key.get_secret_value().encode(),
         ),
         staff_auth=StaffAuthenticator.from_settings(settings, clock, http, sessions),
+        subscription_limits=SubscriptionLimits(SubscriptionLimitValues.from_settings(settings)),
     )
     try:
         yield runtime
     finally:
+        await hub.aclose()  # ends open subscriptions before their Redis goes
         await http.aclose()
         await redis.aclose()
         if own_engine:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any
 
 import structlog
@@ -14,6 +13,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from hospital_bff.client_address import client_address
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.staff import StaffActor
@@ -60,22 +60,6 @@ def require_staff(viewer: Viewer) -> StaffActor:
     return viewer.staff
 
 
-def _is_address(text: str) -> bool:
-    try:
-        ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _within(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
-    try:
-        ip = ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in net for net in networks)
-
-
 @dataclass
 class Context:
     """What every resolver gets: the runtime, the loaders, the language, the caller."""
@@ -90,27 +74,8 @@ class Context:
 
     @property
     def client_address(self) -> str:
-        """Who is at the other end, for per-address limits: the TCP peer, or the address a
-        trusted proxy (`BFF_TRUSTED_PROXIES`) forwarded; anyone else's X-Forwarded-For is a
-        header the client wrote itself, so it is ignored."""
-        peer = self.request.client.host if self.request.client else ""
-        networks = self.runtime.settings.trusted_proxy_networks
-        if not networks or not _within(peer, networks):
-            return peer or "unknown"
-        hops = [
-            h.strip()
-            for header in self.request.headers.getlist("x-forwarded-for")
-            for h in header.split(",")
-        ]
-        # Right to left: each trusted proxy appended the address it saw; the first one that
-        # is not a proxy of ours is the client. Whatever lies left of it the client wrote.
-        for hop in reversed(hops):
-            if not _is_address(hop):
-                break
-            if not _within(hop, networks):
-                return hop
-            peer = hop
-        return peer
+        """Who is at the other end, for per-address limits (see `client_address`)."""
+        return client_address(self.request, self.runtime.settings.trusted_proxy_networks)
 
     @property
     def lang(self) -> str:

@@ -1,13 +1,19 @@
-"""Subscriptions: Redis pub/sub topics, so a change made in any process reaches every socket."""
+"""Subscriptions: Redis pub/sub topics, so a change made in any process reaches every socket.
+
+Each one first takes a place under the subscription limits (RATE_LIMITED when there is none,
+before anything is opened) and holds it until it ends; then it listens through the process's
+one shared pub/sub connection (`events.EventHub`)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import AbstractContextManager
 
 from graphql import GraphQLError
 
 from hospital_bff.events import notices_topic, order_topic, schedule_topic
-from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.context import Info, Viewer
+from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
@@ -21,31 +27,46 @@ def _not_found() -> GraphQLError:
     return GraphQLError("不存在 / not found", extensions={"code": "NOT_FOUND"})
 
 
+def _admitted(info: Info, viewer: Viewer | None) -> AbstractContextManager[None]:
+    context = info.context
+    return context.runtime.subscription_limits.admit(
+        # Strawberry keeps one Context per WebSocket for all its operations; while any of them
+        # holds a place the Context is alive, so its id cannot be reused by another socket.
+        connection=str(id(context)),
+        user=None if viewer is None else (viewer.account_id or viewer.subject),
+        address=context.client_address,
+    )
+
+
 async def order_updated(info: Info, order_id: str) -> AsyncGenerator[Order, None]:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
-    async with runtime.sessions() as session:
-        try:
-            await order_queries.owned_order(session, viewer.user_id, order_id)
-        except NotFound:
-            raise _not_found() from None
-    async for _event in runtime.events.subscribe(order_topic(order_id)):
-        # Each update reads the order afresh (and fresh loaders: the refund may be new).
-        info.context.loaders = DataLoaders(runtime)
+    with _admitted(info, viewer):
         async with runtime.sessions() as session:
-            row = await order_queries.owned_order(session, viewer.user_id, order_id)
-        yield Order.from_row(row)
+            try:
+                await order_queries.owned_order(session, viewer.user_id, order_id)
+            except NotFound:
+                raise _not_found() from None
+        async for _event in runtime.events.subscribe(order_topic(order_id)):
+            # Each update reads the order afresh (and fresh loaders: the refund may be new).
+            info.context.loaders = DataLoaders(runtime)
+            async with runtime.sessions() as session:
+                row = await order_queries.owned_order(session, viewer.user_id, order_id)
+            yield Order.from_row(row)
 
 
 async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Schedule, None]:
-    await info.context.viewer()  # a bad token is refused; anyone may watch availability
+    viewer = await info.context.viewer()  # a bad token is refused; anyone may watch availability
     runtime = info.context.runtime
-    if await runtime.catalogue.schedule(schedule_id) is None:
-        raise _not_found()
-    async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
-        fresh = await runtime.catalogue.schedule(schedule_id)
-        if fresh is not None:
-            yield Schedule.from_dto(fresh)
+    with _admitted(info, viewer):
+        async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
+            if await runtime.catalogue.schedule(schedule_id) is None:
+                raise _not_found()
+        async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
+            async with upstream_guard():
+                fresh = await runtime.catalogue.schedule(schedule_id)
+            if fresh is not None:
+                yield Schedule.from_dto(fresh)
 
 
 async def notices(info: Info) -> AsyncGenerator[Notice, None]:
@@ -53,8 +74,9 @@ async def notices(info: Info) -> AsyncGenerator[Notice, None]:
     if viewer.user_id is None:
         raise GraphQLError("请先完成实名认证 / verify first", extensions={"code": "FORBIDDEN"})
     runtime = info.context.runtime
-    async for event in runtime.events.subscribe(notices_topic(viewer.user_id)):
-        async with runtime.sessions() as session:
-            row = await session.get(NoticeRow, str(event["id"]))
-        if row is not None and row.user_id == viewer.user_id:
-            yield Notice.from_row(row)
+    with _admitted(info, viewer):
+        async for event in runtime.events.subscribe(notices_topic(viewer.user_id)):
+            async with runtime.sessions() as session:
+                row = await session.get(NoticeRow, str(event["id"]))
+            if row is not None and row.user_id == viewer.user_id:
+                yield Notice.from_row(row)

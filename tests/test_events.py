@@ -1,0 +1,144 @@
+"""The event hub: one pub/sub connection for any number of local subscribers, on the in-process
+stand-in and on real Redis; fan-out once each, reference-counted channels, a slow subscriber
+cut off, and a lost connection re-established with every channel subscribed again."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+
+import pytest
+import redis.asyncio as aioredis
+
+from conftest import REDIS_URL, require_service
+from hospital_bff import cache
+from hospital_bff.cache import create_pubsub_redis, create_redis, reset_fake_redis
+from hospital_bff.events import PREFIX, EventBus, EventHub, Subscriber
+
+
+@dataclass
+class Setup:
+    hub: EventHub
+    bus: EventBus
+    redis: aioredis.Redis
+    url: str | None
+    name: str
+
+
+@pytest.fixture(params=["fake", "redis"])
+async def setup(request: pytest.FixtureRequest) -> AsyncIterator[Setup]:
+    url: str | None = None
+    if request.param == "redis":
+        require_service("Redis", "127.0.0.1", 6379)
+        url = REDIS_URL
+    reset_fake_redis()
+    redis = create_redis(url)
+    name = f"test-events-{uuid.uuid4().hex[:8]}"
+    hub = EventHub(
+        create_pubsub_redis(url, client_name=name),
+        queue_size=4,
+        backoff_initial=0.05,
+        backoff_max=0.2,
+        # The stand-in cannot cut a connection, only refuse commands: a short idle PING is
+        # how the hub notices there, as it notices a half-open TCP connection in production.
+        idle_ping_seconds=0.1 if url is None else 15.0,
+    )
+    yield Setup(hub, EventBus(redis, hub), redis, url, name)
+    await hub.aclose()
+    await redis.aclose()
+
+
+async def _next(subscriber: Subscriber) -> dict[str, object]:
+    return await asyncio.wait_for(anext(subscriber), 5)
+
+
+async def _numsub(redis: aioredis.Redis, topic: str) -> int:
+    [(_channel, count)] = await redis.pubsub_numsub(PREFIX + topic)
+    return int(count)
+
+
+async def test_many_subscribers_share_one_subscription_and_hear_each_event_once(
+    setup: Setup,
+) -> None:
+    hub, bus = setup.hub, setup.bus
+    async with AsyncExitStack() as stack:
+        many = [await stack.enter_async_context(hub.listen("a")) for _ in range(50)]
+        other = await stack.enter_async_context(hub.listen("b"))
+        assert hub.is_listening("a") and hub.is_listening("b")
+        assert await _numsub(setup.redis, "a") == 1  # one connection for all fifty
+        await bus.publish("a", {"n": 1})
+        await bus.publish("a", {"n": 2})
+        await bus.publish("b", {"n": 3})
+        for subscriber in many:
+            # In order, and the second is not a repeat of the first.
+            assert [await _next(subscriber), await _next(subscriber)] == [{"n": 1}, {"n": 2}]
+        assert await _next(other) == {"n": 3}  # "b" heard nothing of "a"
+    async with asyncio.timeout(5):
+        await hub.wait_until(lambda: not hub.is_listening("a") and not hub.is_listening("b"))
+    assert hub.subscriber_count() == 0
+
+
+async def test_a_channel_is_unsubscribed_with_its_last_subscriber_only(setup: Setup) -> None:
+    hub = setup.hub
+    async with hub.listen("a"):
+        async with hub.listen("a"):
+            pass
+        assert hub.is_listening("a")  # one still listens
+        assert await _numsub(setup.redis, "a") == 1
+    async with asyncio.timeout(5):
+        await hub.wait_until(lambda: not hub.is_listening("a"))
+    assert await _numsub(setup.redis, "a") == 0
+
+
+async def test_a_subscriber_that_falls_behind_is_cut_off_and_others_go_on(setup: Setup) -> None:
+    hub, bus = setup.hub, setup.bus
+    async with hub.listen("a") as slow, hub.listen("a") as fast:
+        for n in range(6):  # the queues hold 4
+            await bus.publish("a", {"n": n})
+            assert await _next(fast) == {"n": n}
+        assert slow.dropped
+        with pytest.raises(StopAsyncIteration):
+            await _next(slow)
+        assert hub.subscriber_count("a") == 1
+
+
+async def test_a_lost_connection_comes_back_subscribed_and_subscribers_stay_open(
+    setup: Setup,
+) -> None:
+    hub, bus = setup.hub, setup.bus
+    async with hub.listen("a") as first, hub.listen("b") as second:
+        await bus.publish("a", {"n": 1})
+        assert await _next(first) == {"n": 1}
+        assert hub.connects == 1
+        if setup.url is None:
+            server = cache._fake_server
+            server.connected = False
+            async with asyncio.timeout(5):
+                await hub.wait_until(lambda: not hub.is_listening("a"))
+            server.connected = True
+        else:
+            # Only this hub's connection: other processes on this Redis keep theirs.
+            [client] = [
+                c for c in await setup.redis.client_list(_type="pubsub") if c["name"] == setup.name
+            ]
+            await setup.redis.client_kill_filter(_id=client["id"])
+        async with asyncio.timeout(10):
+            await hub.wait_until(
+                lambda: hub.connects == 2 and hub.is_listening("a") and hub.is_listening("b")
+            )
+        await bus.publish("a", {"n": 2})
+        await bus.publish("b", {"n": 3})
+        assert await _next(first) == {"n": 2}
+        assert await _next(second) == {"n": 3}
+        assert not first.dropped and not second.dropped
+
+
+async def test_closing_the_hub_ends_every_stream(setup: Setup) -> None:
+    hub = setup.hub
+    async with hub.listen("a") as subscriber:
+        await hub.aclose()
+        with pytest.raises(StopAsyncIteration):
+            await _next(subscriber)
