@@ -354,3 +354,28 @@ async def test_money_on_the_closed_bank_order_of_a_paid_order_is_refunded(
     assert books["totals"]["paid"] == 2 * booked["amount"]
     assert books["totals"]["refunded"] == booked["amount"]
     await assert_books_balance(client, app, runtime)
+
+
+async def test_a_payment_marked_paid_elsewhere_is_made_final_by_one_poll(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """The reconciliation marks a payment SUCCEEDED without the poll's bookkeeping: the next
+    poll finds the money settled and stops asking."""
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(client, token, (await open_slot(client))["slot"]["id"])
+    async with uow.unit_of_work(runtime) as session:
+        await session.execute(
+            update(Payment)
+            .where(Payment.order_id == confirmed["id"])  # type: ignore[arg-type]
+            .values(final_at=None)
+        )
+    clock.advance(seconds=61)
+    assert await scheduler.poll_unsettled_payments(runtime) == 1
+
+    async def final() -> bool:
+        return all(p.final_at is not None for p in await payments_of(runtime, confirmed["id"]))
+
+    await eventually(final)
+    assert await scheduler.poll_unsettled_payments(runtime) == 0
+    assert (await order_row(runtime, confirmed["id"])).version == 2, "nothing moved twice"
+    await assert_books_balance(client, app, runtime)

@@ -274,6 +274,12 @@ class PaymentService:
             )
         )
         if not won.rowcount:  # type: ignore[attr-defined]
+            # Settled before (by us, or marked paid by the reconciliation): final now too.
+            await session.execute(
+                update(Payment)
+                .where(col(Payment.id) == payment.id, col(Payment.final_at).is_(None))
+                .values(final_at=now)
+            )
             return Settled.ALREADY_SETTLED
         await session.refresh(payment)
         # Any other bank order of this order is no longer wanted: the poll closes it.
