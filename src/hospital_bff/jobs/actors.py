@@ -8,8 +8,7 @@ from typing import Any
 import dramatiq
 
 from hospital_bff.jobs.runtime import current_runtime
-from hospital_bff.services import cancellation, confirmation, refunds
-from hospital_bff.services.booking import free_place_hold as free_place_hold_now
+from hospital_bff.services import booking, cancellation, confirmation, refunds
 from hospital_bff.services.payments import PaymentService
 
 
@@ -46,7 +45,7 @@ async def release_his_hold(order_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=10)
 async def free_place_hold(hold_id: str) -> None:
     """A booking died between its hold and its order: give the place back."""
-    await free_place_hold_now(current_runtime(), hold_id)
+    await booking.free_lapsed_hold(current_runtime(), hold_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=30, min_backoff=2_000, max_backoff=60_000)

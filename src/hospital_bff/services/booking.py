@@ -297,7 +297,7 @@ class BookingService:
         ).first()
 
 
-async def free_place_hold(runtime: Runtime, hold_id: str) -> bool:
+async def free_lapsed_hold(runtime: Runtime, hold_id: str) -> bool:
     """A hold past its lease: its booking never committed an order. The place comes back,
     and the HIS lock the booking may have taken (named after the same order) is released."""
     async with uow.unit_of_work(runtime) as session:
