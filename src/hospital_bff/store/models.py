@@ -149,7 +149,10 @@ class Order(SQLModel, table=True):
 
 
 class SlotInventory(SQLModel, table=True):
-    """Our gate in front of the HIS slot lock: a row per slot, held never above capacity."""
+    """Our gate in front of the HIS slot lock: a row per slot, held never above capacity.
+
+    `held` is the slot's active orders plus its PlaceHold rows (bookings in flight).
+    """
 
     __tablename__ = "slot_inventory"
 
