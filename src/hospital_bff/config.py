@@ -138,6 +138,16 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     payment_window_seconds: int = 600
     payment_poll_delay_seconds: int = 60
+    payment_close_settle_seconds: int = Field(
+        default=300,
+        description="A closed bank order is asked about until this long after its close: "
+        "a payment started before the close can still land",
+    )
+    place_hold_lease_seconds: int = Field(
+        default=30,
+        description="A place held for a booking whose order has not committed by then "
+        "(the process died half-way) is given back by the sweep",
+    )
     confirm_deadline_seconds: int = Field(
         default=900,
         description="A paid order the HIS has not confirmed (and has no record of) "

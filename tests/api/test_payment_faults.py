@@ -240,9 +240,9 @@ async def test_dropped_notifications_the_poll_makes_every_paid_order_paid(
     assert not bank_state(app).delivered
 
     # Before a minute has passed the sweep leaves them alone.
-    assert await scheduler.poll_pending_payments(runtime) == 0
+    assert await scheduler.poll_unsettled_payments(runtime) == 0
     clock.advance(seconds=61)
-    assert await scheduler.poll_pending_payments(runtime) == 3
+    assert await scheduler.poll_unsettled_payments(runtime) == 3
     for o in (first, second):
         confirmed = await wait_for_status(client, token, o["id"], "CONFIRMED")
         assert confirmed["paidAt"] is not None
@@ -256,7 +256,7 @@ async def test_dropped_notifications_the_poll_makes_every_paid_order_paid(
         "an unpaid order stays unpaid"
     )
     # Polling again finds nothing new to do.
-    assert await scheduler.poll_pending_payments(runtime) == 1
+    assert await scheduler.poll_unsettled_payments(runtime) == 1
     await assert_books_balance(client, app, runtime)
 
 

@@ -27,9 +27,9 @@ from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.errors import HisUnavailable, UpstreamTimeout
 from hospital_bff.jobs import enqueue, scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import orders, reconciliation, refunds, uow
+from hospital_bff.services import reconciliation, refunds, uow
 from hospital_bff.services.order_rules import RefundMode
-from hospital_bff.store.models import Order, Payment, Refund, SlotInventory
+from hospital_bff.store.models import Order, Payment, Refund
 
 
 async def _settled(runtime: Runtime, order_id: str, status: str) -> None:
@@ -257,25 +257,14 @@ async def test_a_refund_the_bank_refused_is_flagged_by_reconciliation(
     assert kinds["REFUND_FAILED"].action == "MANUAL_REFUND"
 
 
-async def test_the_hold_resync_leaves_bookings_in_flight_alone(
-    runtime: Runtime, clock: FrozenClock
-) -> None:
-    now = clock.now()
-    async with uow.unit_of_work(runtime) as session:
-        assert await orders.hold_place(session, "slot-x", "sch-x", 2, now)
-    # A hold with no order yet (its booking is asking the HIS): not counted out...
-    async with uow.unit_of_work(runtime) as session:
-        assert await orders.resync_places(session, clock.now()) == 0
-        assert (await session.get(SlotInventory, "slot-x")).held == 1  # type: ignore[union-attr]
-    # ...but a hold left by a crash is given back once the slot has been quiet a while.
-    clock.advance(seconds=orders.RESYNC_QUIET_SECONDS + 1)
-    async with uow.unit_of_work(runtime) as session:
-        assert await orders.resync_places(session, clock.now()) == 1
-    async with uow.unit_of_work(runtime) as session:
-        assert (await session.get(SlotInventory, "slot-x")).held == 0  # type: ignore[union-attr]
-
-
 def test_every_recovery_sweep_runs() -> None:
     names = {name for name, _, _ in scheduler.SWEEPS}
-    wanted = {"finish_cancellations", "finish_suspensions", "resend_refund_batches"}
+    wanted = {
+        "finish_cancellations",
+        "finish_suspensions",
+        "resend_refund_batches",
+        "poll_unsettled_payments",
+        "free_expired_holds",
+        "resync_inventory",
+    }
     assert wanted | {"reconcile_recent_days"} <= names

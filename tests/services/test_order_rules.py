@@ -9,18 +9,23 @@ from hypothesis import strategies as st
 from hospital_bff.clock import SHANGHAI
 from hospital_bff.services.order_rules import (
     TRANSITIONS,
+    ArrivedMoney,
     InvalidAmount,
     InvalidTransition,
     OrderKind,
     OrderStatus,
+    Payability,
     PaymentStatus,
     RefundMode,
     RefundStatus,
+    arrived_money,
     assert_transition,
+    bank_answer_final,
     can_cancel,
     can_transition,
     cancellation_refund_mode,
     fen_from_yuan,
+    payability,
     refund_expected_by,
     yuan,
 )
@@ -207,3 +212,67 @@ def test_fen_from_yuan_refuses(text: str) -> None:
 @given(st.integers(min_value=-(10**15), max_value=10**15))
 def test_yuan_round_trips(fen: int) -> None:
     assert fen_from_yuan(yuan(fen)) == fen
+
+
+# --- settling money -----------------------------------------------------------------------
+
+ENDS = sh(1, 10)
+
+
+@pytest.mark.parametrize(
+    ("status", "now", "refunded", "expected"),
+    [
+        (S.AWAITING_PAYMENT, ENDS - timedelta(seconds=1), False, Payability.PAYABLE),
+        (S.AWAITING_PAYMENT, ENDS, False, Payability.EXPIRED),
+        (S.AWAITING_PAYMENT, ENDS - timedelta(seconds=1), True, Payability.CLOSED),
+        (S.EXPIRED, ENDS, False, Payability.EXPIRED),
+        (S.CANCELLED, ENDS - timedelta(minutes=5), False, Payability.CLOSED),
+        (S.FAILED, ENDS - timedelta(minutes=5), False, Payability.CLOSED),
+        (S.PAID, ENDS + timedelta(minutes=5), False, Payability.ALREADY_PAID),
+        (S.CONFIRMED, ENDS + timedelta(minutes=5), False, Payability.ALREADY_PAID),
+        (S.CONFIRMED, ENDS + timedelta(minutes=5), True, Payability.CLOSED),
+        (S.COMPLETED, ENDS + timedelta(days=1), False, Payability.ALREADY_PAID),
+    ],
+)
+def test_payability(status: S, now: datetime, refunded: bool, expected: Payability) -> None:
+    assert payability(status, now, ENDS, refunded) is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "paid", "exact", "expected"),
+    [
+        (S.AWAITING_PAYMENT, ENDS - timedelta(seconds=2), True, ArrivedMoney.KEEP),
+        (S.AWAITING_PAYMENT, ENDS, True, ArrivedMoney.KEEP),
+        (S.AWAITING_PAYMENT, ENDS + timedelta(seconds=2), True, ArrivedMoney.REFUND_LATE),
+        (S.AWAITING_PAYMENT, ENDS - timedelta(seconds=2), False, ArrivedMoney.REFUND_MISMATCH),
+        (S.EXPIRED, ENDS + timedelta(seconds=2), True, ArrivedMoney.REFUND_CLOSED),
+        (S.CANCELLED, ENDS - timedelta(minutes=2), True, ArrivedMoney.REFUND_CLOSED),
+        (S.PAID, ENDS - timedelta(minutes=2), True, ArrivedMoney.REFUND_CLOSED),
+        (S.CONFIRMED, ENDS - timedelta(minutes=2), True, ArrivedMoney.REFUND_CLOSED),
+    ],
+)
+def test_arrived_money_is_judged_by_the_banks_success_time(
+    status: S, paid: datetime, exact: bool, expected: ArrivedMoney
+) -> None:
+    assert arrived_money(status, paid, ENDS, exact_amount=exact) is expected
+
+
+@pytest.mark.parametrize(
+    ("state", "closed_ago", "final"),
+    [
+        ("CLOSED", 299, False),
+        ("CLOSED", 300, True),
+        ("PAYERROR", 300, True),
+        (None, 300, True),  # the bank never heard of it
+        ("NOTPAY", 3000, False),  # still open: it must be closed first
+        ("USERPAYING", 3000, False),
+        ("SUCCESS", 3000, False),  # money: settled, not dismissed
+        ("CLOSED", None, False),  # not closed by us yet
+    ],
+)
+def test_a_close_is_final_once_it_has_held(
+    state: str | None, closed_ago: int | None, final: bool
+) -> None:
+    now = sh(1, 12)
+    closed_at = None if closed_ago is None else now - timedelta(seconds=closed_ago)
+    assert bank_answer_final(state, closed_at, now, 300) is final

@@ -8,7 +8,7 @@ from typing import Any
 import dramatiq
 
 from hospital_bff.jobs.runtime import current_runtime
-from hospital_bff.services import cancellation, confirmation, refunds
+from hospital_bff.services import booking, cancellation, confirmation, refunds
 from hospital_bff.services.payments import PaymentService
 
 
@@ -40,6 +40,12 @@ async def send_refund(refund_id: str) -> None:
 async def release_his_hold(order_id: str) -> None:
     """Give the HIS its slot (or bills) back; idempotent at the HIS."""
     await PaymentService(current_runtime()).release_his_hold(order_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=10)
+async def free_place_hold(hold_id: str) -> None:
+    """A booking died between its hold and its order: give the place back."""
+    await booking.free_lapsed_hold(current_runtime(), hold_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=30, min_backoff=2_000, max_backoff=60_000)
@@ -84,6 +90,7 @@ ALL: list[dramatiq.Actor[..., Any]] = [
     poll_payment,
     send_refund,
     release_his_hold,
+    free_place_hold,
     cancel_for_suspension,
     run_reconciliation,
     send_visit_reminders,

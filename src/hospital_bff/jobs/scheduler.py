@@ -16,9 +16,9 @@ from sqlmodel import col, select
 
 from hospital_bff.jobs.enqueue import send_now
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation, orders, reconciliation, refunds, uow
-from hospital_bff.services.order_rules import OrderStatus, PaymentStatus
-from hospital_bff.store.models import Order, Payment, Reconciliation
+from hospital_bff.services import cancellation, orders, payments, reconciliation, refunds, uow
+from hospital_bff.services.order_rules import OrderStatus
+from hospital_bff.store.models import Order, Reconciliation
 
 log = structlog.get_logger(__name__)
 
@@ -43,22 +43,22 @@ async def expire_unpaid_orders(runtime: Runtime) -> int:
     return len(ids)
 
 
-async def poll_pending_payments(runtime: Runtime) -> int:
-    """Payments still PENDING a minute after they began: ask the bank."""
-    cutoff = runtime.clock.now() - timedelta(seconds=runtime.settings.payment_poll_delay_seconds)
+async def poll_unsettled_payments(runtime: Runtime) -> int:
+    """Every payment the bank has not answered finally (pending, or closed but still open to
+    a late payment), once its notification is overdue: ask the bank, one job each."""
     async with uow.unit_of_work(runtime) as session:
-        ids = list(
-            (
-                await session.exec(
-                    select(Payment.id).where(
-                        Payment.status == PaymentStatus.PENDING.value,
-                        col(Payment.created_at) <= cutoff,
-                    )
-                )
-            ).all()
-        )
+        ids = await payments.unsettled_payments(session, runtime)
     for payment_id in ids:
         send_now("poll_payment", payment_id)
+    return len(ids)
+
+
+async def free_expired_holds(runtime: Runtime) -> int:
+    """Places held by bookings that never committed their order (a crash half-way)."""
+    async with uow.unit_of_work(runtime) as session:
+        ids = await orders.expired_holds(session, runtime.clock.now())
+    for hold_id in ids:
+        send_now("free_place_hold", hold_id)
     return len(ids)
 
 
@@ -155,7 +155,8 @@ Sweep = Callable[[Runtime], Awaitable[int]]
 
 SWEEPS: list[tuple[str, int, Sweep]] = [
     ("expire_unpaid_orders", 15, expire_unpaid_orders),
-    ("poll_pending_payments", 30, poll_pending_payments),
+    ("poll_unsettled_payments", 30, poll_unsettled_payments),
+    ("free_expired_holds", 15, free_expired_holds),
     ("confirm_paid_orders", 60, confirm_paid_orders),
     ("resend_refunds", 60, resend_refunds),
     ("resync_inventory", 60, resync_inventory),

@@ -103,6 +103,13 @@ class OrderExpiredError(UserError):
     pass
 
 
+@strawberry.type(
+    description="A failure with code ORDER_CLOSED: cancelled, failed or refunded, not payable"
+)
+class OrderClosedError(UserError):
+    pass
+
+
 @strawberry.type(description="A failure with code PAY_AT_HOSPITAL")
 class PayAtHospitalError(UserError):
     pass
@@ -145,6 +152,7 @@ AnyUserError = Union[  # noqa: UP007  (strawberry unions need typing.Union)
     UserRestrictedError,
     InvalidStateError,
     OrderExpiredError,
+    OrderClosedError,
     PayAtHospitalError,
     CancelNotAllowedError,
     UpstreamUnavailableError,
@@ -169,6 +177,7 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.USER_RESTRICTED: UserRestrictedError,
     ErrorCode.INVALID_STATE: InvalidStateError,
     ErrorCode.ORDER_EXPIRED: OrderExpiredError,
+    ErrorCode.ORDER_CLOSED: OrderClosedError,
     ErrorCode.PAY_AT_HOSPITAL: PayAtHospitalError,
     ErrorCode.CANCEL_NOT_ALLOWED: CancelNotAllowedError,
     ErrorCode.UPSTREAM_UNAVAILABLE: UpstreamUnavailableError,

@@ -54,6 +54,10 @@ class SlotFull(DomainError):
         super().__init__("该时段号源已满，请选择其他时段", message_en="This time slot is full")
 
 
+class HoldLapsed(Exception):
+    """The booking's hold was given back by the lease sweep before its order committed."""
+
+
 @dataclass(frozen=True)
 class Booked:
     order: Order
@@ -167,11 +171,19 @@ class BookingService:
                 raise DomainError(
                     verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en
                 )
+            # The hold is named after the order to come and leased: if this process dies
+            # before the order commits, the lease sweep gives the place back.
+            order_id = new_id("ord")
             if not await orders.hold_place(
-                session, slot.id, schedule.id, slot.capacity, rt.clock.now()
+                session,
+                order_id,
+                slot.id,
+                schedule.id,
+                slot.capacity,
+                rt.clock.now(),
+                rt.settings.place_hold_lease_seconds,
             ):
                 raise SlotFull()
-        order_id = new_id("ord")
         booked: Booked | None = None
         try:
             booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
@@ -179,7 +191,7 @@ class BookingService:
             # Only a booking whose order did not commit gives its place back.
             if booked is None or not booked.created:
                 async with uow.unit_of_work(rt) as session:
-                    await orders.release_place(session, slot.id, rt.clock.now())
+                    await orders.release_hold(session, order_id, rt.clock.now())
         if booked.created:
             try:
                 await rt.catalogue.invalidate_schedules(schedule.department_id)
@@ -247,10 +259,18 @@ class BookingService:
         )
         try:
             async with uow.unit_of_work(rt) as session:
+                # The hold becomes the order's place in the order's own commit.
+                if not await orders.claim_hold(session, order_id):
+                    raise HoldLapsed(order_id)
                 session.add(order)
                 await session.flush()
                 enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
                 uow.publish_after_commit(session, f"schedule:{schedule.id}", {"id": schedule.id})
+        except HoldLapsed as exc:
+            # This booking outlived its lease (the HIS answered that slowly): the sweep gave
+            # the place back already, so nothing was booked; the patient tries again.
+            await self._release_his_lock(order_id)
+            raise UpstreamUnavailableError("his") from exc
         except IntegrityError:
             # A concurrent request with the same key won; give back ours and answer theirs.
             await self._release_his_lock(order_id)
@@ -275,3 +295,18 @@ class BookingService:
                 select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
             )
         ).first()
+
+
+async def free_lapsed_hold(runtime: Runtime, hold_id: str) -> bool:
+    """A hold past its lease: its booking never committed an order. The place comes back,
+    and the HIS lock the booking may have taken (named after the same order) is released."""
+    async with uow.unit_of_work(runtime) as session:
+        freed = await orders.free_expired_hold(session, hold_id, runtime.clock.now())
+    if not freed:
+        return False
+    try:
+        await runtime.his.release_slot_lock(hold_id)
+    except UpstreamUnavailable:
+        # The HIS lock lapses by itself (window + margin); our own place is back already.
+        log.warning("his_lock_release_failed", lock=hold_id)
+    return True

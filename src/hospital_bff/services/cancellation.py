@@ -25,11 +25,12 @@ from hospital_bff.services.order_rules import (
     OrderStatus,
     PaymentStatus,
     RefundMode,
+    Settled,
     can_cancel,
     cancellation_refund_mode,
 )
 from hospital_bff.services.payments import PaymentService
-from hospital_bff.store.models import Order, Payment, SuspendedSchedule
+from hospital_bff.store.models import Order, SuspendedSchedule
 from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
@@ -81,15 +82,12 @@ async def cancel_by_patient(
 
 async def _close_unpaid(runtime: Runtime, order: Order, reason: str) -> str:
     payments = PaymentService(runtime)
-    async with uow.unit_of_work(runtime) as session:
-        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
-    if payment is not None and payment.status == PaymentStatus.PENDING:
-        try:
-            outcome = await payments.close_at_bank(payment)
-        except UpstreamUnavailable as exc:
-            raise UpstreamUnavailableError("bank") from exc
-        if outcome != "closed":
-            return outcome  # the money came after all: the order moves on as paid
+    try:
+        outcome = await payments.close_open_payments(order.id)
+    except UpstreamUnavailable as exc:
+        raise UpstreamUnavailableError("bank") from exc
+    if outcome is not Settled.CLOSED:
+        return outcome  # the money came after all: the order moves on as paid (or refunded)
     return await payments.close_unpaid(order.id, OrderStatus.CANCELLED, reason)
 
 
@@ -191,7 +189,7 @@ async def _complete_cancellation(
         locked = await orders.lock_order(session, order.id)
         if locked is None or locked.status != OrderStatus.CONFIRMED:
             return "nothing to do"
-        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+        payment = await orders.succeeded_payment(session, order.id)
         await orders.transition(
             session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason
         )

@@ -11,14 +11,13 @@ fails and the money goes back. While the HIS cannot even be asked, nothing is gu
 from __future__ import annotations
 
 import structlog
-from sqlmodel import select
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import BillPayment, Registration
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, orders, refunds, uow
 from hospital_bff.services.order_rules import OrderKind, OrderStatus, RefundMode
-from hospital_bff.store.models import Order, Payment
+from hospital_bff.store.models import Order
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +31,7 @@ async def confirm_order(runtime: Runtime, order_id: str) -> str:
         order = await session.get(Order, order_id)
         if order is None or order.status != OrderStatus.PAID:
             return "nothing to do"
-        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+        payment = await orders.succeeded_payment(session, order.id)
         assert payment is not None
     his = runtime.his
     outcome: Registration | BillPayment | None = None
@@ -157,7 +156,7 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.PAID:
             return "nothing to do"
-        payment = (await session.exec(select(Payment).where(Payment.order_id == order.id))).first()
+        payment = await orders.succeeded_payment(session, order.id)
         assert payment is not None
         await orders.transition(
             session, order, OrderStatus.FAILED, closed_at=now, cancel_reason=reason[:256]

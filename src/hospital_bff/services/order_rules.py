@@ -65,6 +65,41 @@ class RefundMode(enum.StrEnum):
     BATCH = "BATCH"
 
 
+class Payability(enum.StrEnum):
+    """What payOrder may do for an order."""
+
+    PAYABLE = "PAYABLE"
+    ALREADY_PAID = "ALREADY_PAID"  # the business is done or under way: answer its payment
+    EXPIRED = "EXPIRED"  # the window ended (swept or not)
+    CLOSED = "CLOSED"  # cancelled, failed or refunded: nothing more can be paid
+
+
+class ArrivedMoney(enum.StrEnum):
+    """What becomes of money the bank took for one of our payments."""
+
+    KEEP = "KEEP"  # inside the window, for an order still waiting for it
+    REFUND_LATE = (
+        "REFUND_LATE"  # after the window (the bank ignored time_expire): the order expires
+    )
+    REFUND_CLOSED = "REFUND_CLOSED"  # the order ended, or another payment already paid it
+    REFUND_MISMATCH = "REFUND_MISMATCH"  # not the order's amount to the fen
+
+
+class Settled(enum.StrEnum):
+    """What one settling step (notification, poll, expiry, close) did."""
+
+    PAID = "PAID"
+    REFUNDED = "REFUNDED"
+    ALREADY_SETTLED = "ALREADY_SETTLED"
+    CLOSED = "CLOSED"
+    NOT_PAID = "NOT_PAID"
+    UNKNOWN_PAYMENT = "UNKNOWN_PAYMENT"
+    NOTHING_TO_DO = "NOTHING_TO_DO"
+    NOT_DUE = "NOT_DUE"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+
 class InvalidTransition(Exception):
     """An order was asked to move along an edge the state machine does not have."""
 
@@ -100,6 +135,51 @@ def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
 def assert_transition(current: OrderStatus, target: OrderStatus) -> None:
     if not can_transition(current, target):
         raise InvalidTransition(current, target)
+
+
+def payability(
+    status: OrderStatus, now: datetime, expires_at: datetime, refunded: bool
+) -> Payability:
+    """Whether payOrder may open (or hand back) a bank order for an order in this state."""
+    if refunded or status in (OrderStatus.CANCELLED, OrderStatus.FAILED):
+        return Payability.CLOSED
+    if status == OrderStatus.EXPIRED:
+        return Payability.EXPIRED
+    if status == OrderStatus.AWAITING_PAYMENT:
+        return Payability.PAYABLE if now < expires_at else Payability.EXPIRED
+    return Payability.ALREADY_PAID
+
+
+def arrived_money(
+    status: OrderStatus, success_time: datetime, expires_at: datetime, *, exact_amount: bool
+) -> ArrivedMoney:
+    """Judged by the bank's own success time against the window, never by which of the
+    notification, the poll or the expiry ran first: the same payment, the same outcome."""
+    if not exact_amount:
+        return ArrivedMoney.REFUND_MISMATCH
+    if status != OrderStatus.AWAITING_PAYMENT:
+        return ArrivedMoney.REFUND_CLOSED
+    if success_time > expires_at:
+        return ArrivedMoney.REFUND_LATE
+    return ArrivedMoney.KEEP
+
+
+# What the bank says of an order that holds none of the payer's money.
+UNPAID_TRADE_STATES: Final[frozenset[str]] = frozenset({"CLOSED", "PAYERROR"})
+
+
+def bank_answer_final(
+    trade_state: str | None, closed_at: datetime | None, now: datetime, settle_seconds: int
+) -> bool:
+    """Whether an unpaid answer about a closed bank order can be trusted never to change.
+
+    A payment the payer started before the close can still land for a while after it (the
+    "long payment"), so a close is final only once a query made `settle_seconds` after it
+    still finds no money (or no order at all: `trade_state` None).
+    """
+    if trade_state is not None and trade_state not in UNPAID_TRADE_STATES:
+        return False
+    return closed_at is not None and now >= closed_at + timedelta(seconds=settle_seconds)
 
 
 # The bank's same-day reversal works only inside its trading day; around midnight it is

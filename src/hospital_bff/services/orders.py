@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, exists, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,9 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.events import order_topic, schedule_topic
 from hospital_bff.metrics import ORDER_TRANSITIONS
 from hospital_bff.services.errors import NotFound
-from hospital_bff.services.order_rules import OrderStatus, assert_transition
+from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, assert_transition
 from hospital_bff.services.uow import publish_after_commit
-from hospital_bff.store.models import Order, SlotInventory
+from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 
 ACTIVE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID, OrderStatus.CONFIRMED)
 
@@ -64,28 +64,88 @@ async def transition(
 
 
 # --- capacity holds -------------------------------------------------------------------------------
+#
+# A slot's `held` is, at every commit, its active orders plus its PlaceHold rows: a booking
+# takes a place with a leased hold, its order's commit turns the hold into the order, and
+# an order's end gives the place back, each in one transaction with the count. A booking
+# that dies between hold and order leaves only its hold, which the lease sweep frees.
 
 
-async def hold_place(
-    session: AsyncSession, slot_id: str, schedule_id: str, capacity: int, now: datetime
-) -> bool:
-    """Take one place of a slot if one is free; atomic across processes on both dialects."""
+def _insert(session: AsyncSession) -> Any:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(SlotInventory.__table__)  # type: ignore[attr-defined]
-        .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
-        .on_conflict_do_nothing()
-    )
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
     result = await session.execute(
         update(SlotInventory)
-        .where(
-            col(SlotInventory.slot_id) == slot_id,
-            col(SlotInventory.held) < capacity,
-        )
+        .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) < capacity)
         .values(held=col(SlotInventory.held) + 1, capacity=capacity, updated_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def hold_place(
+    session: AsyncSession,
+    hold_id: str,
+    slot_id: str,
+    schedule_id: str,
+    capacity: int,
+    now: datetime,
+    lease_seconds: int,
+) -> bool:
+    """Take one place of a slot if one is free, on a lease; atomic across processes."""
+    await session.execute(
+        _insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
+        .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
+        .on_conflict_do_nothing()
+    )
+    if not await _take(session, slot_id, capacity, now):
+        return False
+    session.add(
+        PlaceHold(
+            id=hold_id,
+            slot_id=slot_id,
+            held_until=now + timedelta(seconds=lease_seconds),
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def claim_hold(session: AsyncSession, hold_id: str) -> bool:
+    """In the order's own transaction: the hold becomes the order's place. False if its
+    lease ran out and the sweep gave the place (and the HIS lock) back meanwhile."""
+    result = await session.execute(delete(PlaceHold).where(col(PlaceHold.id) == hold_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_hold(session: AsyncSession, hold_id: str, now: datetime) -> bool:
+    """Give back a hold's place if the hold is still there (once, whoever calls)."""
+    hold = await session.get(PlaceHold, hold_id)
+    if hold is None:
+        return False
+    result = await session.execute(delete(PlaceHold).where(col(PlaceHold.id) == hold_id))
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    if await session.get(Order, hold_id) is None:
+        await release_place(session, hold.slot_id, now)
+    return True
+
+
+async def expired_holds(session: AsyncSession, now: datetime) -> list[str]:
+    """Holds whose lease ran out: their bookings never committed an order."""
+    rows = await session.exec(select(PlaceHold.id).where(col(PlaceHold.held_until) <= now))
+    return list(rows.all())
+
+
+async def free_expired_hold(session: AsyncSession, hold_id: str, now: datetime) -> bool:
+    """The lease sweep's step for one hold; a hold renewed or already gone is left alone."""
+    hold = await session.get(PlaceHold, hold_id)
+    if hold is None or hold.held_until > now:
+        return False
+    return await release_hold(session, hold_id, now)
 
 
 async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> None:
@@ -96,36 +156,79 @@ async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> N
     )
 
 
-# A booking holds its place before asking the HIS and inserts its order after: a slot touched
-# this recently may have bookings in flight that no order shows yet.
-RESYNC_QUIET_SECONDS = 120
-
-
-async def resync_places(session: AsyncSession, now: datetime) -> int:
-    """Recount the holds of quiet slots from their active orders, in one atomic statement: a
-    crash between a hold and its order, or an order's end and its release, cannot keep a
-    place taken for long, and a booking in flight is never counted out."""
-    active = (
+def _active_orders(slot_id: Any) -> Any:
+    return (
         select(func.count())
         .select_from(Order)
         .where(
-            col(Order.slot_id) == col(SlotInventory.slot_id),
+            col(Order.slot_id) == slot_id,
             col(Order.status).in_([s.value for s in ACTIVE]),
         )
         .scalar_subquery()
     )
-    quiet_since = now - timedelta(seconds=RESYNC_QUIET_SECONDS)
-    result = await session.execute(
-        update(SlotInventory)
-        .where(
-            or_(
-                col(SlotInventory.updated_at).is_(None), col(SlotInventory.updated_at) < quiet_since
-            ),
-            col(SlotInventory.held) != active,
-        )
-        .values(held=active)
+
+
+def _holds(slot_id: Any) -> Any:
+    return (
+        select(func.count())
+        .select_from(PlaceHold)
+        .where(col(PlaceHold.slot_id) == slot_id)
+        .scalar_subquery()
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def resync_places(session: AsyncSession, now: datetime) -> int:
+    """Recount every slot whose count differs from its active orders plus its holds.
+
+    No slot is skipped for being busy: bookings in flight are counted by their holds. Each
+    slot is locked before it is counted, and every change to what is counted also writes
+    the slot's row, so the count is read after any transaction in flight on it commits
+    (PostgreSQL reads each statement afresh; SQLite has one writer).
+    """
+    drifted = list(
+        (
+            await session.exec(
+                select(SlotInventory.slot_id)
+                .where(
+                    col(SlotInventory.held)
+                    != _active_orders(SlotInventory.slot_id) + _holds(SlotInventory.slot_id)
+                )
+                .order_by(col(SlotInventory.slot_id))
+            )
+        ).all()
+    )
+    fixed = 0
+    for slot_id in drifted:
+        row = (
+            await session.exec(
+                select(SlotInventory)
+                .where(SlotInventory.slot_id == slot_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).one()
+        counted = (
+            await session.execute(select(_active_orders(slot_id) + _holds(slot_id)))
+        ).scalar_one()
+        if row.held != counted:
+            row.held = counted
+            row.updated_at = now
+            session.add(row)
+            fixed += 1
+    await session.flush()
+    return fixed
+
+
+async def succeeded_payment(session: AsyncSession, order_id: str) -> Payment | None:
+    """The payment that paid for an order: of two that succeeded, the one kept has no refund
+    (the other was refunded as soon as it was settled)."""
+    refunded = exists().where(col(Refund.payment_id) == col(Payment.id))
+    query = (
+        select(Payment)
+        .where(Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED.value)
+        .order_by(refunded, col(Payment.paid_at))
+    )
+    return (await session.exec(query)).first()
 
 
 # --- booking counts ---------------------------------------------------------------------------

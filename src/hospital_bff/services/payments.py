@@ -1,14 +1,21 @@
-"""Taking the money and settling what happened (paper §4.2–4.3).
+"""Taking the money and settling what happened (paper §4.2–4.3), the same day.
 
 Every path that learns a payment's fate (the bank's notification, the poll, the expiry
-sweep) goes through `settle_transaction`, which moves the order exactly once. A timeout
-is an unknown outcome: it is settled by querying the bank, never by guessing.
+sweep) goes through `settle_transaction`, which moves the order exactly once, and judges
+money by the bank's success time against the window, so the order in which those paths run
+never changes the outcome. A payment is asked about until the bank's answer is final
+(`Payment.final_at`): money that reaches the bank for an order no longer payable is found
+within minutes and refunded at once. A timeout is an unknown outcome: it is settled by
+querying the bank, never by guessing.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,14 +28,21 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, orders, refunds, uow
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
 from hospital_bff.services.order_rules import (
+    UNPAID_TRADE_STATES,
+    ArrivedMoney,
     OrderKind,
     OrderStatus,
+    Payability,
     PaymentStatus,
     RefundMode,
+    Settled,
+    arrived_money,
+    bank_answer_final,
+    payability,
     yuan,
 )
 from hospital_bff.store.ids import new_id
-from hospital_bff.store.models import Order, Payment
+from hospital_bff.store.models import Order, Payment, Refund
 
 log = structlog.get_logger(__name__)
 
@@ -42,6 +56,16 @@ class OrderExpired(DomainError):
         )
 
 
+class OrderClosed(DomainError):
+    code = "ORDER_CLOSED"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(
+            "订单已关闭（已取消、未成功或已退款），不能支付",
+            message_en=f"This order is closed ({status.lower()}, or refunded) and cannot be paid",
+        )
+
+
 class InvalidState(DomainError):
     code = "INVALID_STATE"
 
@@ -50,10 +74,32 @@ def bank(runtime: Runtime) -> BankClient:
     return runtime.bank
 
 
-def out_trade_no_for(order: Order) -> str:
-    # Unique per order: the bank refuses a second order with the same number, so a retried
-    # payOrder can never charge twice.
-    return "P" + order.id.split("_", 1)[-1][:30]
+def out_trade_no_for(order: Order, attempt: int = 1) -> str:
+    """Unique per bank order: the bank refuses a second order with the same number, so a
+    retried payOrder can never charge twice. A bank order closed under a payable order (the
+    payer cancelled at the cashier) is followed by the order's next attempt number."""
+    base = "P" + order.id.split("_", 1)[-1][:30]
+    return base if attempt == 1 else f"{base[:28]}N{attempt}"
+
+
+async def _payments_of(session: AsyncSession, order_id: str) -> list[Payment]:
+    query = select(Payment).where(Payment.order_id == order_id).order_by(col(Payment.created_at))
+    return list((await session.exec(query)).all())
+
+
+async def _has_refund(session: AsyncSession, payment: Payment) -> bool:
+    found = await session.exec(select(Refund.id).where(Refund.payment_id == payment.id))
+    return found.first() is not None
+
+
+async def unsettled_payments(session: AsyncSession, runtime: Runtime) -> list[str]:
+    """Every payment the bank has not answered finally, once its notification is overdue:
+    pending ones, and closed ones whose close could still be overtaken by a late payment."""
+    cutoff = runtime.clock.now() - timedelta(seconds=runtime.settings.payment_poll_delay_seconds)
+    rows = await session.exec(
+        select(Payment.id).where(col(Payment.final_at).is_(None), col(Payment.created_at) <= cutoff)
+    )
+    return list(rows.all())
 
 
 class PaymentService:
@@ -65,35 +111,69 @@ class PaymentService:
     async def pay_order(
         self, user_id: str | None, order_id: str, idempotency_key: str, client_ip: str
     ) -> Payment:
-        rt = self.rt
+        """The order's live bank order: the one already open, or a new one if the bank closed
+        it while the order is still payable; a paid order answers its payment."""
         if not idempotency_key or len(idempotency_key) > 128:
             raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
-        async with uow.unit_of_work(rt) as session:
+        order, answer, attempt = await self._payable(user_id, order_id)
+        if answer is not None:
+            if await self._still_open_at_bank(answer):
+                return answer
+            # The bank closed it (the payer cancelled at the cashier) or the money came:
+            # settled above; look again.
+            order, answer, attempt = await self._payable(user_id, order_id)
+            if answer is not None:
+                return answer
+        return await self._open_bank_order(order, attempt, idempotency_key, client_ip)
+
+    async def _payable(
+        self, user_id: str | None, order_id: str
+    ) -> tuple[Order, Payment | None, int]:
+        """The order, the payment to answer with if there is one, and the next attempt number."""
+        async with uow.unit_of_work(self.rt) as session:
             order = await orders.owned_order(session, user_id, order_id)
-            existing = (
-                await session.exec(select(Payment).where(Payment.order_id == order.id))
-            ).first()
-            if (
-                existing is not None
-                and existing.status == PaymentStatus.PENDING
-                and order.status == OrderStatus.AWAITING_PAYMENT
-            ):
-                return existing
-            if order.status == OrderStatus.EXPIRED or (
-                order.status == OrderStatus.AWAITING_PAYMENT and rt.clock.now() >= order.expires_at
-            ):
+            kept = await orders.succeeded_payment(session, order.id)
+            refunded = kept is not None and await _has_refund(session, kept)
+            verdict = payability(
+                OrderStatus(order.status), self.rt.clock.now(), order.expires_at, refunded
+            )
+            if verdict is Payability.EXPIRED:
                 raise OrderExpired()
-            if order.status != OrderStatus.AWAITING_PAYMENT:
-                if existing is not None and existing.status == PaymentStatus.SUCCEEDED:
-                    return existing
-                raise InvalidState(
-                    "订单当前状态不能支付", message_en=f"An order {order.status} cannot be paid"
-                )
-        description = _description(order)
+            if verdict is Payability.CLOSED:
+                raise OrderClosed(order.status)
+            if verdict is Payability.ALREADY_PAID:
+                if kept is None:
+                    raise InvalidState(
+                        "订单当前状态不能支付", message_en=f"An order {order.status} cannot be paid"
+                    )
+                return order, kept, 0
+            payments = await _payments_of(session, order.id)
+        live = next((p for p in payments if p.status == PaymentStatus.PENDING), None)
+        return order, live, len(payments) + 1
+
+    async def _still_open_at_bank(self, payment: Payment) -> bool:
+        """A PENDING payment is asked about before its payUrl is handed out again."""
+        if payment.status != PaymentStatus.PENDING:
+            return True
         try:
+            tx = await bank(self.rt).query_order(payment.out_trade_no)
+        except UpstreamUnavailable:
+            return True  # cannot tell: the cashier itself says if the order was closed
+        if tx is None or not (tx.is_paid or tx.trade_state in UNPAID_TRADE_STATES):
+            return True
+        await self.settle_transaction(tx)
+        return False
+
+    async def _open_bank_order(
+        self, order: Order, attempt: int, idempotency_key: str, client_ip: str
+    ) -> Payment:
+        rt = self.rt
+        out_trade_no = out_trade_no_for(order, attempt)
+        try:
+            # time_expire is the order's own window: the bank refuses a payment after it.
             created = await bank(rt).create_h5_order(
-                out_trade_no_for(order),
-                description,
+                out_trade_no,
+                _description(order),
                 order.amount,
                 order.expires_at,
                 f"{rt.settings.public_url}/webhooks/bank",
@@ -106,22 +186,19 @@ class PaymentService:
             raise InvalidState(
                 f"支付平台拒绝下单：{exc.detail}", message_en=f"The bank refused: {exc.detail}"
             ) from exc
-        async with uow.unit_of_work(rt) as session:
-            payment = (
-                await session.exec(select(Payment).where(Payment.order_id == order.id))
-            ).first()
-            if payment is None:
-                payment = Payment(
-                    id=new_id("pay"),
-                    order_id=order.id,
-                    out_trade_no=out_trade_no_for(order),
-                    idempotency_key=idempotency_key,
-                    amount=order.amount,
-                    status=PaymentStatus.PENDING.value,
-                    pay_url=created.h5_url,
-                    created_at=rt.clock.now(),
-                    expires_at=order.expires_at,
-                )
+        payment = Payment(
+            id=new_id("pay"),
+            order_id=order.id,
+            out_trade_no=out_trade_no,
+            idempotency_key=idempotency_key,
+            amount=order.amount,
+            status=PaymentStatus.PENDING.value,
+            pay_url=created.h5_url,
+            created_at=rt.clock.now(),
+            expires_at=order.expires_at,
+        )
+        try:
+            async with uow.unit_of_work(rt) as session:
                 session.add(payment)
                 await session.flush()
                 enqueue_after_commit(
@@ -130,10 +207,15 @@ class PaymentService:
                     payment.id,
                     delay_ms=rt.settings.payment_poll_delay_seconds * 1000,
                 )
-            return payment
+        except IntegrityError:
+            # A concurrent payOrder opened the same attempt: one bank order, one row.
+            async with uow.unit_of_work(rt) as session:
+                query = select(Payment).where(Payment.out_trade_no == out_trade_no)
+                return (await session.exec(query)).one()
+        return payment
 
     # --- settling -------------------------------------------------------------------------------
-    async def settle_transaction(self, tx: Transaction) -> str:
+    async def settle_transaction(self, tx: Transaction) -> Settled:
         """Apply what the bank says of one of our payments; idempotent, whoever calls it."""
         rt = self.rt
         async with uow.unit_of_work(rt) as session:
@@ -142,30 +224,43 @@ class PaymentService:
             ).first()
             if payment is None:
                 log.error("payment_unknown", out_trade_no=tx.out_trade_no)
-                return "unknown payment"
+                return Settled.UNKNOWN_PAYMENT
             order = await orders.lock_order(session, payment.order_id)
             assert order is not None
-            if tx.trade_state == "SUCCESS":
+            await session.refresh(payment)
+            if tx.is_paid:
                 return await self._money_arrived(session, order, payment, tx)
-            if (
-                tx.trade_state in ("CLOSED", "PAYERROR", "REVOKED")
-                and payment.status == PaymentStatus.PENDING
-            ):
-                payment.status = (
-                    PaymentStatus.CLOSED.value
-                    if tx.trade_state != "PAYERROR"
-                    else PaymentStatus.FAILED.value
-                )
+            if tx.trade_state in UNPAID_TRADE_STATES:
+                self._record_unpaid(payment, tx.trade_state)
                 session.add(payment)
-                return "closed"
-            return "not paid"
+                return Settled.CLOSED
+            return Settled.NOT_PAID
+
+    def _record_unpaid(self, payment: Payment, trade_state: str | None) -> None:
+        """The bank holds no money for it: CLOSED (FAILED on PAYERROR), final once the close
+        has held past the settling time."""
+        now = self.rt.clock.now()
+        if payment.status == PaymentStatus.PENDING:
+            payment.status = (
+                PaymentStatus.FAILED if trade_state == "PAYERROR" else PaymentStatus.CLOSED
+            ).value
+        if payment.status == PaymentStatus.SUCCEEDED:
+            return
+        if payment.closed_at is None:
+            payment.closed_at = now
+        settle = self.rt.settings.payment_close_settle_seconds
+        if payment.final_at is None and bank_answer_final(
+            trade_state, payment.closed_at, now, settle
+        ):
+            payment.final_at = now
 
     async def _money_arrived(
         self, session: AsyncSession, order: Order, payment: Payment, tx: Transaction
-    ) -> str:
+    ) -> Settled:
         rt = self.rt
         now = rt.clock.now()
         paid_amount = tx.amount.total if tx.amount else payment.amount
+        success_time = tx.success_time or now
         won = await session.execute(
             update(Payment)
             .where(
@@ -174,124 +269,169 @@ class PaymentService:
             .values(
                 status=PaymentStatus.SUCCEEDED.value,
                 transaction_id=tx.transaction_id,
-                paid_at=tx.success_time or now,
+                paid_at=success_time,
+                final_at=now,
             )
         )
         if not won.rowcount:  # type: ignore[attr-defined]
-            return "already settled"
-        await session.refresh(payment)
-        if paid_amount != order.amount:
-            # Never keep money we cannot account for to the fen.
-            log.error("amount_mismatch", order=order.id, expected=order.amount, got=paid_amount)
-            await refunds.open_refund(
-                session,
-                rt,
-                order=order,
-                payment=payment,
-                mode=RefundMode.REFUND,
-                reason="金额不符",
+            # Settled before (by us, or marked paid by the reconciliation): final now too.
+            await session.execute(
+                update(Payment)
+                .where(col(Payment.id) == payment.id, col(Payment.final_at).is_(None))
+                .values(final_at=now)
             )
-            return "refunded: amount mismatch"
-        if order.status == OrderStatus.AWAITING_PAYMENT:
-            await orders.transition(session, order, OrderStatus.PAID, paid_at=payment.paid_at)
-            enqueue_after_commit(session, "confirm_order", order.id)
-            return "paid"
-        # A long payment: the order was closed (expired, cancelled) before the money came.
-        log.warning("long_payment", order=order.id, status=order.status)
+            return Settled.ALREADY_SETTLED
+        await session.refresh(payment)
+        # Any other bank order of this order is no longer wanted: the poll closes it.
+        for other in await _payments_of(session, order.id):
+            if other.id != payment.id and other.final_at is None:
+                enqueue_after_commit(session, "poll_payment", other.id)
+        verdict = arrived_money(
+            OrderStatus(order.status),
+            success_time,
+            order.expires_at,
+            exact_amount=paid_amount == order.amount,
+        )
+        if verdict is ArrivedMoney.KEEP:
+            if await orders.transition(session, order, OrderStatus.PAID, paid_at=payment.paid_at):
+                enqueue_after_commit(session, "confirm_order", order.id)
+                return Settled.PAID
+            # Another payment (or the expiry) moved the order first: judge again on what it is.
+            verdict = arrived_money(
+                OrderStatus(order.status), success_time, order.expires_at, exact_amount=True
+            )
+        # Never keep money we cannot account for to the fen, nor money for an order that
+        # is not waiting for it (a "long payment"): back the same day, at once.
+        log.warning("money_refunded", order=order.id, status=order.status, why=verdict.value)
+        reasons = {
+            ArrivedMoney.REFUND_MISMATCH: "金额不符",
+            ArrivedMoney.REFUND_LATE: "超过支付时限后到账，原路退回",
+            ArrivedMoney.REFUND_CLOSED: "订单已关闭后到账，原路退回",
+        }
         await refunds.open_refund(
             session,
             rt,
             order=order,
             payment=payment,
             mode=RefundMode.REFUND,
-            reason="订单已关闭后到账，原路退回",
+            reason=reasons[verdict],
         )
-        return "refunded: late payment"
+        if verdict is ArrivedMoney.REFUND_LATE:
+            # The window had ended when the money came: the order expires now, however the
+            # expiry job and this message were ordered.
+            await self._end_unpaid(session, order, OrderStatus.EXPIRED, "超时未支付")
+        return Settled.REFUNDED
 
-    async def poll(self, payment_id: str) -> str:
-        """Ask the bank about a payment whose notification has not come."""
+    async def poll(self, payment_id: str) -> Settled:
+        """Ask the bank about a payment it has not answered finally (notification lost, a
+        close that a late payment could still overtake), and settle what it says."""
         rt = self.rt
         async with uow.unit_of_work(rt) as session:
             payment = await session.get(Payment, payment_id)
-            if payment is None or payment.status != PaymentStatus.PENDING:
-                return "nothing to do"
+            if payment is None or payment.final_at is not None:
+                return Settled.NOTHING_TO_DO
+            order = await session.get(Order, payment.order_id)
+            assert order is not None
         tx = await bank(rt).query_order(payment.out_trade_no)
-        if tx is None:
-            return "bank has no order"
-        return await self.settle_transaction(tx)
+        if tx is not None and (tx.is_paid or tx.trade_state in UNPAID_TRADE_STATES):
+            return await self.settle_transaction(tx)
+        wanted = (
+            payment.status == PaymentStatus.PENDING
+            and order.status == OrderStatus.AWAITING_PAYMENT
+            and rt.clock.now() < payment.expires_at
+        )
+        if wanted and tx is not None:
+            return Settled.NOT_PAID
+        # Open at the bank (or unknown to it) but no longer wanted: close it there.
+        return await self.close_at_bank(payment)
 
     # --- expiry ---------------------------------------------------------------------------
-    async def expire(self, order_id: str) -> str:
-        """The window ended unpaid: close the bank order, then release the place and the lock.
+    async def expire(self, order_id: str) -> Settled:
+        """The window ended unpaid: close the bank orders, then release the place and the lock.
 
-        If the bank says the money came after all, the order is settled as paid instead.
+        Only once the bank says no money came is the order expired; money it took inside the
+        window settles the order as paid, money after it is refunded (see `arrived_money`).
         """
         rt = self.rt
         async with uow.unit_of_work(rt) as session:
             order = await session.get(Order, order_id)
             if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
-                return "nothing to do"
+                return Settled.NOTHING_TO_DO
             if rt.clock.now() < order.expires_at:
-                return "not due"
-            payment = (
-                await session.exec(select(Payment).where(Payment.order_id == order.id))
-            ).first()
-        if payment is not None and payment.status == PaymentStatus.PENDING:
-            outcome = await self.close_at_bank(payment)
-            if outcome != "closed":
-                return outcome
+                return Settled.NOT_DUE
+        outcome = await self.close_open_payments(order_id)
+        if outcome is not Settled.CLOSED:
+            return outcome
         return await self.close_unpaid(order_id, OrderStatus.EXPIRED, reason="超时未支付")
 
-    async def close_at_bank(self, payment: Payment) -> str:
-        """Close an unpaid bank order; if the money came after all, settle it as paid."""
+    async def close_open_payments(self, order_id: str) -> Settled:
+        """Close every bank order of `order_id` not final at the bank; CLOSED if none holds
+        money, else what settling the money did."""
+        async with uow.unit_of_work(self.rt) as session:
+            open_ones = [p for p in await _payments_of(session, order_id) if p.final_at is None]
+        for payment in open_ones:
+            outcome = await self.close_at_bank(payment)
+            if outcome is not Settled.CLOSED:
+                return outcome
+        return Settled.CLOSED
+
+    async def close_at_bank(self, payment: Payment) -> Settled:
+        """Close a bank order; if the money came after all, settle it (paid or refunded)."""
         client = bank(self.rt)
         try:
             await client.close_order(payment.out_trade_no)
         except UpstreamRejected as exc:
-            if exc.code != "ORDER_PAID":
+            if exc.code not in ("ORDER_PAID", "ORDER_CLOSED", "ORDER_NOT_EXIST"):
                 raise
         tx = await client.query_order(payment.out_trade_no)
-        if tx is not None and tx.trade_state == "SUCCESS":
+        if tx is not None and tx.is_paid:
             return await self.settle_transaction(tx)
         async with uow.unit_of_work(self.rt) as session:
-            await session.execute(
-                update(Payment)
-                .where(
-                    col(Payment.id) == payment.id,
-                    col(Payment.status) == PaymentStatus.PENDING.value,
-                )
-                .values(status=PaymentStatus.CLOSED.value)
-            )
-        return "closed"
+            row = await session.get(Payment, payment.id)
+            assert row is not None
+            if row.status == PaymentStatus.SUCCEEDED:
+                return Settled.ALREADY_SETTLED
+            # Closed, or never known to the bank: nothing can be paid on it from now on.
+            self._record_unpaid(row, tx.trade_state if tx is not None else None)
+            session.add(row)
+        return Settled.CLOSED
 
-    async def close_unpaid(self, order_id: str, target: OrderStatus, reason: str) -> str:
+    async def close_unpaid(self, order_id: str, target: OrderStatus, reason: str) -> Settled:
         """EXPIRED or CANCELLED before payment: give back the place and the HIS hold."""
         rt = self.rt
         async with uow.unit_of_work(rt) as session:
             order = await orders.lock_order(session, order_id)
             if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
-                return "nothing to do"
-            await orders.transition(
-                session, order, target, closed_at=rt.clock.now(), cancel_reason=reason
-            )
-            if order.slot_id:
-                await orders.release_place(session, order.slot_id, rt.clock.now())
-            kind = "ORDER_EXPIRED" if target == OrderStatus.EXPIRED else "ORDER_CANCELLED"
-            await notices.notify(
-                session,
-                now=rt.clock.now(),
-                user_id=order.user_id,
-                kind=kind,
-                title="订单已超时关闭" if target == OrderStatus.EXPIRED else "订单已取消",
-                body=f"{_description(order)}：{reason}。",
-                dedupe_key=f"{kind}:{order.id}",
-                patient_id=order.his_patient_id,
-                order_id=order.id,
-            )
-            enqueue_after_commit(session, "release_his_hold", order.id)
+                return Settled.NOTHING_TO_DO
+            if not await self._end_unpaid(session, order, target, reason):
+                return Settled.NOTHING_TO_DO
         if order.department_id:
             await rt.catalogue.invalidate_schedules(order.department_id)
-        return target.value.lower()
+        return Settled.EXPIRED if target == OrderStatus.EXPIRED else Settled.CANCELLED
+
+    async def _end_unpaid(
+        self, session: AsyncSession, order: Order, target: OrderStatus, reason: str
+    ) -> bool:
+        now = self.rt.clock.now()
+        if not await orders.transition(session, order, target, closed_at=now, cancel_reason=reason):
+            return False  # someone else moved it: they released what it held
+        if order.slot_id:
+            await orders.release_place(session, order.slot_id, now)
+        kind = "ORDER_EXPIRED" if target == OrderStatus.EXPIRED else "ORDER_CANCELLED"
+        await notices.notify(
+            session,
+            now=now,
+            user_id=order.user_id,
+            kind=kind,
+            title="订单已超时关闭" if target == OrderStatus.EXPIRED else "订单已取消",
+            body=f"{_description(order)}：{reason}。",
+            dedupe_key=f"{kind}:{order.id}",
+            patient_id=order.his_patient_id,
+            order_id=order.id,
+        )
+        # The HIS hold goes back by a job; it also refreshes the cached schedule after.
+        enqueue_after_commit(session, "release_his_hold", order.id)
+        return True
 
     async def release_his_hold(self, order_id: str) -> None:
         async with uow.unit_of_work(self.rt) as session:

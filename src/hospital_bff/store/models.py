@@ -149,7 +149,10 @@ class Order(SQLModel, table=True):
 
 
 class SlotInventory(SQLModel, table=True):
-    """Our gate in front of the HIS slot lock: a row per slot, held never above capacity."""
+    """Our gate in front of the HIS slot lock: a row per slot, held never above capacity.
+
+    `held` is the slot's active orders plus its PlaceHold rows (bookings in flight).
+    """
 
     __tablename__ = "slot_inventory"
 
@@ -157,8 +160,23 @@ class SlotInventory(SQLModel, table=True):
     schedule_id: str = Field(max_length=96, index=True)
     capacity: int
     held: int = 0
-    # The last hold or release: the resync leaves a slot alone while bookings are in flight.
+    # The last hold or release, for whoever investigates a count.
     updated_at: datetime | None = _ts()
+
+
+class PlaceHold(SQLModel, table=True):
+    """One booking's claim on a place between taking it and committing its order: a lease.
+
+    Named after the order the booking will create; the order's commit deletes it. A hold
+    still here after `held_until` belongs to a booking that died half-way, and is given back.
+    """
+
+    __tablename__ = "place_hold"
+
+    id: str = Field(primary_key=True, max_length=96)
+    slot_id: str = Field(max_length=96, index=True)
+    held_until: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
 
 
 class SuspendedSchedule(SQLModel, table=True):
@@ -188,6 +206,11 @@ class Payment(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     expires_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     paid_at: datetime | None = _ts()
+    # When we closed it (or learnt the bank had): money can still land for a while after.
+    closed_at: datetime | None = _ts()
+    # When the bank's answer became final (money settled, or a close that held): until then
+    # the payment is asked about again, whatever its status here.
+    final_at: datetime | None = _ts(index=True)
 
 
 class Refund(SQLModel, table=True):
