@@ -118,8 +118,8 @@ async def bank_notification(request: Request) -> Response:
             if tx.mchid not in (None, runtime.settings.bank_mch_id):
                 return _fail("not our merchant")
             async with _short_lock(runtime, f"bff:lock:pay:{tx.out_trade_no}", ttl=30, wait=4.0):
-                outcome = await PaymentService(runtime).settle_transaction(tx)
-            log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=outcome)
+                settled = await PaymentService(runtime).settle_transaction(tx)
+            log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=settled)
         elif notice.event_type.startswith("REFUND."):
             rn = RefundNotice.model_validate(notice.resource)
             if rn.mchid not in (None, runtime.settings.bank_mch_id):
@@ -132,10 +132,12 @@ async def bank_notification(request: Request) -> Response:
                     )
                 ).first()
                 if refund is not None and refund.amount == rn.amount.refund:
-                    outcome = await refunds.record_bank_outcome(
+                    recorded = await refunds.record_bank_outcome(
                         session, runtime, refund.id, rn.refund_status, at=rn.success_time
                     )
-                    log.info("refund_notification", out_refund_no=rn.out_refund_no, outcome=outcome)
+                    log.info(
+                        "refund_notification", out_refund_no=rn.out_refund_no, outcome=recorded
+                    )
                 else:
                     log.warning("refund_notification_unmatched", out_refund_no=rn.out_refund_no)
     except Exception:
