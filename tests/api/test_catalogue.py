@@ -8,7 +8,12 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
+from conftest import BASE_URL, reset_state
 from fixtures.graphql import gql, gql_data
+from hospital_bff.app import create_app
+from hospital_bff.cache import reset_fake_redis
+from hospital_bff.clock import FrozenClock
+from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
 
 
@@ -69,10 +74,24 @@ async def test_date_range_is_bounded(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_big_query_makes_a_bounded_number_of_his_calls(
-    client: httpx.AsyncClient, runtime: Runtime
+    settings: Settings, clock: FrozenClock
 ) -> None:
     """Every department's experts and every expert's schedules in one query: the HIS sees
-    one call for the catalogue snapshot and one per department for schedules, whatever the size."""
+    one call for the catalogue snapshot and one per department for schedules, whatever the size.
+    (The whole catalogue costs more than the default BFF_MAX_QUERY_COST allows a client.)"""
+    reset_fake_redis()
+    roomy = settings.model_copy(update={"max_query_cost": 50_000})
+    app = create_app(roomy, clock=clock, self_transport=True, on_startup=reset_state)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as client,
+    ):
+        await _count_his_calls_of_the_whole_catalogue(client, app.state.runtime)
+
+
+async def _count_his_calls_of_the_whole_catalogue(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
     query = """
     query Big($from: Date!, $to: Date!) {
       departments {
