@@ -10,14 +10,16 @@ from hospital_bff.schema.enums import Relation
 from hospital_bff.services import record_access as policy
 from hospital_bff.store import models
 
-RecordScope = strawberry.enum(
-    policy.RecordScope, description="What a grant opens: REPORTS, PRESCRIPTIONS"
-)
-AccessBasis = strawberry.enum(
+# The domain's enums, shown to clients as they are: one fact, one place.
+RecordScope = policy.RecordScope
+AccessBasis = policy.AccessBasis
+RecordReadKind = policy.RecordReadKind
+strawberry.enum(policy.RecordScope, description="What a grant opens: REPORTS, PRESCRIPTIONS")
+strawberry.enum(
     policy.AccessBasis,
     description="Why a read was allowed: SELF (the patient), GUARDIAN (of a minor), GRANT",
 )
-RecordReadKind = strawberry.enum(
+strawberry.enum(
     policy.RecordReadKind,
     description="What was read: one REPORT, the REPORT_LIST, or the PRESCRIPTION_LIST",
 )
