@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
-from sqlmodel import col, select
+from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,11 +28,11 @@ from hospital_bff.datasources.wechatpay_crypto import (
 from hospital_bff.metrics import WEBHOOKS
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation, notices, orders, refunds, uow
+from hospital_bff.services import cancellation, notices, orders, record_access, refunds, uow
 from hospital_bff.services.accounts import AccountService
 from hospital_bff.services.order_rules import OrderStatus
 from hospital_bff.services.payments import PaymentService
-from hospital_bff.store.models import PatientBinding, ProcessedEvent, Refund
+from hospital_bff.store.models import ProcessedEvent, Refund
 from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
@@ -187,15 +187,12 @@ async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
         patient_id = str(data["patientId"])
         report_id = str(data["reportId"])
         async with uow.unit_of_work(runtime) as session:
-            bindings = (
-                await session.exec(
-                    select(PatientBinding).where(
-                        PatientBinding.his_patient_id == patient_id,
-                        col(PatientBinding.active).is_(True),
-                    )
-                )
-            ).all()
-            for b in bindings:
+            # Only those who may read the report hear of it: binding someone is not leave
+            # to learn that they had, say, an ultrasound.
+            readers = await record_access.readers_of(
+                session, patient_id, record_access.RecordScope.REPORTS, runtime.clock.today()
+            )
+            for b in readers:
                 await notices.notify(
                     session,
                     now=now,

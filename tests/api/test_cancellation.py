@@ -140,6 +140,14 @@ async def test_cancel_the_next_day_goes_to_the_batch_sent_by_reconciliation(
     )
     expected_by = datetime.fromisoformat(refund["expectedBy"])
     assert expected_by == clock.now() + timedelta(days=7)
+    assert cancelled["order"]["ticket"] is None, "a cancelled order has no ticket to show"
+    # The notice promises the date, in the patient's words: no internal order ID.
+    notices = (await gql_data(client, "Notices", {"first": 20}, token=token))["notices"]
+    body = next(
+        e["node"]["body"] for e in notices["edges"] if e["node"]["kind"] == "ORDER_CANCELLED"
+    )
+    assert f"{expected_by:%Y年%m月%d日}前到账" in body, body
+    assert confirmed["id"] not in body and "ord_" not in body
     books = await ledger(client)
     assert books["totals"]["refunded"] == 0, "a batch refund waits for the reconciliation"
     await assert_books_balance(client, app, runtime)

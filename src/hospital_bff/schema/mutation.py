@@ -7,7 +7,7 @@ from typing import Annotated, Union
 
 import strawberry
 
-from hospital_bff.resolvers import accounts, booking, records, staff
+from hospital_bff.resolvers import accounts, booking, record_access, records, staff
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import (
     BindPatientInput,
@@ -28,6 +28,11 @@ from hospital_bff.schema.orders import (
     PayBillsInput,
     PayBillsSuccess,
     PayOrderSuccess,
+)
+from hospital_bff.schema.record_access import (
+    GrantRecordAccessInput,
+    GrantRecordAccessSuccess,
+    RevokeRecordAccessSuccess,
 )
 from hospital_bff.schema.staff import (
     ResolveReconciliationFindingSuccess,
@@ -58,6 +63,12 @@ CancelAppointmentResult = Annotated[
 PayBillsResult = Annotated[Union[PayBillsSuccess, AnyUserError], strawberry.union("PayBillsResult")]  # noqa: UP007
 MarkNoticesReadResult = Annotated[
     MarkNoticesReadSuccess | AnyUserError, strawberry.union("MarkNoticesReadResult")
+]
+GrantRecordAccessResult = Annotated[
+    GrantRecordAccessSuccess | AnyUserError, strawberry.union("GrantRecordAccessResult")
+]
+RevokeRecordAccessResult = Annotated[
+    RevokeRecordAccessSuccess | AnyUserError, strawberry.union("RevokeRecordAccessResult")
 ]
 SuspendScheduleResult = Annotated[
     SuspendScheduleSuccess | AnyUserError, strawberry.union("SuspendScheduleResult")
@@ -128,6 +139,21 @@ class Mutation:
         self, info: Info, ids: list[strawberry.ID]
     ) -> MarkNoticesReadResult:
         return await records.mark_notices_read(info, [str(i) for i in ids])
+
+    @strawberry.mutation(
+        description="As the patient: let a user who bound you read your reports and/or "
+        "prescriptions until a date (replaces their earlier grant)"
+    )
+    async def grant_record_access(
+        self, info: Info, input: GrantRecordAccessInput
+    ) -> GrantRecordAccessResult:
+        return await record_access.grant_record_access(info, input)
+
+    @strawberry.mutation(description="As the patient: take a grant back at once")
+    async def revoke_record_access(
+        self, info: Info, grant_id: strawberry.ID
+    ) -> RevokeRecordAccessResult:
+        return await record_access.revoke_record_access(info, str(grant_id))
 
     @strawberry.mutation(description="Staff: restrict a user from booking until a time")
     async def restrict_user(

@@ -55,6 +55,9 @@ class Appointment:
     expert: ExpertRef = strawberry.field(description="Expert")
 
 
+_TICKET_STATUSES = frozenset({OrderStatus.CONFIRMED.value, OrderStatus.COMPLETED.value})
+
+
 @strawberry.type(description="The electronic ticket (电子号条) of a confirmed registration")
 class Ticket:
     number: int = strawberry.field(description="Sequence number for the session")
@@ -129,7 +132,8 @@ class Order:
             Ticket(
                 number=o.ticket_number, suggested_arrival=o.suggested_arrival, location=o.location
             )
-            if o.ticket_number is not None
+            # A cancelled or failed registration has no ticket to show at the hospital.
+            if o.ticket_number is not None and o.status in _TICKET_STATUSES
             else None
         )
         return cls(

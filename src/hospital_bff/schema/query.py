@@ -10,6 +10,7 @@ import strawberry
 from hospital_bff.resolvers import accounts as account_resolvers
 from hospital_bff.resolvers import booking as booking_resolvers
 from hospital_bff.resolvers import catalogue as catalogue_resolvers
+from hospital_bff.resolvers import record_access as record_access_resolvers
 from hospital_bff.resolvers import records as record_resolvers
 from hospital_bff.resolvers import staff as staff_resolvers
 from hospital_bff.resolvers.context import Info
@@ -18,6 +19,7 @@ from hospital_bff.schema.catalogue import Department, Expert, Schedule
 from hospital_bff.schema.enums import OrderStatus
 from hospital_bff.schema.notices import NoticeConnection
 from hospital_bff.schema.orders import Order, OrderConnection
+from hospital_bff.schema.record_access import RecordAccess
 from hospital_bff.schema.records import Bill, Prescription, Report, ReportConnection
 from hospital_bff.schema.staff import Reconciliation
 
@@ -78,7 +80,10 @@ class Query:
     async def unpaid_bills(self, info: Info, patient_id: strawberry.ID) -> list[Bill]:
         return await booking_resolvers.unpaid_bills(info, str(patient_id))
 
-    @strawberry.field(description="A bound patient's lab and exam reports, newest first")
+    @strawberry.field(
+        description="A patient's lab and exam reports, newest first: your own, a minor child's, "
+        "or those the patient granted you; empty otherwise"
+    )
     async def reports(
         self,
         info: Info,
@@ -88,13 +93,23 @@ class Query:
     ) -> ReportConnection:
         return await record_resolvers.reports(info, str(patient_id), first, after)
 
-    @strawberry.field(description="One report of a bound patient, or null")
+    @strawberry.field(description="One report you may read (see reports), or null")
     async def report(self, info: Info, id: strawberry.ID) -> Report | None:
         return await record_resolvers.report(info, str(id))
 
-    @strawberry.field(description="A bound patient's prescriptions with medication guidance")
+    @strawberry.field(
+        description="A patient's prescriptions with medication guidance, on the same terms as "
+        "reports"
+    )
     async def prescriptions(self, info: Info, patient_id: strawberry.ID) -> list[Prescription]:
         return await record_resolvers.prescriptions(info, str(patient_id))
+
+    @strawberry.field(
+        description="Who bound the caller, whom the caller lets read their records, and who "
+        "read what; null until the caller is verified"
+    )
+    async def my_record_access(self, info: Info) -> RecordAccess | None:
+        return await record_access_resolvers.my_record_access(info)
 
     @strawberry.field(description="The caller's notices, newest first")
     async def notices(

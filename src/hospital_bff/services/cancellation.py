@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.clock import SHANGHAI
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
@@ -28,6 +29,7 @@ from hospital_bff.services.order_rules import (
     Settled,
     can_cancel,
     cancellation_refund_mode,
+    yuan,
 )
 from hospital_bff.services.payments import PaymentService
 from hospital_bff.store.models import Order, SuspendedSchedule
@@ -173,6 +175,15 @@ async def finish_cancellation(runtime: Runtime, order_id: str) -> str:
     return "not cancelled at the HIS"
 
 
+def refund_promise(amount: int, mode: RefundMode, expected_by: datetime) -> str:
+    """What the patient is told about their money: a BATCH refund goes with the next day's
+    reconciliation, so it names the date the money is promised by, not just "原路退回"."""
+    if mode is RefundMode.BATCH:
+        by = expected_by.astimezone(SHANGHAI)
+        return f"{yuan(amount)}元将原路退回，预计{by:%Y年%m月%d日}前到账。"
+    return f"{yuan(amount)}元将原路退回。"
+
+
 async def _suspension_of(runtime: Runtime, schedule_id: str | None) -> SuspendedSchedule | None:
     if schedule_id is None:
         return None
@@ -201,7 +212,7 @@ async def _complete_cancellation(
                 if by_hospital
                 else cancellation_refund_mode(payment.paid_at or now, now)
             )
-            await refunds.open_refund(
+            refund = await refunds.open_refund(
                 session,
                 runtime,
                 order=locked,
@@ -209,6 +220,9 @@ async def _complete_cancellation(
                 mode=mode,
                 reason=reason,
             )
+            money = refund_promise(refund.amount, RefundMode(refund.mode), refund.expected_by)
+        else:
+            money = "费用将原路退回。"
         kind = "EXPERT_SUSPENDED" if by_hospital else "ORDER_CANCELLED"
         await notices.notify(
             session,
@@ -218,10 +232,10 @@ async def _complete_cancellation(
             title="专家停诊，预约已取消" if by_hospital else "退号成功",
             body=(
                 f"{locked.expert_name or '专家'}{locked.visit_date}停诊（{reason}），"
-                "您的预约已取消，费用将全额退回。"
+                f"您的预约已取消，{money}"
                 if by_hospital
-                else f"您已取消{locked.visit_date}{locked.department_name or ''}的预约，"
-                "费用将原路退回。"
+                else f"您已取消{locked.visit_date}{locked.department_name or ''}"
+                f"{locked.expert_name or ''}的预约，{money}"
             ),
             dedupe_key=f"{kind}:{locked.id}",
             patient_id=locked.his_patient_id,

@@ -10,9 +10,10 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.events import notices_topic
+from hospital_bff.services.order_rules import OrderKind, yuan
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.ids import new_id
-from hospital_bff.store.models import Notice
+from hospital_bff.store.models import Notice, Order
 from hospital_bff.store.upsert import insert_ignore
 
 
@@ -45,6 +46,15 @@ async def notify(
     if inserted:
         publish_after_commit(session, notices_topic(user_id), {"id": values["id"]})
     return inserted
+
+
+def describe_order(order: Order) -> str:
+    """An order as the patient knows it (department, expert, date, amount in yuan): notices
+    never show our internal IDs, which mean nothing to them."""
+    if order.kind == OrderKind.REGISTRATION:
+        who = f"{order.department_name or ''} {order.expert_name or ''}".strip()
+        return f"挂号 {who} {order.visit_date} {yuan(order.amount)}元".replace("  ", " ").strip()
+    return f"门诊缴费 {yuan(order.amount)}元"
 
 
 async def unread_count(session: AsyncSession, user_id: str) -> int:

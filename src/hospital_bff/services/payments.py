@@ -39,7 +39,6 @@ from hospital_bff.services.order_rules import (
     arrived_money,
     bank_answer_final,
     payability,
-    yuan,
 )
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, Payment, Refund
@@ -453,7 +452,4 @@ class PaymentService:
 
 
 def _description(order: Order) -> str:
-    if order.kind == OrderKind.REGISTRATION:
-        who = f"{order.department_name or ''} {order.expert_name or ''}"
-        return f"挂号 {who} {order.visit_date} {yuan(order.amount)}元".strip()
-    return f"门诊缴费 {yuan(order.amount)}元"
+    return notices.describe_order(order)

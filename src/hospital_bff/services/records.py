@@ -1,4 +1,5 @@
-"""Reports and prescriptions: a patient's own, read through the HIS (paper §3.2: 仅允许本人查询)."""
+"""Reports and prescriptions, read through the HIS by those the policy lets read them
+(`record_access.py`; paper §3.2: 仅允许本人查询). Every read is written to the read trail."""
 
 from __future__ import annotations
 
@@ -6,51 +7,87 @@ import asyncio
 
 from hospital_bff.datasources.his_models import Prescription, Report, ReportSummary
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import uow
-from hospital_bff.services.accounts import AccountService
+from hospital_bff.services import record_access, uow
 from hospital_bff.services.errors import NotFound
+from hospital_bff.services.record_access import AccessBasis, RecordReadKind, RecordScope
 
 
 class RecordService:
-    """Every read checks that the patient is bound to the caller."""
+    """Every read checks the policy first; a refused read is a missing record, not an error."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.accounts = AccountService(runtime)
 
-    async def _own(self, user_id: str | None, patient_id: str) -> None:
+    async def _basis(self, user_id: str | None, patient_id: str, scope: RecordScope) -> AccessBasis:
         async with uow.unit_of_work(self.rt) as session:
-            await self.accounts.binding(session, user_id, patient_id)
+            allowed = await record_access.readable(
+                session, user_id, scope, self.rt.clock.today(), patient_id
+            )
+        if patient_id not in allowed:
+            raise NotFound("就诊人", "patient")
+        return allowed[patient_id]
+
+    async def _trail(
+        self,
+        user_id: str | None,
+        patient_id: str,
+        kind: RecordReadKind,
+        ids: list[str],
+        basis: AccessBasis,
+    ) -> None:
+        assert user_id is not None  # only a verified user is ever allowed a read
+        async with uow.unit_of_work(self.rt) as session:
+            record_access.record_read(
+                session,
+                now=self.rt.clock.now(),
+                reader_user_id=user_id,
+                patient_id=patient_id,
+                kind=kind,
+                record_ids=ids,
+                basis=basis,
+            )
 
     async def reports(self, user_id: str | None, patient_id: str) -> list[ReportSummary]:
-        await self._own(user_id, patient_id)
+        basis = await self._basis(user_id, patient_id, RecordScope.REPORTS)
         items = await self.rt.his.reports(patient_id)
-        return sorted(items, key=lambda r: (r.issued_at, r.id), reverse=True)
+        items = sorted(items, key=lambda r: (r.issued_at, r.id), reverse=True)
+        await self._trail(
+            user_id, patient_id, RecordReadKind.REPORT_LIST, [r.id for r in items], basis
+        )
+        return items
 
     async def report(self, user_id: str | None, report_id: str) -> Report:
-        """One report, found among the caller's own patients' lists before the HIS is asked
-        for it: someone else's report and a missing one take the same path, so neither the
-        answer nor its time tells them apart."""
-        owner = await self._owner_of_report(user_id, report_id)
-        report = await self.rt.his.report(report_id) if owner is not None else None
-        if report is None or report.patient_id != owner:
+        """One report, found among the lists of the patients the caller may read before the
+        HIS is asked for it: a report they may not read and a missing one take the same path,
+        so neither the answer nor its time tells them apart."""
+        found = await self._owner_of_report(user_id, report_id)
+        report = await self.rt.his.report(report_id) if found is not None else None
+        if found is None or report is None or report.patient_id != found[0]:
             raise NotFound("报告", "report")
+        await self._trail(user_id, found[0], RecordReadKind.REPORT, [report.id], found[1])
         return report
 
-    async def _owner_of_report(self, user_id: str | None, report_id: str) -> str | None:
-        """The caller's bound patient whose list holds `report_id`, or None."""
-        if user_id is None:
-            return None
+    async def _owner_of_report(
+        self, user_id: str | None, report_id: str
+    ) -> tuple[str, AccessBasis] | None:
+        """The readable patient whose list holds `report_id`, and why it is readable; or None."""
         async with uow.unit_of_work(self.rt) as session:
-            patients = [b.his_patient_id for b in await self.accounts.patients(session, user_id)]
-        # Only the caller's own patients' lists: the ID asked for never reaches the HIS here.
+            allowed = await record_access.readable(
+                session, user_id, RecordScope.REPORTS, self.rt.clock.today()
+            )
+        patients = list(allowed)
+        # Only readable patients' lists: the ID asked for never reaches the HIS here.
         lists = await asyncio.gather(*(self.rt.his.reports(p) for p in patients))
         for patient_id, items in zip(patients, lists, strict=True):
             if any(r.id == report_id for r in items):
-                return patient_id
+                return patient_id, allowed[patient_id]
         return None
 
     async def prescriptions(self, user_id: str | None, patient_id: str) -> list[Prescription]:
-        await self._own(user_id, patient_id)
+        basis = await self._basis(user_id, patient_id, RecordScope.PRESCRIPTIONS)
         items = await self.rt.his.prescriptions(patient_id)
-        return sorted(items, key=lambda p: (p.issued_at, p.id), reverse=True)
+        items = sorted(items, key=lambda p: (p.issued_at, p.id), reverse=True)
+        await self._trail(
+            user_id, patient_id, RecordReadKind.PRESCRIPTION_LIST, [p.id for p in items], basis
+        )
+        return items

@@ -184,7 +184,7 @@ async def mark_refund_succeeded(
             user_id=order.user_id,
             kind="REFUND_SUCCEEDED",
             title="退款成功",
-            body=f"订单 {order.id} 的 {yuan(refund.amount)} 元已退回原支付账户。",
+            body=f"{notices.describe_order(order)}：{yuan(refund.amount)}元已退回原支付账户。",
             dedupe_key=f"refund-succeeded:{refund.id}",
             patient_id=order.his_patient_id,
             order_id=order.id,

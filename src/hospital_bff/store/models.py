@@ -375,3 +375,41 @@ class StaffSession(SQLModel, table=True):
     issued_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     expires_at: datetime = Field(sa_column=Column(TZ, nullable=False))
     revoked_at: datetime | None = _ts()
+
+
+class RecordGrant(SQLModel, table=True):
+    """A patient's leave for one user who bound them to read their records, until a date.
+
+    Given and revoked only by the patient (the verified user bound to themselves as SELF);
+    a row is never deleted, so the patient's history of who could read what stays.
+    """
+
+    __tablename__ = "record_grant"
+
+    id: str = Field(default_factory=lambda: new_id("grt"), primary_key=True)
+    his_patient_id: str = Field(max_length=64, index=True)
+    grantor_user_id: str = Field(foreign_key="hospital_user.id")
+    grantee_user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    # The grantee's binding of the patient: what the patient saw and chose in the app.
+    binding_id: str = Field(foreign_key="patient_binding.id")
+    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The last day (hospital zone) the grant is good for.
+    ends_on: date
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    revoked_at: datetime | None = _ts()
+
+
+class RecordRead(SQLModel, table=True):
+    """One read of a patient's reports or prescriptions: who, whose, which, when, on what basis."""
+
+    __tablename__ = "record_read"
+    __table_args__ = (sa.Index("ix_record_read_patient_at", "his_patient_id", "at"),)
+
+    id: str = Field(default_factory=lambda: new_id("rrd"), primary_key=True)
+    reader_user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    his_patient_id: str = Field(max_length=64)
+    kind: str = Field(max_length=24)
+    # The records shown: one report's ID, or the IDs a list showed (capped).
+    record_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    basis: str = Field(max_length=16)
+    at: datetime = Field(sa_column=Column(TZ, nullable=False))
