@@ -16,13 +16,13 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services.eligibility import BookedVisit
 
 
-def _key(patient_id: str, day: date) -> str:
+def cache_key(patient_id: str, day: date) -> str:
     return f"his-registrations:{patient_id}:{day.isoformat()}"
 
 
 async def his_visits(runtime: Runtime, patient_id: str, day: date) -> list[BookedVisit]:
     """The patient's CONFIRMED registrations at the HIS for visits on `day`."""
-    key = _key(patient_id, day)
+    key = cache_key(patient_id, day)
     cached = await runtime.cache.get_json(key)
     if cached is not None:
         return [BookedVisit(**v) for v in cached]
