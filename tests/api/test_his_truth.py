@@ -19,6 +19,7 @@ from fixtures.journey import (
     open_slot,
     order,
     patient_of,
+    pay,
     verified_user,
     wait_for_status,
 )
@@ -272,3 +273,20 @@ async def test_a_restricted_user_cannot_pay_bills(
     clock.advance(hours=2)  # the restriction ends: the same bill can be paid
     paid = await pay_bills(client, token, patient_id, [bill_id], key="b2")
     assert paid["__typename"] == "PayBillsSuccess", paid
+
+
+async def test_a_bill_order_made_before_a_restriction_is_not_paid_after(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, person = await verified_user(client)
+    patient_id = await patient_of(client, token)
+    bill_id = await new_bill(client, person["id"], LAB_ITEMS)
+    made = await pay_bills(client, token, patient_id, [bill_id])
+    assert made["__typename"] == "PayBillsSuccess", made
+    async with runtime.sessions() as session:
+        user = (await session.exec(select(HospitalUser))).one()
+        user.restricted_until = clock.now() + timedelta(hours=1)
+        session.add(user)
+        await session.commit()
+    refused = await pay(client, token, made["order"]["id"])
+    assert refused["code"] == "USER_RESTRICTED", refused
