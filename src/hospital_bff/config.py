@@ -157,6 +157,12 @@ class Settings(BaseSettings):
         default=time(10, 0),
         description="The bank's trade bill for a day is ready the next morning (WeChat: ~10:00)",
     )
+    his_schedule_check_days: int = Field(
+        default=8,
+        ge=0,
+        description="Schedules with open orders from today to this many days ahead are "
+        "compared with the HIS's statuses, so a suspension whose event was lost is found",
+    )
     reconcile_days_back: int = Field(
         default=3, description="Days not yet reconciled are tried again for this many days"
     )
@@ -230,6 +236,11 @@ class Settings(BaseSettings):
     # --- cache lifetimes (seconds) ----------------------------------------------------------------
     cache_catalogue_ttl: int = 300
     cache_remaining_ttl: int = 3
+    cache_his_registrations_ttl: int = Field(
+        default=5,
+        description="Seconds a patient's active registrations at the HIS (every channel) are "
+        "reused by the booking limits",
+    )
 
     # --- outbound HTTP ------------------------------------------------------------------------
     http_timeout_seconds: float = 3.0

@@ -281,3 +281,15 @@ def test_verify_his_signature(
 
 def test_verify_his_signature_rejects_a_malformed_timestamp() -> None:
     assert not verify_his_signature("s", "soon", b"{}", sign_event("s", "soon", b"{}"), START)
+
+
+async def test_active_registrations_of_every_channel(his: HisClient, his_app: Starlette) -> None:
+    state: HisState = his_app.state.his
+    state.register_at_window(SLOT, "pat-0001")
+    day = date(2026, 11, 28)
+    [found] = await his.active_registrations("pat-0001", day, day)
+    assert found.order_id is None
+    assert (found.department_id, found.visit_date) == ("dep-nk", day)
+    assert await his.active_registrations("pat-0001", day + timedelta(days=1), day) == []
+    with pytest.raises(UpstreamRejected):
+        await his.active_registrations("nobody", day, day)

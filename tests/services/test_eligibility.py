@@ -93,7 +93,7 @@ PAEDIATRICS = make_schedule(department_name="儿科", max_age=14)
         (
             {"user": UserFacts(restricted_until=NOW + timedelta(days=30))},
             "USER_RESTRICTED",
-            "您的账号暂停网上预约，2024年7月1日 10:00后可再次预约",
+            "您的账号暂停网上预约和缴费，2024年7月1日 10:00后恢复",
         ),
         ({"user": UserFacts(restricted_until=NOW + timedelta(seconds=1))}, "USER_RESTRICTED", None),
         ({"user": UserFacts(restricted_until=NOW)}, None, None),  # the restriction has ended

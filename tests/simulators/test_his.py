@@ -593,3 +593,51 @@ async def test_notification_faults(
     await state.drain()
     assert len(receiver.requests) == deliveries
     assert len(state.sent_events) == 1
+
+
+# --- registrations from every channel ------------------------------------------------------
+
+
+async def test_window_registrations_take_a_seat_and_are_listed_with_ours(
+    his: httpx.AsyncClient,
+) -> None:
+    at_window = await his.post(
+        "/window-registrations", json={"slotId": SLOT, "patientId": "pat-0001"}
+    )
+    assert at_window.status_code == 200, at_window.text
+    assert at_window.json()["orderId"] is None
+    assert at_window.json()["departmentId"] == "dep-nk"
+    assert at_window.json()["visitDate"] == "2026-11-28"
+    assert (await lock(his, "l1")).status_code == 200
+    body = {
+        "orderId": "ord-1",
+        "lockId": "l1",
+        "slotId": SLOT,
+        "patientId": "pat-0001",
+        "amount": FEE,
+        "paymentRef": "tx-1",
+    }
+    assert (await his.post("/registrations", json=body)).status_code == 200
+    # Capacity 2: the window's seat and ours fill it.
+    full = await his.post("/window-registrations", json={"slotId": SLOT, "patientId": "pat-0002"})
+    assert full.json()["code"] == "SLOT_FULL"
+
+    listed = await his.get(
+        "/patients/pat-0001/registrations",
+        params={"from": "2026-11-28", "to": "2026-11-28", "status": "active"},
+    )
+    assert sorted(r["orderId"] or "" for r in listed.json()) == ["", "ord-1"]
+    other_day = await his.get(
+        "/patients/pat-0001/registrations", params={"from": "2026-11-29", "status": "active"}
+    )
+    assert other_day.json() == []
+    bad = await his.get("/patients/pat-0001/registrations", params={"status": "soon"})
+    assert bad.status_code == 422
+    assert (await his.get("/patients/nobody/registrations")).status_code == 404
+
+
+async def test_a_suspended_schedule_says_why(his: httpx.AsyncClient) -> None:
+    await his.post(f"/schedules/{SCHEDULE}/suspend", json={"reason": "外出会诊"})
+    [schedule] = (await his.get("/schedules", params={"ids": SCHEDULE})).json()
+    assert schedule["status"] == "SUSPENDED"
+    assert schedule["suspendReason"] == "外出会诊"

@@ -200,6 +200,17 @@ class HisClient(JsonClient):
         data = await self.request("GET", "/registrations", params={"orderId": order_id})
         return _many(Registration, data)
 
+    async def active_registrations(
+        self, patient_id: str, date_from: date, date_to: date
+    ) -> list[Registration]:
+        """The patient's CONFIRMED registrations for visits in [from, to], from every channel
+        (ours, the window, the kiosks): what the booking limits count."""
+        params = {"from": date_from.isoformat(), "to": date_to.isoformat(), "status": "active"}
+        data = await self.request(
+            "GET", f"/patients/{_seg(patient_id)}/registrations", params=params
+        )
+        return _many(Registration, data)
+
     async def cancel_registration(self, registration_id: str, reason: str) -> Registration:
         # Not retried: the caller settles an unknown outcome by reading the registration.
         data = await self.request(

@@ -86,6 +86,9 @@ class Schedule(HisModel):
     remaining: int
     location: str
     slots: list[Slot] = []
+    # Why the expert stopped work, while SUSPENDED; lets a sweep that finds a suspension whose
+    # event was lost tell the patients the hospital's reason.
+    suspend_reason: str | None = None
 
     @property
     def fee(self) -> int:
@@ -124,7 +127,8 @@ class Registration(HisModel):
     """A registration the HIS confirmed: the patient's numbered ticket."""
 
     id: str
-    order_id: str
+    # None for a registration made at the hospital's window or a kiosk (no order of ours).
+    order_id: str | None
     slot_id: str
     schedule_id: str
     patient_id: str
@@ -133,6 +137,10 @@ class Registration(HisModel):
     suggested_arrival: datetime
     location: str
     invoice_printed: bool
+    # The schedule's department and day, so booking limits can count registrations from every
+    # channel without a schedule look-up each; a HIS that omits them is asked per schedule.
+    department_id: str | None = None
+    visit_date: date | None = None
 
 
 class BillItem(HisModel):

@@ -54,6 +54,12 @@ async def cancel_for_suspension(order_id: str, reason: str) -> None:
     await cancellation.cancel_for_suspension(current_runtime(), order_id, reason)
 
 
+@dramatiq.actor(queue_name="default", max_retries=5, min_backoff=5_000, max_backoff=60_000)
+async def check_schedule_at_his(schedule_id: str) -> None:
+    """Is this schedule suspended at the HIS without our knowing? Then finish the suspension."""
+    await cancellation.check_schedule_at_his(current_runtime(), schedule_id)
+
+
 @dramatiq.actor(queue_name="default", max_retries=20, min_backoff=5_000, max_backoff=300_000)
 async def finish_cancellation(order_id: str) -> None:
     """A cancellation whose HIS answer was lost: settle it by asking the HIS."""
@@ -96,4 +102,5 @@ ALL: list[dramatiq.Actor[..., Any]] = [
     send_visit_reminders,
     finish_cancellation,
     send_refund_batch,
+    check_schedule_at_his,
 ]

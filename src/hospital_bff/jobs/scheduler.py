@@ -147,6 +147,15 @@ async def finish_suspensions(runtime: Runtime) -> int:
     return len(pending)
 
 
+async def check_schedules_at_his(runtime: Runtime) -> int:
+    """The HIS is the truth on suspensions: every schedule with open orders soon is asked
+    about, one job each, so a lost SCHEDULE_SUSPENDED costs minutes, not a patient's trip."""
+    ids = await cancellation.schedules_to_check_at_his(runtime)
+    for schedule_id in ids:
+        send_now("check_schedule_at_his", schedule_id)
+    return len(ids)
+
+
 async def _once(runtime: Runtime, key: str, ttl: int) -> bool:
     return bool(await runtime.redis.set(f"bff:once:{key}", "1", nx=True, ex=ttl))
 
@@ -165,6 +174,7 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
     ("resend_refund_batches", 300, resend_refund_batches),
     ("finish_cancellations", 60, finish_cancellations),
     ("finish_suspensions", 60, finish_suspensions),
+    ("check_schedules_at_his", 120, check_schedules_at_his),
 ]
 
 

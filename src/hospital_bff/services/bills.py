@@ -1,11 +1,13 @@
-"""Outpatient bills (门诊缴费): only self-pay patients pay online (paper §4.1-4.2)."""
+"""Outpatient bills (门诊缴费): only self-pay patients pay online (paper §4.1-4.2), as the
+HIS says at the time of paying, and only from an account that is not restricted."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Bill
@@ -13,10 +15,16 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts import AccountService, NotVerified
-from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
+from hospital_bff.services.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    UpstreamUnavailableError,
+)
 from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
-from hospital_bff.store.models import Order
+from hospital_bff.store.models import Order, PatientBinding
 
 MAX_BILLS = 20
 LOCK_MARGIN_SECONDS = 120
@@ -44,6 +52,24 @@ class BillService:
             await self.accounts.binding(session, user_id, patient_id)
         return await self.rt.his.unpaid_bills(patient_id)
 
+    async def _insurance_now(self, binding: PatientBinding) -> str:
+        """The patient's insurance as the HIS says today (it changes at the hospital's desk,
+        not with us); our copy from binding time is brought up to date."""
+        try:
+            patient = await self.rt.his.patient(binding.his_patient_id)
+        except UpstreamUnavailable as exc:
+            raise UpstreamUnavailableError("his") from exc
+        if patient is None:
+            raise NotFound("就诊人", "patient")
+        if patient.insurance != binding.insurance:
+            async with uow.unit_of_work(self.rt) as session:
+                await session.execute(
+                    update(PatientBinding)
+                    .where(col(PatientBinding.his_patient_id) == binding.his_patient_id)
+                    .values(insurance=patient.insurance)
+                )
+        return patient.insurance
+
     async def pay(
         self, user_id: str | None, patient_id: str, bill_ids: list[str], key: str
     ) -> Order:
@@ -66,7 +92,8 @@ class BillService:
             if existing is not None:
                 return existing
             binding = await self.accounts.binding(session, user_id, patient_id)
-        if binding.insurance != "SELF_PAY":
+            await ensure_not_restricted(session, user_id, rt.clock.now())
+        if await self._insurance_now(binding) != "SELF_PAY":
             raise PayAtHospital()
         unpaid = {b.id for b in await rt.his.unpaid_bills(patient_id)}
         if not set(unique) <= unpaid:

@@ -22,13 +22,14 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import orders, uow
 from hospital_bff.services.accounts import AccountService, NotVerified
 from hospital_bff.services.eligibility import (
-    BookingCounts,
+    BookedVisit,
     BookingLimits,
     PatientFacts,
     ScheduleFacts,
     UserFacts,
     Verdict,
     check_eligibility,
+    count_bookings,
 )
 from hospital_bff.services.errors import (
     DomainError,
@@ -36,6 +37,7 @@ from hospital_bff.services.errors import (
     NotFound,
     UpstreamUnavailableError,
 )
+from hospital_bff.services.his_bookings import his_visits
 from hospital_bff.services.order_rules import OrderKind, OrderStatus
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
@@ -107,7 +109,8 @@ class BookingService:
         remaining: int | None = None,
     ) -> Verdict:
         binding = await self.accounts.binding(session, user_id, patient_id)
-        return await self._verdict(session, user_id, binding, schedule, remaining)
+        at_his = await his_visits(self.rt, binding.his_patient_id, schedule.date)
+        return await self._verdict(session, user_id, binding, schedule, at_his, remaining)
 
     async def _verdict(
         self,
@@ -115,6 +118,7 @@ class BookingService:
         user_id: str,
         binding: PatientBinding,
         schedule: Schedule,
+        at_his: list[BookedVisit],
         remaining: int | None = None,
     ) -> Verdict:
         user = await session.get(HospitalUser, user_id)
@@ -122,15 +126,14 @@ class BookingService:
             raise NotVerified()
         catalogue = await self.rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
-        counts = await orders.active_counts(
-            session, binding.his_patient_id, schedule.id, schedule.department_id, schedule.date
-        )
+        ours = await orders.active_visits(session, binding.his_patient_id, schedule.date)
+        counts = count_bookings(ours, at_his, schedule.id, schedule.department_id)
         return check_eligibility(
             self.rt.clock.now(),
             UserFacts(restricted_until=user.restricted_until),
             PatientFacts(sex=binding.sex, birth_date=binding.birth_date),  # type: ignore[arg-type]
             schedule_facts(schedule, department, remaining),
-            BookingCounts(*counts),
+            counts,
             BookingLimits.from_settings(self.rt.settings),
         )
 
@@ -146,6 +149,9 @@ class BookingService:
         rt = self.rt
         try:
             slot = await rt.his.slot(slot_id)
+            # Asked before the transaction (no HTTP inside it); the binding check that follows
+            # decides whether this caller may book for this patient at all.
+            at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
         except UpstreamUnavailable as exc:
             # A retry of a booking already made still gets its order while the HIS is away.
             async with uow.unit_of_work(rt) as session:
@@ -164,7 +170,7 @@ class BookingService:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule
             verdict = await self._verdict(
-                session, user_id, binding, schedule, remaining=slot.remaining
+                session, user_id, binding, schedule, at_his, remaining=slot.remaining
             )
             if not verdict.eligible:
                 assert verdict.code is not None

@@ -313,6 +313,45 @@ async def unfinished_suspensions(runtime: Runtime, within_days: int = 30) -> lis
         return [(order_id, reason) for order_id, reason in rows.all()]
 
 
+async def schedules_to_check_at_his(runtime: Runtime) -> list[str]:
+    """Schedules in the coming days that hold open orders (unpaid, paid, confirmed) and that
+    we do not know to be suspended: the ones whose SCHEDULE_SUSPENDED event, if it was
+    lost, would leave patients booked, charged and untold. Those we know are suspended
+    are `unfinished_suspensions`' work."""
+    today = runtime.clock.today()
+    last = today + timedelta(days=runtime.settings.his_schedule_check_days)
+    known = select(SuspendedSchedule.schedule_id)
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Order.schedule_id)
+            .where(
+                col(Order.schedule_id).is_not(None),
+                col(Order.status).in_([s.value for s in orders.ACTIVE]),
+                col(Order.visit_date) >= today,
+                col(Order.visit_date) <= last,
+                col(Order.schedule_id).not_in(known),
+            )
+            .distinct()
+        )
+        return sorted(sid for sid in rows.all() if sid is not None)
+
+
+async def check_schedule_at_his(runtime: Runtime, schedule_id: str) -> str:
+    """Ask the HIS for the schedule's status; a suspension we were never told of is finished
+    here exactly as the HIS's event would have been (the webhook's own path, idempotent)."""
+    try:
+        found = await runtime.his.schedules(ids=[schedule_id])
+    except UpstreamUnavailable as exc:
+        raise RetryLater(schedule_id) from exc
+    if not found or found[0].status != "SUSPENDED":
+        return "not suspended"
+    log.warning("his_suspension_found_by_sweep", schedule=schedule_id)
+    await suspend_schedule(
+        runtime, schedule_id, found[0].suspend_reason or "专家停诊", tell_his=False
+    )
+    return "suspended"
+
+
 async def unfinished_cancellations(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
     cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
     async with uow.unit_of_work(runtime) as session:

@@ -2,12 +2,12 @@
 
 The rules run in this fixed order and the first that fails is the answer:
 
-1. user        USER_RESTRICTED        the account is barred from booking (too many no-shows)
+1. user        USER_RESTRICTED        the account is barred from booking and paying (no-shows)
 2. schedule    SCHEDULE_NOT_OPEN      suspended, closed, not yet released, or already over
 3. sex         INELIGIBLE_SEX         e.g. no male patients in obstetrics and gynaecology
 4. age         INELIGIBLE_AGE         e.g. no one over 14 in paediatrics, age taken on the visit day
 5. duplicate   DUPLICATE_BOOKING      the patient already holds this slot
-6. limits      BOOKING_LIMIT_REACHED  per department per day, then per day
+6. limits      BOOKING_LIMIT_REACHED  per department per day, then per day (every channel)
 7. capacity    SLOT_FULL              nothing left to sell
 
 Capacity comes last on purpose: a patient who may not book a slot at all should be told why,
@@ -16,7 +16,7 @@ not that it happens to be full today (it may have a free place tomorrow and stil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Final, Literal
@@ -83,6 +83,35 @@ class BookingCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class BookedVisit:
+    """One active booking of the patient on the day in question, from whichever channel."""
+
+    order_id: str | None  # ours; None for a registration at the window or a kiosk
+    schedule_id: str
+    department_id: str
+
+
+def count_bookings(
+    ours: Sequence[BookedVisit],
+    at_his: Sequence[BookedVisit],
+    schedule_id: str,
+    department_id: str,
+) -> BookingCounts:
+    """Our active orders plus the HIS's active registrations of that day, each booking once.
+
+    The HIS knows our orders too once they are confirmed (by our order ID); our unpaid and
+    unconfirmed ones it knows only as locks, so ours are the list and the HIS adds the rest:
+    the window's, the kiosks', another channel's."""
+    known = {v.order_id for v in ours}
+    every = [*ours, *(v for v in at_his if v.order_id is None or v.order_id not in known)]
+    return BookingCounts(
+        active_on_schedule=sum(1 for v in every if v.schedule_id == schedule_id),
+        active_in_department_that_day=sum(1 for v in every if v.department_id == department_id),
+        active_that_day=len(every),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class BookingLimits:
     """How many active bookings one patient may hold."""
 
@@ -141,15 +170,21 @@ def _when_en(at: datetime) -> str:
     return f"{at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
 
 
-def user_not_restricted(r: BookingRequest) -> Verdict | None:
-    until = r.user.restricted_until
-    if until is None or r.now >= until:
+def restriction(now: datetime, user: UserFacts) -> Verdict | None:
+    """The paper bars a restricted account from booking and from paying (挂号、缴费) alike;
+    booking's first rule and bill payment both ask this."""
+    until = user.restricted_until
+    if until is None or now >= until:
         return None
     return _refuse(
         "USER_RESTRICTED",
-        f"您的账号暂停网上预约，{_when_zh(until)}后可再次预约",
-        f"Online booking is suspended for your account until {_when_en(until)}",
+        f"您的账号暂停网上预约和缴费，{_when_zh(until)}后恢复",
+        f"Online booking and payment are suspended for your account until {_when_en(until)}",
     )
+
+
+def user_not_restricted(r: BookingRequest) -> Verdict | None:
+    return restriction(r.now, r.user)
 
 
 def schedule_open(r: BookingRequest) -> Verdict | None:

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.events import order_topic, schedule_topic
 from hospital_bff.metrics import ORDER_TRANSITIONS
+from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, assert_transition
 from hospital_bff.services.uow import publish_after_commit
@@ -234,22 +235,18 @@ async def succeeded_payment(session: AsyncSession, order_id: str) -> Payment | N
 # --- booking counts ---------------------------------------------------------------------------
 
 
-async def active_counts(
-    session: AsyncSession, his_patient_id: str, schedule_id: str, department_id: str, day: date
-) -> tuple[int, int, int]:
-    """Active bookings of a patient: on this schedule, in this department that day, that day."""
-    base = select(Order).where(
+async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -> list[BookedVisit]:
+    """The patient's active registrations with us for visits on `day` (the limits count them)."""
+    query = select(Order.id, Order.schedule_id, Order.department_id).where(
         Order.his_patient_id == his_patient_id,
         Order.kind == "REGISTRATION",
         col(Order.status).in_([s.value for s in ACTIVE]),
         Order.visit_date == day,
     )
-    rows = list((await session.exec(base)).all())
-    return (
-        sum(1 for o in rows if o.schedule_id == schedule_id),
-        sum(1 for o in rows if o.department_id == department_id),
-        len(rows),
-    )
+    return [
+        BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
+        for oid, sid, did in (await session.exec(query)).all()
+    ]
 
 
 async def page(

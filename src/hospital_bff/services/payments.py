@@ -40,6 +40,7 @@ from hospital_bff.services.order_rules import (
     bank_answer_final,
     payability,
 )
+from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, Payment, Refund
 
@@ -146,6 +147,9 @@ class PaymentService:
                         "订单当前状态不能支付", message_en=f"An order {order.status} cannot be paid"
                     )
                 return order, kept, 0
+            if order.kind == OrderKind.CLINIC_PAYMENT:
+                # A bill order made before its account was restricted is not paid after.
+                await ensure_not_restricted(session, order.user_id, self.rt.clock.now())
             payments = await _payments_of(session, order.id)
         live = next((p for p in payments if p.status == PaymentStatus.PENDING), None)
         return order, live, len(payments) + 1

@@ -53,6 +53,7 @@ RESULT_FLAGS = {"NORMAL", "HIGH", "LOW", "ABNORMAL"}
 MAX_TTL_SECONDS = 24 * 3600
 # A registration that still holds its seat: a cancelled one gives it back, a missed one does not.
 SEAT_HOLDING = {"CONFIRMED", "VISITED", "MISSED"}
+REGISTRATION_STATUS_FILTERS = {"active", "CONFIRMED", "CANCELLED", "VISITED", "MISSED"}
 # Supplementary charges the HIS adds when bills are paid: one blood draw whatever the tests.
 BLOOD_DRAW = {"code": "SUP-BLOOD", "name": "采血费", "amount": 500}
 MATERIALS = {"code": "SUP-MAT", "name": "一次性材料费", "amount": 200}
@@ -138,13 +139,13 @@ class RegistrationRecord:
     """A confirmed registration (a numbered ticket for a slot)."""
 
     id: str
-    order_id: str
-    lock_id: str
+    order_id: str | None  # None: made at the hospital's window or a kiosk
+    lock_id: str | None
     slot_id: str
     schedule_id: str
     patient_id: str
     amount: int
-    payment_ref: str
+    payment_ref: str | None
     number: int
     suggested_arrival: datetime
     location: str
@@ -337,6 +338,7 @@ class HisState:
             "capacity": sum(self.slots[i].capacity for i in s.slot_ids),
             "remaining": sum(slot["remaining"] for slot in slots),
             "location": s.location,
+            "suspendReason": s.suspended_reason if s.status == "SUSPENDED" else None,
         }
         if with_slots:
             body["slots"] = slots
@@ -366,6 +368,8 @@ class HisState:
             "suggestedArrival": r.suggested_arrival.isoformat(),
             "location": r.location,
             "invoicePrinted": r.invoice_printed,
+            "departmentId": self.schedules[r.schedule_id].department_id,
+            "visitDate": self.schedules[r.schedule_id].date.isoformat(),
         }
 
     def bill_status(self, bill: BillRecord, now: datetime) -> str:
@@ -533,6 +537,55 @@ class HisState:
         self.registration_by_order[order_id] = registration.id
         self._registrations_by_slot.setdefault(slot_id, set()).add(registration.id)
         return registration
+
+    def register_at_window(self, slot_id: str, patient_id: str) -> RegistrationRecord:
+        """A clerk or a kiosk registers a patient: a seat and a number, and no order of ours."""
+        now = self.clock.now()
+        slot = self.slots.get(slot_id)
+        if slot is None:
+            raise _not_found("slot")
+        self.get_patient(patient_id)
+        schedule = self.schedules[slot.schedule_id]
+        status = self.schedule_status(schedule, now)
+        if status in {"SUSPENDED", "CLOSED"} or slot.ends_at <= now:
+            raise HisError(409, "SCHEDULE_NOT_OPEN", f"schedule is {status.lower()}")
+        if self.slot_remaining(slot, now) <= 0:
+            raise HisError(409, "SLOT_FULL", "no seat left in this slot")
+        schedule.last_number += 1
+        registration = RegistrationRecord(
+            id=self.next_id("reg"),
+            order_id=None,
+            lock_id=None,
+            slot_id=slot_id,
+            schedule_id=schedule.id,
+            patient_id=patient_id,
+            amount=schedule.registration_fee + schedule.diagnosis_fee,
+            payment_ref=None,
+            number=schedule.last_number,
+            suggested_arrival=slot.starts_at - timedelta(minutes=15),
+            location=self.departments[schedule.department_id].location,
+        )
+        self.registrations[registration.id] = registration
+        self._registrations_by_slot.setdefault(slot_id, set()).add(registration.id)
+        return registration
+
+    def patient_registrations(
+        self, patient_id: str, date_from: date | None, date_to: date | None, status: str | None
+    ) -> list[RegistrationRecord]:
+        """A patient's registrations from every channel, by visit day; `active` = CONFIRMED."""
+        self.get_patient(patient_id)
+        wanted = "CONFIRMED" if status == "active" else status
+        found = []
+        for r in self.registrations.values():
+            day = self.schedules[r.schedule_id].date
+            if r.patient_id != patient_id or (wanted is not None and r.status != wanted):
+                continue
+            if (date_from is not None and day < date_from) or (
+                date_to is not None and day > date_to
+            ):
+                continue
+            found.append(r)
+        return sorted(found, key=lambda r: (self.slots[r.slot_id].starts_at, r.id))
 
     def cancel_registration(self, registration_id: str, reason: str) -> RegistrationRecord:
         registration = self.get_registration(registration_id)
@@ -965,6 +1018,26 @@ class HisEndpoints:
             return _ok([])
         return _ok([self.state.registration_json(self.state.registrations[registration_id])])
 
+    async def patient_registrations(self, request: Request) -> Response:
+        status = request.query_params.get("status") or None
+        if status is not None and status not in REGISTRATION_STATUS_FILTERS:
+            raise _invalid(f"status must be one of {sorted(REGISTRATION_STATUS_FILTERS)}")
+        found = self.state.patient_registrations(
+            request.path_params["patient_id"],
+            _date_param(request, "from"),
+            _date_param(request, "to"),
+            status,
+        )
+        return _ok([self.state.registration_json(r) for r in found])
+
+    async def register_at_window(self, request: Request) -> Response:
+        body = await _json_object(request)
+        async with self.state.lock:
+            registration = self.state.register_at_window(
+                _str(body, "slotId"), _str(body, "patientId")
+            )
+            return _ok(self.state.registration_json(registration))
+
     async def cancel_registration(self, request: Request) -> Response:
         body = await _json_object(request)
         reason = _str(body, "reason", required=False)
@@ -1184,6 +1257,7 @@ _ADMIN_EXACT = {
     ("POST", "/patients"),
     ("POST", "/bills"),
     ("POST", "/reports"),
+    ("POST", "/window-registrations"),
 }
 _ADMIN_ACTIONS = {
     ("schedules", "suspend"),
@@ -1298,6 +1372,8 @@ def create_his_app(
         Route("/patients/{patient_id}/bills", api.patient_bills, methods=["GET"]),
         Route("/patients/{patient_id}/reports", api.patient_reports, methods=["GET"]),
         Route("/patients/{patient_id}/prescriptions", api.patient_prescriptions, methods=["GET"]),
+        Route("/patients/{patient_id}/registrations", api.patient_registrations, methods=["GET"]),
+        Route("/window-registrations", api.register_at_window, methods=["POST"]),
         Route("/slot-locks", api.lock_slot, methods=["POST"]),
         Route("/slot-locks/{lock_id}", api.release_slot_lock, methods=["DELETE"]),
         Route("/registrations", api.register, methods=["POST"]),
