@@ -31,7 +31,7 @@ from hospital_bff.services.order_rules import (
     cancellation_refund_mode,
     yuan,
 )
-from hospital_bff.services.payments import PaymentService
+from hospital_bff.services.payments import PaymentService, UnpaidNotice
 from hospital_bff.store.models import Order, SuspendedSchedule
 from hospital_bff.store.upsert import insert_ignore
 
@@ -82,7 +82,9 @@ async def cancel_by_patient(
         return fresh
 
 
-async def _close_unpaid(runtime: Runtime, order: Order, reason: str) -> str:
+async def _close_unpaid(
+    runtime: Runtime, order: Order, reason: str, *, notice: UnpaidNotice | None = None
+) -> str:
     payments = PaymentService(runtime)
     try:
         outcome = await payments.close_open_payments(order.id)
@@ -90,7 +92,7 @@ async def _close_unpaid(runtime: Runtime, order: Order, reason: str) -> str:
         raise UpstreamUnavailableError("bank") from exc
     if outcome is not Settled.CLOSED:
         return outcome  # the money came after all: the order moves on as paid (or refunded)
-    return await payments.close_unpaid(order.id, OrderStatus.CANCELLED, reason)
+    return await payments.close_unpaid(order.id, OrderStatus.CANCELLED, reason, notice=notice)
 
 
 async def _cancel_confirmed(
@@ -371,21 +373,18 @@ async def cancel_for_suspension(runtime: Runtime, order_id: str, reason: str) ->
     if order is None:
         return "nothing to do"
     if order.status == OrderStatus.AWAITING_PAYMENT:
-        result = await _close_unpaid(runtime, order, f"专家停诊：{reason}")
-        async with uow.unit_of_work(runtime) as session:
-            await notices.notify(
-                session,
-                now=runtime.clock.now(),
-                user_id=order.user_id,
+        # One notice, in the cancelling transaction: the suspension, not a generic cancellation.
+        return await _close_unpaid(
+            runtime,
+            order,
+            f"专家停诊：{reason}",
+            notice=UnpaidNotice(
                 kind="EXPERT_SUSPENDED",
                 title="专家停诊",
                 body=f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}），"
                 "您未支付的预约已取消。",
-                dedupe_key=f"EXPERT_SUSPENDED:{order.id}",
-                patient_id=order.his_patient_id,
-                order_id=order.id,
-            )
-        return result
+            ),
+        )
     if order.status == OrderStatus.PAID:
         raise RetryLater(order.id)
     if order.status == OrderStatus.CONFIRMED:

@@ -11,6 +11,7 @@ querying the bank, never by guessing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
@@ -45,6 +46,15 @@ from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, Payment, Refund
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class UnpaidNotice:
+    """What the patient is told when an unpaid order ends, where the default would mislead."""
+
+    kind: str
+    title: str
+    body: str
 
 
 class OrderExpired(DomainError):
@@ -399,36 +409,55 @@ class PaymentService:
             session.add(row)
         return Settled.CLOSED
 
-    async def close_unpaid(self, order_id: str, target: OrderStatus, reason: str) -> Settled:
-        """EXPIRED or CANCELLED before payment: give back the place and the HIS hold."""
+    async def close_unpaid(
+        self,
+        order_id: str,
+        target: OrderStatus,
+        reason: str,
+        *,
+        notice: UnpaidNotice | None = None,
+    ) -> Settled:
+        """EXPIRED or CANCELLED before payment: give back the place and the HIS hold; the
+        patient hears of it once, by `notice` where the caller knows better than the default."""
         rt = self.rt
         async with uow.unit_of_work(rt) as session:
             order = await orders.lock_order(session, order_id)
             if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
                 return Settled.NOTHING_TO_DO
-            if not await self._end_unpaid(session, order, target, reason):
+            if not await self._end_unpaid(session, order, target, reason, notice=notice):
                 return Settled.NOTHING_TO_DO
         if order.department_id:
             await rt.catalogue.invalidate_schedules(order.department_id)
         return Settled.EXPIRED if target == OrderStatus.EXPIRED else Settled.CANCELLED
 
     async def _end_unpaid(
-        self, session: AsyncSession, order: Order, target: OrderStatus, reason: str
+        self,
+        session: AsyncSession,
+        order: Order,
+        target: OrderStatus,
+        reason: str,
+        *,
+        notice: UnpaidNotice | None = None,
     ) -> bool:
         now = self.rt.clock.now()
         if not await orders.transition(session, order, target, closed_at=now, cancel_reason=reason):
             return False  # someone else moved it: they released what it held
         if order.slot_id:
             await orders.release_place(session, order.slot_id, now)
-        kind = "ORDER_EXPIRED" if target == OrderStatus.EXPIRED else "ORDER_CANCELLED"
+        expired = target == OrderStatus.EXPIRED
+        notice = notice or UnpaidNotice(
+            kind="ORDER_EXPIRED" if expired else "ORDER_CANCELLED",
+            title="订单已超时关闭" if expired else "订单已取消",
+            body=f"{_description(order)}：{reason}。",
+        )
         await notices.notify(
             session,
             now=now,
             user_id=order.user_id,
-            kind=kind,
-            title="订单已超时关闭" if target == OrderStatus.EXPIRED else "订单已取消",
-            body=f"{_description(order)}：{reason}。",
-            dedupe_key=f"{kind}:{order.id}",
+            kind=notice.kind,
+            title=notice.title,
+            body=notice.body,
+            dedupe_key=f"{notice.kind}:{order.id}",
             patient_id=order.his_patient_id,
             order_id=order.id,
         )
