@@ -135,6 +135,14 @@ class Registration(HisModel):
     invoice_printed: bool
 
 
+class RegistrationTotal(HisModel):
+    """The HIS's count of one day's registrations at every channel (window, phone, ours)."""
+
+    date: date
+    department_id: str | None = None
+    total: int
+
+
 class BillItem(HisModel):
     """One charge on a bill."""
 
