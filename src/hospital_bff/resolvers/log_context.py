@@ -81,6 +81,8 @@ class LoggingSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        # Validation fails before the operation is known to the context; name it here.
+        operation = execution_context.operation_name if execution_context else None
         for error in errors:
             if should_mask(error):
                 continue  # a bug: the masker logs its traceback with the request id
@@ -89,4 +91,5 @@ class LoggingSchema(strawberry.Schema):
                 code=_code(error),
                 message=error.message[:_MESSAGE_CHARS],
                 path=".".join(str(p) for p in error.path or ()) or None,
+                operation=operation,
             )
