@@ -79,7 +79,9 @@ def create_app(
     settings = settings or Settings()
     refuse_unsafe_production(settings)
     clock = clock or Clock(settings.tz)
-    configure_logging(settings.log_level, json=settings.log_json)
+    configure_logging(
+        settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
+    )
 
     sims = _simulators(settings, clock) if settings.embedded_simulators else {}
 

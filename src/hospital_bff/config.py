@@ -251,6 +251,8 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = False
+    # ERROR lines go to stderr (normal ones to stdout); also appended to this file when set.
+    error_log_path: str | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import structlog
 
@@ -30,6 +31,10 @@ def _scrubbing_factory(previous: Any) -> Any:
         # (uvicorn's access log unpacks them) keep working, and none sees a number in clear.
         if isinstance(record.msg, str):
             record.msg = mask_national_ids(record.msg)
+        elif isinstance(record.msg, dict):
+            # structlog's event dict on its way to ProcessorFormatter: kept a dict (the
+            # formatter reads it), its strings scrubbed (nested ones too).
+            record.msg = dict(scrub_national_ids(None, "", dict(record.msg)))
         else:
             record.msg = mask_national_ids(str(record.msg))
         if isinstance(record.args, tuple):
@@ -60,26 +65,98 @@ def install_record_scrubber() -> None:
         logging.setLogRecordFactory(_scrubbing_factory(current))
 
 
-def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper())
+class _BelowError(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR
+
+
+_HANDLER_MARK = "hospital_bff_handler"
+
+
+class _StdStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to sys.stdout or sys.stderr as they are at each line, not at configuration
+    (a test's capture, or a supervisor that swaps them, still gets every line)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(getattr(sys, name))
+        self._name = name
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = getattr(sys, self._name)
+        super().emit(record)
+
+
+def configure_logging(
+    level: str = "INFO",
+    *,
+    json: bool = False,
+    error_log_path: str | Path | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> None:
+    """One pipeline for structlog and the standard library: console text, or JSON lines.
+
+    Lines below ERROR go to stdout; ERROR and above to stderr, and also to `error_log_path`
+    when set, so an operator can watch (or alert on) the exceptional ones alone. Every line
+    carries what structlog's contextvars hold: request id, operation, user pseudonym, order.
+    Idempotent: a second call replaces the handlers it installed, nobody else's.
+    """
     install_record_scrubber()
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json
         else structlog.dev.ConsoleRenderer(colors=False)
     )
+    shared: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso"),
+        # Tracebacks become text here, so the scrubber below sees them; a renderer left
+        # to format exc_info itself would print the exception (and rich's locals) in clear.
+        structlog.processors.StackInfoRenderer(),
+        structlog.processors.format_exc_info,
+        scrub_national_ids,
+    ]
+    formatter = structlog.stdlib.ProcessorFormatter(
+        # Standard-library records were scrubbed at creation; their traceback is in exc_text.
+        foreign_pre_chain=[*shared[:-3], _exc_text_to_exception, scrub_national_ids],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+    )
+    normal = logging.StreamHandler(out) if out else _StdStreamHandler("stdout")
+    normal.addFilter(_BelowError())
+    errors = logging.StreamHandler(err) if err else _StdStreamHandler("stderr")
+    errors.setLevel(logging.ERROR)
+    handlers: list[logging.Handler] = [normal, errors]
+    if error_log_path:
+        error_file = logging.FileHandler(error_log_path, encoding="utf-8")
+        error_file.setLevel(logging.ERROR)
+        handlers.append(error_file)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
+        root.removeHandler(old)
+        old.close()
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        setattr(handler, _HANDLER_MARK, True)
+        root.addHandler(handler)
+    root.setLevel(level.upper())
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso"),
-            # Tracebacks become text here, so the scrubber below sees them; a renderer left
-            # to format exc_info itself would print the exception (and rich's locals) in clear.
-            structlog.processors.StackInfoRenderer(),
-            structlog.processors.format_exc_info,
-            scrub_national_ids,
-            renderer,
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
+
+
+def _exc_text_to_exception(_: Any, __: str, event_dict: Any) -> Any:
+    """A standard-library record's traceback, as the scrubbing factory left it (exc_text)."""
+    record = event_dict.get("_record")
+    text = getattr(record, "exc_text", None)
+    if text and "exception" not in event_dict:
+        event_dict["exception"] = text
+    return event_dict

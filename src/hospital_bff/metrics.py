@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import Counter, Gauge, Histogram
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 ORDER_TRANSITIONS = Counter(
     "bff_order_transitions_total", "Orders moved to a status", ["kind", "status"]
@@ -33,3 +37,41 @@ EVENT_HUB_EVENTS = Counter(
     "The pub/sub connection's life: connects, losses, subscribers cut off for falling behind",
     ["event"],
 )
+
+# --- business figures ------------------------------------------------------------------------
+# Registrations booked are BOOKING_OUTCOMES{code="OK"}; confirmed and cancelled ones are
+# ORDER_TRANSITIONS{kind="REGISTRATION",status="CONFIRMED"|"CANCELLED"}. These add the rest.
+PAYMENTS_SUCCEEDED = Counter(
+    "bff_payments_succeeded_total", "Payments whose money arrived, by order kind", ["kind"]
+)
+PAYMENTS_SUCCEEDED_FEN = Counter(
+    "bff_payments_succeeded_fen_total", "Money that arrived, in fen, by order kind", ["kind"]
+)
+REFUNDS_OPENED = Counter("bff_refunds_total", "Refunds owed, by mode", ["mode"])
+REFUNDS_OPENED_FEN = Counter("bff_refunds_fen_total", "Money owed back, in fen, by mode", ["mode"])
+SCHEDULES_SUSPENDED = Counter(
+    "bff_schedules_suspended_total", "Expert sessions stopped (停诊) that we learnt of"
+)
+NO_SHOWS = Counter("bff_no_shows_total", "Registrations the patient did not come to")
+
+
+# A count is of something that happened: one made inside a transaction waits for its commit,
+# so a rollback (a lost race, a crash half-way) counts nothing.
+_PENDING = "hospital_bff.metrics"
+
+
+def count_after_commit(session: Any, counter: Counter, *labels: str, amount: float = 1) -> None:
+    """Increment `counter` when the session's transaction commits (an AsyncSession or a Session)."""
+    sync: Session = getattr(session, "sync_session", session)
+    sync.info.setdefault(_PENDING, []).append((counter, labels, amount))
+
+
+@event.listens_for(Session, "after_commit")
+def _count_committed(session: Session) -> None:
+    for counter, labels, amount in session.info.pop(_PENDING, []):
+        (counter.labels(*labels) if labels else counter).inc(amount)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -74,6 +74,13 @@ class PiiCipher:
         except InvalidTag as exc:
             raise PiiDecryptionError("token was altered or made with another key") from exc
 
+    def pseudonym(self, subject: str) -> str:
+        """A stable stand-in for a user or account id in logs: keyed, so a log reader can
+        follow one person's requests but not compute it from an id, and domain-separated
+        from `lookup_hash`, so it never equals the hash of an ID number."""
+        digest = hmac.new(self._hmac_key, b"log-subject:" + subject.encode(), hashlib.sha256)
+        return digest.hexdigest()[:16]
+
     def lookup_hash(self, id_number: str) -> str:
         """The keyed hash of a normalised ID number, so `110…12x ` and `110…12X` find one row."""
         digest = hmac.new(self._hmac_key, normalise_id_number(id_number).encode(), hashlib.sha256)

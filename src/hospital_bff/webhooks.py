@@ -25,7 +25,7 @@ from hospital_bff.datasources.wechatpay_crypto import (
     NotificationVerifier,
     WechatPayCryptoError,
 )
-from hospital_bff.metrics import WEBHOOKS
+from hospital_bff.metrics import NO_SHOWS, WEBHOOKS, count_after_commit
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import cancellation, notices, orders, record_access, refunds, uow
@@ -214,6 +214,7 @@ async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
                 await orders.transition(session, order, OrderStatus.COMPLETED)
             else:
                 order.no_show = True
+                count_after_commit(session, NO_SHOWS)
                 session.add(order)
                 await session.flush()
                 await orders.transition(session, order, OrderStatus.COMPLETED)

@@ -59,7 +59,10 @@ async def test_concurrent_internal_errors_never_leak_and_each_carries_its_reques
         assert [e["extensions"] for e in errors] == [{"code": "INTERNAL", "requestId": request_id}]
         assert errors[0]["message"] == "内部错误，请稍后再试 / internal error"
 
-    log = capsys.readouterr().out
+    captured = capsys.readouterr()
+    # ERROR lines go to stderr (the exceptional stream), and only there.
+    assert "graphql.internal_error" not in captured.out
+    log = captured.err
     lines = log.splitlines()
     for request_id in ids:
         # The event line names the id; the traceback printed with it names the cause.

@@ -22,6 +22,7 @@ from hospital_bff.datasources.his_models import (
     HisPatient,
     Prescription,
     Registration,
+    RegistrationTotal,
     Report,
     ReportSummary,
     Schedule,
@@ -217,6 +218,14 @@ class HisClient(JsonClient):
             "POST", f"/registrations/{_seg(registration_id)}/cancel", json={"reason": reason}
         )
         return _one(Registration, data)
+
+    async def registration_total(self, day: date, department_id: str | None = None) -> int:
+        """Registrations for visits on `day` at every channel, for one department or all."""
+        params = {"date": day.isoformat()}
+        if department_id is not None:
+            params["departmentId"] = department_id
+        data = await self.request("GET", "/statistics/registrations", params=params)
+        return _one(RegistrationTotal, data).total
 
     # --- outpatient bills ---------------------------------------------------------------------
 

@@ -143,6 +143,14 @@ class Registration(HisModel):
     visit_date: date | None = None
 
 
+class RegistrationTotal(HisModel):
+    """The HIS's count of one day's registrations at every channel (window, phone, ours)."""
+
+    date: date
+    department_id: str | None = None
+    total: int
+
+
 class BillItem(HisModel):
     """One charge on a bill."""
 

@@ -8,6 +8,7 @@ from typing import Any
 import dramatiq
 
 from hospital_bff.jobs.runtime import current_runtime
+from hospital_bff.resolvers.log_context import order_context
 from hospital_bff.services import booking, cancellation, confirmation, refunds
 from hospital_bff.services.payments import PaymentService
 
@@ -15,13 +16,15 @@ from hospital_bff.services.payments import PaymentService
 @dramatiq.actor(queue_name="default", max_retries=20, min_backoff=2_000, max_backoff=120_000)
 async def confirm_order(order_id: str) -> None:
     """PAID -> CONFIRMED at the HIS, or FAILED and refunded."""
-    await confirmation.confirm_order(current_runtime(), order_id)
+    with order_context(order_id):
+        await confirmation.confirm_order(current_runtime(), order_id)
 
 
 @dramatiq.actor(queue_name="default")
 async def expire_order(order_id: str) -> None:
     """The payment window ended: close, release, or settle a payment that came after all."""
-    await PaymentService(current_runtime()).expire(order_id)
+    with order_context(order_id):
+        await PaymentService(current_runtime()).expire(order_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=10)
@@ -39,7 +42,8 @@ async def send_refund(refund_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=10)
 async def release_his_hold(order_id: str) -> None:
     """Give the HIS its slot (or bills) back; idempotent at the HIS."""
-    await PaymentService(current_runtime()).release_his_hold(order_id)
+    with order_context(order_id):
+        await PaymentService(current_runtime()).release_his_hold(order_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=10)
@@ -51,7 +55,8 @@ async def free_place_hold(hold_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=30, min_backoff=2_000, max_backoff=60_000)
 async def cancel_for_suspension(order_id: str, reason: str) -> None:
     """The expert stopped work: cancel and refund one order in full."""
-    await cancellation.cancel_for_suspension(current_runtime(), order_id, reason)
+    with order_context(order_id):
+        await cancellation.cancel_for_suspension(current_runtime(), order_id, reason)
 
 
 @dramatiq.actor(queue_name="default", max_retries=5, min_backoff=5_000, max_backoff=60_000)
@@ -63,7 +68,8 @@ async def check_schedule_at_his(schedule_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=20, min_backoff=5_000, max_backoff=300_000)
 async def finish_cancellation(order_id: str) -> None:
     """A cancellation whose HIS answer was lost: settle it by asking the HIS."""
-    await cancellation.finish_cancellation(current_runtime(), order_id)
+    with order_context(order_id):
+        await cancellation.finish_cancellation(current_runtime(), order_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=10, min_backoff=10_000, max_backoff=600_000)

@@ -9,6 +9,7 @@ from hospital_bff.datasources import his_models as his
 from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.errors import upstream_guard
+from hospital_bff.resolvers.log_context import order_context
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.booking import Eligibility
 from hospital_bff.schema.enums import ErrorCode
@@ -107,7 +108,8 @@ async def pay_order(
         )
         return PayOrderSuccess(payment=PaymentType.from_row(payment))
 
-    return await unit_of_work(info, work)
+    with order_context(order_id):
+        return await unit_of_work(info, work)
 
 
 async def cancel_appointment(
@@ -120,7 +122,8 @@ async def cancel_appointment(
         order = await cancel_by_patient(runtime, viewer.user_id, order_id, reason)
         return CancelAppointmentSuccess(order=Order.from_row(order))
 
-    return await unit_of_work(info, work)
+    with order_context(order_id):
+        return await unit_of_work(info, work)
 
 
 async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUserError:

@@ -40,6 +40,8 @@ async def unit_of_work(
                 log.info("unique_conflict_retry")
         raise AssertionError("unreachable")
     except DomainError as exc:
+        # Expected: the client is told why in data; one line, no traceback.
+        log.info("graphql.user_error", code=exc.code)
         return from_domain(exc, info.context.lang)
     except UpstreamUnavailable as exc:
         log.warning("upstream_unavailable", system=exc.system, error=str(exc))

@@ -8,20 +8,25 @@ import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info, require_staff
+from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.staff import (
+    DayStatistics,
     Reconciliation,
     ReconciliationAnomaly,
     ReconciliationFinding,
     RefundBatch,
+    RefundFigure,
     ResolveReconciliationFindingSuccess,
     RunReconciliationSuccess,
+    Statistics,
     SuspendScheduleSuccess,
 )
 from hospital_bff.services import audit, cancellation
 from hospital_bff.services import reconciliation as reconciliation_service
+from hospital_bff.services import statistics as statistics_service
 from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.reconciliation import reconcile
 from hospital_bff.store import models
@@ -167,3 +172,32 @@ async def suspend_schedule(
         return SuspendScheduleSuccess(schedule=Schedule.from_dto(fresh), affected_orders=affected)
 
     return await unit_of_work(info, work)
+
+
+async def statistics(info: Info, start: date, end: date, department_id: str | None) -> Statistics:
+    await info.context.require_staff()
+    async with upstream_guard():
+        found = await statistics_service.figures(info.context.runtime, start, end, department_id)
+    return Statistics(
+        from_=start,
+        to=end,
+        department_id=strawberry.ID(department_id) if department_id else None,
+        days=[
+            DayStatistics(
+                date=d.day,
+                booked=d.booked,
+                registrations=d.registrations,
+                his_registrations=d.his_registrations,
+                channel_share=d.channel_share,
+                payments=d.payments,
+                payments_amount=d.payments_amount,
+                refunds=[
+                    RefundFigure(mode=r.mode, count=r.count, amount=r.amount) for r in d.refunds
+                ],
+                cancellations=d.cancellations,
+                suspensions=d.suspensions,
+                no_shows=d.no_shows,
+            )
+            for d in found
+        ],
+    )

@@ -13,6 +13,7 @@ from strawberry.extensions import (
 )
 
 from hospital_bff.resolvers.edge_input import CheckEdgeInput
+from hospital_bff.resolvers.log_context import LogContext, LoggingSchema
 from hospital_bff.resolvers.masking import MaskInternalErrors, MaskInternalErrorsAndSuggestions
 from hospital_bff.resolvers.query_limits import QueryLimiter, QueryLimits
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
@@ -34,6 +35,8 @@ def build_schema(
     """The schema; production turns `introspection` and `field_suggestions` off, so a
     stranger cannot read (or guess, one suggestion at a time) the operations we serve."""
     extensions: list[Any] = [
+        # First, so every line of the operation (and its errors) names it and its caller.
+        LogContext,
         # The apps send the same few documents over and over: parse and validate each once.
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
@@ -46,7 +49,7 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection())
-    return strawberry.Schema(
+    return LoggingSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

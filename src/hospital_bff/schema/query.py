@@ -21,7 +21,7 @@ from hospital_bff.schema.notices import NoticeConnection
 from hospital_bff.schema.orders import Order, OrderConnection
 from hospital_bff.schema.record_access import RecordAccess
 from hospital_bff.schema.records import Bill, Prescription, Report, ReportConnection
-from hospital_bff.schema.staff import Reconciliation
+from hospital_bff.schema.staff import Reconciliation, Statistics
 
 
 @strawberry.type
@@ -120,3 +120,16 @@ class Query:
     @strawberry.field(description="Staff: one day's reconciliation, or null if not run")
     async def reconciliation(self, info: Info, date: date) -> Reconciliation | None:
         return await staff_resolvers.reconciliation(info, date)
+
+    @strawberry.field(
+        description="Staff: the patient channel's figures per day (at most 92 days), "
+        "for one department or the whole hospital"
+    )
+    async def statistics(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        department_id: strawberry.ID | None = None,
+    ) -> Statistics:
+        return await staff_resolvers.statistics(info, from_, to, department_id)

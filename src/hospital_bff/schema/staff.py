@@ -94,3 +94,44 @@ class ResolveReconciliationFindingSuccess:
 @strawberry.type(description="Reconciliation ran")
 class RunReconciliationSuccess:
     reconciliation: Reconciliation
+
+
+@strawberry.type(description="Refunds of one mode owed on a day")
+class RefundFigure:
+    mode: str = strawberry.field(description="REVERSAL, REFUND or BATCH")
+    count: int = strawberry.field(description="Refunds owed that day")
+    amount: int = strawberry.field(description="Their total in fen")
+
+
+@strawberry.type(description="One day's figures of the patient channel (hospital zone)")
+class DayStatistics:
+    date: date
+    booked: int = strawberry.field(description="Registration orders created that day")
+    registrations: int = strawberry.field(
+        description="Our registrations for visits that day the HIS holds (not cancelled)"
+    )
+    his_registrations: int | None = strawberry.field(
+        description="The HIS's registrations for visits that day at every channel; "
+        "null when the HIS did not answer"
+    )
+    channel_share: float | None = strawberry.field(
+        description="registrations / hisRegistrations (0 to 1); null when the HIS did not answer"
+    )
+    payments: int = strawberry.field(description="Payments whose money arrived that day")
+    payments_amount: int = strawberry.field(description="Money that arrived that day, in fen")
+    refunds: list[RefundFigure] = strawberry.field(description="Refunds owed that day, by mode")
+    cancellations: int = strawberry.field(description="Registrations the patient cancelled")
+    suspensions: int = strawberry.field(
+        description="Registrations cancelled because the expert stopped work (停诊)"
+    )
+    no_shows: int = strawberry.field(description="Registrations for visits that day missed")
+
+
+@strawberry.type(description="The patient channel's figures over a range of days")
+class Statistics:
+    from_: date = strawberry.field(name="from", description="First day")
+    to: date = strawberry.field(description="Last day (included)")
+    department_id: strawberry.ID | None = strawberry.field(
+        description="The department counted, or null for the whole hospital"
+    )
+    days: list[DayStatistics] = strawberry.field(description="One entry per day, oldest first")

@@ -18,6 +18,7 @@ from hospital_bff.clock import SHANGHAI
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
+from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, orders, refunds, uow
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
@@ -264,7 +265,7 @@ async def suspend_schedule(
     async with uow.unit_of_work(runtime) as session:
         # Kept in the same commit as the jobs it fans out: a lost job is sent again by the
         # suspension sweep, so no booked order of a stopped session is ever left standing.
-        await insert_ignore(
+        suspended_now = await insert_ignore(
             session,
             SuspendedSchedule,
             {
@@ -274,6 +275,8 @@ async def suspend_schedule(
                 "suspended_at": runtime.clock.now(),
             },
         )
+        if suspended_now:
+            count_after_commit(session, SCHEDULES_SUSPENDED)
         ids = await active_orders_on(session, schedule_id)
         for order_id in ids:
             enqueue_after_commit(session, "cancel_for_suspension", order_id, reason)

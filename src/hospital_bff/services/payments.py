@@ -25,6 +25,7 @@ from hospital_bff.datasources.bank_models import Transaction
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.events import schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
+from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, orders, refunds, uow
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
@@ -286,7 +287,10 @@ class PaymentService:
                 final_at=now,
             )
         )
-        if not won.rowcount:  # type: ignore[attr-defined]
+        if won.rowcount:  # type: ignore[attr-defined]
+            count_after_commit(session, PAYMENTS_SUCCEEDED, order.kind)
+            count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, order.kind, amount=paid_amount)
+        else:
             # Settled before (by us, or marked paid by the reconciliation): final now too.
             await session.execute(
                 update(Payment)

@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.bank_models import TradeBill
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import batch_file, orders, refunds, uow
 from hospital_bff.services.errors import InvalidInput, NotFound
@@ -190,7 +191,7 @@ async def _correct(session: AsyncSession, runtime: Runtime, found: Matching) -> 
         order = await orders.lock_order(session, payment.order_id)
         assert order is not None
         await session.refresh(payment)
-        await session.execute(
+        won = await session.execute(
             update(Payment)
             .where(
                 col(Payment.id) == payment.id,
@@ -202,6 +203,9 @@ async def _correct(session: AsyncSession, runtime: Runtime, found: Matching) -> 
                 paid_at=long.traded_at,
             )
         )
+        if won.rowcount:  # type: ignore[attr-defined]
+            count_after_commit(session, PAYMENTS_SUCCEEDED, order.kind)
+            count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, order.kind, amount=payment.amount)
         if OrderStatus(order.status) in KEPT:
             continue  # the notification won the race: the money was for business done
         await refunds.open_refund(

@@ -16,6 +16,7 @@ from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES
 from hospital_bff.datasources.bank_models import RefundStatus as BankRefundStatus
 from hospital_bff.datasources.errors import UpstreamRejected
 from hospital_bff.jobs.enqueue import enqueue_after_commit
+from hospital_bff.metrics import REFUNDS_OPENED, REFUNDS_OPENED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
 from hospital_bff.services.order_rules import RefundMode, RefundStatus, refund_expected_by, yuan
@@ -61,6 +62,9 @@ async def open_refund(
         },
     )
     refund = (await session.exec(select(Refund).where(Refund.out_refund_no == out_refund_no))).one()
+    if inserted:
+        count_after_commit(session, REFUNDS_OPENED, mode.value)
+        count_after_commit(session, REFUNDS_OPENED_FEN, mode.value, amount=refund.amount)
     if inserted and mode is not RefundMode.BATCH:
         enqueue_after_commit(session, "send_refund", refund.id)
     return refund

@@ -599,6 +599,24 @@ class HisState:
         registration.cancel_reason = reason
         return registration
 
+    def registration_total(self, day: date, department_id: str | None) -> int:
+        """Registrations for visits on `day` at every channel: the BFF's (held in `registrations`)
+        plus the window's, phone's and kiosks', which this simulator stands for by a baseline
+        drawn from the department and date alone, so the same question gets the same answer."""
+        if department_id is not None and department_id not in self.departments:
+            raise _not_found("department")
+        departments = [department_id] if department_id else sorted(self.departments)
+        total = sum(
+            random.Random(f"window:{dep}:{day.isoformat()}").randint(20, 60) for dep in departments
+        )
+        for registration in self.registrations.values():
+            if registration.status == "CANCELLED":
+                continue
+            schedule = self.schedules[registration.schedule_id]
+            if schedule.date == day and department_id in (None, schedule.department_id):
+                total += 1
+        return total
+
     # --- bills --------------------------------------------------------------------------------
 
     def _payable_bills(self, patient_id: str, bill_ids: list[str]) -> list[BillRecord]:
@@ -1038,6 +1056,14 @@ class HisEndpoints:
             )
             return _ok(self.state.registration_json(registration))
 
+    async def registration_statistics(self, request: Request) -> Response:
+        day = _date_param(request, "date")
+        if day is None:
+            raise _invalid("date is required")
+        department_id = request.query_params.get("departmentId") or None
+        total = self.state.registration_total(day, department_id)
+        return _ok({"date": day.isoformat(), "departmentId": department_id, "total": total})
+
     async def cancel_registration(self, request: Request) -> Response:
         body = await _json_object(request)
         reason = _str(body, "reason", required=False)
@@ -1379,6 +1405,7 @@ def create_his_app(
         Route("/registrations", api.register, methods=["POST"]),
         Route("/registrations", api.registrations, methods=["GET"]),
         Route("/registrations/{registration_id}/cancel", api.cancel_registration, methods=["POST"]),
+        Route("/statistics/registrations", api.registration_statistics, methods=["GET"]),
         Route("/registrations/{registration_id}/visit", api.visit, methods=["POST"]),
         Route("/registrations/{registration_id}/miss", api.miss, methods=["POST"]),
         Route(

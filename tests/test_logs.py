@@ -1,0 +1,161 @@
+"""Logs an operator can use: JSON lines that say which request, operation, user and order;
+ERROR lines on a stream of their own; a client's mistake one line, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import structlog
+
+from fixtures.journey import patient_of, verified_user
+from hospital_bff.config import Settings
+from hospital_bff.logs import configure_logging
+from hospital_bff.resolvers.log_context import order_context
+from hospital_bff.runtime import Runtime
+
+
+class Streams:
+    def __init__(self) -> None:
+        self.out = io.StringIO()
+        self.err = io.StringIO()
+
+    def lines(self, stream: io.StringIO) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def streams(tmp_path: Path) -> Iterator[Streams]:
+    found = Streams()
+    configure_logging("INFO", json=True, out=found.out, err=found.err)
+    yield found
+    configure_logging("INFO")
+
+
+def test_lines_are_json_with_context_and_errors_have_their_own_stream(
+    streams: Streams, tmp_path: Path
+) -> None:
+    error_file = tmp_path / "errors.log"
+    configure_logging(
+        "INFO", json=True, out=streams.out, err=streams.err, error_log_path=error_file
+    )
+    log = structlog.get_logger("test")
+    with structlog.contextvars.bound_contextvars(request_id="req-1"), order_context("ord_1"):
+        log.info("normal_thing", n=1)
+        logging.getLogger("some.library").warning("library says %s", "hi")
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            log.exception("bad_thing")
+    out = streams.lines(streams.out)
+    assert [line["event"] for line in out] == ["normal_thing", "library says hi"]
+    assert all(line["request_id"] == "req-1" and line["order"] == "ord_1" for line in out)
+    (error,) = streams.lines(streams.err)
+    assert error["event"] == "bad_thing" and error["level"] == "error"
+    assert "RuntimeError: boom" in error["exception"]
+    on_disk = [json.loads(line) for line in error_file.read_text().splitlines()]
+    assert [line["event"] for line in on_disk] == ["bad_thing"]
+
+
+async def test_a_request_line_names_operation_and_a_stable_pseudonym(
+    client: httpx.AsyncClient, runtime: Runtime, streams: Streams
+) -> None:
+    token, person = await verified_user(client)
+    patient_id = await patient_of(client, token)
+    for _ in range(2):  # unpaid bills are read from the HIS: its client logs each call
+        response = await client.post(
+            "/graphql",
+            json={
+                "query": "query Mine($p: ID!) { unpaidBills(patientId: $p) { id } }",
+                "variables": {"p": patient_id},
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert "errors" not in response.json(), response.text
+    lines = [line for line in streams.lines(streams.out) if line.get("operation") == "Mine"]
+    assert len(lines) >= 2, streams.out.getvalue()
+    assert all(line.get("request_id") for line in lines)
+    pseudonyms = {line.get("user") for line in lines}
+    user_id = await _user_id(runtime, person["idNumber"])
+    assert user_id is not None
+    # Stable (the same for both requests), keyed, and neither the id nor the ID number's hash.
+    assert pseudonyms == {runtime.pii.pseudonym(user_id)}
+    assert user_id not in pseudonyms
+    assert runtime.pii.lookup_hash(person["idNumber"])[:16] not in pseudonyms
+    text = streams.out.getvalue() + streams.err.getvalue()
+    for secret in (person["idNumber"], person["name"], user_id):
+        assert secret not in text
+
+
+async def _user_id(runtime: Runtime, id_number: str) -> str | None:
+    from sqlmodel import select
+
+    from hospital_bff.store.models import HospitalUser
+
+    async with runtime.sessions() as session:
+        user = (
+            await session.exec(
+                select(HospitalUser).where(
+                    HospitalUser.id_number_hash == runtime.pii.lookup_hash(id_number)
+                )
+            )
+        ).first()
+    return user.id if user else None
+
+
+async def test_a_client_error_is_one_line_without_a_traceback(
+    client: httpx.AsyncClient, streams: Streams
+) -> None:
+    cases = [
+        ("query Broken { nonsense }", "GRAPHQL_VALIDATION"),
+        ("query Mine { me { id } }", "UNAUTHENTICATED"),
+        ('query Stats { statistics(from: "2026-11-27", to: "2026-11-27") { to } }', None),
+    ]
+    for query, _ in cases:
+        response = await client.post(
+            "/graphql", json={"query": query}, headers={"Authorization": "Bearer nonsense"}
+        )
+        assert response.status_code == 200
+        assert response.json()["errors"], response.text
+    out = streams.lines(streams.out)
+    client_errors = [line for line in out if line["event"] == "graphql.client_error"]
+    assert len(client_errors) == len(cases), out
+    assert {line["operation"] for line in client_errors} == {"Broken", "Mine", "Stats"}
+    assert "GRAPHQL_VALIDATION" in {line["code"] for line in client_errors}
+    assert "UNAUTHENTICATED" in {line["code"] for line in client_errors}
+    everything = streams.out.getvalue() + streams.err.getvalue()
+    assert "Traceback" not in everything
+    assert "strawberry.execution" not in everything
+    assert streams.err.getvalue() == ""
+
+
+def test_the_worker_process_configures_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hospital_bff.jobs import worker
+
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def record(level: str, **kw: Any) -> None:
+        calls.append((level, kw))
+
+    monkeypatch.setattr("hospital_bff.logs.configure_logging", record)
+    settings = Settings(
+        broker_url="redis://127.0.0.1:6379/15",
+        log_json=True,
+        log_level="WARNING",
+        error_log_path="/tmp/bff-errors.log",
+    )
+    monkeypatch.setattr(worker.broker_mod, "build_broker", lambda url: _NoBroker())
+    monkeypatch.setattr(worker.broker_mod, "install", lambda broker: None)
+    worker.build_worker_broker(settings)
+    assert calls == [("WARNING", {"json": True, "error_log_path": "/tmp/bff-errors.log"})]
+
+
+class _NoBroker:
+    def add_middleware(self, middleware: object) -> None:
+        pass
