@@ -40,6 +40,7 @@ class Tally:
 
     steps: Counter[str] = field(default_factory=Counter)
     orders: dict[str, Flow] = field(default_factory=dict)
+    odd: list[str] = field(default_factory=list)
 
     def note(self, flow: Flow, what: str) -> None:
         self.steps[f"{flow}:{what}"] += 1
@@ -53,6 +54,8 @@ class App:
         self.servers = servers
         self.booker = booker
         self.rng = random.Random(booker.patient_id)
+        # Answers that were neither data nor a clean refusal, for the report.
+        self.odd: list[str] = []
 
     async def op(self, name: str, variables: dict[str, Any], *, within: float = 60) -> Any:
         """One contract operation; a dead server, a 5xx or a retryable answer is tried again
@@ -70,24 +73,30 @@ class App:
                     },
                     headers={"Authorization": f"Bearer {self.booker.token}"},
                 )
-                if r.status_code == 200 and "errors" not in r.json():
-                    data = next(iter(r.json()["data"].values()))
-                    if not (isinstance(data, dict) and data.get("code") in RETRYABLE_CODES):
-                        return data
-            except httpx.HTTPError:
+                body = r.json() if r.status_code == 200 else {}
+                data = next(iter((body.get("data") or {}).values()), None)
+                if "errors" in body or not isinstance(data, dict):
+                    self.odd.append(f"{name} on {server}: {r.status_code} {r.text[:300]}")
+                elif data.get("code") not in RETRYABLE_CODES:
+                    return data
+            except (httpx.HTTPError, ValueError):
                 pass
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name} got no answer in {within}s")
             await asyncio.sleep(0.5)
 
-    async def cashier(self, pay_url: str, action: str) -> int:
+    async def send(self, url: str, body: dict[str, Any]) -> httpx.Response:
+        """A POST to the simulators (the cashier, the HIS desk), tried again if unanswered."""
         for _ in range(20):
             try:
-                r = await self.http.post(pay_url, json={"action": action})
-                return r.status_code
-            except httpx.HTTPError:
+                return await self.http.post(url, json=body)
+            except httpx.HTTPError as exc:
+                self.odd.append(f"{url}: {exc!r}")
                 await asyncio.sleep(0.5)
-        raise TimeoutError("the cashier page never answered")
+        raise TimeoutError(f"{url} never answered")
+
+    async def cashier(self, pay_url: str, action: str) -> int:
+        return (await self.send(pay_url, {"action": action})).status_code
 
     async def book(self, slot_id: str, key: str) -> dict[str, Any] | None:
         data = await self.op(
@@ -133,17 +142,16 @@ async def run_flow(
     except TimeoutError as exc:
         # Faults can outlast a patient's patience; the checker judges what was left behind.
         tally.note(flow, f"gave up ({exc})")
+    tally.odd += app.odd
 
 
 async def _run(app: App, flow: Flow, slot_id: str, sim_his: str, tally: Tally, i: int) -> None:
     if flow is Flow.BILL:
-        r = await app.http.post(
-            f"{sim_his}/bills",
-            json={
-                "patientId": app.booker.patient_id,
-                "items": [{"code": "LAB-1", "name": "血常规", "amount": 2500 + i}],
-            },
-        )
+        bill = {
+            "patientId": app.booker.patient_id,
+            "items": [{"code": "LAB-1", "name": "血常规", "amount": 2500 + i}],
+        }
+        r = await app.send(f"{sim_his}/bills", bill)
         r.raise_for_status()
         data = await app.op(
             "PayBills",
@@ -161,8 +169,10 @@ async def _run(app: App, flow: Flow, slot_id: str, sim_his: str, tally: Tally, i
         order = data["order"]
     else:
         booked = await app.book(slot_id, f"book-{i}")
-        if booked["__typename"] != "BookAppointmentSuccess":
-            tally.note(flow, f"not booked: {booked['code']}")
+        if booked.get("__typename") != "BookAppointmentSuccess":
+            tally.note(flow, f"not booked: {booked.get('code')}")
+            if "__typename" not in booked:
+                tally.odd.append(f"BookAppointment answered {booked}")
             return
         order = booked["order"]
     tally.orders[order["id"]] = flow

@@ -92,6 +92,7 @@ async def _scenario(cluster: FaultCluster) -> list[str]:
         "faults: " + "; ".join(injected),
         "figures: " + ", ".join(f"{k}={v}" for k, v in sorted(verdict.figures.items())),
         "patients saw: " + ", ".join(f"{k}={v}" for k, v in sorted(tally.steps.items())),
+        f"answers retried as malformed: {len(tally.odd)}; first: {tally.odd[:3]}",
     ]
     trouble = verdict.problems + verdict.pending
     assert not trouble, "\n".join([*report, *trouble[:40], f"({len(trouble)} in all)"])
