@@ -98,8 +98,9 @@ class App:
     async def cashier(self, pay_url: str, action: str) -> int:
         return (await self.send(pay_url, {"action": action})).status_code
 
-    async def book(self, slot_id: str, key: str) -> dict[str, Any] | None:
-        data = await self.op(
+    async def book(self, slot_id: str, key: str) -> dict[str, Any]:
+        """The bookAppointment answer: the order, or the refusal's code."""
+        data: dict[str, Any] = await self.op(
             "BookAppointment",
             {
                 "input": {
@@ -109,10 +110,7 @@ class App:
                 }
             },
         )
-        if data["__typename"] != "BookAppointmentSuccess":
-            return None
-        order: dict[str, Any] = data["order"]
-        return order
+        return data
 
     async def pay(self, order_id: str, key: str) -> dict[str, Any] | None:
         data = await self.op("PayOrder", {"orderId": order_id, "idempotencyKey": key})
@@ -169,10 +167,8 @@ async def _run(app: App, flow: Flow, slot_id: str, sim_his: str, tally: Tally, i
         order = data["order"]
     else:
         booked = await app.book(slot_id, f"book-{i}")
-        if booked.get("__typename") != "BookAppointmentSuccess":
-            tally.note(flow, f"not booked: {booked.get('code')}")
-            if "__typename" not in booked:
-                tally.odd.append(f"BookAppointment answered {booked}")
+        if booked["__typename"] != "BookAppointmentSuccess":
+            tally.note(flow, f"not booked: {booked['code']}")
             return
         order = booked["order"]
     tally.orders[order["id"]] = flow
