@@ -156,7 +156,7 @@ class Settings(BaseSettings):
     sweep_intervals: dict[str, int] = Field(
         default_factory=dict,
         description="Seconds between runs of a named sweep (jobs/scheduler.py SWEEPS), "
-        "overriding its default; JSON, e.g. {\"expire_unpaid_orders\": 5}",
+        'overriding its default; JSON, e.g. {"expire_unpaid_orders": 5}',
     )
     scheduler_tick_seconds: float = Field(
         default=5.0, description="How often each process looks for a sweep that is due"
