@@ -153,6 +153,19 @@ class Settings(BaseSettings):
         description="A paid order the HIS has not confirmed (and has no record of) "
         "by then is refunded",
     )
+    sweep_intervals: dict[str, int] = Field(
+        default_factory=dict,
+        description="Seconds between runs of a named sweep (jobs/scheduler.py SWEEPS), "
+        'overriding its default; JSON, e.g. {"expire_unpaid_orders": 5}',
+    )
+    scheduler_tick_seconds: float = Field(
+        default=5.0, description="How often each process looks for a sweep that is due"
+    )
+    sweep_retry_after_seconds: int = Field(
+        default=60,
+        description="A paid order not confirmed, an immediate refund not answered or a "
+        "cancellation not finished this long is taken up again by its sweep",
+    )
     reconcile_after: time = Field(
         default=time(10, 0),
         description="The bank's trade bill for a day is ready the next morning (WeChat: ~10:00)",

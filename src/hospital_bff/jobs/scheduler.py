@@ -63,8 +63,8 @@ async def free_expired_holds(runtime: Runtime) -> int:
 
 
 async def confirm_paid_orders(runtime: Runtime) -> int:
-    """PAID orders not confirmed within a minute (a lost confirm job): try again."""
-    cutoff = runtime.clock.now() - timedelta(seconds=60)
+    """PAID orders not confirmed in time (a lost confirm job): try again."""
+    cutoff = runtime.clock.now() - timedelta(seconds=runtime.settings.sweep_retry_after_seconds)
     async with uow.unit_of_work(runtime) as session:
         ids = list(
             (
@@ -82,7 +82,9 @@ async def confirm_paid_orders(runtime: Runtime) -> int:
 
 async def resend_refunds(runtime: Runtime) -> int:
     async with uow.unit_of_work(runtime) as session:
-        ids = await refunds.pending_immediate_refunds(session, 60, runtime)
+        ids = await refunds.pending_immediate_refunds(
+            session, runtime.settings.sweep_retry_after_seconds, runtime
+        )
     for refund_id in ids:
         send_now("send_refund", refund_id)
     return len(ids)
@@ -133,7 +135,9 @@ async def resend_refund_batches(runtime: Runtime) -> int:
 
 async def finish_cancellations(runtime: Runtime) -> int:
     """Cancellations whose HIS answer was lost: ask the HIS and finish (or drop) each."""
-    ids = await cancellation.unfinished_cancellations(runtime)
+    ids = await cancellation.unfinished_cancellations(
+        runtime, runtime.settings.sweep_retry_after_seconds
+    )
     for order_id in ids:
         send_now("finish_cancellation", order_id)
     return len(ids)
@@ -180,8 +184,10 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
 
 async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
     """Tick every few seconds; each sweep runs at most once per interval across all processes."""
+    settings = runtime.settings
     while not stop.is_set():
-        for name, interval, sweep in SWEEPS:
+        for name, default_interval, sweep in SWEEPS:
+            interval = settings.sweep_intervals.get(name, default_interval)
             try:
                 if await runtime.redis.set(f"bff:cron:{name}", "1", nx=True, ex=interval):
                     count = await sweep(runtime)
@@ -190,4 +196,4 @@ async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
             except Exception:
                 log.exception("sweep_failed", name=name)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=5)
+            await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)
