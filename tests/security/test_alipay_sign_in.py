@@ -25,7 +25,7 @@ from hospital_bff.datasources.wechatpay_crypto import (
     private_key_to_pem,
     public_key_to_pem,
 )
-from hospital_bff.production import production_problems
+from hospital_bff.production import OPTIONAL_KEY_FILES, production_problems
 from hospital_bff.runtime import Runtime
 from hospital_bff.store.models import Account
 from security.test_production_mode import production_values, running
@@ -154,6 +154,13 @@ def alipay_key_files(tmp_path: Path) -> dict[str, Path]:
     public_path = tmp_path / "alipay_public_key.pem"
     public_path.write_bytes(public_key_to_pem(alipay_key.public_key()))
     return {"alipay_app_private_key_path": app_path, "alipay_public_key_path": public_path}
+
+
+def test_every_optional_row_names_its_own_variable() -> None:
+    for switch, files in OPTIONAL_KEY_FILES:
+        for row in (switch, *files):
+            assert row.env_var == f"BFF_{row.field.upper()}"
+            assert row.field in Settings.model_fields
 
 
 def test_production_has_alipay_off_unless_its_app_id_is_set(tmp_path: Path) -> None:
