@@ -156,7 +156,7 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
     from hospital_bff.simulators.wechat import create_wechat_app
 
     keys = ensure_demo_keys(settings.bank_keys_dir, merchant_serial=settings.bank_merchant_serial)
-    return {
+    sims = {
         "bank": create_bank_app(
             clock=clock,
             keys=keys,
@@ -177,6 +177,11 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
             app_secret=settings.wechat_app_secret.get_secret_value(),
         ),
     }
+    if settings.alipay_app_id:
+        from hospital_bff.simulators.alipay import create_demo_alipay_app
+
+        sims["alipay"] = create_demo_alipay_app(settings, clock)
+    return sims
 
 
 async def _healthz(request: Request) -> Response:

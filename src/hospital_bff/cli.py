@@ -52,6 +52,9 @@ def serve(
                 os.environ.setdefault(
                     f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}"
                 )
+            os.environ.setdefault(
+                "BFF_ALIPAY_GATEWAY_URL", f"http://{host}:{port}/sim/alipay/gateway.do"
+            )
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
     if settings.graphiql:
@@ -108,8 +111,9 @@ def sim(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8100,
 ) -> None:
-    """Run the simulators (HIS, bank, WeChat) alone, for BFF processes that point at them
-    (BFF_HIS_BASE_URL=http://HOST:PORT/his and so on). A demo tool: refused under production."""
+    """Run the simulators (HIS, bank, WeChat, Alipay) alone, for BFF processes that point at
+    them (BFF_HIS_BASE_URL=http://HOST:PORT/his, BFF_ALIPAY_GATEWAY_URL=.../alipay/gateway.do
+    and so on). A demo tool: refused under production."""
     import uvicorn
 
     from hospital_bff.config import Settings

@@ -84,6 +84,23 @@ class Settings(BaseSettings):
 
     wechat_app_id: str = "wx-hospital-demo"
     wechat_app_secret: SecretStr = SecretStr("demo-wechat-secret")
+    # Alipay sign-in (optional: off in production unless BFF_ALIPAY_APP_ID is set).
+    alipay_gateway_url: str = Field(
+        default="http://127.0.0.1:8000/sim/alipay/gateway.do",
+        description="Alipay's open-platform gateway (production default: Alipay's own)",
+    )
+    alipay_app_id: str | None = Field(
+        default="2021000000000001",
+        description="The hospital's Alipay app; unset in production: Alipay sign-in is off",
+    )
+    alipay_app_private_key_path: Path | None = Field(
+        default=None,
+        description="The app's RSA2 private key (PEM or bare base64); demo: made in the keys dir",
+    )
+    alipay_public_key_path: Path | None = Field(
+        default=None,
+        description="Alipay's public key (PEM or bare base64); demo: the simulator's",
+    )
     his_api_key: SecretStr = SecretStr("demo-his-key")
     his_webhook_secret: SecretStr = SecretStr("demo-his-webhook-secret")
 

@@ -54,6 +54,25 @@ KEY_FILES: tuple[Setting, ...] = (
     Setting("bank_platform_cert_path", "BFF_BANK_PLATFORM_CERT_PATH"),
 )
 
+# An optional integration, switched on by its first setting: then its key files must be
+# readable, as KEY_FILES. (Alipay's RSA2 has no shared secret: the app's private key is it.)
+OPTIONAL_KEY_FILES: tuple[tuple[Setting, tuple[Setting, ...]], ...] = (
+    (
+        Setting("alipay_app_id", "BFF_ALIPAY_APP_ID"),
+        (
+            Setting("alipay_app_private_key_path", "BFF_ALIPAY_APP_PRIVATE_KEY_PATH"),
+            Setting("alipay_public_key_path", "BFF_ALIPAY_PUBLIC_KEY_PATH"),
+        ),
+    ),
+)
+
+# Production's own defaults where the demo's would be wrong there: the optional integrations
+# are off until set, and they talk to the real service.
+PRODUCTION_DEFAULTS: Mapping[str, Any] = {
+    "alipay_app_id": None,
+    "alipay_gateway_url": "https://openapi.alipay.com/gateway.do",
+}
+
 # On by default in demo, off by default in production; an operator may switch them on.
 DEMO_AIDS: tuple[Setting, ...] = (
     Setting("embedded_simulators", "BFF_EMBEDDED_SIMULATORS"),
@@ -81,7 +100,7 @@ def with_production_defaults(data: Any) -> Any:
     """The raw settings with the demo aids off, unless set, when `env` is production."""
     if not isinstance(data, Mapping) or data.get("env") != PRODUCTION:
         return data
-    return {**{aid.field: False for aid in DEMO_AIDS}, **data}
+    return {**{aid.field: False for aid in DEMO_AIDS}, **PRODUCTION_DEFAULTS, **data}
 
 
 def production_problems(settings: Settings) -> list[str]:
@@ -97,15 +116,24 @@ def production_problems(settings: Settings) -> list[str]:
             problems.append(f"{secret.env_var} is empty")
         elif values & _plain_values(_declared_default(secret.field)):
             problems.append(f"{secret.env_var} is the public demo value")
-    for key_file in KEY_FILES:
+    problems.extend(_key_file_problems(settings, KEY_FILES))
+    for switch, files in OPTIONAL_KEY_FILES:
+        if getattr(settings, switch.field):
+            problems.extend(_key_file_problems(settings, files))
+    for aid in REFUSED_AIDS:
+        if getattr(settings, aid.field):
+            problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")
+    return problems
+
+
+def _key_file_problems(settings: Settings, key_files: tuple[Setting, ...]) -> list[str]:
+    problems: list[str] = []
+    for key_file in key_files:
         path = getattr(settings, key_file.field)
         if path is None:
             problems.append(f"{key_file.env_var} is not set")
         elif not _readable_file(path):
             problems.append(f"{key_file.env_var} ({path}) is not a readable file")
-    for aid in REFUSED_AIDS:
-        if getattr(settings, aid.field):
-            problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")
     return problems
 
 

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.cache import Cache, create_pubsub_redis, create_redis
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.datasources.alipay import AlipayClient
 from hospital_bff.datasources.bank import BankClient
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.http import CircuitBreaker, build_http_client
@@ -53,6 +54,8 @@ class Runtime:
     staff_auth: StaffAuthenticator
     subscription_limits: SubscriptionLimits
     extras: dict[str, Any] = field(default_factory=dict)
+    # None when the hospital has no Alipay app: signIn(ALIPAY) then says it is not offered.
+    alipay: AlipayClient | None = None
 
 
 @asynccontextmanager
@@ -127,6 +130,7 @@ async def open_runtime(
         ),
         staff_auth=StaffAuthenticator.from_settings(settings, clock, http, sessions),
         subscription_limits=SubscriptionLimits(SubscriptionLimitValues.from_settings(settings)),
+        alipay=AlipayClient.from_settings(http, settings, clock),
     )
     try:
         yield runtime

@@ -4,7 +4,8 @@ UpstreamError
 ├── UpstreamUnavailable        the system did not answer usefully: refused, 5xx, breaker open
 │   ├── HisUnavailable
 │   ├── BankUnavailable
-│   └── WechatUnavailable
+│   ├── WechatUnavailable
+│   └── AlipayUnavailable
 ├── UpstreamTimeout            sent, no answer in time: the outcome is UNKNOWN, settle by querying
 └── UpstreamRejected           the system answered with a business refusal (4xx with a code)
 """
@@ -50,3 +51,7 @@ class BankUnavailable(UpstreamUnavailable):
 
 class WechatUnavailable(UpstreamUnavailable):
     system = "wechat"
+
+
+class AlipayUnavailable(UpstreamUnavailable):
+    system = "alipay"

@@ -91,6 +91,7 @@ class JsonClient:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one request and decode its JSON; retry only calls that are safe to repeat."""
         safe = method.upper() in {"GET", "HEAD"} if idempotent is None else idempotent
@@ -101,7 +102,7 @@ class JsonClient:
                 raise self.unavailable(f"{self.system} circuit open", system=self.system)
             try:
                 return await self._send_once(
-                    method, path, json=json, params=params, headers=headers
+                    method, path, json=json, params=params, headers=headers, data=data
                 )
             except (UpstreamRejected, UpstreamTimeout):
                 # A refusal will not change on retry, and a hanging system is not asked
@@ -122,6 +123,7 @@ class JsonClient:
         json: Any,
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        data: Mapping[str, str] | None = None,
     ) -> Any:
         self.calls += 1
         url = f"{self.base_url}{path}"
@@ -136,6 +138,7 @@ class JsonClient:
                     url,
                     json=json,
                     params=params,
+                    data=data,
                     headers={**self.headers, **(headers or {})},
                     timeout=self.timeout,
                 )
@@ -174,6 +177,10 @@ class JsonClient:
                 else response.text[:200]
             )
             raise UpstreamRejected(code, message, system=self.system)
+        return self.decode(response)
+
+    def decode(self, response: httpx.Response) -> Any:
+        """The answer's body as the caller gets it: decoded JSON (None when empty)."""
         if not response.content:
             return None
         return response.json()

@@ -43,11 +43,12 @@ from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import Account, HospitalUser, Order, PatientBinding
 from hospital_bff.tokens import IssuedToken
 
-# WeChat's codes are short URL-safe tokens; anything else is refused before WeChat is asked.
+# WeChat's and Alipay's codes are short URL-safe tokens; anything else is refused before the
+# platform is asked.
 SIGN_IN_CODE = re.compile(r"[A-Za-z0-9_-]{8,128}")
 SIGN_IN_WINDOW_SECONDS = 600
 RELATIONS = frozenset({"SELF", "CHILD", "PARENT", "SPOUSE", "OTHER"})
-PLATFORMS = frozenset({"WECHAT"})
+PLATFORMS = frozenset({"WECHAT", "ALIPAY"})
 
 
 class InvalidIdNumber(DomainError):
@@ -163,12 +164,20 @@ class AccountService:
     async def sign_in(
         self, session: AsyncSession, platform: str, code: str, address: str
     ) -> SignedIn:
-        """Exchange a WeChat code. Refused codes count per client address (Redis; see
-        ratelimit.py), so nobody relays a flood of guesses to WeChat; a code that cannot be
-        one is refused without asking WeChat at all."""
+        """Exchange a WeChat or Alipay code. Refused codes count per client address (Redis;
+        see ratelimit.py), whichever the platform, so nobody relays a flood of guesses to
+        either; a code that cannot be one is refused without asking the platform at all.
+
+        The account is the platform's user (platform + its id); verifying the identity ties
+        it to the one hospital user of that person, whatever platform verified first."""
         if platform not in PLATFORMS:
             raise InvalidInput(
                 "暂不支持该平台登录", message_en=f"{platform} sign-in is not supported yet"
+            )
+        if platform == "ALIPAY" and self.rt.alipay is None:
+            raise InvalidInput(
+                "本院暂未开通支付宝登录，请使用微信登录",
+                message_en="Alipay sign-in is not offered by this hospital; use WeChat",
             )
         settings, now = self.rt.settings, self.rt.clock.now()
         by_address = f"signin:ip:{address}"
@@ -182,16 +191,16 @@ class AccountService:
         if not SIGN_IN_CODE.fullmatch(code):
             raise SignInRejected()
         try:
-            identity = await self.rt.wechat.exchange_code(code)
+            external_id = await self._exchange(platform, code)
         except UpstreamRejected as exc:
             raise SignInRejected() from exc
         except UpstreamUnavailable as exc:
             await ratelimit.forgive(self.rt.redis, by_address, attempt)
-            raise UpstreamUnavailableError("wechat") from exc
+            raise UpstreamUnavailableError(exc.system) from exc
         await ratelimit.forgive(self.rt.redis, by_address, attempt)
         await ratelimit.hit(
             self.rt.redis,
-            f"signin:openid:{platform}:{identity.openid}",
+            f"signin:openid:{platform}:{external_id}",
             settings.sign_ins_per_openid_per_hour,
             3600,
             now,
@@ -199,12 +208,12 @@ class AccountService:
         account = (
             await session.exec(
                 select(Account).where(
-                    Account.platform == platform, Account.external_id == identity.openid
+                    Account.platform == platform, Account.external_id == external_id
                 )
             )
         ).first()
         if account is None:
-            account = Account(platform=platform, external_id=identity.openid, created_at=now)
+            account = Account(platform=platform, external_id=external_id, created_at=now)
             session.add(account)
         account.last_sign_in_at = now
         await session.flush()
@@ -219,6 +228,13 @@ class AccountService:
         )
         token = self.rt.tokens.issue(account.id, "PATIENT", account.id)
         return SignedIn(account=account, user=user, token=token)
+
+    async def _exchange(self, platform: str, code: str) -> str:
+        """The platform's id of the user whose one-time code this is."""
+        if platform == "ALIPAY":
+            assert self.rt.alipay is not None  # refused above when not configured
+            return (await self.rt.alipay.exchange_code(code)).external_id
+        return (await self.rt.wechat.exchange_code(code)).openid
 
     # --- attempts ----------------------------------------------------------------------------
     @asynccontextmanager

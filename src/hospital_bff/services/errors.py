@@ -43,7 +43,7 @@ class UpstreamUnavailableError(DomainError):
     code = "UPSTREAM_UNAVAILABLE"
 
     def __init__(self, system: str = "his") -> None:
-        names = {"his": "医院信息系统", "bank": "支付平台", "wechat": "微信"}
+        names = {"his": "医院信息系统", "bank": "支付平台", "wechat": "微信", "alipay": "支付宝"}
         super().__init__(
             f"{names.get(system, system)}暂时无法访问，请稍后再试",
             message_en=f"The {system} is unavailable right now; please try again shortly",

@@ -1,5 +1,6 @@
-"""The simulators alone (`hospital-bff sim`): HIS, bank and WeChat under /his, /bank, /wechat,
-for several BFF processes to share. They call the BFF back at BFF_SIM_BFF_URL."""
+"""The simulators alone (`hospital-bff sim`): HIS, bank, WeChat and Alipay under /his, /bank,
+/wechat and /alipay, for several BFF processes to share. They call the BFF back at
+BFF_SIM_BFF_URL."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from starlette.routing import Mount
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.datasources.wechatpay_crypto import ensure_demo_keys
+from hospital_bff.simulators.alipay import create_demo_alipay_app
 from hospital_bff.simulators.bank import create_bank_app
 from hospital_bff.simulators.his import create_his_app
 from hospital_bff.simulators.wechat import create_wechat_app
@@ -53,7 +55,7 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
         yield
         await http.aclose()
 
-    return Starlette(
-        routes=[Mount("/his", app=his), Mount("/bank", app=bank), Mount("/wechat", app=wechat)],
-        lifespan=lifespan,
-    )
+    routes = [Mount("/his", app=his), Mount("/bank", app=bank), Mount("/wechat", app=wechat)]
+    if settings.alipay_app_id:
+        routes.append(Mount("/alipay", app=create_demo_alipay_app(settings, clock)))
+    return Starlette(routes=routes, lifespan=lifespan)
