@@ -37,6 +37,9 @@ class Setting:
 SECRETS: tuple[Setting, ...] = (
     # The webhooks' and the bank's callbacks go here; never guessed from the bind address.
     Setting("public_url", "BFF_PUBLIC_URL"),
+    # Each hospital's own HIS: there is no public address to default to, and the default is
+    # the embedded simulator's.
+    Setting("his_base_url", "BFF_HIS_BASE_URL"),
     Setting("jwt_keys", "BFF_JWT_KEYS"),
     Setting("staff_jwt_keys", "BFF_STAFF_JWT_KEYS"),
     Setting("pii_key", "BFF_PII_KEY"),
@@ -69,6 +72,9 @@ OPTIONAL_KEY_FILES: tuple[tuple[Setting, tuple[Setting, ...]], ...] = (
 # Production's own defaults where the demo's would be wrong there: the optional integrations
 # are off until set, and they talk to the real service.
 PRODUCTION_DEFAULTS: Mapping[str, Any] = {
+    # The real platforms' published addresses, not the embedded simulators'.
+    "wechat_base_url": "https://api.weixin.qq.com",
+    "bank_base_url": "https://api.mch.weixin.qq.com",
     "alipay_app_id": None,
     "alipay_gateway_url": "https://openapi.alipay.com/gateway.do",
 }

@@ -59,6 +59,7 @@ def production_values(tmp_path: Path) -> dict[str, Any]:
     return {
         "env": "production",
         "public_url": "https://bff.hospital.example",
+        "his_base_url": "https://his.hospital.example/webapi",
         "jwt_keys": {"k1": secrets.token_urlsafe(32)},
         "staff_jwt_keys": {"s1": secrets.token_urlsafe(32)},
         "pii_key": base64.b64encode(os.urandom(32)).decode(),
