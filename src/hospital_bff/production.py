@@ -50,6 +50,17 @@ SECRETS: tuple[Setting, ...] = (
     Setting("bank_apiv3_key", "BFF_BANK_APIV3_KEY"),
 )
 
+# Secrets whose strength is ours to choose, with the least length production takes: a key
+# of one character is "set" and not the demo's, yet forging a webhook under it takes a handful
+# of guesses. 32 for our own HMAC keys (RFC 7518 3.2: a key as long as the hash); 16 for the
+# secret the HIS shares with us, which its vendor may issue.
+MIN_LENGTHS: dict[str, int] = {
+    "jwt_keys": 32,
+    "staff_jwt_keys": 32,
+    "pii_hmac_key": 32,
+    "his_webhook_secret": 16,
+}
+
 # Must be set and name a file this process can read (without them the bank client would
 # make up demo keys of its own).
 KEY_FILES: tuple[Setting, ...] = (
@@ -122,6 +133,10 @@ def production_problems(settings: Settings) -> list[str]:
             problems.append(f"{secret.env_var} is empty")
         elif values & _plain_values(_declared_default(secret.field)):
             problems.append(f"{secret.env_var} is the public demo value")
+        elif min(map(len, values)) < MIN_LENGTHS.get(secret.field, 0):
+            problems.append(
+                f"{secret.env_var} is shorter than {MIN_LENGTHS[secret.field]} characters"
+            )
     problems.extend(_key_file_problems(settings, KEY_FILES))
     for switch, files in OPTIONAL_KEY_FILES:
         if getattr(settings, switch.field):

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.production import production_problems
 from hospital_bff.services import audit
 from hospital_bff.services import staff as service
 from hospital_bff.services.staff import StaffAdminError
@@ -155,6 +156,12 @@ def issue_token(name: str, ttl_hours: float | None) -> None:
 
     async def work(session: AsyncSession, settings: Settings, now: datetime) -> str:
         ttl = service.ttl_from_hours(ttl_hours)
+        # The CLI signs with BFF_STAFF_JWT_KEYS of its own environment: unset there, that is the
+        # public demo key, and production would record a session for a token nobody can use
+        # (or, on a server as misconfigured, anyone could forge).
+        unsafe = [p for p in production_problems(settings) if p.startswith("BFF_STAFF_JWT_KEYS ")]
+        if unsafe:
+            raise StaffAdminError(f"BFF_ENV=production: {unsafe[0]}; no token issued")
         row = await service.find_member(session, name)
         if row is None:
             # Only the demo mode makes members on demand; a hospital adds them on purpose.

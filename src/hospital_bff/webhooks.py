@@ -165,6 +165,13 @@ async def his_event(request: Request) -> Response:
         event = HisEvent.model_validate_json(body)
     except ValueError:
         return _fail("bad event")
+    problem = his_event_problem(event)
+    if problem is not None:
+        # Signed, so the HIS sent it, but no retry will make it handleable: a 400 stops the
+        # retries, where the 500 of a failing insert (NUL byte, ID longer than its column) or
+        # a missing key had the HIS send it forever.
+        log.warning("his_event_malformed", id=event.id[:96], type=event.type, problem=problem)
+        return _fail("bad event")
     if await _seen(runtime, "his", event.id):
         return Response(status_code=204)
     try:
@@ -174,6 +181,40 @@ async def his_event(request: Request) -> Response:
         return _fail("try again", 500)
     await _remember(runtime, "his", event.id)
     return Response(status_code=204)
+
+
+# The fields each event type needs (IDs) and may carry (free text), checked as a client's
+# input is at the GraphQL edge before any of them reaches SQL, Redis or a notice.
+_HIS_EVENT_IDS: dict[str, tuple[str, ...]] = {
+    "SCHEDULE_SUSPENDED": ("scheduleId",),
+    "REPORT_READY": ("patientId", "reportId"),
+    "VISIT_COMPLETED": ("orderId",),
+    "VISIT_MISSED": ("orderId",),
+}
+_HIS_EVENT_TEXT: dict[str, int] = {"reason": 500, "title": 128}  # free text, longest
+
+
+def his_event_problem(event: HisEvent) -> str | None:
+    """Why a verified HIS event cannot be handled (never quoting its values), or None."""
+    # Imported here: edge_input imports the schema, which imports the app's resolvers.
+    from hospital_bff.resolvers.edge_input import TextRule, id_problem, text_problem
+
+    if id_problem(event.id) is not None:
+        return "id is not a valid ID"
+    for key in _HIS_EVENT_IDS[event.type]:
+        value = event.data.get(key)
+        if not isinstance(value, str) or id_problem(value) is not None:
+            return f"data.{key} is not a valid ID"
+    for key, max_length in _HIS_EVENT_TEXT.items():
+        value = event.data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            return f"data.{key} is not a string"
+        reason = text_problem(value, TextRule(max_length=max_length, free_text=True))
+        if reason is not None:
+            return f"data.{key} {reason[1]}"
+    return None
 
 
 async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:

@@ -10,6 +10,7 @@ line that holds its traceback, so a patient's screenshot leads straight to the c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import structlog
 from graphql import GraphQLError
@@ -21,6 +22,12 @@ from hospital_bff.resolvers.errors import PUBLIC_CODES
 
 INTERNAL_MESSAGE = "内部错误，请稍后再试 / internal error"
 INTERNAL_CODE = "INTERNAL"
+# GraphQL's own refusals of a document, coded like every other refusal (the names are the
+# ones Apollo's clients already know): a document that does not parse (including one over
+# BFF_MAX_QUERY_TOKENS), and one that does not validate (an unknown field, introspection
+# switched off).
+PARSE_FAILED_CODE = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED_CODE = "GRAPHQL_VALIDATION_FAILED"
 
 log = structlog.get_logger(__name__)
 
@@ -59,8 +66,16 @@ class MaskInternalErrors(MaskErrors):
             extensions={"code": INTERNAL_CODE, "requestId": request_id},
         )
 
+    def on_operation(self) -> Iterator[None]:
+        # A document that does not parse is raised by ParserCache's parse hook, through this
+        # hook, and becomes the response as it is: MaskErrors never sees it. Coded here.
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            raise with_code(without_id_numbers(error)) from error
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [without_id_numbers(e) for e in super()._process_errors(errors)]
+        return [with_code(without_id_numbers(e)) for e in super()._process_errors(errors)]
 
 
 class MaskInternalErrorsAndSuggestions(MaskInternalErrors):
@@ -80,6 +95,22 @@ _SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 def without_suggestions(error: GraphQLError) -> GraphQLError:
     return _with_message(error, _SUGGESTION.sub("", error.message))
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """GraphQL's own error (no code, no exception behind it) with its stable code."""
+    if error.original_error is not None or (error.extensions or {}).get("code"):
+        return error
+    code = PARSE_FAILED_CODE if error.message.startswith("Syntax Error") else VALIDATION_FAILED_CODE
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code},
+    )
 
 
 def without_id_numbers(error: GraphQLError) -> GraphQLError:
