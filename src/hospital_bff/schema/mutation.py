@@ -7,7 +7,7 @@ from typing import Annotated, Union
 
 import strawberry
 
-from hospital_bff.resolvers import accounts, booking, records, staff
+from hospital_bff.resolvers import accounts, booking, notice_push, records, staff
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import (
     BindPatientInput,
@@ -20,7 +20,7 @@ from hospital_bff.schema.accounts import (
 )
 from hospital_bff.schema.enums import Platform
 from hospital_bff.schema.errors import AnyUserError
-from hospital_bff.schema.notices import MarkNoticesReadSuccess
+from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess, MarkNoticesReadSuccess
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
     BookAppointmentSuccess,
@@ -58,6 +58,10 @@ CancelAppointmentResult = Annotated[
 PayBillsResult = Annotated[Union[PayBillsSuccess, AnyUserError], strawberry.union("PayBillsResult")]  # noqa: UP007
 MarkNoticesReadResult = Annotated[
     MarkNoticesReadSuccess | AnyUserError, strawberry.union("MarkNoticesReadResult")
+]
+AcceptNoticeSubscriptionsResult = Annotated[
+    AcceptNoticeSubscriptionsSuccess | AnyUserError,
+    strawberry.union("AcceptNoticeSubscriptionsResult"),
 ]
 SuspendScheduleResult = Annotated[
     SuspendScheduleSuccess | AnyUserError, strawberry.union("SuspendScheduleResult")
@@ -128,6 +132,15 @@ class Mutation:
         self, info: Info, ids: list[strawberry.ID]
     ) -> MarkNoticesReadResult:
         return await records.mark_notices_read(info, [str(i) for i in ids])
+
+    @strawberry.mutation(
+        description="Record the templates the user accepted in WeChat's subscribe prompt "
+        "(wx.requestSubscribeMessage / wx-open-subscribe): their notices are pushed to the phone"
+    )
+    async def accept_notice_subscriptions(
+        self, info: Info, template_ids: list[str]
+    ) -> AcceptNoticeSubscriptionsResult:
+        return await notice_push.accept_notice_subscriptions(info, template_ids)
 
     @strawberry.mutation(description="Staff: restrict a user from booking until a time")
     async def restrict_user(
