@@ -11,7 +11,7 @@ means a call whose outcome was lost, recorded as FAILED / OUTCOME_UNKNOWN, not r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import structlog
@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.config import Settings
 from hospital_bff.datasources.errors import UpstreamTimeout, UpstreamUnavailable
 from hospital_bff.datasources.wechat_push import PushChannel, WechatApiError, WechatPushRefused
 from hospital_bff.runtime import Runtime
@@ -84,6 +85,11 @@ HINTS = {
     "REPORT_READY": "请在“报告查询”中查看",
     "VISIT_REMINDER": "请按时到院就诊",
 }
+
+
+def _in_flight_limit(settings: Settings) -> timedelta:
+    # A call lasts at most a token fetch and two sends; longer, its worker is gone.
+    return timedelta(seconds=4 * settings.http_timeout_seconds + 5)
 
 
 class RetryDelivery(Exception):
@@ -168,6 +174,8 @@ async def _deliver_one(
     async with uow.unit_of_work(runtime) as session:
         row = (await _deliveries(session, notice_id, openid))[0]
         if row.status == DeliveryStatus.SENDING:
+            if row.updated_at > runtime.clock.now() - _in_flight_limit(settings):
+                return DeliveryStatus.SENDING  # another worker's call is still under way
             # A call before this one never recorded its answer: it may have been delivered.
             await _finish(
                 session,
