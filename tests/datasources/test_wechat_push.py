@@ -115,11 +115,13 @@ async def test_43101_is_a_refusal(redis: fakeredis.FakeAsyncRedis) -> None:
 async def test_one_refresher_under_concurrency(redis: fakeredis.FakeAsyncRedis) -> None:
     """Twenty senders in several "processes" (clients) find no token: one fetch for all."""
     release = asyncio.Event()
+    fetching = asyncio.Event()
     fetches = 0
 
     async def slow_token(request: httpx.Request) -> httpx.Response:
         nonlocal fetches
         fetches += 1
+        fetching.set()
         await release.wait()  # held until every caller is waiting for it
         return httpx.Response(200, json={"access_token": f"T{fetches}", "expires_in": 7200})
 
@@ -127,8 +129,7 @@ async def test_one_refresher_under_concurrency(redis: fakeredis.FakeAsyncRedis) 
         router.get(f"{BASE}/cgi-bin/token").mock(side_effect=slow_token)
         clients = [make_client(http, redis) for _ in range(4)]
         waiting = [asyncio.create_task(clients[i % 4].tokens.get()) for i in range(20)]
-        while fetches == 0:
-            await asyncio.sleep(0)
+        await fetching.wait()
         for _ in range(50):  # let every other caller reach the lock and start waiting
             await asyncio.sleep(0)
         release.set()

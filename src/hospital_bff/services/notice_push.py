@@ -196,6 +196,7 @@ async def _deliver_one(
                 DeliveryReason.NOT_ACCEPTED,
             )
             return DeliveryStatus.SKIPPED
+        attempts = row.attempts + 1  # read before the update, which also bumps `row`
         claimed = await session.execute(
             update(NoticeDelivery)
             .where(
@@ -210,7 +211,6 @@ async def _deliver_one(
         )
         if not claimed.rowcount:  # type: ignore[attr-defined]
             return DeliveryStatus.SENDING  # another worker has it
-        attempts = row.attempts + 1
     status, reason, msgid = DeliveryStatus.SENT, None, None
     try:
         receipt = await runtime.wechat_push.send(
