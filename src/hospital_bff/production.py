@@ -81,7 +81,8 @@ def with_production_defaults(data: Any) -> Any:
     """The raw settings with the demo aids off, unless set, when `env` is production."""
     if not isinstance(data, Mapping) or data.get("env") != PRODUCTION:
         return data
-    return {**{aid.field: False for aid in DEMO_AIDS}, **data}
+    # WeChat push is off until the operator names the account's real templates.
+    return {**{aid.field: False for aid in DEMO_AIDS}, "wechat_push": "off", **data}
 
 
 def production_problems(settings: Settings) -> list[str]:
@@ -103,6 +104,10 @@ def production_problems(settings: Settings) -> list[str]:
             problems.append(f"{key_file.env_var} is not set")
         elif not _readable_file(path):
             problems.append(f"{key_file.env_var} ({path}) is not a readable file")
+    if settings.wechat_push != "off" and settings.wechat_push_templates == _declared_default(
+        "wechat_push_templates"
+    ):
+        problems.append("BFF_WECHAT_PUSH is on with the demo BFF_WECHAT_PUSH_TEMPLATES")
     for aid in REFUSED_AIDS:
         if getattr(settings, aid.field):
             problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")
