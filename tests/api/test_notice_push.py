@@ -12,6 +12,8 @@ from sqlmodel import col, select
 from starlette.applications import Starlette
 
 from fixtures.journey import eventually, patient_of, verified_user
+from hospital_bff.clock import FrozenClock
+from hospital_bff.jobs.scheduler import push_unsent_notices
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notice_push, notices, uow
 from hospital_bff.services.notice_push import DeliveryStatus, RetryDelivery
@@ -253,3 +255,31 @@ async def test_unknown_templates_are_refused_and_change_nothing(
     assert result["code"] == "INVALID_INPUT"
     async with uow.unit_of_work(runtime) as session:
         assert await notice_push.accepted_kinds(session, runtime, "o-lilei") == []
+
+
+async def test_a_notice_whose_push_job_was_lost_is_pushed_by_the_sweep(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    token, _ = await verified_user(client, openid="o-lilei")
+    await accept(client, token, "o-lilei", template(runtime, "EXPERT_SUSPENDED"))
+    user_id = await user_id_of(runtime, "o-lilei")
+    async with uow.unit_of_work(runtime) as session:
+        # Stored as notify() stores it, but the process died before its job left.
+        session.add(
+            Notice(
+                id="ntc_lost",
+                user_id=user_id,
+                dedupe_key="lost",
+                kind="EXPERT_SUSPENDED",
+                title="专家停诊",
+                body="…",
+                created_at=clock.now(),
+            )
+        )
+    assert await push_unsent_notices(runtime) == 0, "its own job gets the first minute"
+    clock.advance(minutes=2)
+    assert await push_unsent_notices(runtime) == 1
+    [row] = await settled(runtime, "EXPERT_SUSPENDED")
+    assert row.status == DeliveryStatus.SENT
+    assert len(await messages(client, "o-lilei")) == 1
+    assert await push_unsent_notices(runtime) == 0

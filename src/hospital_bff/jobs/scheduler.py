@@ -147,6 +147,17 @@ async def finish_suspensions(runtime: Runtime) -> int:
     return len(pending)
 
 
+async def push_unsent_notices(runtime: Runtime) -> int:
+    """Notices whose WeChat push job was lost, or whose retries stopped: push (again)."""
+    from hospital_bff.services.notice_push import unsent_notices
+
+    async with uow.unit_of_work(runtime) as session:
+        ids = await unsent_notices(session, runtime.clock.now())
+    for notice_id in ids:
+        send_now("push_notice", notice_id)
+    return len(ids)
+
+
 async def _once(runtime: Runtime, key: str, ttl: int) -> bool:
     return bool(await runtime.redis.set(f"bff:once:{key}", "1", nx=True, ex=ttl))
 
@@ -165,6 +176,7 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
     ("resend_refund_batches", 300, resend_refund_batches),
     ("finish_cancellations", 60, finish_cancellations),
     ("finish_suspensions", 60, finish_suspensions),
+    ("push_unsent_notices", 60, push_unsent_notices),
 ]
 
 

@@ -244,6 +244,42 @@ async def _deliver_one(
     return status
 
 
+# A notice whose push job was lost (a crash between commit and send) is looked for this
+# long, and after this delay (its own job comes first); a PENDING delivery untouched for
+# longer than the job's longest backoff has lost its retry.
+UNSENT_LOOKBACK = timedelta(days=1)
+UNSENT_AFTER = timedelta(minutes=1)
+STALLED_AFTER = timedelta(minutes=10)
+
+
+async def unsent_notices(session: AsyncSession, now: datetime) -> list[str]:
+    """Recent notices with no delivery recorded, or a delivery that stopped being retried."""
+    no_delivery = (
+        select(Notice.id)
+        .outerjoin(NoticeDelivery, col(NoticeDelivery.notice_id) == col(Notice.id))
+        .where(
+            col(Notice.created_at) >= now - UNSENT_LOOKBACK,
+            col(Notice.created_at) <= now - UNSENT_AFTER,
+            col(NoticeDelivery.id).is_(None),
+        )
+        .limit(500)
+    )
+    stalled = (
+        select(NoticeDelivery.notice_id)
+        .where(
+            col(NoticeDelivery.status).in_(
+                [DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]
+            ),
+            col(NoticeDelivery.updated_at) <= now - STALLED_AFTER,
+            col(NoticeDelivery.created_at) >= now - UNSENT_LOOKBACK,
+        )
+        .limit(500)
+    )
+    ids = list((await session.exec(no_delivery)).all())
+    ids += list((await session.exec(stalled)).all())
+    return list(dict.fromkeys(ids))
+
+
 async def accept(
     session: AsyncSession,
     runtime: Runtime,
