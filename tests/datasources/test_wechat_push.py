@@ -10,6 +10,7 @@ import httpx
 import pytest
 import respx
 
+from hospital_bff.datasources.errors import UpstreamTimeout, UpstreamUnavailable
 from hospital_bff.datasources.wechat_push import (
     PushChannel,
     WechatApiError,
@@ -150,3 +151,17 @@ async def test_invalidating_a_token_someone_already_replaced_keeps_the_new_one(
         await client.tokens.invalidate("OLD")  # a slower process heard 40001 for OLD too
         assert await client.tokens.get() == "NEW"
         assert fetch.call_count == 2
+
+
+async def test_a_token_fetch_that_times_out_is_retryable_not_an_unknown_send(
+    redis: fakeredis.FakeAsyncRedis,
+) -> None:
+    async with respx.mock(assert_all_called=False) as router, httpx.AsyncClient() as http:
+        router.get(f"{BASE}/cgi-bin/token").mock(side_effect=httpx.ReadTimeout("slow"))
+        send = router.post(f"{BASE}/cgi-bin/message/subscribe/bizsend")
+        with pytest.raises(UpstreamUnavailable) as caught:
+            await make_client(http, redis).send(
+                PushChannel.BIZSEND, openid="o1", template_id="t", data={"k": "v"}
+            )
+        assert not isinstance(caught.value, UpstreamTimeout)
+        assert not send.called

@@ -20,7 +20,7 @@ import httpx
 import redis.asyncio as aioredis
 from pydantic import BaseModel, ConfigDict
 
-from hospital_bff.datasources.errors import UpstreamRejected, WechatUnavailable
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamTimeout, WechatUnavailable
 from hospital_bff.datasources.http import CircuitBreaker, JsonClient
 from hospital_bff.datasources.wechat_token import AccessTokenStore
 
@@ -123,6 +123,13 @@ class WechatPushClient(JsonClient):
         data = _raise_for_errcode(await self.request("GET", "/cgi-bin/token", params=params))
         return str(data["access_token"]), int(data["expires_in"])
 
+    async def _token(self) -> str:
+        try:
+            return await self.tokens.get()
+        except UpstreamTimeout as exc:
+            # No message has gone out yet: unlike a send's timeout, safe to try again.
+            raise WechatUnavailable(str(exc), system=self.system) from exc
+
     async def send(
         self,
         channel: PushChannel,
@@ -147,7 +154,7 @@ class WechatPushClient(JsonClient):
         elif page:
             body["page"] = page
         for attempt in (1, 2):
-            token = await self.tokens.get()
+            token = await self._token()
             try:
                 # Never retried by the client: a lost answer may mean a sent message.
                 answer = await self.request(
