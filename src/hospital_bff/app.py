@@ -175,6 +175,8 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
             clock=clock,
             app_id=settings.wechat_app_id,
             app_secret=settings.wechat_app_secret.get_secret_value(),
+            templates=settings.wechat_push_templates.values(),
+            one_off_templates=settings.wechat_push_one_off_templates,
         ),
     }
     if settings.alipay_app_id:

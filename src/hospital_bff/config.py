@@ -101,6 +101,46 @@ class Settings(BaseSettings):
         default=None,
         description="Alipay's public key (PEM or bare base64); demo: the simulator's",
     )
+    # --- notices pushed to the phone through WeChat (services/notice_push.py) ---------------------
+    wechat_push: Literal["bizsend", "template", "miniprogram", "off"] = Field(
+        default="bizsend",
+        description="How notices reach the phone: official-account subscription notices "
+        "(bizsend), template messages, mini-program subscription messages, or not at all",
+    )
+    wechat_push_templates: dict[str, str] = Field(
+        default_factory=lambda: {
+            "ORDER_CONFIRMED": "tpl-order-confirmed-demo",
+            "ORDER_EXPIRED": "tpl-order-closed-demo",
+            "ORDER_CANCELLED": "tpl-order-closed-demo",
+            "ORDER_FAILED": "tpl-order-failed-demo",
+            "REFUND_SUCCEEDED": "tpl-refund-demo",
+            "EXPERT_SUSPENDED": "tpl-expert-suspended-demo",
+            "REPORT_READY": "tpl-report-ready-demo",
+            "VISIT_REMINDER": "tpl-visit-reminder-demo",
+        },
+        description="JSON map notice kind -> WeChat template id; a kind not listed is not pushed",
+    )
+    wechat_push_one_off_templates: list[str] = Field(
+        default_factory=list,
+        description="Template ids that are one-off subscriptions (one acceptance, one message); "
+        "the others are long-term (the medical category may use long-term ones)",
+    )
+    wechat_push_page: str = Field(
+        default="pages/notices/index",
+        description="Page (mini-program path, or URL for template messages) a tap opens",
+    )
+    wechat_push_miniprogram_app_id: str | None = Field(
+        default=None,
+        description="Template messages only: open this mini-program (with wechat_push_page)",
+    )
+    wechat_push_attempts: int = Field(
+        default=5,
+        description="Tries of one notice while WeChat is unreachable before it is FAILED",
+    )
+    wechat_token_refresh_margin_seconds: int = Field(
+        default=300,
+        description="The cached access token is refreshed this long before WeChat's expiry",
+    )
     his_api_key: SecretStr = SecretStr("demo-his-key")
     his_webhook_secret: SecretStr = SecretStr("demo-his-webhook-secret")
 

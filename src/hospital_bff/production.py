@@ -83,6 +83,8 @@ OPTIONAL_KEY_FILES: tuple[tuple[Setting, tuple[Setting, ...]], ...] = (
 # Production's own defaults where the demo's would be wrong there: the optional integrations
 # are off until set, and they talk to the real service.
 PRODUCTION_DEFAULTS: Mapping[str, Any] = {
+    # WeChat push is off until the operator names the account's real templates.
+    "wechat_push": "off",
     # The real platforms' published addresses, not the embedded simulators'.
     "wechat_base_url": "https://api.weixin.qq.com",
     "bank_base_url": "https://api.mch.weixin.qq.com",
@@ -141,6 +143,10 @@ def production_problems(settings: Settings) -> list[str]:
     for switch, files in OPTIONAL_KEY_FILES:
         if getattr(settings, switch.field):
             problems.extend(_key_file_problems(settings, files))
+    if settings.wechat_push != "off" and settings.wechat_push_templates == _declared_default(
+        "wechat_push_templates"
+    ):
+        problems.append("BFF_WECHAT_PUSH is on with the demo BFF_WECHAT_PUSH_TEMPLATES")
     for aid in REFUSED_AIDS:
         if getattr(settings, aid.field):
             problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")

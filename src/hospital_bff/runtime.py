@@ -24,6 +24,7 @@ from hospital_bff.datasources.bank import BankClient
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.http import CircuitBreaker, build_http_client
 from hospital_bff.datasources.wechat import WechatClient
+from hospital_bff.datasources.wechat_push import WechatPushClient
 from hospital_bff.events import EventBus, EventHub
 from hospital_bff.pii import PiiCipher
 from hospital_bff.services.catalogue import CatalogueService
@@ -45,6 +46,7 @@ class Runtime:
     http: httpx.AsyncClient
     his: HisClient
     wechat: WechatClient
+    wechat_push: WechatPushClient
     bank: BankClient
     cache: Cache
     events: EventBus
@@ -114,6 +116,16 @@ async def open_runtime(
         http=http,
         his=his,
         wechat=wechat,
+        wechat_push=WechatPushClient(
+            http,
+            settings.wechat_base_url,
+            redis=redis,
+            app_id=settings.wechat_app_id,
+            app_secret=settings.wechat_app_secret.get_secret_value(),
+            timeout=settings.http_timeout_seconds,
+            breaker=CircuitBreaker("wechat_push", *breaker_args),
+            refresh_margin_seconds=settings.wechat_token_refresh_margin_seconds,
+        ),
         bank=BankClient.from_settings(http, settings, clock=clock),
         cache=cache,
         events=EventBus(redis, hub),

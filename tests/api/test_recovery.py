@@ -76,7 +76,12 @@ async def test_a_batch_refund_file_the_bank_did_not_take_is_sent_again(
     assert await scheduler.resend_refund_batches(runtime) == 1
     await _settled(runtime, confirmed["id"], "SUCCEEDED")
     assert (await ledger(client))["totals"]["refunded"] == confirmed["amount"]
-    assert await reconciliation.unsent_batches(runtime) == []
+
+    async def batch_sent() -> bool:
+        # The job marks the batch after its refunds settle: wait for the job, not the refund.
+        return await reconciliation.unsent_batches(runtime) == []
+
+    await eventually(batch_sent)
     await assert_books_balance(client, app, runtime)
 
 

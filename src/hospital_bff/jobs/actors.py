@@ -96,6 +96,15 @@ async def send_visit_reminders(day: str) -> None:
     await send_reminders(current_runtime(), date.fromisoformat(day))
 
 
+@dramatiq.actor(queue_name="default", max_retries=20, min_backoff=5_000, max_backoff=300_000)
+async def push_notice(notice_id: str) -> None:
+    """Push a stored notice to its user's phone through WeChat; the delivery rows bound the
+    tries (BFF_WECHAT_PUSH_ATTEMPTS) and make a second run send nothing twice."""
+    from hospital_bff.services.notice_push import deliver
+
+    await deliver(current_runtime(), notice_id)
+
+
 ALL: list[dramatiq.Actor[..., Any]] = [
     confirm_order,
     expire_order,
@@ -109,4 +118,5 @@ ALL: list[dramatiq.Actor[..., Any]] = [
     finish_cancellation,
     send_refund_batch,
     check_schedule_at_his,
+    push_notice,
 ]

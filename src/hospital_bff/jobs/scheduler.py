@@ -160,6 +160,17 @@ async def check_schedules_at_his(runtime: Runtime) -> int:
     return len(ids)
 
 
+async def push_unsent_notices(runtime: Runtime) -> int:
+    """Notices whose WeChat push job was lost, or whose retries stopped: push (again)."""
+    from hospital_bff.services.notice_push import unsent_notices
+
+    async with uow.unit_of_work(runtime) as session:
+        ids = await unsent_notices(session, runtime.clock.now())
+    for notice_id in ids:
+        send_now("push_notice", notice_id)
+    return len(ids)
+
+
 async def _once(runtime: Runtime, key: str, ttl: int) -> bool:
     return bool(await runtime.redis.set(f"bff:once:{key}", "1", nx=True, ex=ttl))
 
@@ -179,6 +190,7 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
     ("finish_cancellations", 60, finish_cancellations),
     ("finish_suspensions", 60, finish_suspensions),
     ("check_schedules_at_his", 120, check_schedules_at_his),
+    ("push_unsent_notices", 60, push_unsent_notices),
 ]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Union
 
 import strawberry
 
-from hospital_bff.resolvers import accounts, booking, record_access, records, staff
+from hospital_bff.resolvers import accounts, booking, notice_push, record_access, records, staff
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import (
     BindPatientInput,
@@ -20,7 +20,7 @@ from hospital_bff.schema.accounts import (
 )
 from hospital_bff.schema.enums import Platform
 from hospital_bff.schema.errors import AnyUserError
-from hospital_bff.schema.notices import MarkNoticesReadSuccess
+from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess, MarkNoticesReadSuccess
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
     BookAppointmentSuccess,
@@ -69,6 +69,10 @@ GrantRecordAccessResult = Annotated[
 ]
 RevokeRecordAccessResult = Annotated[
     RevokeRecordAccessSuccess | AnyUserError, strawberry.union("RevokeRecordAccessResult")
+]
+AcceptNoticeSubscriptionsResult = Annotated[
+    AcceptNoticeSubscriptionsSuccess | AnyUserError,
+    strawberry.union("AcceptNoticeSubscriptionsResult"),
 ]
 SuspendScheduleResult = Annotated[
     SuspendScheduleSuccess | AnyUserError, strawberry.union("SuspendScheduleResult")
@@ -154,6 +158,15 @@ class Mutation:
         self, info: Info, grant_id: strawberry.ID
     ) -> RevokeRecordAccessResult:
         return await record_access.revoke_record_access(info, str(grant_id))
+
+    @strawberry.mutation(
+        description="Record the templates the user accepted in WeChat's subscribe prompt "
+        "(wx.requestSubscribeMessage / wx-open-subscribe): their notices are pushed to the phone"
+    )
+    async def accept_notice_subscriptions(
+        self, info: Info, template_ids: list[str]
+    ) -> AcceptNoticeSubscriptionsResult:
+        return await notice_push.accept_notice_subscriptions(info, template_ids)
 
     @strawberry.mutation(description="Staff: restrict a user from booking until a time")
     async def restrict_user(

@@ -54,3 +54,10 @@ class NoticeConnection:
 @strawberry.type(description="Marked read")
 class MarkNoticesReadSuccess:
     unread_count: int = strawberry.field(description="Unread notices left")
+
+
+@strawberry.type(description="The WeChat subscription notices the caller accepted are recorded")
+class AcceptNoticeSubscriptionsSuccess:
+    accepted_kinds: list[NoticeKind] = strawberry.field(
+        description="Kinds of notice now pushed to this WeChat account's phone"
+    )

@@ -1,4 +1,5 @@
-"""Notices to users: stored once per reason (dedupe key), pushed to open subscriptions."""
+"""Notices to users: stored once per reason (dedupe key), pushed to open subscriptions
+and, by a job, to the phone through WeChat."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.events import notices_topic
+from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.services.order_rules import OrderKind, yuan
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.ids import new_id
@@ -45,6 +47,8 @@ async def notify(
     inserted = await insert_ignore(session, Notice, values)
     if inserted:
         publish_after_commit(session, notices_topic(user_id), {"id": values["id"]})
+        # To the phone as well, once the notice is committed (services/notice_push.py).
+        enqueue_after_commit(session, "push_notice", values["id"])
     return inserted
 
 

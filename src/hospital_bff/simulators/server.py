@@ -48,6 +48,8 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
         clock=clock,
         app_id=settings.wechat_app_id,
         app_secret=settings.wechat_app_secret.get_secret_value(),
+        templates=settings.wechat_push_templates.values(),
+        one_off_templates=settings.wechat_push_one_off_templates,
     )
 
     @asynccontextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hospital_bff.clock import Clock
+from hospital_bff.simulators.wechat_push import PushState, push_routes
 
 CODE_LIFETIME = timedelta(minutes=5)
 ACCESS_TOKEN_SECONDS = 7200
@@ -87,9 +89,18 @@ def _error(error: tuple[int, str]) -> dict[str, object]:
     return {"errcode": errcode, "errmsg": errmsg}
 
 
-def create_wechat_app(*, clock: Clock, app_id: str, app_secret: str) -> Starlette:
-    """The simulated WeChat sign-in as an ASGI app; its state is `app.state.wechat`."""
+def create_wechat_app(
+    *,
+    clock: Clock,
+    app_id: str,
+    app_secret: str,
+    templates: Iterable[str] = (),
+    one_off_templates: Iterable[str] = (),
+) -> Starlette:
+    """The simulated WeChat (sign-in, and the message push with the `templates` the account
+    has added) as an ASGI app; its state is `app.state.wechat` and `app.state.wechat_push`."""
     state = WechatState(clock, app_id, app_secret)
+    push = PushState(clock, app_id, app_secret, set(templates), set(one_off_templates))
 
     async def authorize(request: Request) -> Response:
         try:
@@ -112,7 +123,9 @@ def create_wechat_app(*, clock: Clock, app_id: str, app_secret: str) -> Starlett
         routes=[
             Route("/authorize", authorize, methods=["POST"]),
             Route("/sns/oauth2/access_token", access_token, methods=["GET"]),
+            *push_routes(push),
         ]
     )
     app.state.wechat = state
+    app.state.wechat_push = push
     return app

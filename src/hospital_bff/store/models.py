@@ -413,3 +413,40 @@ class RecordRead(SQLModel, table=True):
     record_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     basis: str = Field(max_length=16)
     at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class NoticeDelivery(SQLModel, table=True):
+    """One notice pushed (or not) to one WeChat openid of its user; status is a
+    `services.notice_push.DeliveryStatus`, marked SENDING before the call so a retry never
+    sends twice."""
+
+    __tablename__ = "notice_delivery"
+    __table_args__ = (sa.UniqueConstraint("notice_id", "openid"),)
+
+    id: str = Field(default_factory=lambda: new_id("ndl"), primary_key=True)
+    notice_id: str = Field(foreign_key="notice.id", index=True)
+    openid: str = Field(max_length=128)
+    channel: str = Field(max_length=16)
+    template_id: str | None = Field(default=None, max_length=128)
+    status: str = Field(max_length=16, index=True)
+    reason: str | None = Field(default=None, max_length=64)
+    msgid: str | None = Field(default=None, max_length=64)
+    attempts: int = 0
+    created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class NoticeConsent(SQLModel, table=True):
+    """A user's acceptance, in WeChat's subscribe prompt, of one template: long-term, or a
+    count of one-off messages still allowed."""
+
+    __tablename__ = "notice_consent"
+    __table_args__ = (sa.UniqueConstraint("openid", "template_id"),)
+
+    id: str = Field(default_factory=lambda: new_id("ncs"), primary_key=True)
+    user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    openid: str = Field(max_length=128)
+    template_id: str = Field(max_length=128)
+    long_term: bool = False
+    remaining: int = 0
+    updated_at: datetime = Field(sa_column=Column(TZ, nullable=False))
