@@ -154,6 +154,7 @@ def main() -> int:
         env = base_env(
             BFF_LOG_LEVEL="ERROR",
             BFF_SUBSCRIPTIONS_PER_ADDRESS=str(args.subscriptions),
+            BFF_WEBSOCKETS_PER_ADDRESS=str(args.subscriptions),
         )
         with running(
             ["serve", "--port", str(port)],

@@ -10,12 +10,14 @@ from typing import Any
 import httpx
 import structlog
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.graphql_http import BoundedGraphQL
@@ -27,6 +29,7 @@ from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
+from hospital_bff.subscription_limits import SocketsPerAddress
 from hospital_bff.webhooks import routes as webhook_routes
 
 log = structlog.get_logger(__name__)
@@ -54,6 +57,20 @@ class BffGraphQL(BoundedGraphQL):
             allow_queries_via_get=True,
         )
         self.app = app
+        self.settings = settings
+        self.sockets = SocketsPerAddress(settings.websockets_per_address)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        address = client_address(HTTPConnection(scope), self.settings.trusted_proxy_networks)
+        with self.sockets.hold(address) as admitted:
+            if not admitted:
+                # Before the handshake is accepted: the server answers HTTP 403.
+                await WebSocket(scope, receive, send).close(code=1008)
+                return
+            await super().__call__(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None

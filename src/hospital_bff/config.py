@@ -295,6 +295,9 @@ class Settings(BaseSettings):
     subscriptions_per_address: int = Field(
         default=60, description="Open anonymous subscriptions from one client address, per process"
     )
+    websockets_per_address: int = Field(
+        default=30, description="Open WebSockets from one client address, per process"
+    )
     subscriptions_per_process: int = Field(
         default=20000, description="Open subscriptions in one server process, all callers"
     )

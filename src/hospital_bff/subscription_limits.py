@@ -90,3 +90,31 @@ class SubscriptionLimits:
         if user is not None:
             return self._by_key[f"u:{user}"]
         return self.open
+
+
+class SocketsPerAddress:
+    """Open WebSockets per client address in this process: an idle but acknowledged socket
+    costs a task and memory for as long as the client keeps it, so one address may hold only
+    so many; the handshake of one more is refused (HTTP 403) before anything is allocated."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._open: Counter[str] = Counter()
+
+    @contextmanager
+    def hold(self, address: str) -> Iterator[bool]:
+        """True with a place held for the socket's life, or False having taken none."""
+        if self._open[address] >= self.limit:
+            SUBSCRIPTIONS_REFUSED.labels("sockets").inc()
+            yield False
+            return
+        self._open[address] += 1
+        try:
+            yield True
+        finally:
+            self._open[address] -= 1
+            if self._open[address] <= 0:
+                del self._open[address]
+
+    def count(self, address: str) -> int:
+        return self._open[address]

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+import websockets
 from graphql import GraphQLError
 from starlette.applications import Starlette
 
@@ -246,3 +247,18 @@ def test_places_are_given_back_when_subscriptions_end() -> None:
     assert limits.open == 0 and limits.count(connection="a") == 0 and limits.count(user="u1") == 0
     with limits.admit(connection="a", user="u1", address="10.0.0.1"):
         pass
+
+
+@pytest.mark.parametrize("limits", [{"websockets_per_address": 3}])
+async def test_one_address_may_hold_only_so_many_sockets(server: str, app: Starlette) -> None:
+    """Idle but acknowledged sockets cost the server while they stay open: one address holds
+    only so many, and the handshake of one more is refused before anything is allocated."""
+    async with AsyncExitStack() as stack:
+        for _ in range(3):
+            await stack.enter_async_context(connect(server))
+        with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+            await stack.enter_async_context(connect(server))
+        assert refused.value.response.status_code == 403
+    # Closing gives the places back: the address may connect again.
+    async with connect(server) as ws:
+        await ws.ws.ping()
