@@ -28,10 +28,11 @@ from hospital_bff.datasources.wechatpay_crypto import (
 from hospital_bff.metrics import NO_SHOWS, WEBHOOKS, count_after_commit
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation, notices, orders, record_access, refunds, uow
+from hospital_bff.services import notices, record_access, uow
 from hospital_bff.services.accounts import AccountService
-from hospital_bff.services.order_rules import OrderStatus
-from hospital_bff.services.payments import PaymentService
+from hospital_bff.services.money import cancellation, orders, refunds
+from hospital_bff.services.money.payments import PaymentService
+from hospital_bff.services.money.rules import OrderStatus
 from hospital_bff.store.models import ProcessedEvent, Refund
 from hospital_bff.store.upsert import insert_ignore
 

@@ -37,8 +37,8 @@ from hospital_bff.clock import FrozenClock
 from hospital_bff.datasources.errors import HisUnavailable
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation
 from hospital_bff.services.his_bookings import cache_key
+from hospital_bff.services.money import cancellation
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding, PlaceHold
 
 LAB_ITEMS = [{"code": "LAB-CBC", "name": "血常规", "amount": 2500}]

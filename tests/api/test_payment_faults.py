@@ -43,7 +43,7 @@ from hospital_bff.datasources.errors import UpstreamTimeout
 from hospital_bff.datasources.wechatpay_crypto import generate_private_key, signed_headers
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import confirmation
+from hospital_bff.services.money import confirmation
 
 
 async def booked_and_billed(

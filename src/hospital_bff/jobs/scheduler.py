@@ -16,8 +16,9 @@ from sqlmodel import col, select
 
 from hospital_bff.jobs.enqueue import send_now
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation, orders, payments, reconciliation, refunds, uow
-from hospital_bff.services.order_rules import OrderStatus
+from hospital_bff.services import uow
+from hospital_bff.services.money import cancellation, orders, payments, reconciliation, refunds
+from hospital_bff.services.money.rules import OrderStatus
 from hospital_bff.store.models import Order, Reconciliation
 
 log = structlog.get_logger(__name__)

@@ -21,7 +21,7 @@ from hospital_bff.services.errors import (
     NotFound,
     UpstreamUnavailableError,
 )
-from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.services.money.rules import OrderKind, OrderStatus
 from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, PatientBinding

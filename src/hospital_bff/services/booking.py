@@ -19,7 +19,7 @@ from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailabl
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import orders, uow
+from hospital_bff.services import uow
 from hospital_bff.services.accounts import AccountService, NotVerified
 from hospital_bff.services.eligibility import (
     BookedVisit,
@@ -38,7 +38,8 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits
-from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.services.money import orders
+from hospital_bff.services.money.rules import OrderKind, OrderStatus
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 

@@ -24,10 +24,10 @@ from hospital_bff.datasources.bank_models import TradeBill
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import batch_file, orders, refunds, uow
+from hospital_bff.services import uow
 from hospital_bff.services.errors import InvalidInput, NotFound
-from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, RefundMode, RefundStatus
-from hospital_bff.services.reconciliation_rules import (
+from hospital_bff.services.money import batch_file, orders, refunds
+from hospital_bff.services.money.reconciliation_rules import (
     LONG_PAYMENT_REASON,
     Finding,
     FindingKind,
@@ -36,6 +36,7 @@ from hospital_bff.services.reconciliation_rules import (
     RefundFact,
     match,
 )
+from hospital_bff.services.money.rules import OrderStatus, PaymentStatus, RefundMode, RefundStatus
 from hospital_bff.store.models import (
     Order,
     Payment,

@@ -15,8 +15,9 @@ import structlog
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import BillPayment, Registration
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, orders, refunds, uow
-from hospital_bff.services.order_rules import OrderKind, OrderStatus, RefundMode
+from hospital_bff.services import notices, uow
+from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money.rules import OrderKind, OrderStatus, RefundMode
 from hospital_bff.store.models import Order
 
 log = structlog.get_logger(__name__)

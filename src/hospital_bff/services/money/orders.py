@@ -14,7 +14,7 @@ from hospital_bff.events import order_topic, schedule_topic
 from hospital_bff.metrics import ORDER_TRANSITIONS
 from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import NotFound
-from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, assert_transition
+from hospital_bff.services.money.rules import OrderStatus, PaymentStatus, assert_transition
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 

@@ -27,9 +27,10 @@ from hospital_bff.events import schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, orders, refunds, uow
+from hospital_bff.services import notices, uow
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
-from hospital_bff.services.order_rules import (
+from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money.rules import (
     UNPAID_TRADE_STATES,
     ArrivedMoney,
     OrderKind,

@@ -19,7 +19,7 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import REFUNDS_OPENED, REFUNDS_OPENED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
-from hospital_bff.services.order_rules import RefundMode, RefundStatus, refund_expected_by, yuan
+from hospital_bff.services.money.rules import RefundMode, RefundStatus, refund_expected_by, yuan
 from hospital_bff.store.models import Order, Payment, Refund
 from hospital_bff.store.upsert import insert_ignore
 

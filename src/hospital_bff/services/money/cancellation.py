@@ -20,9 +20,11 @@ from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, orders, refunds, uow
+from hospital_bff.services import notices, uow
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
-from hospital_bff.services.order_rules import (
+from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money.payments import PaymentService, UnpaidNotice
+from hospital_bff.services.money.rules import (
     OrderKind,
     OrderStatus,
     PaymentStatus,
@@ -32,7 +34,6 @@ from hospital_bff.services.order_rules import (
     cancellation_refund_mode,
     yuan,
 )
-from hospital_bff.services.payments import PaymentService, UnpaidNotice
 from hospital_bff.store.models import Order, SuspendedSchedule
 from hospital_bff.store.upsert import insert_ignore
 
