@@ -17,7 +17,7 @@ from hospital_bff.datasources.his_models import BillPayment, Registration
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
 from hospital_bff.services.money import orders, refunds
-from hospital_bff.services.money.rules import OrderKind, OrderStatus, RefundMode
+from hospital_bff.services.money.rules import Confirmation, OrderKind, OrderStatus, RefundMode
 from hospital_bff.store.models import Order
 
 log = structlog.get_logger(__name__)
@@ -27,11 +27,11 @@ class ConfirmationPending(Exception):
     """The HIS could not be reached and holds no record yet: retry later (the job retries)."""
 
 
-async def confirm_order(runtime: Runtime, order_id: str) -> str:
+async def confirm_order(runtime: Runtime, order_id: str) -> Confirmation:
     async with uow.unit_of_work(runtime) as session:
         order = await session.get(Order, order_id)
         if order is None or order.status != OrderStatus.PAID:
-            return "nothing to do"
+            return Confirmation.NOTHING_TO_DO
         payment = await orders.succeeded_payment(session, order.id)
         assert payment is not None
     his = runtime.his
@@ -86,7 +86,7 @@ def _past_deadline(runtime: Runtime, order: Order) -> bool:
     return waited >= runtime.settings.confirm_deadline_seconds
 
 
-async def _give_up(runtime: Runtime, order: Order) -> str:
+async def _give_up(runtime: Runtime, order: Order) -> Confirmation:
     """No record at the HIS after the deadline: release the hold, ask once more, then fail."""
     his = runtime.his
     assert order.his_lock_id
@@ -108,12 +108,12 @@ async def _give_up(runtime: Runtime, order: Order) -> str:
 
 async def _mark_confirmed(
     runtime: Runtime, order_id: str, outcome: Registration | BillPayment
-) -> str:
+) -> Confirmation:
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.PAID:
-            return "nothing to do"
+            return Confirmation.NOTHING_TO_DO
         fields: dict[str, object] = {"confirmed_at": now}
         if isinstance(outcome, Registration):
             fields.update(
@@ -147,16 +147,16 @@ async def _mark_confirmed(
             patient_id=order.his_patient_id,
             order_id=order.id,
         )
-    return "confirmed"
+    return Confirmation.CONFIRMED
 
 
-async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
+async def fail_order(runtime: Runtime, order_id: str, reason: str) -> Confirmation:
     """PAID but not confirmable: FAILED, and the whole amount refunded at once."""
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.PAID:
-            return "nothing to do"
+            return Confirmation.NOTHING_TO_DO
         payment = await orders.succeeded_payment(session, order.id)
         assert payment is not None
         await orders.transition(
@@ -188,4 +188,4 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
         from hospital_bff.jobs.enqueue import enqueue_after_commit
 
         enqueue_after_commit(session, "release_his_hold", order.id)
-    return "failed"
+    return Confirmation.FAILED

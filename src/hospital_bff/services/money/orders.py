@@ -14,7 +14,12 @@ from hospital_bff.events import order_topic, schedule_topic
 from hospital_bff.metrics import ORDER_TRANSITIONS
 from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import NotFound
-from hospital_bff.services.money.rules import OrderStatus, PaymentStatus, assert_transition
+from hospital_bff.services.money.rules import (
+    OrderKind,
+    OrderStatus,
+    PaymentStatus,
+    assert_transition,
+)
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 
@@ -239,7 +244,7 @@ async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -
     """The patient's active registrations with us for visits on `day` (the limits count them)."""
     query = select(Order.id, Order.schedule_id, Order.department_id).where(
         Order.his_patient_id == his_patient_id,
-        Order.kind == "REGISTRATION",
+        Order.kind == OrderKind.REGISTRATION.value,
         col(Order.status).in_([s.value for s in ACTIVE]),
         Order.visit_date == day,
     )

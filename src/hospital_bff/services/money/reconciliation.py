@@ -12,7 +12,6 @@ being true is marked ``current=False``.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time, timedelta
 
 import structlog
@@ -36,7 +35,15 @@ from hospital_bff.services.money.reconciliation_rules import (
     RefundFact,
     match,
 )
-from hospital_bff.services.money.rules import OrderStatus, PaymentStatus, RefundMode, RefundStatus
+from hospital_bff.services.money.rules import (
+    BatchStatus,
+    DayStatus,
+    FindingStatus,
+    OrderStatus,
+    PaymentStatus,
+    RefundMode,
+    RefundStatus,
+)
 from hospital_bff.store.models import (
     Order,
     Payment,
@@ -49,30 +56,6 @@ from hospital_bff.store.models import (
 log = structlog.get_logger(__name__)
 
 KEPT = frozenset({OrderStatus.PAID, OrderStatus.CONFIRMED, OrderStatus.COMPLETED})
-
-
-class DayStatus(enum.StrEnum):
-    """A reconciled day: nothing found, something open, or everything found resolved."""
-
-    BALANCED = "BALANCED"
-    ANOMALIES = "ANOMALIES"
-    RESOLVED = "RESOLVED"
-
-
-class FindingStatus(enum.StrEnum):
-    """A finding is open until a person resolves it with a note."""
-
-    OPEN = "OPEN"
-    RESOLVED = "RESOLVED"
-
-
-class BatchStatus(enum.StrEnum):
-    """PENDING while a refund of the batch has not reached the bank; SENT when all have;
-    PARTIAL when the bank refused one for good."""
-
-    PENDING = "PENDING"
-    SENT = "SENT"
-    PARTIAL = "PARTIAL"
 
 
 def _day_bounds(day: date, runtime: Runtime) -> tuple[datetime, datetime]:
@@ -286,7 +269,7 @@ async def _batch_the_day(session: AsyncSession, runtime: Runtime, day: date) -> 
     return batch_id
 
 
-async def send_batch(runtime: Runtime, batch_id: str) -> str:
+async def send_batch(runtime: Runtime, batch_id: str) -> BatchStatus | None:
     """Send each refund of the batch still owed through the refunds API; safe to repeat. A bank
     outage or refusal touches that refund only: it stays owed (the sweep sends it again) or is
     FAILED (a REFUND_FAILED finding), and the rest go on."""
@@ -311,7 +294,7 @@ async def send_batch(runtime: Runtime, batch_id: str) -> str:
     async with uow.unit_of_work(runtime) as session:
         batch = await session.get(RefundBatch, batch_id)
         if batch is None:
-            return "nothing to do"
+            return None
         states = set(
             (await session.exec(select(Refund.status).where(Refund.batch_id == batch_id))).all()
         )
@@ -322,7 +305,7 @@ async def send_batch(runtime: Runtime, batch_id: str) -> str:
         else:
             batch.status = BatchStatus.SENT.value
         session.add(batch)
-        return batch.status
+        return BatchStatus(batch.status)
 
 
 async def unsent_batches(runtime: Runtime) -> list[str]:

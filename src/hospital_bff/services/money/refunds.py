@@ -4,7 +4,6 @@ notification and the reconciliation, a cancellation and a failure), the bank pay
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 
 import structlog
@@ -19,7 +18,13 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import REFUNDS_OPENED, REFUNDS_OPENED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
-from hospital_bff.services.money.rules import RefundMode, RefundStatus, refund_expected_by, yuan
+from hospital_bff.services.money.rules import (
+    RefundMode,
+    RefundOutcome,
+    RefundStatus,
+    refund_expected_by,
+    yuan,
+)
 from hospital_bff.store.models import Order, Payment, Refund
 from hospital_bff.store.upsert import insert_ignore
 
@@ -77,16 +82,6 @@ def refund_number(payment: Payment) -> str:
 # Refusals that say "not now" rather than "never": the merchant account is short of money,
 # or the bank asks us to slow down. The refund stays owed and the sweep sends it again.
 RETRY_LATER_CODES = frozenset({"NOT_ENOUGH", "FREQUENCY_LIMITED", "SYSTEM_ERROR"})
-
-
-class RefundOutcome(enum.StrEnum):
-    """What one attempt to send a refund came to."""
-
-    NOTHING_TO_DO = "nothing to do"
-    WAITS_FOR_BATCH = "waits for the batch"
-    SUCCEEDED = "succeeded"
-    PROCESSING = "processing"
-    FAILED = "failed"
 
 
 async def send_refund(runtime: Runtime, refund_id: str) -> RefundOutcome:
