@@ -10,17 +10,59 @@ fails and the money goes back. While the HIS cannot even be asked, nothing is gu
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
+from sqlmodel import col, select
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import BillPayment, Registration
+from hospital_bff.metrics import NO_SHOWS, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
+from hospital_bff.services.accounts import AccountService
 from hospital_bff.services.money import orders, refunds
-from hospital_bff.services.money.rules import Confirmation, OrderKind, OrderStatus, RefundMode
+from hospital_bff.services.money.rules import (
+    Confirmation,
+    OrderKind,
+    OrderStatus,
+    RefundMode,
+    Visit,
+)
 from hospital_bff.store.models import Order
 
 log = structlog.get_logger(__name__)
+
+
+async def unconfirmed_paid_orders(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
+    """PAID orders not confirmed within `older_than_seconds` of the money (a lost job)."""
+    cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Order.id).where(
+                Order.status == OrderStatus.PAID.value, col(Order.paid_at) <= cutoff
+            )
+        )
+        return list(rows.all())
+
+
+async def record_visit(runtime: Runtime, order_id: str, *, attended: bool) -> Visit:
+    """The HIS says the patient came (or did not): a CONFIRMED order is COMPLETED, once; a
+    missed visit is a no-show, counted against the user's restriction."""
+    async with uow.unit_of_work(runtime) as session:
+        order = await orders.lock_order(session, order_id)
+        if order is None or order.status != OrderStatus.CONFIRMED:
+            return Visit.NOTHING_TO_DO
+        if attended:
+            await orders.transition(session, order, OrderStatus.COMPLETED)
+            return Visit.COMPLETED
+        order.no_show = True
+        count_after_commit(session, NO_SHOWS)
+        session.add(order)
+        await session.flush()
+        await orders.transition(session, order, OrderStatus.COMPLETED)
+        await AccountService(runtime).record_no_show(session, order)
+        return Visit.NO_SHOW
 
 
 class ConfirmationPending(Exception):

@@ -68,6 +68,26 @@ def batch_id_of(day: date) -> str:
     return f"bat_{day:%Y%m%d}"
 
 
+async def days_due(runtime: Runtime) -> list[date]:
+    """Every recent day without a finished reconciliation, once the bank's bill is out: a bank
+    that was down at the hour, or a bill that did not match its hash, costs a delay, never a
+    day."""
+    settings = runtime.settings
+    now = runtime.clock.now()
+    if now.time() < settings.reconcile_after:
+        return []
+    days = [now.date() - timedelta(days=n) for n in range(1, settings.reconcile_days_back + 1)]
+    async with uow.unit_of_work(runtime) as session:
+        done = set(
+            (
+                await session.exec(
+                    select(col(Reconciliation.day)).where(col(Reconciliation.day).in_(days))
+                )
+            ).all()
+        )
+    return [d for d in days if d not in done]
+
+
 async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
     """Compare, correct, refund the long, flag the rest; safe to run any number of times."""
     bill = await runtime.bank.trade_bill(day)

@@ -11,7 +11,7 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES
+from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES, RefundNotice
 from hospital_bff.datasources.bank_models import RefundStatus as BankRefundStatus
 from hospital_bff.datasources.errors import UpstreamRejected
 from hospital_bff.jobs.enqueue import enqueue_after_commit
@@ -192,17 +192,30 @@ async def mark_refund_succeeded(
     return True
 
 
-async def pending_immediate_refunds(
-    session: AsyncSession, older_than_seconds: int, runtime: Runtime
-) -> list[str]:
+async def pending_immediate_refunds(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
     """Refunds due at the bank and not yet final (REFUND/REVERSAL, and BATCH ones already in a
     batch): the sweep sends or queries each again (idempotent) until SUCCESS or refused."""
     cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
-    rows = await session.exec(
-        select(Refund.id).where(
-            col(Refund.status).in_([RefundStatus.PENDING.value, RefundStatus.PROCESSING.value]),
-            or_(col(Refund.mode) != RefundMode.BATCH.value, col(Refund.batch_id).is_not(None)),
-            col(Refund.created_at) <= cutoff,
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Refund.id).where(
+                col(Refund.status).in_([RefundStatus.PENDING.value, RefundStatus.PROCESSING.value]),
+                or_(col(Refund.mode) != RefundMode.BATCH.value, col(Refund.batch_id).is_not(None)),
+                col(Refund.created_at) <= cutoff,
+            )
         )
-    )
-    return list(rows.all())
+        return list(rows.all())
+
+
+async def record_refund_notice(runtime: Runtime, notice: RefundNotice) -> RefundOutcome | None:
+    """The bank's notification of a refund's fate (SUCCESS, ABNORMAL or CLOSED), recorded once
+    however often told; None when it names no refund of ours for that amount."""
+    async with uow.unit_of_work(runtime) as session:
+        refund = (
+            await session.exec(select(Refund).where(Refund.out_refund_no == notice.out_refund_no))
+        ).first()
+        if refund is None or refund.amount != notice.amount.refund:
+            return None
+        return await record_bank_outcome(
+            session, runtime, refund.id, notice.refund_status, at=notice.success_time
+        )

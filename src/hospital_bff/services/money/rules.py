@@ -116,6 +116,14 @@ class Cancellation(enum.StrEnum):
     NOTHING_TO_DO = "NOTHING_TO_DO"
 
 
+class Visit(enum.StrEnum):
+    """What the HIS's word on a confirmed visit did."""
+
+    COMPLETED = "COMPLETED"
+    NO_SHOW = "NO_SHOW"  # completed too, and counted against the user's restriction
+    NOTHING_TO_DO = "NOTHING_TO_DO"
+
+
 class SuspensionCheck(enum.StrEnum):
     """What asking the HIS about a schedule found."""
 
