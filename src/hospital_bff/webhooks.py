@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
-from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,14 +24,14 @@ from hospital_bff.datasources.wechatpay_crypto import (
     NotificationVerifier,
     WechatPayCryptoError,
 )
-from hospital_bff.metrics import NO_SHOWS, WEBHOOKS, count_after_commit
+from hospital_bff.metrics import WEBHOOKS
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation, notices, orders, record_access, refunds, uow
-from hospital_bff.services.accounts import AccountService
-from hospital_bff.services.order_rules import OrderStatus
-from hospital_bff.services.payments import PaymentService
-from hospital_bff.store.models import ProcessedEvent, Refund
+from hospital_bff.services import uow
+from hospital_bff.services.money import cancellation, confirmation, refunds
+from hospital_bff.services.money.payments import PaymentService
+from hospital_bff.services.records import announce_report
+from hospital_bff.store.models import ProcessedEvent
 from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
@@ -124,22 +123,11 @@ async def bank_notification(request: Request) -> Response:
             rn = RefundNotice.model_validate(notice.resource)
             if rn.mchid not in (None, runtime.settings.bank_mch_id):
                 return _fail("not our merchant")
-            # SUCCESS, ABNORMAL (refused for good) or CLOSED; recorded once however often told.
-            async with uow.unit_of_work(runtime) as session:
-                refund = (
-                    await session.exec(
-                        select(Refund).where(Refund.out_refund_no == rn.out_refund_no)
-                    )
-                ).first()
-                if refund is not None and refund.amount == rn.amount.refund:
-                    recorded = await refunds.record_bank_outcome(
-                        session, runtime, refund.id, rn.refund_status, at=rn.success_time
-                    )
-                    log.info(
-                        "refund_notification", out_refund_no=rn.out_refund_no, outcome=recorded
-                    )
-                else:
-                    log.warning("refund_notification_unmatched", out_refund_no=rn.out_refund_no)
+            recorded = await refunds.record_refund_notice(runtime, rn)
+            if recorded is None:
+                log.warning("refund_notification_unmatched", out_refund_no=rn.out_refund_no)
+            else:
+                log.info("refund_notification", out_refund_no=rn.out_refund_no, outcome=recorded)
     except Exception:
         log.exception("bank_notification_failed", id=notice.id)
         return _fail("try again", 500)
@@ -218,48 +206,20 @@ def his_event_problem(event: HisEvent) -> str | None:
 
 
 async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
+    """One command per event type; the rules live in the services they call."""
     data = event.data
-    now = runtime.clock.now()
     if event.type == "SCHEDULE_SUSPENDED":
         await cancellation.suspend_schedule(
             runtime, str(data["scheduleId"]), str(data.get("reason") or "专家停诊"), tell_his=False
         )
     elif event.type == "REPORT_READY":
-        patient_id = str(data["patientId"])
-        report_id = str(data["reportId"])
-        async with uow.unit_of_work(runtime) as session:
-            # Only those who may read the report hear of it: binding someone is not leave
-            # to learn that they had, say, an ultrasound.
-            readers = await record_access.readers_of(
-                session, patient_id, record_access.RecordScope.REPORTS, runtime.clock.today()
-            )
-            for b in readers:
-                await notices.notify(
-                    session,
-                    now=now,
-                    user_id=b.user_id,
-                    kind="REPORT_READY",
-                    title="报告已出",
-                    body=f"{b.name}的{data.get('title') or '检查检验'}报告已出，"
-                    "可在“报告查询”中查看。",
-                    dedupe_key=f"REPORT_READY:{report_id}:{b.user_id}",
-                    patient_id=patient_id,
-                )
+        await announce_report(
+            runtime, str(data["patientId"]), str(data["reportId"]), data.get("title")
+        )
     elif event.type in ("VISIT_COMPLETED", "VISIT_MISSED"):
-        order_id = str(data.get("orderId") or "")
-        async with uow.unit_of_work(runtime) as session:
-            order = await orders.lock_order(session, order_id)
-            if order is None or order.status != OrderStatus.CONFIRMED:
-                return
-            if event.type == "VISIT_COMPLETED":
-                await orders.transition(session, order, OrderStatus.COMPLETED)
-            else:
-                order.no_show = True
-                count_after_commit(session, NO_SHOWS)
-                session.add(order)
-                await session.flush()
-                await orders.transition(session, order, OrderStatus.COMPLETED)
-                await AccountService(runtime).record_no_show(session, order)
+        await confirmation.record_visit(
+            runtime, str(data.get("orderId") or ""), attended=event.type == "VISIT_COMPLETED"
+        )
 
 
 Handler = Callable[[Request], Awaitable[Response]]

@@ -37,8 +37,9 @@ from hospital_bff.clock import FrozenClock
 from hospital_bff.datasources.errors import HisUnavailable
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation
 from hospital_bff.services.his_bookings import cache_key
+from hospital_bff.services.money import cancellation
+from hospital_bff.services.money.rules import SuspensionCheck
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding, PlaceHold
 
 LAB_ITEMS = [{"code": "LAB-CBC", "name": "血常规", "amount": 2500}]
@@ -106,7 +107,9 @@ async def test_a_lost_suspension_is_found_and_finished_once(
     # Twice changes nothing twice: the schedule is no longer one to check, and the job itself,
     # run again, finds nothing left to cancel.
     assert await scheduler.check_schedules_at_his(runtime) == 0
-    assert await cancellation.check_schedule_at_his(runtime, schedule_id) == "suspended"
+    assert (
+        await cancellation.check_schedule_at_his(runtime, schedule_id) is SuspensionCheck.SUSPENDED
+    )
     await drained(app)
     assert len(await refund_rows(runtime, confirmed["id"])) == 1
     assert (await notice_kinds(client, token)).count("EXPERT_SUSPENDED") == 1
@@ -122,7 +125,7 @@ async def test_an_open_schedule_is_checked_and_left_alone(
     assert await cancellation.schedules_to_check_at_his(runtime) == [found["schedule"]["id"]]
     assert (
         await cancellation.check_schedule_at_his(runtime, found["schedule"]["id"])
-        == "not suspended"
+        is SuspensionCheck.NOT_SUSPENDED
     )
     assert (await order_row(runtime, confirmed["id"])).status == "CONFIRMED"
 

@@ -43,7 +43,8 @@ from hospital_bff.datasources.errors import UpstreamTimeout
 from hospital_bff.datasources.wechatpay_crypto import generate_private_key, signed_headers
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import confirmation
+from hospital_bff.services.money import confirmation
+from hospital_bff.services.money.rules import Confirmation
 
 
 async def booked_and_billed(
@@ -361,7 +362,10 @@ async def test_a_his_that_never_confirms_is_refunded_after_the_deadline(
     assert (await order_row(runtime, booked["id"])).status == "PAID", "no guess before the deadline"
 
     clock.advance(seconds=runtime.settings.confirm_deadline_seconds + 1)
-    assert await confirmation.confirm_order(runtime, booked["id"]) in ("failed", "nothing to do")
+    assert await confirmation.confirm_order(runtime, booked["id"]) in (
+        Confirmation.FAILED,
+        Confirmation.NOTHING_TO_DO,
+    )
     failed = await wait_for_status(client, token, booked["id"], "FAILED")
     assert failed["refund"]["mode"] == "REFUND"
     assert his_state(app).slot_locks[booked["id"]].released

@@ -11,7 +11,8 @@ from fixtures.journey import eventually, ledger, open_slot, verified_user
 from fixtures.money import LATER_DAY, bank_faults, cancel, confirmed_order, refund_rows
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import reconciliation, uow
+from hospital_bff.services import uow
+from hospital_bff.services.money import reconciliation
 from hospital_bff.store.models import RefundBatch
 
 DAY = date(2026, 11, 28)

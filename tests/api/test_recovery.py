@@ -27,8 +27,9 @@ from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.errors import HisUnavailable, UpstreamTimeout
 from hospital_bff.jobs import enqueue, scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import reconciliation, refunds, uow
-from hospital_bff.services.order_rules import RefundMode
+from hospital_bff.services import uow
+from hospital_bff.services.money import reconciliation, refunds
+from hospital_bff.services.money.rules import RefundMode
 from hospital_bff.store.models import Order, Payment, Refund
 
 

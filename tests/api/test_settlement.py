@@ -44,8 +44,9 @@ from fixtures.money import (
 from hospital_bff.clock import FrozenClock
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import orders, uow
-from hospital_bff.services.payments import PaymentService
+from hospital_bff.services import uow
+from hospital_bff.services.money import orders
+from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Payment, PlaceHold, SlotInventory
 

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
-from hospital_bff.services.order_rules import OrderStatus
+from hospital_bff.services.money.rules import OrderStatus
 from hospital_bff.store.db import create_engine
 from hospital_bff.store.models import (
     Order,

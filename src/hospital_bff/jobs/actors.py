@@ -9,8 +9,8 @@ import dramatiq
 
 from hospital_bff.jobs.runtime import current_runtime
 from hospital_bff.resolvers.log_context import order_context
-from hospital_bff.services import booking, cancellation, confirmation, refunds
-from hospital_bff.services.payments import PaymentService
+from hospital_bff.services.money import cancellation, confirmation, orders, refunds
+from hospital_bff.services.money.payments import PaymentService
 
 
 @dramatiq.actor(queue_name="default", max_retries=20, min_backoff=2_000, max_backoff=120_000)
@@ -49,7 +49,7 @@ async def release_his_hold(order_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=10)
 async def free_place_hold(hold_id: str) -> None:
     """A booking died between its hold and its order: give the place back."""
-    await booking.free_lapsed_hold(current_runtime(), hold_id)
+    await orders.free_lapsed_hold(current_runtime(), hold_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=30, min_backoff=2_000, max_backoff=60_000)
@@ -75,7 +75,7 @@ async def finish_cancellation(order_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=10, min_backoff=10_000, max_backoff=600_000)
 async def send_refund_batch(batch_id: str) -> None:
     """Send (again) a batch refund file the bank did not take."""
-    from hospital_bff.services.reconciliation import send_batch
+    from hospital_bff.services.money.reconciliation import send_batch
 
     await send_batch(current_runtime(), batch_id)
 
@@ -83,7 +83,7 @@ async def send_refund_batch(batch_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=5, min_backoff=60_000, max_backoff=600_000)
 async def run_reconciliation(day: str) -> None:
     """The next-day comparison of the bank's trade bill with our orders."""
-    from hospital_bff.services.reconciliation import reconcile
+    from hospital_bff.services.money.reconciliation import reconcile
 
     await reconcile(current_runtime(), date.fromisoformat(day))
 

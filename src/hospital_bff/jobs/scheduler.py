@@ -1,7 +1,8 @@
 """Scheduled work: the sweeps that settle whatever a lost message or a crash left behind.
 
 Every process runs the loop; a Redis lock per tick lets exactly one of them do each sweep.
-Each sweep fans out one idempotent job per id, like the delayed jobs it backs up.
+Each sweep fans out one idempotent job per id, like the delayed jobs it backs up. The sweeps
+only schedule: what is due is asked of the services that own it (services/money/).
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from collections.abc import Awaitable, Callable
 from datetime import time, timedelta
 
 import structlog
-from sqlmodel import col, select
 
 from hospital_bff.jobs.enqueue import send_now
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import cancellation, orders, payments, reconciliation, refunds, uow
-from hospital_bff.services.order_rules import OrderStatus
-from hospital_bff.store.models import Order, Reconciliation
+from hospital_bff.services.money import (
+    cancellation,
+    confirmation,
+    orders,
+    payments,
+    reconciliation,
+    refunds,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -27,17 +32,7 @@ REMIND_AT = time(18, 0)
 
 async def expire_unpaid_orders(runtime: Runtime) -> int:
     """Every AWAITING_PAYMENT order past its window gets an expiry job."""
-    async with uow.unit_of_work(runtime) as session:
-        ids = list(
-            (
-                await session.exec(
-                    select(Order.id).where(
-                        Order.status == OrderStatus.AWAITING_PAYMENT.value,
-                        col(Order.expires_at) <= runtime.clock.now(),
-                    )
-                )
-            ).all()
-        )
+    ids = await payments.orders_past_window(runtime)
     for order_id in ids:
         send_now("expire_order", order_id)
     return len(ids)
@@ -46,8 +41,7 @@ async def expire_unpaid_orders(runtime: Runtime) -> int:
 async def poll_unsettled_payments(runtime: Runtime) -> int:
     """Every payment the bank has not answered finally (pending, or closed but still open to
     a late payment), once its notification is overdue: ask the bank, one job each."""
-    async with uow.unit_of_work(runtime) as session:
-        ids = await payments.unsettled_payments(session, runtime)
+    ids = await payments.unsettled_payments(runtime)
     for payment_id in ids:
         send_now("poll_payment", payment_id)
     return len(ids)
@@ -55,8 +49,7 @@ async def poll_unsettled_payments(runtime: Runtime) -> int:
 
 async def free_expired_holds(runtime: Runtime) -> int:
     """Places held by bookings that never committed their order (a crash half-way)."""
-    async with uow.unit_of_work(runtime) as session:
-        ids = await orders.expired_holds(session, runtime.clock.now())
+    ids = await orders.expired_holds(runtime)
     for hold_id in ids:
         send_now("free_place_hold", hold_id)
     return len(ids)
@@ -64,35 +57,25 @@ async def free_expired_holds(runtime: Runtime) -> int:
 
 async def confirm_paid_orders(runtime: Runtime) -> int:
     """PAID orders not confirmed in time (a lost confirm job): try again."""
-    cutoff = runtime.clock.now() - timedelta(seconds=runtime.settings.sweep_retry_after_seconds)
-    async with uow.unit_of_work(runtime) as session:
-        ids = list(
-            (
-                await session.exec(
-                    select(Order.id).where(
-                        Order.status == OrderStatus.PAID.value, col(Order.paid_at) <= cutoff
-                    )
-                )
-            ).all()
-        )
+    ids = await confirmation.unconfirmed_paid_orders(
+        runtime, older_than_seconds=runtime.settings.sweep_retry_after_seconds
+    )
     for order_id in ids:
         send_now("confirm_order", order_id)
     return len(ids)
 
 
 async def resend_refunds(runtime: Runtime) -> int:
-    async with uow.unit_of_work(runtime) as session:
-        ids = await refunds.pending_immediate_refunds(
-            session, runtime.settings.sweep_retry_after_seconds, runtime
-        )
+    ids = await refunds.pending_immediate_refunds(
+        runtime, older_than_seconds=runtime.settings.sweep_retry_after_seconds
+    )
     for refund_id in ids:
         send_now("send_refund", refund_id)
     return len(ids)
 
 
 async def resync_inventory(runtime: Runtime) -> int:
-    async with uow.unit_of_work(runtime) as session:
-        return await orders.resync_places(session, runtime.clock.now())
+    return await orders.resync_places(runtime)
 
 
 async def daily(runtime: Runtime) -> int:
@@ -107,20 +90,7 @@ async def daily(runtime: Runtime) -> int:
 async def reconcile_recent_days(runtime: Runtime) -> int:
     """Every recent day without a finished reconciliation is tried (again): a bank that was
     down at the hour, or a bill that did not match its hash, costs a delay, never a day."""
-    settings = runtime.settings
-    now = runtime.clock.now()
-    if now.time() < settings.reconcile_after:
-        return 0
-    days = [now.date() - timedelta(days=n) for n in range(1, settings.reconcile_days_back + 1)]
-    async with uow.unit_of_work(runtime) as session:
-        done = set(
-            (
-                await session.exec(
-                    select(col(Reconciliation.day)).where(col(Reconciliation.day).in_(days))
-                )
-            ).all()
-        )
-    todo = [d for d in days if d not in done]
+    todo = await reconciliation.days_due(runtime)
     for day in todo:
         send_now("run_reconciliation", day.isoformat())
     return len(todo)
@@ -162,10 +132,9 @@ async def check_schedules_at_his(runtime: Runtime) -> int:
 
 async def push_unsent_notices(runtime: Runtime) -> int:
     """Notices whose WeChat push job was lost, or whose retries stopped: push (again)."""
-    from hospital_bff.services.notice_push import unsent_notices
+    from hospital_bff.services.notice_push import notices_to_push_again
 
-    async with uow.unit_of_work(runtime) as session:
-        ids = await unsent_notices(session, runtime.clock.now())
+    ids = await notices_to_push_again(runtime)
     for notice_id in ids:
         send_now("push_notice", notice_id)
     return len(ids)

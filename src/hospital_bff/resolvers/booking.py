@@ -28,12 +28,12 @@ from hospital_bff.schema.orders import (
 from hospital_bff.schema.orders import Payment as PaymentType
 from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from hospital_bff.schema.records import Bill
-from hospital_bff.services import orders as order_queries
 from hospital_bff.services.bills import BillService
 from hospital_bff.services.booking import BookingService, schedule_facts
-from hospital_bff.services.cancellation import cancel_by_patient
 from hospital_bff.services.errors import NotFound
-from hospital_bff.services.payments import PaymentService
+from hospital_bff.services.money import orders as order_queries
+from hospital_bff.services.money.cancellation import cancel_by_patient
+from hospital_bff.services.money.payments import PaymentService
 
 
 async def schedule_eligibility(

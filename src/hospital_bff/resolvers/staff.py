@@ -24,11 +24,12 @@ from hospital_bff.schema.staff import (
     Statistics,
     SuspendScheduleSuccess,
 )
-from hospital_bff.services import audit, cancellation
-from hospital_bff.services import reconciliation as reconciliation_service
+from hospital_bff.services import audit
 from hospital_bff.services import statistics as statistics_service
 from hospital_bff.services.errors import InvalidInput, NotFound
-from hospital_bff.services.reconciliation import reconcile
+from hospital_bff.services.money import cancellation
+from hospital_bff.services.money import reconciliation as reconciliation_service
+from hospital_bff.services.money.reconciliation import reconcile
 from hospital_bff.store import models
 
 

@@ -18,8 +18,8 @@ from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
-from hospital_bff.services import orders as order_queries
 from hospital_bff.services.errors import NotFound
+from hospital_bff.services.money import orders as order_queries
 from hospital_bff.store.models import Notice as NoticeRow
 
 

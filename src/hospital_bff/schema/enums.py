@@ -6,6 +6,12 @@ from enum import Enum
 
 import strawberry
 
+from hospital_bff.services.money.rules import OrderKind as OrderKind
+from hospital_bff.services.money.rules import OrderStatus as OrderStatus
+from hospital_bff.services.money.rules import PaymentStatus as PaymentStatus
+from hospital_bff.services.money.rules import RefundMode as RefundMode
+from hospital_bff.services.money.rules import RefundStatus as RefundStatus
+
 
 @strawberry.enum(description="Where the account signs in from")
 class Platform(Enum):
@@ -51,47 +57,17 @@ class ScheduleStatus(Enum):
     CLOSED = "CLOSED"
 
 
-@strawberry.enum
-class OrderKind(Enum):
-    REGISTRATION = "REGISTRATION"
-    CLINIC_PAYMENT = "CLINIC_PAYMENT"
-
-
-@strawberry.enum(description="Where an order stands on the money path")
-class OrderStatus(Enum):
-    AWAITING_PAYMENT = "AWAITING_PAYMENT"
-    PAID = "PAID"
-    CONFIRMED = "CONFIRMED"
-    EXPIRED = "EXPIRED"
-    CANCELLED = "CANCELLED"
-    FAILED = "FAILED"
-    COMPLETED = "COMPLETED"
-
-
-@strawberry.enum
-class PaymentStatus(Enum):
-    PENDING = "PENDING"
-    SUCCEEDED = "SUCCEEDED"
-    CLOSED = "CLOSED"
-    FAILED = "FAILED"
-
-
-@strawberry.enum
-class RefundStatus(Enum):
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-
-
-@strawberry.enum(
+# The money path's enums are the domain's own (services/money/rules.py), registered here with
+# the schema's descriptions: one fact, written once. Their names and values are the contract.
+strawberry.enum(OrderKind)
+strawberry.enum(OrderStatus, description="Where an order stands on the money path")
+strawberry.enum(PaymentStatus)
+strawberry.enum(RefundStatus)
+strawberry.enum(
+    RefundMode,
     description="REVERSAL: same-day reversal, at once; REFUND: refund call, at once; "
-    "BATCH: next-day reconciliation batch, within 7 days"
+    "BATCH: next-day reconciliation batch, within 7 days",
 )
-class RefundMode(Enum):
-    REVERSAL = "REVERSAL"
-    REFUND = "REFUND"
-    BATCH = "BATCH"
 
 
 @strawberry.enum

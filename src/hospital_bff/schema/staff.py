@@ -7,7 +7,7 @@ from datetime import date, datetime
 import strawberry
 
 from hospital_bff.schema.catalogue import Schedule
-from hospital_bff.services.reconciliation_rules import FindingKind
+from hospital_bff.services.money.reconciliation_rules import FindingKind
 
 _KINDS = ", ".join(kind.value for kind in FindingKind)
 

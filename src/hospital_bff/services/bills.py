@@ -3,15 +3,11 @@ HIS says at the time of paying, and only from an account that is not restricted.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Bill
-from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts import AccountService, NotVerified
@@ -21,13 +17,13 @@ from hospital_bff.services.errors import (
     NotFound,
     UpstreamUnavailableError,
 )
-from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.services.money import orders
+from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, PatientBinding
 
 MAX_BILLS = 20
-LOCK_MARGIN_SECONDS = 120
 
 
 class PayAtHospital(DomainError):
@@ -84,11 +80,7 @@ class BillService:
                 f"请选择1到{MAX_BILLS}张缴费单", message_en=f"Choose 1 to {MAX_BILLS} bills"
             )
         async with uow.unit_of_work(rt) as session:
-            existing = (
-                await session.exec(
-                    select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
-                )
-            ).first()
+            existing = await orders.by_idempotency_key(session, user_id, key)
             if existing is not None:
                 return existing
             binding = await self.accounts.binding(session, user_id, patient_id)
@@ -104,45 +96,28 @@ class BillService:
             )
         quote = await rt.his.quote_bills(patient_id, unique)
         order_id = new_id("ord")
-        window = rt.settings.payment_window_seconds
         try:
-            await rt.his.lock_bills(order_id, patient_id, unique, window + LOCK_MARGIN_SECONDS)
+            await rt.his.lock_bills(
+                order_id, patient_id, unique, orders.his_lock_seconds(rt.settings)
+            )
         except UpstreamRejected as exc:
             raise DomainError(
                 "缴费单正在支付或不可缴费", code="INVALID_STATE", message_en=exc.detail
             ) from exc
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
-        now = rt.clock.now()
-        order = Order(
-            id=order_id,
-            kind=OrderKind.CLINIC_PAYMENT.value,
-            status=OrderStatus.AWAITING_PAYMENT.value,
+        order = orders.awaiting_payment(
+            order_id=order_id,
+            kind=OrderKind.CLINIC_PAYMENT,
             user_id=user_id,
             his_patient_id=patient_id,
             patient_name=binding.name,
             idempotency_key=key,
             amount=quote.amount,
             items=[i.model_dump(mode="json") for i in quote.items],
+            now=rt.clock.now(),
+            window_seconds=rt.settings.payment_window_seconds,
             bill_ids=unique,
-            his_lock_id=order_id,
-            created_at=now,
-            expires_at=now + timedelta(seconds=window),
         )
-        try:
-            async with uow.unit_of_work(rt) as session:
-                session.add(order)
-                await session.flush()
-                enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
-        except IntegrityError:
-            await rt.his.release_bill_lock(order_id)
-            async with uow.unit_of_work(rt) as session:
-                winner = (
-                    await session.exec(
-                        select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
-                    )
-                ).first()
-            if winner is None:
-                raise
-            return winner
+        order, _ = await orders.open_order(rt, order)
         return order

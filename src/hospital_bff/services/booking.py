@@ -8,18 +8,15 @@ given back. An AWAITING_PAYMENT order with a payment window ends the step.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import structlog
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
-from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import orders, uow
+from hospital_bff.services import uow
 from hospital_bff.services.accounts import AccountService, NotVerified
 from hospital_bff.services.eligibility import (
     BookedVisit,
@@ -38,15 +35,12 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits
-from hospital_bff.services.order_rules import OrderKind, OrderStatus
+from hospital_bff.services.money import orders
+from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 
 log = structlog.get_logger(__name__)
-
-# The HIS lock outlives our payment window a little, so a payment at the last second can
-# still be confirmed; our sweep releases it when the order expires.
-LOCK_MARGIN_SECONDS = 120
 
 
 class SlotFull(DomainError):
@@ -54,10 +48,6 @@ class SlotFull(DomainError):
 
     def __init__(self) -> None:
         super().__init__("该时段号源已满，请选择其他时段", message_en="This time slot is full")
-
-
-class HoldLapsed(Exception):
-    """The booking's hold was given back by the lease sweep before its order committed."""
 
 
 @dataclass(frozen=True)
@@ -210,10 +200,9 @@ class BookingService:
         self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, order_id: str, key: str
     ) -> Booked:
         rt = self.rt
-        window = rt.settings.payment_window_seconds
         try:
             await rt.his.lock_slot(
-                order_id, slot.id, binding.his_patient_id, window + LOCK_MARGIN_SECONDS
+                order_id, slot.id, binding.his_patient_id, orders.his_lock_seconds(rt.settings)
             )
         except UpstreamRejected as exc:
             if exc.code == "SLOT_FULL":
@@ -232,21 +221,21 @@ class BookingService:
         catalogue = await rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
         expert = catalogue.experts_by_id.get(schedule.expert_id)
-        now = rt.clock.now()
         items = [
             {"code": "REG", "name": "挂号费", "amount": schedule.registration_fee},
             {"code": "DIAG", "name": "诊查费", "amount": schedule.diagnosis_fee},
         ]
-        order = Order(
-            id=order_id,
-            kind=OrderKind.REGISTRATION.value,
-            status=OrderStatus.AWAITING_PAYMENT.value,
+        order = orders.awaiting_payment(
+            order_id=order_id,
+            kind=OrderKind.REGISTRATION,
             user_id=user_id,
             his_patient_id=binding.his_patient_id,
             patient_name=binding.name,
             idempotency_key=key,
             amount=schedule.registration_fee + schedule.diagnosis_fee,
             items=items,
+            now=rt.clock.now(),
+            window_seconds=rt.settings.payment_window_seconds,
             slot_id=slot.id,
             schedule_id=schedule.id,
             department_id=schedule.department_id,
@@ -258,61 +247,24 @@ class BookingService:
             period=schedule.period,
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
-            his_lock_id=order_id,
             location=schedule.location,
-            created_at=now,
-            expires_at=now + timedelta(seconds=window),
         )
         try:
-            async with uow.unit_of_work(rt) as session:
-                # The hold becomes the order's place in the order's own commit.
-                if not await orders.claim_hold(session, order_id):
-                    raise HoldLapsed(order_id)
-                session.add(order)
-                await session.flush()
-                enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
-                uow.publish_after_commit(session, f"schedule:{schedule.id}", {"id": schedule.id})
-        except HoldLapsed as exc:
+            # The hold becomes the order's place in the order's own commit.
+            order, created = await orders.open_order(rt, order, hold_id=order_id)
+        except orders.HoldLapsed as exc:
             # This booking outlived its lease (the HIS answered that slowly): the sweep gave
             # the place back already, so nothing was booked; the patient tries again.
             await self._release_his_lock(order_id)
             raise UpstreamUnavailableError("his") from exc
-        except IntegrityError:
-            # A concurrent request with the same key won; give back ours and answer theirs.
-            await self._release_his_lock(order_id)
-            async with uow.unit_of_work(rt) as session:
-                winner = await self._by_key(session, user_id, key)
-            if winner is None:
-                raise
-            return Booked(winner, created=False)
+        if not created:
+            # A concurrent request with the same key won: ours was given back, theirs answers.
+            return Booked(order, created=False)
         log.info("booked", order=order.id, slot=slot.id)
         return Booked(order, created=True)
 
     async def _release_his_lock(self, lock_id: str) -> None:
-        try:
-            await self.rt.his.release_slot_lock(lock_id)
-        except Exception:
-            # The lock expires by itself at the HIS; the sweep tries again meanwhile.
-            log.warning("his_lock_release_failed", lock=lock_id)
+        await orders.release_his_lock(self.rt, lock_id, OrderKind.REGISTRATION)
 
     async def _by_key(self, session: AsyncSession, user_id: str, key: str) -> Order | None:
-        return (
-            await session.exec(
-                select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
-            )
-        ).first()
-
-
-async def free_lapsed_hold(runtime: Runtime, hold_id: str) -> bool:
-    """A hold past its lease: its booking never committed an order. The place comes back,
-    and the HIS lock the booking may have taken (named after the same order) is released."""
-    async with uow.unit_of_work(runtime) as session:
-        freed = await orders.free_expired_hold(session, hold_id, runtime.clock.now())
-    if not freed:
-        return False
-    try:
-        await runtime.his.release_slot_lock(hold_id)
-    except UpstreamUnavailable:
-        # The HIS lock lapses by itself (window + margin); our own place is back already.
-        log.warning("his_lock_release_failed", lock=hold_id)
-    return True
+        return await orders.by_idempotency_key(session, user_id, key)

@@ -252,6 +252,12 @@ UNSENT_AFTER = timedelta(minutes=1)
 STALLED_AFTER = timedelta(minutes=10)
 
 
+async def notices_to_push_again(runtime: Runtime) -> list[str]:
+    """The sweep's question, in its own transaction: see `unsent_notices`."""
+    async with uow.unit_of_work(runtime) as session:
+        return await unsent_notices(session, runtime.clock.now())
+
+
 async def unsent_notices(session: AsyncSession, now: datetime) -> list[str]:
     """Recent notices with no delivery recorded, or a delivery that stopped being retried."""
     no_delivery = (

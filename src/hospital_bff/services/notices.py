@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.events import notices_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
-from hospital_bff.services.order_rules import OrderKind, yuan
+from hospital_bff.services.money.rules import OrderKind, yuan
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Notice, Order

@@ -7,9 +7,32 @@ import asyncio
 
 from hospital_bff.datasources.his_models import Prescription, Report, ReportSummary
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import record_access, uow
+from hospital_bff.services import notices, record_access, uow
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.record_access import AccessBasis, RecordReadKind, RecordScope
+
+
+async def announce_report(
+    runtime: Runtime, patient_id: str, report_id: str, title: object | None
+) -> None:
+    """The HIS says a report is ready: tell, once each, those who may read it. Binding someone
+    is not leave to learn that they had, say, an ultrasound."""
+    now = runtime.clock.now()
+    async with uow.unit_of_work(runtime) as session:
+        readers = await record_access.readers_of(
+            session, patient_id, RecordScope.REPORTS, runtime.clock.today()
+        )
+        for b in readers:
+            await notices.notify(
+                session,
+                now=now,
+                user_id=b.user_id,
+                kind="REPORT_READY",
+                title="报告已出",
+                body=f"{b.name}的{title or '检查检验'}报告已出，可在“报告查询”中查看。",
+                dedupe_key=f"REPORT_READY:{report_id}:{b.user_id}",
+                patient_id=patient_id,
+            )
 
 
 class RecordService:

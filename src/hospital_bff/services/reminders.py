@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
-from hospital_bff.services.order_rules import OrderStatus
+from hospital_bff.services.money.rules import OrderStatus
 from hospital_bff.store.models import Order
 
 

@@ -34,7 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.datasources.errors import UpstreamError
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.errors import InvalidInput
-from hospital_bff.services.order_rules import OrderKind, OrderStatus, PaymentStatus
+from hospital_bff.services.money.rules import OrderKind, OrderStatus, PaymentStatus
 from hospital_bff.store.models import Order, Payment, Refund, SuspendedSchedule
 
 log = structlog.get_logger(__name__)

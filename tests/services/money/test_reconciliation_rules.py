@@ -9,14 +9,14 @@ import pytest
 
 from hospital_bff.clock import SHANGHAI
 from hospital_bff.datasources.bank_models import TradeBillLine, TradeBillSummary
-from hospital_bff.services.order_rules import RefundStatus
-from hospital_bff.services.reconciliation_rules import (
+from hospital_bff.services.money.reconciliation_rules import (
     LONG_PAYMENT_REASON,
     PaymentFact,
     RefundFact,
     Totals,
     match,
 )
+from hospital_bff.services.money.rules import RefundStatus
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hospital_bff.clock import SHANGHAI
-from hospital_bff.services.order_rules import (
+from hospital_bff.services.money.rules import (
     TRANSITIONS,
     ArrivedMoney,
     InvalidAmount,

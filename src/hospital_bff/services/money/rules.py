@@ -100,6 +100,71 @@ class Settled(enum.StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class Confirmation(enum.StrEnum):
+    """What confirming a paid order at the HIS did."""
+
+    CONFIRMED = "CONFIRMED"
+    FAILED = "FAILED"  # the HIS refused, or never registered it: refunded in full
+    NOTHING_TO_DO = "NOTHING_TO_DO"
+
+
+class Cancellation(enum.StrEnum):
+    """What finishing a cancellation of a confirmed order did."""
+
+    CANCELLED = "CANCELLED"
+    NOT_CANCELLED_AT_HIS = "NOT_CANCELLED_AT_HIS"  # the intent is dropped, the order stands
+    NOTHING_TO_DO = "NOTHING_TO_DO"
+
+
+class Visit(enum.StrEnum):
+    """What the HIS's word on a confirmed visit did."""
+
+    COMPLETED = "COMPLETED"
+    NO_SHOW = "NO_SHOW"  # completed too, and counted against the user's restriction
+    NOTHING_TO_DO = "NOTHING_TO_DO"
+
+
+class SuspensionCheck(enum.StrEnum):
+    """What asking the HIS about a schedule found."""
+
+    SUSPENDED = "SUSPENDED"
+    NOT_SUSPENDED = "NOT_SUSPENDED"
+
+
+class RefundOutcome(enum.StrEnum):
+    """What one attempt to send a refund came to."""
+
+    NOTHING_TO_DO = "nothing to do"
+    WAITS_FOR_BATCH = "waits for the batch"
+    SUCCEEDED = "succeeded"
+    PROCESSING = "processing"
+    FAILED = "failed"
+
+
+class DayStatus(enum.StrEnum):
+    """A reconciled day: nothing found, something open, or everything found resolved."""
+
+    BALANCED = "BALANCED"
+    ANOMALIES = "ANOMALIES"
+    RESOLVED = "RESOLVED"
+
+
+class FindingStatus(enum.StrEnum):
+    """A finding is open until a person resolves it with a note."""
+
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
+
+
+class BatchStatus(enum.StrEnum):
+    """PENDING while a refund of the batch has not reached the bank; SENT when all have;
+    PARTIAL when the bank refused one for good."""
+
+    PENDING = "PENDING"
+    SENT = "SENT"
+    PARTIAL = "PARTIAL"
+
+
 class InvalidTransition(Exception):
     """An order was asked to move along an edge the state machine does not have."""
 

@@ -18,7 +18,7 @@ from hospital_bff.datasources.bank_models import (
     TradeBillLine,
     TradeBillSummary,
 )
-from hospital_bff.services.order_rules import RefundStatus
+from hospital_bff.services.money.rules import RefundStatus
 
 # The reason a refund opened by reconciliation carries: it marks the payment as a long one for
 # good, so the LONG_PAYMENT finding stays true after the refund is on its way.

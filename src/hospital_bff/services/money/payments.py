@@ -27,9 +27,10 @@ from hospital_bff.events import schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, orders, refunds, uow
+from hospital_bff.services import notices, uow
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
-from hospital_bff.services.order_rules import (
+from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money.rules import (
     UNPAID_TRADE_STATES,
     ArrivedMoney,
     OrderKind,
@@ -103,14 +104,29 @@ async def _has_refund(session: AsyncSession, payment: Payment) -> bool:
     return found.first() is not None
 
 
-async def unsettled_payments(session: AsyncSession, runtime: Runtime) -> list[str]:
+async def unsettled_payments(runtime: Runtime) -> list[str]:
     """Every payment the bank has not answered finally, once its notification is overdue:
     pending ones, and closed ones whose close could still be overtaken by a late payment."""
     cutoff = runtime.clock.now() - timedelta(seconds=runtime.settings.payment_poll_delay_seconds)
-    rows = await session.exec(
-        select(Payment.id).where(col(Payment.final_at).is_(None), col(Payment.created_at) <= cutoff)
-    )
-    return list(rows.all())
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Payment.id).where(
+                col(Payment.final_at).is_(None), col(Payment.created_at) <= cutoff
+            )
+        )
+        return list(rows.all())
+
+
+async def orders_past_window(runtime: Runtime) -> list[str]:
+    """Every AWAITING_PAYMENT order whose payment window has ended (swept or not)."""
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Order.id).where(
+                Order.status == OrderStatus.AWAITING_PAYMENT.value,
+                col(Order.expires_at) <= runtime.clock.now(),
+            )
+        )
+        return list(rows.all())
 
 
 class PaymentService:

@@ -20,19 +20,22 @@ from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, orders, refunds, uow
+from hospital_bff.services import notices, uow
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
-from hospital_bff.services.order_rules import (
+from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money.payments import PaymentService, UnpaidNotice
+from hospital_bff.services.money.rules import (
+    Cancellation,
     OrderKind,
     OrderStatus,
     PaymentStatus,
     RefundMode,
     Settled,
+    SuspensionCheck,
     can_cancel,
     cancellation_refund_mode,
     yuan,
 )
-from hospital_bff.services.payments import PaymentService, UnpaidNotice
 from hospital_bff.store.models import Order, SuspendedSchedule
 from hospital_bff.store.upsert import insert_ignore
 
@@ -85,7 +88,7 @@ async def cancel_by_patient(
 
 async def _close_unpaid(
     runtime: Runtime, order: Order, reason: str, *, notice: UnpaidNotice | None = None
-) -> str:
+) -> Settled:
     payments = PaymentService(runtime)
     try:
         outcome = await payments.close_open_payments(order.id)
@@ -98,7 +101,7 @@ async def _close_unpaid(
 
 async def _cancel_confirmed(
     runtime: Runtime, order: Order, reason: str, *, by_hospital: bool
-) -> str:
+) -> Cancellation:
     now = runtime.clock.now()
     his = runtime.his
     try:
@@ -158,13 +161,13 @@ async def _his_cancelled(runtime: Runtime, order_id: str) -> bool:
     return bool(found) and found[0].status == "CANCELLED"
 
 
-async def finish_cancellation(runtime: Runtime, order_id: str) -> str:
+async def finish_cancellation(runtime: Runtime, order_id: str) -> Cancellation:
     """Settle a cancellation whose HIS answer was lost: the HIS cancelled it, so finish it
     here with its refund; or it did not, so the intent is dropped and the order stands."""
     async with uow.unit_of_work(runtime) as session:
         order = await session.get(Order, order_id)
     if order is None or order.status != OrderStatus.CONFIRMED or order.cancel_requested_at is None:
-        return "nothing to do"
+        return Cancellation.NOTHING_TO_DO
     try:
         found = await runtime.his.registrations_for_order(order_id)
     except UpstreamUnavailable as exc:
@@ -175,7 +178,7 @@ async def finish_cancellation(runtime: Runtime, order_id: str) -> str:
             runtime, order, order.cancel_reason or "患者主动取消", by_hospital=suspended is not None
         )
     await _set_cancel_intent(runtime, order_id, None, None)
-    return "not cancelled at the HIS"
+    return Cancellation.NOT_CANCELLED_AT_HIS
 
 
 def refund_promise(amount: int, mode: RefundMode, expected_by: datetime) -> str:
@@ -196,13 +199,13 @@ async def _suspension_of(runtime: Runtime, schedule_id: str | None) -> Suspended
 
 async def _complete_cancellation(
     runtime: Runtime, order: Order, reason: str, *, by_hospital: bool
-) -> str:
+) -> Cancellation:
     """The HIS has cancelled: CANCELLED here, the place back, the refund, the notice."""
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         locked = await orders.lock_order(session, order.id)
         if locked is None or locked.status != OrderStatus.CONFIRMED:
-            return "nothing to do"
+            return Cancellation.NOTHING_TO_DO
         payment = await orders.succeeded_payment(session, order.id)
         await orders.transition(
             session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason
@@ -246,7 +249,7 @@ async def _complete_cancellation(
         )
     if order.department_id:
         await runtime.catalogue.invalidate_schedules(order.department_id)
-    return "cancelled"
+    return Cancellation.CANCELLED
 
 
 # --- the expert stops work ------------------------------------------------------------------------
@@ -341,7 +344,7 @@ async def schedules_to_check_at_his(runtime: Runtime) -> list[str]:
         return sorted(sid for sid in rows.all() if sid is not None)
 
 
-async def check_schedule_at_his(runtime: Runtime, schedule_id: str) -> str:
+async def check_schedule_at_his(runtime: Runtime, schedule_id: str) -> SuspensionCheck:
     """Ask the HIS for the schedule's status; a suspension we were never told of is finished
     here exactly as the HIS's event would have been (the webhook's own path, idempotent)."""
     try:
@@ -349,12 +352,12 @@ async def check_schedule_at_his(runtime: Runtime, schedule_id: str) -> str:
     except UpstreamUnavailable as exc:
         raise RetryLater(schedule_id) from exc
     if not found or found[0].status != "SUSPENDED":
-        return "not suspended"
+        return SuspensionCheck.NOT_SUSPENDED
     log.warning("his_suspension_found_by_sweep", schedule=schedule_id)
     await suspend_schedule(
         runtime, schedule_id, found[0].suspend_reason or "专家停诊", tell_his=False
     )
-    return "suspended"
+    return SuspensionCheck.SUSPENDED
 
 
 async def unfinished_cancellations(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
@@ -370,11 +373,13 @@ async def unfinished_cancellations(runtime: Runtime, older_than_seconds: int = 6
         return list(rows.all())
 
 
-async def cancel_for_suspension(runtime: Runtime, order_id: str, reason: str) -> str:
+async def cancel_for_suspension(
+    runtime: Runtime, order_id: str, reason: str
+) -> Settled | Cancellation:
     async with uow.unit_of_work(runtime) as session:
         order = await session.get(Order, order_id)
     if order is None:
-        return "nothing to do"
+        return Cancellation.NOTHING_TO_DO
     if order.status == OrderStatus.AWAITING_PAYMENT:
         # One notice, in the cancelling transaction: the suspension, not a generic cancellation.
         return await _close_unpaid(
@@ -392,4 +397,4 @@ async def cancel_for_suspension(runtime: Runtime, order_id: str, reason: str) ->
         raise RetryLater(order.id)
     if order.status == OrderStatus.CONFIRMED:
         return await _cancel_confirmed(runtime, order, reason, by_hospital=True)
-    return "nothing to do"
+    return Cancellation.NOTHING_TO_DO

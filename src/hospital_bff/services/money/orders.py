@@ -1,24 +1,134 @@
-"""Orders: owned look-ups, the one way to move an order's status, and capacity holds."""
+"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import structlog
 from sqlalchemy import delete, exists, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.config import Settings
+from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.events import order_topic, schedule_topic
+from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import ORDER_TRANSITIONS
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import uow
 from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import NotFound
-from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, assert_transition
+from hospital_bff.services.money.rules import (
+    OrderKind,
+    OrderStatus,
+    PaymentStatus,
+    assert_transition,
+)
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 
+log = structlog.get_logger(__name__)
+
 ACTIVE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID, OrderStatus.CONFIRMED)
+
+# The HIS lock outlives our payment window a little, so a payment at the last second can
+# still be confirmed; our sweep releases it when the order expires.
+LOCK_MARGIN_SECONDS = 120
+
+
+class HoldLapsed(Exception):
+    """The booking's hold was given back by the lease sweep before its order committed."""
+
+
+def his_lock_seconds(settings: Settings) -> int:
+    """How long the HIS holds a slot or bills for an order still waiting for its money."""
+    return settings.payment_window_seconds + LOCK_MARGIN_SECONDS
+
+
+def awaiting_payment(
+    *,
+    order_id: str,
+    kind: OrderKind,
+    user_id: str,
+    his_patient_id: str,
+    patient_name: str,
+    idempotency_key: str,
+    amount: int,
+    items: list[dict[str, Any]],
+    now: datetime,
+    window_seconds: int,
+    **fields: Any,
+) -> Order:
+    """A new order waiting for its money, its window starting now; its HIS lock (named after
+    the order) is already taken."""
+    return Order(
+        id=order_id,
+        kind=kind.value,
+        status=OrderStatus.AWAITING_PAYMENT.value,
+        user_id=user_id,
+        his_patient_id=his_patient_id,
+        patient_name=patient_name,
+        idempotency_key=idempotency_key,
+        amount=amount,
+        items=items,
+        his_lock_id=order_id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=window_seconds),
+        **fields,
+    )
+
+
+async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> Order | None:
+    """The order a request with this key already made, if any: one key, one order."""
+    query = select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
+    return (await session.exec(query)).first()
+
+
+async def release_his_lock(runtime: Runtime, order_id: str, kind: OrderKind) -> None:
+    """Give back the HIS lock a request took for an order that was never committed."""
+    try:
+        if kind is OrderKind.REGISTRATION:
+            await runtime.his.release_slot_lock(order_id)
+        else:
+            await runtime.his.release_bill_lock(order_id)
+    except Exception:
+        # The lock expires by itself at the HIS (window + margin); the sweep tries meanwhile.
+        log.warning("his_lock_release_failed", lock=order_id)
+
+
+async def open_order(
+    runtime: Runtime, order: Order, *, hold_id: str | None = None
+) -> tuple[Order, bool]:
+    """Commit a new AWAITING_PAYMENT order with its expiry job; (the order, True).
+
+    A booking's leased hold becomes the order's place in the same commit (HoldLapsed if the
+    lease sweep gave it back meanwhile). If a concurrent request with the same idempotency
+    key committed first, this one's HIS lock goes back and theirs answers: (theirs, False).
+    """
+    window = runtime.settings.payment_window_seconds
+    kind = OrderKind(order.kind)
+    try:
+        async with uow.unit_of_work(runtime) as session:
+            if hold_id is not None and not await claim_hold(session, hold_id):
+                raise HoldLapsed(hold_id)
+            session.add(order)
+            await session.flush()
+            enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
+            if order.schedule_id:
+                publish_after_commit(
+                    session, schedule_topic(order.schedule_id), {"id": order.schedule_id}
+                )
+    except IntegrityError:
+        await release_his_lock(runtime, order.id, kind)
+        async with uow.unit_of_work(runtime) as session:
+            winner = await by_idempotency_key(session, order.user_id, order.idempotency_key)
+        if winner is None:
+            raise
+        return winner, False
+    return order, True
 
 
 async def owned_order(session: AsyncSession, user_id: str | None, order_id: str) -> Order:
@@ -135,10 +245,28 @@ async def release_hold(session: AsyncSession, hold_id: str, now: datetime) -> bo
     return True
 
 
-async def expired_holds(session: AsyncSession, now: datetime) -> list[str]:
+async def free_lapsed_hold(runtime: Runtime, hold_id: str) -> bool:
+    """A hold past its lease: its booking never committed an order. The place comes back,
+    and the HIS lock the booking may have taken (named after the same order) is released."""
+    async with uow.unit_of_work(runtime) as session:
+        freed = await free_expired_hold(session, hold_id, runtime.clock.now())
+    if not freed:
+        return False
+    try:
+        await runtime.his.release_slot_lock(hold_id)
+    except UpstreamUnavailable:
+        # The HIS lock lapses by itself (window + margin); our own place is back already.
+        log.warning("his_lock_release_failed", lock=hold_id)
+    return True
+
+
+async def expired_holds(runtime: Runtime) -> list[str]:
     """Holds whose lease ran out: their bookings never committed an order."""
-    rows = await session.exec(select(PlaceHold.id).where(col(PlaceHold.held_until) <= now))
-    return list(rows.all())
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(PlaceHold.id).where(col(PlaceHold.held_until) <= runtime.clock.now())
+        )
+        return list(rows.all())
 
 
 async def free_expired_hold(session: AsyncSession, hold_id: str, now: datetime) -> bool:
@@ -178,7 +306,13 @@ def _holds(slot_id: Any) -> Any:
     )
 
 
-async def resync_places(session: AsyncSession, now: datetime) -> int:
+async def resync_places(runtime: Runtime) -> int:
+    """Recount every drifted slot, in a transaction of its own."""
+    async with uow.unit_of_work(runtime) as session:
+        return await _resync_places(session, runtime.clock.now())
+
+
+async def _resync_places(session: AsyncSession, now: datetime) -> int:
     """Recount every slot whose count differs from its active orders plus its holds.
 
     No slot is skipped for being busy: bookings in flight are counted by their holds. Each
@@ -239,7 +373,7 @@ async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -
     """The patient's active registrations with us for visits on `day` (the limits count them)."""
     query = select(Order.id, Order.schedule_id, Order.department_id).where(
         Order.his_patient_id == his_patient_id,
-        Order.kind == "REGISTRATION",
+        Order.kind == OrderKind.REGISTRATION.value,
         col(Order.status).in_([s.value for s in ACTIVE]),
         Order.visit_date == day,
     )

@@ -4,7 +4,6 @@ notification and the reconciliation, a cancellation and a failure), the bank pay
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime, timedelta
 
 import structlog
@@ -12,14 +11,20 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES
+from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES, RefundNotice
 from hospital_bff.datasources.bank_models import RefundStatus as BankRefundStatus
 from hospital_bff.datasources.errors import UpstreamRejected
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import REFUNDS_OPENED, REFUNDS_OPENED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
-from hospital_bff.services.order_rules import RefundMode, RefundStatus, refund_expected_by, yuan
+from hospital_bff.services.money.rules import (
+    RefundMode,
+    RefundOutcome,
+    RefundStatus,
+    refund_expected_by,
+    yuan,
+)
 from hospital_bff.store.models import Order, Payment, Refund
 from hospital_bff.store.upsert import insert_ignore
 
@@ -77,16 +82,6 @@ def refund_number(payment: Payment) -> str:
 # Refusals that say "not now" rather than "never": the merchant account is short of money,
 # or the bank asks us to slow down. The refund stays owed and the sweep sends it again.
 RETRY_LATER_CODES = frozenset({"NOT_ENOUGH", "FREQUENCY_LIMITED", "SYSTEM_ERROR"})
-
-
-class RefundOutcome(enum.StrEnum):
-    """What one attempt to send a refund came to."""
-
-    NOTHING_TO_DO = "nothing to do"
-    WAITS_FOR_BATCH = "waits for the batch"
-    SUCCEEDED = "succeeded"
-    PROCESSING = "processing"
-    FAILED = "failed"
 
 
 async def send_refund(runtime: Runtime, refund_id: str) -> RefundOutcome:
@@ -197,17 +192,30 @@ async def mark_refund_succeeded(
     return True
 
 
-async def pending_immediate_refunds(
-    session: AsyncSession, older_than_seconds: int, runtime: Runtime
-) -> list[str]:
+async def pending_immediate_refunds(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
     """Refunds due at the bank and not yet final (REFUND/REVERSAL, and BATCH ones already in a
     batch): the sweep sends or queries each again (idempotent) until SUCCESS or refused."""
     cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
-    rows = await session.exec(
-        select(Refund.id).where(
-            col(Refund.status).in_([RefundStatus.PENDING.value, RefundStatus.PROCESSING.value]),
-            or_(col(Refund.mode) != RefundMode.BATCH.value, col(Refund.batch_id).is_not(None)),
-            col(Refund.created_at) <= cutoff,
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Refund.id).where(
+                col(Refund.status).in_([RefundStatus.PENDING.value, RefundStatus.PROCESSING.value]),
+                or_(col(Refund.mode) != RefundMode.BATCH.value, col(Refund.batch_id).is_not(None)),
+                col(Refund.created_at) <= cutoff,
+            )
         )
-    )
-    return list(rows.all())
+        return list(rows.all())
+
+
+async def record_refund_notice(runtime: Runtime, notice: RefundNotice) -> RefundOutcome | None:
+    """The bank's notification of a refund's fate (SUCCESS, ABNORMAL or CLOSED), recorded once
+    however often told; None when it names no refund of ours for that amount."""
+    async with uow.unit_of_work(runtime) as session:
+        refund = (
+            await session.exec(select(Refund).where(Refund.out_refund_no == notice.out_refund_no))
+        ).first()
+        if refund is None or refund.amount != notice.amount.refund:
+            return None
+        return await record_bank_outcome(
+            session, runtime, refund.id, notice.refund_status, at=notice.success_time
+        )

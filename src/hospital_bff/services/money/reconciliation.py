@@ -12,7 +12,6 @@ being true is marked ``current=False``.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, time, timedelta
 
 import structlog
@@ -24,10 +23,10 @@ from hospital_bff.datasources.bank_models import TradeBill
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import batch_file, orders, refunds, uow
+from hospital_bff.services import uow
 from hospital_bff.services.errors import InvalidInput, NotFound
-from hospital_bff.services.order_rules import OrderStatus, PaymentStatus, RefundMode, RefundStatus
-from hospital_bff.services.reconciliation_rules import (
+from hospital_bff.services.money import batch_file, orders, refunds
+from hospital_bff.services.money.reconciliation_rules import (
     LONG_PAYMENT_REASON,
     Finding,
     FindingKind,
@@ -35,6 +34,15 @@ from hospital_bff.services.reconciliation_rules import (
     PaymentFact,
     RefundFact,
     match,
+)
+from hospital_bff.services.money.rules import (
+    BatchStatus,
+    DayStatus,
+    FindingStatus,
+    OrderStatus,
+    PaymentStatus,
+    RefundMode,
+    RefundStatus,
 )
 from hospital_bff.store.models import (
     Order,
@@ -50,30 +58,6 @@ log = structlog.get_logger(__name__)
 KEPT = frozenset({OrderStatus.PAID, OrderStatus.CONFIRMED, OrderStatus.COMPLETED})
 
 
-class DayStatus(enum.StrEnum):
-    """A reconciled day: nothing found, something open, or everything found resolved."""
-
-    BALANCED = "BALANCED"
-    ANOMALIES = "ANOMALIES"
-    RESOLVED = "RESOLVED"
-
-
-class FindingStatus(enum.StrEnum):
-    """A finding is open until a person resolves it with a note."""
-
-    OPEN = "OPEN"
-    RESOLVED = "RESOLVED"
-
-
-class BatchStatus(enum.StrEnum):
-    """PENDING while a refund of the batch has not reached the bank; SENT when all have;
-    PARTIAL when the bank refused one for good."""
-
-    PENDING = "PENDING"
-    SENT = "SENT"
-    PARTIAL = "PARTIAL"
-
-
 def _day_bounds(day: date, runtime: Runtime) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), tzinfo=runtime.settings.tz)
     return start, start + timedelta(days=1)
@@ -82,6 +66,26 @@ def _day_bounds(day: date, runtime: Runtime) -> tuple[datetime, datetime]:
 def batch_id_of(day: date) -> str:
     """One batch per reconciled day, so a re-run finds (and extends) the same one."""
     return f"bat_{day:%Y%m%d}"
+
+
+async def days_due(runtime: Runtime) -> list[date]:
+    """Every recent day without a finished reconciliation, once the bank's bill is out: a bank
+    that was down at the hour, or a bill that did not match its hash, costs a delay, never a
+    day."""
+    settings = runtime.settings
+    now = runtime.clock.now()
+    if now.time() < settings.reconcile_after:
+        return []
+    days = [now.date() - timedelta(days=n) for n in range(1, settings.reconcile_days_back + 1)]
+    async with uow.unit_of_work(runtime) as session:
+        done = set(
+            (
+                await session.exec(
+                    select(col(Reconciliation.day)).where(col(Reconciliation.day).in_(days))
+                )
+            ).all()
+        )
+    return [d for d in days if d not in done]
 
 
 async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
@@ -285,7 +289,7 @@ async def _batch_the_day(session: AsyncSession, runtime: Runtime, day: date) -> 
     return batch_id
 
 
-async def send_batch(runtime: Runtime, batch_id: str) -> str:
+async def send_batch(runtime: Runtime, batch_id: str) -> BatchStatus | None:
     """Send each refund of the batch still owed through the refunds API; safe to repeat. A bank
     outage or refusal touches that refund only: it stays owed (the sweep sends it again) or is
     FAILED (a REFUND_FAILED finding), and the rest go on."""
@@ -310,7 +314,7 @@ async def send_batch(runtime: Runtime, batch_id: str) -> str:
     async with uow.unit_of_work(runtime) as session:
         batch = await session.get(RefundBatch, batch_id)
         if batch is None:
-            return "nothing to do"
+            return None
         states = set(
             (await session.exec(select(Refund.status).where(Refund.batch_id == batch_id))).all()
         )
@@ -321,7 +325,7 @@ async def send_batch(runtime: Runtime, batch_id: str) -> str:
         else:
             batch.status = BatchStatus.SENT.value
         session.add(batch)
-        return batch.status
+        return BatchStatus(batch.status)
 
 
 async def unsent_batches(runtime: Runtime) -> list[str]:

@@ -10,27 +10,70 @@ fails and the money goes back. While the HIS cannot even be asked, nothing is gu
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
+from sqlmodel import col, select
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import BillPayment, Registration
+from hospital_bff.metrics import NO_SHOWS, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, orders, refunds, uow
-from hospital_bff.services.order_rules import OrderKind, OrderStatus, RefundMode
+from hospital_bff.services import notices, uow
+from hospital_bff.services.accounts import AccountService
+from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money.rules import (
+    Confirmation,
+    OrderKind,
+    OrderStatus,
+    RefundMode,
+    Visit,
+)
 from hospital_bff.store.models import Order
 
 log = structlog.get_logger(__name__)
+
+
+async def unconfirmed_paid_orders(runtime: Runtime, older_than_seconds: int = 60) -> list[str]:
+    """PAID orders not confirmed within `older_than_seconds` of the money (a lost job)."""
+    cutoff = runtime.clock.now() - timedelta(seconds=older_than_seconds)
+    async with uow.unit_of_work(runtime) as session:
+        rows = await session.exec(
+            select(Order.id).where(
+                Order.status == OrderStatus.PAID.value, col(Order.paid_at) <= cutoff
+            )
+        )
+        return list(rows.all())
+
+
+async def record_visit(runtime: Runtime, order_id: str, *, attended: bool) -> Visit:
+    """The HIS says the patient came (or did not): a CONFIRMED order is COMPLETED, once; a
+    missed visit is a no-show, counted against the user's restriction."""
+    async with uow.unit_of_work(runtime) as session:
+        order = await orders.lock_order(session, order_id)
+        if order is None or order.status != OrderStatus.CONFIRMED:
+            return Visit.NOTHING_TO_DO
+        if attended:
+            await orders.transition(session, order, OrderStatus.COMPLETED)
+            return Visit.COMPLETED
+        order.no_show = True
+        count_after_commit(session, NO_SHOWS)
+        session.add(order)
+        await session.flush()
+        await orders.transition(session, order, OrderStatus.COMPLETED)
+        await AccountService(runtime).record_no_show(session, order)
+        return Visit.NO_SHOW
 
 
 class ConfirmationPending(Exception):
     """The HIS could not be reached and holds no record yet: retry later (the job retries)."""
 
 
-async def confirm_order(runtime: Runtime, order_id: str) -> str:
+async def confirm_order(runtime: Runtime, order_id: str) -> Confirmation:
     async with uow.unit_of_work(runtime) as session:
         order = await session.get(Order, order_id)
         if order is None or order.status != OrderStatus.PAID:
-            return "nothing to do"
+            return Confirmation.NOTHING_TO_DO
         payment = await orders.succeeded_payment(session, order.id)
         assert payment is not None
     his = runtime.his
@@ -85,7 +128,7 @@ def _past_deadline(runtime: Runtime, order: Order) -> bool:
     return waited >= runtime.settings.confirm_deadline_seconds
 
 
-async def _give_up(runtime: Runtime, order: Order) -> str:
+async def _give_up(runtime: Runtime, order: Order) -> Confirmation:
     """No record at the HIS after the deadline: release the hold, ask once more, then fail."""
     his = runtime.his
     assert order.his_lock_id
@@ -107,12 +150,12 @@ async def _give_up(runtime: Runtime, order: Order) -> str:
 
 async def _mark_confirmed(
     runtime: Runtime, order_id: str, outcome: Registration | BillPayment
-) -> str:
+) -> Confirmation:
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.PAID:
-            return "nothing to do"
+            return Confirmation.NOTHING_TO_DO
         fields: dict[str, object] = {"confirmed_at": now}
         if isinstance(outcome, Registration):
             fields.update(
@@ -146,16 +189,16 @@ async def _mark_confirmed(
             patient_id=order.his_patient_id,
             order_id=order.id,
         )
-    return "confirmed"
+    return Confirmation.CONFIRMED
 
 
-async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
+async def fail_order(runtime: Runtime, order_id: str, reason: str) -> Confirmation:
     """PAID but not confirmable: FAILED, and the whole amount refunded at once."""
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.PAID:
-            return "nothing to do"
+            return Confirmation.NOTHING_TO_DO
         payment = await orders.succeeded_payment(session, order.id)
         assert payment is not None
         await orders.transition(
@@ -187,4 +230,4 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> str:
         from hospital_bff.jobs.enqueue import enqueue_after_commit
 
         enqueue_after_commit(session, "release_his_hold", order.id)
-    return "failed"
+    return Confirmation.FAILED
