@@ -9,6 +9,7 @@ held by a booking that died half-way is given back by its lease.
 from __future__ import annotations
 
 import itertools
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -41,11 +42,11 @@ from fixtures.money import (
     order_row,
     refund_rows,
 )
-from hospital_bff.clock import FrozenClock
+from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.money import orders
+from hospital_bff.services.money import orders, reconciliation
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Payment, PlaceHold, SlotInventory
@@ -379,4 +380,36 @@ async def test_a_payment_marked_paid_elsewhere_is_made_final_by_one_poll(
     await eventually(final)
     assert await scheduler.poll_unsettled_payments(runtime) == 0
     assert (await order_row(runtime, confirmed["id"])).version == 2, "nothing moved twice"
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_money_on_a_final_closed_bank_order_of_a_paid_order_is_refunded_by_reconciliation(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """Money that lands on a bank order after its close has held is out of the poll's sight;
+    the bill shows it next day. The order is kept, but by its other payment: this one is owed
+    back, not counted as the business done."""
+    await bank_faults(client, dropNotifications=True, latePayments=True)
+    token, booked, first = await booked_and_billed(client)
+    [old] = await payments_of(runtime, booked["id"])
+    await runtime.bank.close_order(old.out_trade_no)
+    second = (await pay(client, token, booked["id"], key="p-k1"))["payment"]
+    assert (await cashier_pay(client, second["payUrl"])).status_code == 200
+    clock.advance(seconds=61)
+    await scheduler.poll_unsettled_payments(runtime)
+    await wait_for_status(client, token, booked["id"], "CONFIRMED")
+    clock.advance(seconds=runtime.settings.payment_close_settle_seconds)
+    await PaymentService(runtime).poll(old.id)
+    assert await scheduler.poll_unsettled_payments(runtime) == 0, "both payments are final"
+
+    assert (await cashier_pay(client, first["payUrl"])).status_code == 200
+    clock.set(datetime(2026, 11, 28, 10, 30, tzinfo=SHANGHAI))
+    done = await reconciliation.reconcile(runtime, date(2026, 11, 27))
+
+    [refund] = await refund_rows(runtime, booked["id"])
+    assert (refund.payment_id, refund.mode) == (old.id, "BATCH")
+    async with uow.unit_of_work(runtime) as session:
+        kinds = [f.kind for f in await reconciliation.findings_of(session, date(2026, 11, 27))]
+    assert "LONG_PAYMENT" in kinds, kinds
+    assert done.bank_paid == 2 * booked["amount"]
     await assert_books_balance(client, app, runtime)

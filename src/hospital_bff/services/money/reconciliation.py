@@ -157,6 +157,9 @@ async def _facts(
             )
         ).all()
     )
+    # Kept is per payment, not per order: an order paid by its second bank order keeps that
+    # payment only, and money landing on the first is a long payment like any other.
+    refunded = {r.payment_id for r in refund_rows}
     payment_facts = [
         PaymentFact(
             out_trade_no=p.out_trade_no,
@@ -164,7 +167,9 @@ async def _facts(
             amount=p.amount,
             succeeded=p.status == PaymentStatus.SUCCEEDED,
             paid_in_day=p.paid_at is not None and start <= p.paid_at < end,
-            order_kept=statuses.get(p.order_id) in KEPT,
+            order_kept=statuses.get(p.order_id) in KEPT
+            and p.status == PaymentStatus.SUCCEEDED
+            and p.id not in refunded,
         )
         for p in payments.values()
     ]
@@ -205,13 +210,18 @@ async def _correct(session: AsyncSession, runtime: Runtime, found: Matching) -> 
                 status=PaymentStatus.SUCCEEDED.value,
                 transaction_id=long.transaction_id,
                 paid_at=long.traded_at,
+                # The bank's answer is final: the poll need not ask about it again.
+                final_at=runtime.clock.now(),
             )
         )
-        if won.rowcount:  # type: ignore[attr-defined]
-            count_after_commit(session, PAYMENTS_SUCCEEDED, order.kind)
-            count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, order.kind, amount=payment.amount)
-        if OrderStatus(order.status) in KEPT:
-            continue  # the notification won the race: the money was for business done
+        if not won.rowcount:  # type: ignore[attr-defined]
+            # A notification or the poll settled this payment first, under the same lock:
+            # it decided (kept for the order, or refunded) and nothing is owed twice.
+            continue
+        count_after_commit(session, PAYMENTS_SUCCEEDED, order.kind)
+        count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, order.kind, amount=payment.amount)
+        # Not SUCCEEDED until now, so this payment did not pay for the order, even where
+        # another payment did (a kept order): its money is owed back.
         await refunds.open_refund(
             session,
             runtime,
