@@ -501,3 +501,19 @@ async def test_with_sso_on_our_own_staff_tokens_still_work_and_forgeries_still_f
     assert _refused(await reconciliation(client, forged)) == "UNAUTHENTICATED"
     wrong_issuer = _oidc_token(clock, iss="https://evil.test/realms/staff", aud=STAFF_AUDIENCE)
     assert _refused(await reconciliation(client, wrong_issuer)) == "UNAUTHENTICATED"
+
+
+async def test_an_sso_session_lives_as_long_as_its_newest_token(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock, sso: StaffAuthenticator
+) -> None:
+    """The provider refreshes tokens under the same `sid`: the first token's expiry is not the
+    session's, or every staff member would be signed out minutes into a shift."""
+    await _add_chen(runtime, clock)
+    first = _oidc_token(clock)
+    assert "errors" not in await reconciliation(client, first)
+    clock.advance(minutes=4)
+    refreshed = _oidc_token(clock)  # same sid, a later expiry
+    assert "errors" not in await reconciliation(client, refreshed)
+    clock.advance(minutes=4)  # past the first token's expiry, within the refreshed one's
+    assert _refused(await reconciliation(client, first)) == "UNAUTHENTICATED"
+    assert "errors" not in await reconciliation(client, refreshed)

@@ -261,6 +261,11 @@ class StaffAuthenticator:
                 record = await session.get(StaffSession, identity.session_id)
             if record is None or record.staff_id != member.id:
                 raise StaffAuthError("NO_SESSION")
+            if record.revoked_at is None and identity.expires_at > record.expires_at:
+                # The provider refreshes a session's tokens under the same `sid`: the session
+                # lives as long as its newest valid token (a revoked one stays revoked).
+                record.expires_at = identity.expires_at
+                session.add(record)
             return self._actor(record, member)
 
     async def _provision(self, session: AsyncSession, identity: OidcIdentity) -> StaffMember:
