@@ -40,6 +40,8 @@ from fixtures.money import (
 )
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.money import cancellation
+from hospital_bff.services.money.rules import Cancellation
 from hospital_bff.simulators.his import sign_event
 
 
@@ -349,3 +351,24 @@ async def test_his_suspension_event_cancels_and_is_idempotent(
         assert (await kinds_of_notices(client, token)).count("EXPERT_SUSPENDED") == 1
         assert (await order_row(runtime, o["id"])).status == "CANCELLED"
     await assert_books_balance(client, app, runtime)
+
+
+async def test_a_suspension_after_the_visit_refunds_nothing(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    """The HIS says the patient was seen (its event lost): the business was done, so the
+    expert's later suspension cancels and refunds nothing."""
+    token, _ = await verified_user(client)
+    confirmed = await confirmed_order(
+        client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
+    )
+    await his_faults(client, dropNotifications=True)
+    [registration] = await runtime.his.registrations_for_order(confirmed["id"])
+    visited = await client.post(f"/sim/his/registrations/{registration.id}/visit")
+    assert visited.status_code == 200, visited.text
+
+    outcome = await cancellation.cancel_for_suspension(runtime, confirmed["id"], "专家停诊")
+
+    assert outcome == Cancellation.NOTHING_TO_DO
+    assert (await order_row(runtime, confirmed["id"])).status == "CONFIRMED"
+    assert await refund_rows(runtime, confirmed["id"]) == []

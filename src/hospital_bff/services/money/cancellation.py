@@ -119,6 +119,10 @@ async def _cancel_confirmed(
                 code=refusal,
                 message_en="Visited, invoice printed, or past the visit: cannot cancel",
             )
+    if by_hospital and visited:
+        # The visit took place before the suspension: the business was done, nothing is owed.
+        log.warning("suspension_after_visit", order=order.id)
+        return Cancellation.NOTHING_TO_DO
     if registration is not None and registration.status != "CANCELLED":
         # The intent is written first: if the HIS's answer is lost, or this process dies
         # after the HIS cancelled, the sweep finds the intent and settles it by asking.
@@ -126,12 +130,15 @@ async def _cancel_confirmed(
         try:
             await his.cancel_registration(registration.id, reason)
         except UpstreamRejected as exc:
+            await _set_cancel_intent(runtime, order.id, None, None)
             if not by_hospital:
-                await _set_cancel_intent(runtime, order.id, None, None)
                 raise CancelNotAllowed(
                     "医院系统不允许退号：" + exc.detail, message_en=exc.detail
                 ) from exc
-            log.warning("his_cancel_refused_on_suspension", order=order.id, code=exc.code)
+            # The registration stands at the HIS, so the money stays with the business it
+            # paid for; refunding it would pay for a visit the HIS still holds. Staff decide.
+            log.error("his_cancel_refused_on_suspension", order=order.id, code=exc.code)
+            return Cancellation.NOT_CANCELLED_AT_HIS
         except UpstreamUnavailable as exc:
             if not await _his_cancelled(runtime, order.id):
                 raise UpstreamUnavailableError("his") from exc
