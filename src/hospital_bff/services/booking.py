@@ -137,17 +137,18 @@ class BookingService:
         if not idempotency_key or len(idempotency_key) > 128:
             raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
         rt = self.rt
-        try:
-            slot = await rt.his.slot(slot_id)
-            # Asked before the transaction (no HTTP inside it); the binding check that follows
-            # decides whether this caller may book for this patient at all.
-            at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
-        except UpstreamUnavailable as exc:
-            # A retry of a booking already made still gets its order while the HIS is away.
-            async with uow.unit_of_work(rt) as session:
-                existing = await self._by_key(session, user_id, idempotency_key)
+        # The same key answers the same order (even while the HIS is away); and a patient
+        # not bound to this caller is NOT_FOUND before the HIS hears the id at all.
+        async with uow.unit_of_work(rt) as session:
+            existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
+            await self.accounts.binding(session, user_id, patient_id)
+        try:
+            # Asked before the transaction below: no HTTP inside it.
+            slot = await rt.his.slot(slot_id)
+            at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
+        except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
         # One short transaction, no HTTP inside: the same key answers the same order; then
         # the rules, explained; then a place is held, visible to every process at commit.
