@@ -150,6 +150,12 @@ def production_problems(settings: Settings) -> list[str]:
     for aid in REFUSED_AIDS:
         if getattr(settings, aid.field):
             problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")
+    if settings.staff_oidc_auto_provision:
+        # Staff have no roles: every account at the provider would become full staff.
+        problems.append(
+            "BFF_STAFF_OIDC_AUTO_PROVISION=true makes every account of the OIDC provider staff "
+            "(add members with `hospital-bff staff add --oidc-subject`)"
+        )
     return problems
 
 

@@ -204,6 +204,20 @@ def test_demo_aids_switched_on_are_refused(aid: Any, tmp_path: Path) -> None:
     assert f"{aid.env_var}=true is a demo aid" in str(refused.value.code)
 
 
+def test_staff_single_sign_on_may_not_make_every_account_staff(tmp_path: Path) -> None:
+    values = {
+        **production_values(tmp_path),
+        "staff_oidc_issuer": "https://sso.hospital.example",
+        "staff_oidc_audience": "hospital-bff",
+        "staff_oidc_auto_provision": True,
+    }
+
+    with pytest.raises(UnsafeProductionError) as refused:
+        refuse_unsafe_production(Settings(_env_file=None, **values))
+
+    assert "BFF_STAFF_OIDC_AUTO_PROVISION=true" in str(refused.value.code)
+
+
 def test_production_turns_the_demo_aids_off_unless_set(tmp_path: Path) -> None:
     values = production_values(tmp_path)
     production = Settings(_env_file=None, **values)

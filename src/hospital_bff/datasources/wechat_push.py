@@ -120,7 +120,16 @@ class WechatPushClient(JsonClient):
             "appid": self.app_id,
             "secret": self.app_secret,
         }
-        data = _raise_for_errcode(await self.request("GET", "/cgi-bin/token", params=params))
+        data = _raise_for_errcode(
+            await self.request(
+                "GET",
+                "/cgi-bin/token",
+                params=params,
+                # Each answer is a new token that voids the last: a retry after a lost answer
+                # would void the one another process may already hold.
+                idempotent=False,
+            )
+        )
         return str(data["access_token"]), int(data["expires_in"])
 
     async def _token(self) -> str:

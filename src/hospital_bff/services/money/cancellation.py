@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.clock import SHANGHAI
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Schedule
+from hospital_bff.events import schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
@@ -290,7 +291,7 @@ async def suspend_schedule(
         ids = await active_orders_on(session, schedule_id)
         for order_id in ids:
             enqueue_after_commit(session, "cancel_for_suspension", order_id, reason)
-        uow.publish_after_commit(session, f"schedule:{schedule_id}", {"id": schedule_id})
+        uow.publish_after_commit(session, schedule_topic(schedule_id), {"id": schedule_id})
     if schedule is not None:
         await runtime.catalogue.invalidate_schedules(schedule.department_id)
     return len(ids)

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES, RefundNotice
 from hospital_bff.datasources.bank_models import RefundStatus as BankRefundStatus
 from hospital_bff.datasources.errors import UpstreamRejected
+from hospital_bff.events import order_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import REFUNDS_OPENED, REFUNDS_OPENED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
@@ -188,7 +189,7 @@ async def mark_refund_succeeded(
             patient_id=order.his_patient_id,
             order_id=order.id,
         )
-        uow.publish_after_commit(session, f"order:{order.id}", {"id": order.id})
+        uow.publish_after_commit(session, order_topic(order.id), {"id": order.id})
     return True
 
 
