@@ -309,10 +309,12 @@ class AccountService:
         name = _check_text(name, "姓名")
         phone = _check_phone(phone)
         nid = _parse_id(id_number, self.rt)
+        # The HIS first, before this transaction reads anything: no connection idles in a
+        # transaction while the HIS answers.
+        records = await self._his_records(nid.number)
         account = await session.get(Account, account_id)
         if account is None:
             raise NotFound("账户", "account")
-        records = await self._his_records(nid.number)
         person = _matching(records, name, phone)
         now = self.rt.clock.now()
         if person is None:

@@ -16,7 +16,7 @@ from hospital_bff.config import Settings
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.events import order_topic, schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
-from hospital_bff.metrics import ORDER_TRANSITIONS
+from hospital_bff.metrics import ORDER_TRANSITIONS, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.eligibility import BookedVisit
@@ -167,7 +167,7 @@ async def transition(
         await session.refresh(order)
         return False
     await session.refresh(order)
-    ORDER_TRANSITIONS.labels(order.kind, order.status).inc()
+    count_after_commit(session, ORDER_TRANSITIONS, order.kind, order.status)
     publish_after_commit(session, order_topic(order.id), {"id": order.id, "status": order.status})
     if order.schedule_id:
         publish_after_commit(session, schedule_topic(order.schedule_id), {"id": order.schedule_id})
