@@ -19,6 +19,7 @@ from hospital_bff.config import Settings
 from hospital_bff.persisted_queries import (
     KEY_PREFIX,
     build_manifest,
+    load_manifest,
     manifest_json,
     sha256_hex,
 )
@@ -259,3 +260,22 @@ def test_export_manifest_cli(contract_dir: Path) -> None:
     result = CliRunner().invoke(app, ["export-manifest", "--contract-dir", str(contract_dir)])
     assert result.exit_code == 0, result.output
     assert result.output == manifest_json(build_manifest(contract_dir))
+
+
+def test_only_without_a_manifest_refuses_to_start(tmp_path: Path) -> None:
+    from hospital_bff.app import create_app
+
+    settings = make_settings("sqlite", tmp_path, persisted_queries="only")
+    with pytest.raises(ValueError, match="BFF_PERSISTED_QUERY_MANIFEST"):
+        create_app(settings)
+
+
+def test_a_manifest_whose_id_is_not_its_hash_refuses_to_start(
+    tmp_path: Path, contract_dir: Path
+) -> None:
+    manifest = build_manifest(contract_dir)
+    manifest["operations"][0]["body"] += " "
+    path = tmp_path / "manifest.json"
+    path.write_text(manifest_json(manifest), encoding="utf-8")
+    with pytest.raises(ValueError, match="id is not sha256"):
+        load_manifest(path)
