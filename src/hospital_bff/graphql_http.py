@@ -18,6 +18,12 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema import BaseSchema
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    SubscribeMessage,
+)
 from strawberry.types import ExecutionResult
 
 from hospital_bff.persisted_queries import PersistedQueries, PersistedQueryRefused
@@ -45,11 +51,27 @@ def http_error(status: int, message: str, code: str | None = None) -> Response:
     )
 
 
+class PersistedQueriesWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, refusing under BFF_PERSISTED_QUERIES=only what is not listed."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        persisted = getattr(self.view, "persisted_queries", None)
+        if isinstance(persisted, PersistedQueries) and self.connection_acknowledged:
+            refusal = persisted.websocket_refusal(message["payload"])
+            if refusal is not None:
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [refusal]}
+                )
+                return
+        await super().handle_subscribe(message)
+
+
 class BoundedGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP with bounded bodies and query strings, and JSON refusals."""
 
     # Set by the app: Apollo's persisted queries (hospital_bff.persisted_queries).
     persisted_queries: PersistedQueries | None = None
+    graphql_transport_ws_handler_class = PersistedQueriesWS
 
     def __init__(
         self,

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,6 +31,8 @@ from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
+    GraphQLFormattedError,
     OperationDefinitionNode,
     parse,
     print_ast,
@@ -136,6 +138,17 @@ class PersistedQueries:
                 413, f"query over {self.max_query_bytes} bytes", PAYLOAD_TOO_LARGE_CODE
             )
         return _with_query(data, data.query, register_hash=sha)
+
+    def websocket_refusal(self, payload: Mapping[str, object]) -> GraphQLFormattedError | None:
+        """The error answering a WebSocket `subscribe` under `only` (Apollo's link hashes over
+        HTTP alone, so a socket carries the text: it must be a manifest operation's)."""
+        if self.mode != "only":
+            return None
+        query = payload.get("query")
+        if isinstance(query, str) and sha256_hex(query) in self.manifest:
+            return None
+        refusal = not_in_list()
+        return GraphQLError(refusal.message, extensions={"code": refusal.code}).formatted
 
     async def register(self, data: GraphQLRequestData, result: ExecutionResult) -> None:
         """Keep a sent query once it parsed and validated (as Apollo Server does)."""

@@ -7,14 +7,20 @@ the `extensions` a JSON query parameter.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from starlette.applications import Starlette
 
 from conftest import make_settings
+from fixtures.ws import connect
 from hospital_bff.config import Settings
 from hospital_bff.persisted_queries import (
     KEY_PREFIX,
@@ -279,3 +285,37 @@ def test_a_manifest_whose_id_is_not_its_hash_refuses_to_start(
     path.write_text(manifest_json(manifest), encoding="utf-8")
     with pytest.raises(ValueError, match="id is not sha256"):
         load_manifest(path)
+
+
+@pytest.fixture
+async def server(app: Starlette) -> AsyncIterator[str]:
+    """The app (lifespan entered by the `app` fixture) on a loopback port, for WebSockets."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(uv.serve(sockets=[sock]))
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    uv.should_exit = True
+    await task
+    sock.close()
+
+
+@pytest.mark.parametrize("settings", ["only"], indirect=True)
+async def test_only_holds_over_websocket(server: str, contract_dir: Path) -> None:
+    listed = manifest_operation(contract_dir, "NoticeStream")["body"]
+    unlisted = "subscription NoticeStream { notices { id } }"
+    async with connect(server) as ws:
+        await ws.subscribe("refused", unlisted, {})
+        refused = await ws.receive()
+        assert refused["id"] == "refused" and refused["type"] == "error", refused
+        assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
+
+        # The manifest's text passes the list and reaches the resolver (signed out here).
+        await ws.subscribe("listed", listed, {})
+        answered = await ws.receive()
+        assert answered["id"] == "listed", answered
+        errors = (
+            answered["payload"] if answered["type"] == "error" else answered["payload"]["errors"]
+        )
+        assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
