@@ -23,6 +23,7 @@ from hospital_bff.config import Settings
 from hospital_bff.graphql_http import BoundedGraphQL
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
+from hospital_bff.persisted_queries import persisted_queries_for
 from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
@@ -59,6 +60,7 @@ class BffGraphQL(BoundedGraphQL):
         self.app = app
         self.settings = settings
         self.sockets = SocketsPerAddress(settings.websockets_per_address)
+        self.persisted_queries = persisted_queries_for(settings, lambda: app.state.runtime.redis)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -153,6 +154,24 @@ def export_schema() -> None:
     from hospital_bff.schema import schema
 
     typer.echo(schema.as_str())
+
+
+@app.command("export-manifest")
+def export_manifest(
+    contract_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the clients' .graphql operations (default: the contract)"),
+    ] = None,
+) -> None:
+    """Print the Apollo persisted-query manifest of the contract's operations (for
+    BFF_PERSISTED_QUERY_MANIFEST and the apps' builds)."""
+    from hospital_bff.persisted_queries import (
+        DEFAULT_CONTRACT_DIR,
+        build_manifest,
+        manifest_json,
+    )
+
+    typer.echo(manifest_json(build_manifest(contract_dir or DEFAULT_CONTRACT_DIR)), nl=False)
 
 
 if __name__ == "__main__":

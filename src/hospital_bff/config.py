@@ -282,6 +282,20 @@ class Settings(BaseSettings):
     max_query_string_bytes: int = Field(
         default=16 * 1024, description="Longest query string of a GraphQL GET; longer gets 414"
     )
+    # Apollo's persisted queries (hospital_bff.persisted_queries; docs/operations.md).
+    persisted_queries: Literal["off", "apq", "only"] = Field(
+        default="apq",
+        description="off, apq (Apollo's automatic persisted queries, kept in Redis), or only "
+        "(nothing but the operations of BFF_PERSISTED_QUERY_MANIFEST)",
+    )
+    persisted_query_manifest: Path | None = Field(
+        default=None,
+        description="Apollo persisted-query manifest (`hospital-bff export-manifest`); "
+        "required by only, served by hash under apq too",
+    )
+    persisted_query_ttl_seconds: int = Field(
+        default=7 * 24 * 3600, gt=0, description="How long a registered APQ query is kept"
+    )
     max_webhook_body_bytes: int = Field(
         default=64 * 1024, description="Largest bank or HIS notification body; larger gets 413"
     )

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.schema import BaseSchema
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    SubscribeMessage,
+)
+from strawberry.types import ExecutionResult
 
+from hospital_bff.persisted_queries import PersistedQueries, PersistedQueryRefused
 from hospital_bff.request_limits import BodyTooLarge, limit_receive, refuse_declared_excess
 from hospital_bff.resolvers.context import Context
 
@@ -30,9 +40,9 @@ HTTP_CODES = {
 }
 
 
-def http_error(status: int, message: str) -> Response:
+def http_error(status: int, message: str, code: str | None = None) -> Response:
     """A refusal before execution, shaped as GraphQL errors so the apps read it like any other."""
-    code = HTTP_CODES.get(status, "BAD_REQUEST")
+    code = code or HTTP_CODES.get(status, "BAD_REQUEST")
     return JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]},
         status_code=status,
@@ -41,8 +51,27 @@ def http_error(status: int, message: str) -> Response:
     )
 
 
+class PersistedQueriesWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, refusing under BFF_PERSISTED_QUERIES=only what is not listed."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        persisted = getattr(self.view, "persisted_queries", None)
+        if isinstance(persisted, PersistedQueries) and self.connection_acknowledged:
+            refusal = persisted.websocket_refusal(message["payload"])
+            if refusal is not None:
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [refusal]}
+                )
+                return
+        await super().handle_subscribe(message)
+
+
 class BoundedGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP with bounded bodies and query strings, and JSON refusals."""
+
+    # Set by the app: Apollo's persisted queries (hospital_bff.persisted_queries).
+    persisted_queries: PersistedQueries | None = None
+    graphql_transport_ws_handler_class = PersistedQueriesWS
 
     def __init__(
         self,
@@ -70,6 +99,8 @@ class BoundedGraphQL(GraphQL[Context, None]):
             response = http_error(413, f"request body over {exc.limit} bytes")
         except HTTPException as exc:
             response = http_error(exc.status_code, exc.reason)
+        except PersistedQueryRefused as exc:
+            response = http_error(exc.status, exc.message, exc.code)
         await response(scope, receive, send)
 
     def parse_json(self, data: str | bytes) -> Any:
@@ -86,3 +117,33 @@ class BoundedGraphQL(GraphQL[Context, None]):
         if not isinstance(value, dict):
             raise HTTPException(400, "request body is not a JSON object")
         return value
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A hash-only GET has no `query` either, and is an operation, not a browser.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if self.persisted_queries is None or isinstance(data, list):
+            return data
+        return await self.persisted_queries.resolve(data)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if self.persisted_queries is not None:
+            await self.persisted_queries.register(request_data, result)
+        return result
