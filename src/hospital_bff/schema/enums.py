@@ -11,6 +11,7 @@ from hospital_bff.services.money.rules import OrderStatus as OrderStatus
 from hospital_bff.services.money.rules import PaymentStatus as PaymentStatus
 from hospital_bff.services.money.rules import RefundMode as RefundMode
 from hospital_bff.services.money.rules import RefundStatus as RefundStatus
+from hospital_bff.services.notices import NoticeKind as NoticeKind
 
 
 @strawberry.enum(description="Where the account signs in from")
@@ -90,16 +91,7 @@ class ResultFlag(Enum):
     ABNORMAL = "ABNORMAL"
 
 
-@strawberry.enum
-class NoticeKind(Enum):
-    ORDER_CONFIRMED = "ORDER_CONFIRMED"
-    ORDER_EXPIRED = "ORDER_EXPIRED"
-    ORDER_CANCELLED = "ORDER_CANCELLED"
-    ORDER_FAILED = "ORDER_FAILED"
-    REFUND_SUCCEEDED = "REFUND_SUCCEEDED"
-    EXPERT_SUSPENDED = "EXPERT_SUSPENDED"
-    REPORT_READY = "REPORT_READY"
-    VISIT_REMINDER = "VISIT_REMINDER"
+strawberry.enum(NoticeKind, description="What a notice tells the patient")
 
 
 @strawberry.enum(description="Stable codes of expected failures, for programs")

@@ -25,6 +25,7 @@ from hospital_bff.datasources.wechat_push import PushChannel, WechatApiError, We
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.national_id import mask_name
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import (
     Account,
@@ -76,14 +77,14 @@ FINAL = {
 
 # What the patient sees under each kind; the title already says what happened.
 HINTS = {
-    "ORDER_CONFIRMED": "请按时到院就诊",
-    "ORDER_EXPIRED": "订单超时未支付，已关闭",
-    "ORDER_CANCELLED": "已支付费用将原路退回",
-    "ORDER_FAILED": "已支付费用将原路退回",
-    "REFUND_SUCCEEDED": "款项已退回原支付账户",
-    "EXPERT_SUSPENDED": "预约已取消，费用全额退回",
-    "REPORT_READY": "请在“报告查询”中查看",
-    "VISIT_REMINDER": "请按时到院就诊",
+    NoticeKind.ORDER_CONFIRMED: "请按时到院就诊",
+    NoticeKind.ORDER_EXPIRED: "订单超时未支付，已关闭",
+    NoticeKind.ORDER_CANCELLED: "已支付费用将原路退回",
+    NoticeKind.ORDER_FAILED: "已支付费用将原路退回",
+    NoticeKind.REFUND_SUCCEEDED: "款项已退回原支付账户",
+    NoticeKind.EXPERT_SUSPENDED: "预约已取消，费用全额退回",
+    NoticeKind.REPORT_READY: "请在“报告查询”中查看",
+    NoticeKind.VISIT_REMINDER: "请按时到院就诊",
 }
 
 
@@ -107,7 +108,7 @@ def notice_data(notice: Notice, patient_name: str | None, order: Order | None) -
         "thing1": _thing(notice.title),
         "name2": mask_name(patient_name) if patient_name else "就诊人",
         "time3": f"{notice.created_at:%Y-%m-%d %H:%M}",
-        "thing4": _thing(HINTS.get(notice.kind, notice.title)),
+        "thing4": _thing(HINTS.get(NoticeKind(notice.kind), notice.title)),
     }
     if order is not None and order.visit_date is not None:
         data["thing5"] = _thing(

@@ -4,6 +4,7 @@ and, by a job, to the phone through WeChat."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, or_, update
@@ -19,12 +20,25 @@ from hospital_bff.store.models import Notice, Order
 from hospital_bff.store.upsert import insert_ignore
 
 
+class NoticeKind(StrEnum):
+    """What a notice tells the patient; the app and WeChat's templates key on it."""
+
+    ORDER_CONFIRMED = "ORDER_CONFIRMED"
+    ORDER_EXPIRED = "ORDER_EXPIRED"
+    ORDER_CANCELLED = "ORDER_CANCELLED"
+    ORDER_FAILED = "ORDER_FAILED"
+    REFUND_SUCCEEDED = "REFUND_SUCCEEDED"
+    EXPERT_SUSPENDED = "EXPERT_SUSPENDED"
+    REPORT_READY = "REPORT_READY"
+    VISIT_REMINDER = "VISIT_REMINDER"
+
+
 async def notify(
     session: AsyncSession,
     *,
     now: datetime,
     user_id: str,
-    kind: str,
+    kind: NoticeKind,
     title: str,
     body: str,
     dedupe_key: str,

@@ -9,6 +9,7 @@ from hospital_bff.datasources.his_models import Prescription, Report, ReportSumm
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, record_access, uow
 from hospital_bff.services.errors import NotFound
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.services.record_access import AccessBasis, RecordReadKind, RecordScope
 
 
@@ -27,7 +28,7 @@ async def announce_report(
                 session,
                 now=now,
                 user_id=b.user_id,
-                kind="REPORT_READY",
+                kind=NoticeKind.REPORT_READY,
                 title="报告已出",
                 body=f"{b.name}的{title or '检查检验'}报告已出，可在“报告查询”中查看。",
                 dedupe_key=f"REPORT_READY:{report_id}:{b.user_id}",

@@ -9,6 +9,7 @@ from sqlmodel import select
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
 from hospital_bff.services.money.rules import OrderStatus
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.models import Order
 
 
@@ -28,7 +29,7 @@ async def send_reminders(runtime: Runtime, day: date) -> int:
                 session,
                 now=runtime.clock.now(),
                 user_id=order.user_id,
-                kind="VISIT_REMINDER",
+                kind=NoticeKind.VISIT_REMINDER,
                 title="就诊提醒",
                 body=(
                     f"{order.patient_name}明天（{day}）在{order.location or '门诊'}就诊，"

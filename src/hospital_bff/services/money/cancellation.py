@@ -37,6 +37,7 @@ from hospital_bff.services.money.rules import (
     cancellation_refund_mode,
     yuan,
 )
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.models import Order, SuspendedSchedule
 from hospital_bff.store.upsert import insert_ignore
 
@@ -237,7 +238,7 @@ async def _complete_cancellation(
             money = refund_promise(refund.amount, RefundMode(refund.mode), refund.expected_by)
         else:
             money = "费用将原路退回。"
-        kind = "EXPERT_SUSPENDED" if by_hospital else "ORDER_CANCELLED"
+        kind = NoticeKind.EXPERT_SUSPENDED if by_hospital else NoticeKind.ORDER_CANCELLED
         await notices.notify(
             session,
             now=now,
@@ -395,7 +396,7 @@ async def cancel_for_suspension(
             order,
             f"专家停诊：{reason}",
             notice=UnpaidNotice(
-                kind="EXPERT_SUSPENDED",
+                kind=NoticeKind.EXPERT_SUSPENDED,
                 title="专家停诊",
                 body=f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}），"
                 "您未支付的预约已取消。",

@@ -29,6 +29,7 @@ from hospital_bff.services.money.rules import (
     RefundMode,
     Visit,
 )
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.models import Order
 
 log = structlog.get_logger(__name__)
@@ -182,7 +183,7 @@ async def _mark_confirmed(
             session,
             now=now,
             user_id=order.user_id,
-            kind="ORDER_CONFIRMED",
+            kind=NoticeKind.ORDER_CONFIRMED,
             title="预约成功" if order.kind == OrderKind.REGISTRATION else "缴费成功",
             body=body,
             dedupe_key=f"ORDER_CONFIRMED:{order.id}",
@@ -218,7 +219,7 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> Confirmati
             session,
             now=now,
             user_id=order.user_id,
-            kind="ORDER_FAILED",
+            kind=NoticeKind.ORDER_FAILED,
             title="预约未成功，已退款"
             if order.kind == OrderKind.REGISTRATION
             else "缴费未成功，已退款",

@@ -43,6 +43,7 @@ from hospital_bff.services.money.rules import (
     bank_answer_final,
     payability,
 )
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, Payment, Refund
@@ -54,7 +55,7 @@ log = structlog.get_logger(__name__)
 class UnpaidNotice:
     """What the patient is told when an unpaid order ends, where the default would mislead."""
 
-    kind: str
+    kind: NoticeKind
     title: str
     body: str
 
@@ -466,7 +467,7 @@ class PaymentService:
             await orders.release_place(session, order.slot_id, now)
         expired = target == OrderStatus.EXPIRED
         notice = notice or UnpaidNotice(
-            kind="ORDER_EXPIRED" if expired else "ORDER_CANCELLED",
+            kind=NoticeKind.ORDER_EXPIRED if expired else NoticeKind.ORDER_CANCELLED,
             title="订单已超时关闭" if expired else "订单已取消",
             body=f"{_description(order)}：{reason}。",
         )

@@ -26,6 +26,7 @@ from hospital_bff.services.money.rules import (
     refund_expected_by,
     yuan,
 )
+from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.models import Order, Payment, Refund
 from hospital_bff.store.upsert import insert_ignore
 
@@ -182,7 +183,7 @@ async def mark_refund_succeeded(
             session,
             now=now,
             user_id=order.user_id,
-            kind="REFUND_SUCCEEDED",
+            kind=NoticeKind.REFUND_SUCCEEDED,
             title="退款成功",
             body=f"{notices.describe_order(order)}：{yuan(refund.amount)}元已退回原支付账户。",
             dedupe_key=f"refund-succeeded:{refund.id}",
