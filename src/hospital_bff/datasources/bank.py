@@ -580,11 +580,11 @@ def parse_fund_flow_bill(content: bytes, bill_date: date, account_type: str) -> 
     summary_cells = _cells(lines[summary_at + 1])
     summary: dict[str, int] = {}
     for name, cell in zip(summary_header, summary_cells, strict=True):
-        key = _FUND_FLOW_SUMMARY.get(name)
-        if key in ("income_total", "expense_total"):
-            summary[key] = yuan_to_fen(cell)
-        elif key is not None:
-            summary[key] = _count(cell)
+        total = _FUND_FLOW_SUMMARY.get(name)
+        if total in ("income_total", "expense_total"):
+            summary[total] = yuan_to_fen(cell)
+        elif total is not None:
+            summary[total] = _count(cell)
     return FundFlowBill(
         bill_date=bill_date,
         account_type=account_type,
