@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 from sqlmodel import select
 from starlette.applications import Starlette
 
-from fixtures.journey import book, open_slot, patient_of, pay, verified_user, wait_for_status
+from fixtures.journey import pay, wait_for_status
+from fixtures.jsapi import booked_order, pay_by
 from fixtures.money import bank_state, payment_row
 from hospital_bff.clock import FrozenClock
 from hospital_bff.datasources.wechatpay_crypto import jsapi_pay_message, verify_message
@@ -20,49 +19,12 @@ from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.money.rules import PaymentChannel
 from hospital_bff.store.models import Account, Payment
 
-PAY = """
-mutation Pay($orderId: ID!, $key: String!, $channel: PayChannel!) {
-  payOrder(orderId: $orderId, idempotencyKey: $key, channel: $channel) {
-    __typename
-    ... on PayOrderSuccess {
-      payment {
-        id status payUrl
-        jsapi { appId timeStamp nonceStr package signType paySign }
-      }
-    }
-    ... on UserError { code message }
-  }
-}
-"""
-
-
-async def _pay(
-    client: httpx.AsyncClient, token: str, order_id: str, channel: str, key: str = "p1"
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql",
-        json={"query": PAY, "variables": {"orderId": order_id, "key": key, "channel": channel}},
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    body = response.json()
-    assert "errors" not in body, body
-    result: dict[str, Any] = body["data"]["payOrder"]
-    return result
-
-
-async def _booked(client: httpx.AsyncClient) -> tuple[str, str]:
-    token, _ = await verified_user(client, openid="o-lilei")
-    slot = (await open_slot(client))["slot"]
-    booked = await book(client, token, await patient_of(client, token), slot["id"])
-    assert booked["__typename"] == "BookAppointmentSuccess", booked
-    return token, str(booked["order"]["id"])
-
 
 async def test_jsapi_payment_is_paid_inside_wechat_and_confirms_the_order(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
-    token, order_id = await _booked(client)
-    answer = await _pay(client, token, order_id, "JSAPI")
+    token, order_id = await booked_order(client)
+    answer = await pay_by(client, token, order_id, "JSAPI")
     assert answer["__typename"] == "PayOrderSuccess", answer
     payment = answer["payment"]
     params = payment["jsapi"]
@@ -75,7 +37,7 @@ async def test_jsapi_payment_is_paid_inside_wechat_and_confirms_the_order(
     assert verify_message(public, message, params["paySign"])
 
     # A retry answers the same payment, freshly signed.
-    again = await _pay(client, token, order_id, "JSAPI")
+    again = await pay_by(client, token, order_id, "JSAPI")
     assert again["payment"]["id"] == payment["id"]
     assert again["payment"]["jsapi"]["package"] == params["package"]
 
@@ -88,28 +50,28 @@ async def test_jsapi_payment_is_paid_inside_wechat_and_confirms_the_order(
     tx = await runtime.bank.query_order(row.out_trade_no)
     assert tx is not None and tx.trade_type == "JSAPI"
     assert tx.payer is not None and tx.payer.openid == "o-lilei"
-    settled = await _pay(client, token, order_id, "JSAPI")
+    settled = await pay_by(client, token, order_id, "JSAPI")
     assert settled["payment"]["status"] == "SUCCEEDED" and settled["payment"]["jsapi"] is None
 
 
 async def test_switching_channel_closes_the_other_bank_order_first(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
-    token, order_id = await _booked(client)
-    jsapi = (await _pay(client, token, order_id, "JSAPI"))["payment"]
+    token, order_id = await booked_order(client)
+    jsapi = (await pay_by(client, token, order_id, "JSAPI"))["payment"]
     h5 = (await pay(client, token, order_id, key="p2"))["payment"]  # the contract's PayOrder
     assert h5["id"] != jsapi["id"] and h5["payUrl"].startswith("http")
     state = bank_state(app)
     prepay_id = jsapi["jsapi"]["package"].removeprefix("prepay_id=")
     assert state.order_by_prepay(prepay_id).trade_state == "CLOSED"
-    h5_again = (await _pay(client, token, order_id, "H5", key="p3"))["payment"]
+    h5_again = (await pay_by(client, token, order_id, "H5", key="p3"))["payment"]
     assert h5_again["id"] == h5["id"] and h5_again["jsapi"] is None
 
 
 async def test_jsapi_needs_a_wechat_account(
     client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
 ) -> None:
-    _, order_id = await _booked(client)
+    _, order_id = await booked_order(client)
     async with uow.unit_of_work(runtime) as session:
         alipay = Account(platform="ALIPAY", external_id="2088000000000001", created_at=clock.now())
         session.add(alipay)
