@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from fixtures.journey import eventually, ledger, open_slot, verified_user
 from fixtures.money import LATER_DAY, bank_faults, cancel, confirmed_order, refund_rows
 from hospital_bff.clock import SHANGHAI, FrozenClock
+from hospital_bff.datasources.bank_models import FundFlowBill
+from hospital_bff.datasources.errors import BankUnavailable
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.money import reconciliation
@@ -95,3 +98,70 @@ async def test_a_refund_held_processing_is_settled_later(
     assert day.bank_total == day.hospital_total == -int(confirmed["amount"])  # type: ignore[call-overload]
     assert day.matched == 1
     assert day.status == "BALANCED"
+
+
+async def test_fund_flow_agrees_on_a_balanced_day(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    await _batch_refund_owed(client, clock)
+    await reconciliation.reconcile(runtime, DAY)
+    async with uow.unit_of_work(runtime) as session:
+        kinds = {f.kind for f in await reconciliation.findings_of(session, DAY)}
+    assert not {k for k in kinds if k.startswith("FUND_FLOW")}
+
+
+async def test_fund_flow_that_disagrees_is_a_finding_kept_across_reruns(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    runtime: Runtime,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await _batch_refund_owed(client, clock)
+    real = runtime.bank.fund_flow_bill
+
+    async def doubled(day: date, account_type: str = "BASIC") -> FundFlowBill:
+        bill = await real(day, account_type)
+        more = bill.summary.model_copy(update={"income_total": bill.summary.income_total + 1})
+        return bill.model_copy(update={"summary": more})
+
+    monkeypatch.setattr(runtime.bank, "fund_flow_bill", doubled)
+    first = await reconciliation.reconcile(runtime, DAY)
+    await reconciliation.reconcile(runtime, DAY)
+    async with uow.unit_of_work(runtime) as session:
+        found = [
+            (f.key, f.amount, f.current)
+            for f in await reconciliation.findings_of(session, DAY)
+            if f.kind == "FUND_FLOW_MISMATCH"
+        ]
+    assert found == [("FUND_FLOW_MISMATCH:income", 1, True)]
+    assert first.status == "ANOMALIES"
+
+
+async def test_fund_flow_unavailable_is_one_finding_and_the_run_goes_on(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    runtime: Runtime,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    confirmed = await _batch_refund_owed(client, clock)
+
+    async def down(day: date, account_type: str = "BASIC") -> FundFlowBill:
+        raise BankUnavailable("fund-flow bill not ready", system="bank")
+
+    monkeypatch.setattr(runtime.bank, "fund_flow_bill", down)
+    first = await reconciliation.reconcile(runtime, DAY)
+    # The trade bill's work was done all the same: the owed refund went out with the batch.
+    [refund] = await refund_rows(runtime, str(confirmed["id"]))
+    assert refund.status == "SUCCEEDED"
+    assert first.refund_batch_id is not None
+    async with uow.unit_of_work(runtime) as session:
+        kinds = [f.kind for f in await reconciliation.findings_of(session, DAY) if f.current]
+    assert kinds == ["FUND_FLOW_UNAVAILABLE"]
+    monkeypatch.undo()
+    again = await reconciliation.reconcile(runtime, DAY)
+    async with uow.unit_of_work(runtime) as session:
+        current = [f.kind for f in await reconciliation.findings_of(session, DAY) if f.current]
+    assert current == []
+    assert again.status == "BALANCED"

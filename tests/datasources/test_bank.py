@@ -18,8 +18,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
-from hospital_bff.datasources.bank import BankClient, TradeBillError, parse_trade_bill, yuan_to_fen
-from hospital_bff.datasources.bank_models import RefundNotice, Transaction
+from hospital_bff.datasources.bank import (
+    BankClient,
+    TradeBillError,
+    parse_fund_flow_bill,
+    parse_trade_bill,
+    yuan_to_fen,
+)
+from hospital_bff.datasources.bank_models import JsapiPayParams, RefundNotice, Transaction
 from hospital_bff.datasources.errors import (
     BankUnavailable,
     UpstreamRejected,
@@ -29,6 +35,7 @@ from hospital_bff.datasources.wechatpay_crypto import (
     BankKeys,
     NotificationVerifier,
     VerifiedNotification,
+    verify_message,
 )
 from hospital_bff.simulators.bank import BankState, create_bank_app
 
@@ -212,16 +219,19 @@ async def test_refunds(world: World) -> None:
 
 
 # Every path of WeChat Pay API v3 the hospital may call, as published at
-# pay.weixin.qq.com/docs/merchant (H5 下单, 查询订单 ×2, 关闭订单, 申请退款, 查询单笔退款,
-# 申请交易账单 and its download_url). Written out here, apart from the client, on purpose.
+# pay.weixin.qq.com/docs/merchant (H5 下单, JSAPI 下单, 查询订单 ×2, 关闭订单, 申请退款,
+# 查询单笔退款, 申请交易账单, 申请资金账单 and their download_url). Written out here, apart from
+# the client, on purpose.
 PUBLISHED_V3 = [
     ("POST", r"/v3/pay/transactions/h5"),
+    ("POST", r"/v3/pay/transactions/jsapi"),
     ("GET", r"/v3/pay/transactions/out-trade-no/[^/]+"),
     ("GET", r"/v3/pay/transactions/id/[^/]+"),
     ("POST", r"/v3/pay/transactions/out-trade-no/[^/]+/close"),
     ("POST", r"/v3/refund/domestic/refunds"),
     ("GET", r"/v3/refund/domestic/refunds/[^/]+"),
     ("GET", r"/v3/bill/tradebill"),
+    ("GET", r"/v3/bill/fundflowbill"),
     ("GET", r"/v3/billdownload/file"),
 ]
 
@@ -245,6 +255,8 @@ async def test_every_path_the_client_calls_is_published_v3(world: World) -> None
     assert public == [
         "close_order",
         "create_h5_order",
+        "create_jsapi_order",
+        "fund_flow_bill",
         "query_order",
         "query_refund",
         "query_transaction",
@@ -265,12 +277,16 @@ async def test_every_path_the_client_calls_is_published_v3(world: World) -> None
     await world.bank.refund("R1", "RF1", 500, 500, "退号", NOTIFY_URL)
     await world.bank.query_refund("RF1")
     await world.bank.trade_bill(NOW.date())
+    await world.bank.create_jsapi_order(
+        "R3", "内科", 500, NOW + timedelta(minutes=10), NOTIFY_URL, "o-payer"
+    )
+    await world.bank.fund_flow_bill(NOW.date())
     assert {method for method, _ in called} == {"GET", "POST"}
     for method, path in called:
         assert any(method == m and re.fullmatch(pattern, path) for m, pattern in PUBLISHED_V3), (
             f"{method} {path} is not a published WeChat Pay API v3 path"
         )
-    assert len({(m, p) for m, p in called}) >= 7
+    assert len({(m, p) for m, p in called}) >= 9
 
 
 async def test_query_by_transaction_id(world: World) -> None:
@@ -445,3 +461,164 @@ def test_parse_trade_bill_reads_columns_by_name() -> None:
 def test_parse_trade_bill_refuses_a_truncated_file() -> None:
     with pytest.raises(ValueError):
         parse_trade_bill(b"\xe4\xba\xa4\xe6\x98\x93\xe6\x97\xb6\xe9\x97\xb4\n", date(2024, 5, 1))
+
+
+# --- JSAPI -----------------------------------------------------------------------------------
+
+
+def _bridge(params: JsapiPayParams, **changes: str) -> dict[str, str]:
+    """What the page hands WeixinJSBridge, with WeChat's names."""
+    body = {
+        "appId": params.app_id,
+        "timeStamp": params.timestamp,
+        "nonceStr": params.nonce_str,
+        "package": params.package,
+        "signType": params.sign_type,
+        "paySign": params.pay_sign,
+    }
+    body.update(changes)
+    return body
+
+
+async def _jsapi_order(world: World, no: str = "J1", openid: str = "o-payer") -> JsapiPayParams:
+    order = await world.bank.create_jsapi_order(
+        no, "内科", 700, NOW + timedelta(minutes=10), NOTIFY_URL, openid
+    )
+    assert order.prepay_id
+    return world.bank.jsapi_pay_params(order.prepay_id)
+
+
+async def test_jsapi_order_is_paid_with_the_merchant_signed_bridge_params(world: World) -> None:
+    params = await _jsapi_order(world)
+    assert params.app_id == APP_ID and params.sign_type == "RSA"
+    assert params.package.startswith("prepay_id=")
+    message = f"{params.app_id}\n{params.timestamp}\n{params.nonce_str}\n{params.package}\n"
+    assert verify_message(keys().merchant_public_key, message, params.pay_sign)
+    paid = await world.cashier.post(f"{BASE}/jsapi/pay", json=_bridge(params))
+    assert paid.status_code == 200, paid.text
+    tx = await world.bank.query_order("J1")
+    assert tx is not None and tx.is_paid and tx.trade_type == "JSAPI"
+    assert tx.payer is not None and tx.payer.openid == "o-payer"
+    await world.state.drain()
+    [notice] = world.notices
+    assert Transaction.model_validate(notice.resource).out_trade_no == "J1"
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"paySign": "Zm9yZ2Vk"}, "SIGN_ERROR"),  # not the merchant's signature
+        ({"nonceStr": "another-nonce"}, "SIGN_ERROR"),  # a signed value altered
+        ({"openid": "o-someone-else"}, "NO_AUTH"),  # another WeChat user
+        ({"signType": "MD5"}, "PARAM_ERROR"),
+    ],
+)
+async def test_jsapi_bridge_refuses_what_the_merchant_did_not_sign(
+    world: World, changes: dict[str, str], code: str
+) -> None:
+    params = await _jsapi_order(world)
+    refused = await world.cashier.post(f"{BASE}/jsapi/pay", json=_bridge(params, **changes))
+    assert refused.json()["code"] == code
+    tx = await world.bank.query_order("J1")
+    assert tx is not None and tx.trade_state == "NOTPAY"
+
+
+async def test_a_jsapi_order_is_not_paid_at_the_h5_cashier(world: World) -> None:
+    params = await _jsapi_order(world)
+    prepay_id = params.package.removeprefix("prepay_id=")
+    refused = await world.cashier.post(f"{BASE}/cashier/{prepay_id}", json={"action": "pay"})
+    assert refused.status_code == 400
+    tx = await world.bank.query_order("J1")
+    assert tx is not None and tx.trade_state == "NOTPAY"
+
+
+async def test_jsapi_order_needs_the_payer(world: World) -> None:
+    with pytest.raises(UpstreamRejected) as caught:
+        await world.bank.create_jsapi_order(
+            "J1", "内科", 700, NOW + timedelta(minutes=10), NOTIFY_URL, ""
+        )
+    assert caught.value.code == "PARAM_ERROR"
+
+
+# --- the fund-flow bill ----------------------------------------------------------------------
+
+
+async def test_fund_flow_bill_to_the_fen(world: World) -> None:
+    await _paid_order(world, "R1", 1234)
+    await _paid_order(world, "R2", 1)
+    world.clock.advance(minutes=5)
+    await world.bank.refund("R1", "RF1", 999, 1234, "退号", None)
+    world.clock.advance(days=1)
+    # The next day: not in this day's flow, but on top of its balance.
+    next_day = await world.bank.create_h5_order(
+        "R3", "内科", 50, world.clock.now() + timedelta(minutes=10), NOTIFY_URL, "10.0.0.1"
+    )
+    await world.pay(next_day.h5_url)
+    world.clock.advance(days=1)
+    flow = await world.bank.fund_flow_bill(date(2024, 5, 1))
+    assert flow.account_type == "BASIC"
+    assert [(line.direction, line.amount) for line in flow.lines] == [
+        ("收入", 1234),
+        ("收入", 1),
+        ("支出", 999),
+    ]
+    assert [line.balance for line in flow.lines] == [1234, 1235, 236]
+    assert flow.lines[2].booked_at == NOW + timedelta(minutes=5)
+    s = flow.summary
+    assert (s.total_count, s.income_count, s.income_total) == (3, 2, 1235)
+    assert (s.expense_count, s.expense_total) == (1, 999)
+    later = await world.bank.fund_flow_bill(date(2024, 5, 2))
+    assert later.summary.expense_total == 0
+    assert (later.summary.income_total, later.lines[0].balance) == (50, 286)
+
+
+async def test_a_fund_flow_bill_that_does_not_match_its_hash_is_refused(world: World) -> None:
+    await _paid_order(world, "R1", 1234)
+
+    def alter(request: httpx.Request, response: httpx.Response) -> httpx.Response:
+        if "billdownload" not in request.url.path:
+            return response
+        return httpx.Response(200, content=response.content.replace(b"12.34", b"12.35"))
+
+    world.wire.alter = alter
+    with pytest.raises(TradeBillError):
+        await world.bank.fund_flow_bill(date(2024, 5, 1))
+
+
+async def test_fund_flow_bill_of_an_unknown_account_type_is_not_asked_for(world: World) -> None:
+    with pytest.raises(ValueError):
+        await world.bank.fund_flow_bill(date(2024, 5, 1), "SAVINGS")
+    assert world.bank.calls == 0
+
+
+def test_parse_fund_flow_bill_reads_wechats_published_sample() -> None:
+    # The layout (and the decimal counts) of the sample WeChat publishes with the API.
+    content = (
+        "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),"
+        "账户结余(元),资金变更提交申请人,备注,业务凭证号\r\n"
+        "`2018-02-01 04:21:23,`50000305742018020103387128253,`1900009231201802015884652186,"
+        "`退款,`退款,`支出,`0.02,`0.17,`system,`缺货,`REF4200000068201801293084726067\r\n"
+        "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额\r\n"
+        "`20.0,`17.0,`0.35,`3.0,`0.18\r\n"
+    ).encode()
+    flow = parse_fund_flow_bill(content, date(2018, 2, 1), "BASIC")
+    [line] = flow.lines
+    assert (line.direction, line.amount, line.balance, line.is_income) == ("支出", 2, 17, False)
+    s = flow.summary
+    assert (s.total_count, s.income_count, s.income_total) == (20, 17, 35)
+    assert (s.expense_count, s.expense_total) == (3, 18)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        "记账时间,收支类型\r\n资金流水总笔数\r\n".encode(),  # no summary values
+        "未知列,收支类型\r\n`x,`y\r\n资金流水总笔数\r\n`1\r\n".encode(),
+        "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额\r\n`1.5,`1,`0.01,`0,`0\r\n"
+        "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额\r\n`1.5,`1,`0.01,`0,`0\r\n".encode(),
+    ],
+)
+def test_parse_fund_flow_bill_refuses_what_it_cannot_read(content: bytes) -> None:
+    with pytest.raises(ValueError):
+        parse_fund_flow_bill(content, date(2018, 2, 1), "BASIC")

@@ -22,10 +22,18 @@ from hospital_bff.datasources.wechatpay_crypto import (
     BankKeys,
     NotificationVerifier,
     VerifiedNotification,
+    jsapi_pay_message,
+    new_nonce,
+    sign_message,
     sign_request,
     verify_signature,
 )
-from hospital_bff.simulators.bank import BILL_HEADER, BankState, create_bank_app
+from hospital_bff.simulators.bank import (
+    BILL_HEADER,
+    FUND_FLOW_HEADER,
+    BankState,
+    create_bank_app,
+)
 
 APIV3_KEY = "demo-apiv3-key-32-bytes-long-ok!"
 MCH_ID = "1900000001"
@@ -505,3 +513,98 @@ async def test_trade_bill_is_wechat_csv_with_a_matching_sha1(world: World) -> No
     assert future.status_code == 400
     unsigned = await world.call("GET", path, sign=False)
     assert unsigned.status_code == 401
+
+
+async def _jsapi_prepay(world: World, no: str = "J1", openid: str = "o-patient") -> str:
+    payload = {
+        "appid": APP_ID,
+        "mchid": MCH_ID,
+        "description": "内科 专家号",
+        "out_trade_no": no,
+        "time_expire": (world.clock.now() + timedelta(minutes=10)).isoformat(),
+        "notify_url": NOTIFY_URL,
+        "amount": {"total": 800, "currency": "CNY"},
+        "payer": {"openid": openid},
+    }
+    created = await world.call("POST", "/v3/pay/transactions/jsapi", payload)
+    assert created.status_code == 200, created.text
+    again = await world.call("POST", "/v3/pay/transactions/jsapi", payload)
+    assert again.json() == created.json()  # idempotent on out_trade_no, like H5
+    prepay_id = created.json()["prepay_id"]
+    assert isinstance(prepay_id, str)
+    return prepay_id
+
+
+def _bridge(world: World, prepay_id: str, key: Any = None) -> dict[str, str]:
+    timestamp, nonce = str(int(world.clock.now().timestamp())), new_nonce()
+    package = f"prepay_id={prepay_id}"
+    signature = sign_message(
+        key or keys().merchant_key, jsapi_pay_message(APP_ID, timestamp, nonce, package)
+    )
+    return {
+        "appId": APP_ID,
+        "timeStamp": timestamp,
+        "nonceStr": nonce,
+        "package": package,
+        "signType": "RSA",
+        "paySign": signature,
+    }
+
+
+async def test_jsapi_prepay_is_signed_and_needs_the_payer(world: World) -> None:
+    body = {"appid": APP_ID, "mchid": MCH_ID, "out_trade_no": "J1"}
+    unsigned = await world.call("POST", "/v3/pay/transactions/jsapi", body, sign=False)
+    assert unsigned.status_code == 401
+    payload = {
+        "appid": APP_ID,
+        "mchid": MCH_ID,
+        "description": "x",
+        "out_trade_no": "J1",
+        "notify_url": NOTIFY_URL,
+        "amount": {"total": 1, "currency": "CNY"},
+    }
+    no_payer = await world.call("POST", "/v3/pay/transactions/jsapi", payload)
+    assert no_payer.status_code == 400 and no_payer.json()["code"] == "PARAM_ERROR"
+
+
+async def test_jsapi_bridge_pays_once_with_the_merchant_paysign(world: World) -> None:
+    prepay_id = await _jsapi_prepay(world)
+    forged = await world.http.post(
+        "/jsapi/pay", json=_bridge(world, prepay_id, key=keys().platform_key)
+    )
+    assert forged.status_code == 401 and forged.json()["code"] == "SIGN_ERROR"
+    stale = _bridge(world, prepay_id)
+    world.clock.advance(minutes=6)
+    assert (await world.http.post("/jsapi/pay", json=stale)).status_code == 400
+    paid = await world.http.post("/jsapi/pay", json=_bridge(world, prepay_id))
+    assert paid.status_code == 200 and paid.json()["trade_state"] == "SUCCESS"
+    again = await world.http.post("/jsapi/pay", json=_bridge(world, prepay_id))
+    assert again.json()["transaction_id"] == paid.json()["transaction_id"]
+    await world.state.drain()
+    assert len(world.receiver.received) == 1
+    query = await world.call("GET", f"/v3/pay/transactions/out-trade-no/J1?mchid={MCH_ID}")
+    assert query.json()["trade_type"] == "JSAPI"
+    assert query.json()["payer"] == {"openid": "o-patient"}
+
+
+async def test_fund_flow_bill_is_wechat_csv_with_totals(world: World) -> None:
+    await world.pay(await world.order("R1", total=1234))
+    await world.pay(await world.order("R2", total=5))
+    world.clock.advance(minutes=1)
+    await world.refund("R1", "RF1", 1000)
+    await world.order("R3")  # never paid: no money moved
+    meta = await world.call("GET", "/v3/bill/fundflowbill?bill_date=2024-05-01&account_type=BASIC")
+    assert meta.status_code == 200 and meta.json()["hash_type"] == "SHA1"
+    download = await world.call("GET", meta.json()["download_url"].removeprefix(BASE))
+    assert hashlib.sha1(download.content).hexdigest() == meta.json()["hash_value"]
+    lines = download.content.decode().splitlines()
+    assert lines[0] == FUND_FLOW_HEADER
+    assert len(lines) == 1 + 3 + 2
+    assert ",`交易,`交易,`收入,`12.34,`12.34," in lines[1]
+    assert ",`退款,`退款,`支出,`10.00,`2.39," in lines[3]
+    assert lines[4] == "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额"
+    assert lines[5] == "`3,`2,`12.39,`1,`10.00"
+    other = await world.call("GET", "/v3/bill/fundflowbill?bill_date=2024-05-01&account_type=FEES")
+    assert other.status_code == 400
+    future = await world.call("GET", "/v3/bill/fundflowbill?bill_date=2024-05-02")
+    assert future.status_code == 400

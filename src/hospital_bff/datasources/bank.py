@@ -1,9 +1,10 @@
 """The bank's payment platform (WeChat Pay API v3 subset) as typed calls.
 
 Only paths WeChat Pay API v3 publishes are called (a test holds the list):
-H5 order, query by out_trade_no or by transaction_id, close, domestic refund and its query, and
-the trade bill. Both of the hospital's refund modes are the one refunds API: a REVERSAL is a
-refund sent at once, a BATCH is refunds sent one by one after the next-day reconciliation.
+H5 and JSAPI orders, query by out_trade_no or by transaction_id, close, domestic refund and its
+query, the trade bill and the fund-flow bill. Both of the hospital's refund modes are the one
+refunds API: a REVERSAL is a refund sent at once, a BATCH is refunds sent one by one after the
+next-day reconciliation.
 
 Every request carries the merchant's ``WECHATPAY2-SHA256-RSA2048`` signature and every answer
 must carry a valid platform signature: an answer we cannot verify could come from anyone, so it
@@ -28,7 +29,12 @@ from pydantic import BaseModel, ValidationError
 from hospital_bff.clock import SHANGHAI, Clock
 from hospital_bff.config import Settings
 from hospital_bff.datasources.bank_models import (
+    FundFlowBill,
+    FundFlowLine,
+    FundFlowSummary,
     H5Order,
+    JsapiOrder,
+    JsapiPayParams,
     Refund,
     TradeBill,
     TradeBillLine,
@@ -45,7 +51,10 @@ from hospital_bff.datasources.http import CircuitBreaker
 from hospital_bff.datasources.wechatpay_crypto import (
     MerchantKeys,
     ensure_demo_keys,
+    jsapi_pay_message,
     load_merchant_keys,
+    new_nonce,
+    sign_message,
     sign_request,
     timestamp_is_fresh,
     verify_signature,
@@ -105,6 +114,27 @@ _SUMMARY_COLUMNS: dict[str, str] = {
     "订单总金额": "order_total",
     "申请退款总金额": "refund_requested_total",
 }
+_FUND_FLOW_COLUMNS: dict[str, str] = {
+    "记账时间": "booked_at",
+    "微信支付业务单号": "transaction_id",
+    "资金流水单号": "flow_id",
+    "业务名称": "business_name",
+    "业务类型": "business_type",
+    "收支类型": "direction",
+    "收支金额(元)": "amount",
+    "账户结余(元)": "balance",
+    "资金变更提交申请人": "applicant",
+    "备注": "note",
+    "业务凭证号": "voucher_no",
+}
+_FUND_FLOW_SUMMARY: dict[str, str] = {
+    "资金流水总笔数": "total_count",
+    "收入笔数": "income_count",
+    "收入金额": "income_total",
+    "支出笔数": "expense_count",
+    "支出金额": "expense_total",
+}
+FUND_FLOW_ACCOUNT_TYPES = frozenset({"BASIC", "OPERATION", "FEES"})
 
 
 class TradeBillError(BankUnavailable):
@@ -194,6 +224,46 @@ class BankClient:
         }
         return _parse(H5Order, await self._json("POST", "/v3/pay/transactions/h5", payload))
 
+    async def create_jsapi_order(
+        self,
+        out_trade_no: str,
+        description: str,
+        amount: int,
+        expires_at: datetime,
+        notify_url: str,
+        openid: str,
+    ) -> JsapiOrder:
+        """Create (or, with the same parameters, find again) the JSAPI order a page inside
+        WeChat pays; ``openid`` is the payer's openid under our appid."""
+        payload = {
+            "appid": self.app_id,
+            "mchid": self.mch_id,
+            "description": description,
+            "out_trade_no": out_trade_no,
+            "time_expire": expires_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat(),
+            "notify_url": notify_url,
+            "amount": {"total": amount, "currency": "CNY"},
+            "payer": {"openid": openid},
+        }
+        return _parse(JsapiOrder, await self._json("POST", "/v3/pay/transactions/jsapi", payload))
+
+    def jsapi_pay_params(self, prepay_id: str) -> JsapiPayParams:
+        """The ``getBrandWCPayRequest`` parameters for a prepay_id, paySign made with the
+        merchant key: the WeChat client checks it, so only we can start a payment of ours."""
+        timestamp = str(int(self.clock.now().timestamp()))
+        nonce = new_nonce()
+        package = f"prepay_id={prepay_id}"
+        return JsapiPayParams(
+            app_id=self.app_id,
+            timestamp=timestamp,
+            nonce_str=nonce,
+            package=package,
+            sign_type="RSA",
+            pay_sign=sign_message(
+                self.keys.merchant_key, jsapi_pay_message(self.app_id, timestamp, nonce, package)
+            ),
+        )
+
     async def query_order(self, out_trade_no: str) -> Transaction | None:
         """The order as the bank sees it, or None if the bank never heard of it."""
         path = f"/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={self.mch_id}"
@@ -256,18 +326,40 @@ class BankClient:
     async def trade_bill(self, bill_date: date) -> TradeBill:
         """Download the day's ALL bill, check its SHA1, and read it to the fen."""
         path = f"/v3/bill/tradebill?bill_date={bill_date.isoformat()}&bill_type=ALL"
-        meta = await self._json("GET", path)
-        if not isinstance(meta, dict) or str(meta.get("hash_type", "")).upper() != "SHA1":
-            raise TradeBillError("unexpected trade bill answer", system=self.system)
-        response = await self._send("GET", str(meta["download_url"]), None, signed_answer=False)
-        content = response.content
-        digest = hashlib.sha1(content, usedforsecurity=False).hexdigest()
-        if digest != str(meta.get("hash_value", "")).lower():
-            raise TradeBillError("trade bill does not match its SHA1", system=self.system)
+        content = await self._download_bill(path, "trade bill")
         try:
             return parse_trade_bill(content, bill_date)
         except (ValueError, ValidationError) as exc:
             raise TradeBillError(f"unreadable trade bill: {exc}", system=self.system) from exc
+
+    async def fund_flow_bill(self, bill_date: date, account_type: str = "BASIC") -> FundFlowBill:
+        """Download the day's fund-flow bill of one account, check its SHA1, read it to the fen."""
+        if account_type not in FUND_FLOW_ACCOUNT_TYPES:
+            raise ValueError(f"unknown account_type {account_type!r}")
+        path = (
+            f"/v3/bill/fundflowbill?bill_date={bill_date.isoformat()}&account_type={account_type}"
+        )
+        content = await self._download_bill(path, "fund-flow bill")
+        try:
+            return parse_fund_flow_bill(content, bill_date, account_type)
+        except (ValueError, ValidationError) as exc:
+            raise TradeBillError(f"unreadable fund-flow bill: {exc}", system=self.system) from exc
+
+    async def _download_bill(self, path: str, what: str) -> bytes:
+        """Ask for a bill's download_url, fetch it (the file itself is unsigned), check SHA1."""
+        meta = await self._json("GET", path)
+        if (
+            not isinstance(meta, dict)
+            or str(meta.get("hash_type", "")).upper() != "SHA1"
+            or not meta.get("download_url")
+        ):
+            raise TradeBillError(f"unexpected {what} answer", system=self.system)
+        response = await self._send("GET", str(meta["download_url"]), None, signed_answer=False)
+        content = response.content
+        digest = hashlib.sha1(content, usedforsecurity=False).hexdigest()
+        if digest != str(meta.get("hash_value", "")).lower():
+            raise TradeBillError(f"{what} does not match its SHA1", system=self.system)
+        return content
 
     # --- the wire --------------------------------------------------------------------------------
 
@@ -441,4 +533,61 @@ def parse_trade_bill(content: bytes, bill_date: date) -> TradeBill:
             summary[key] = yuan_to_fen(cell, exact=key != "fee_total")
     return TradeBill(
         bill_date=bill_date, lines=rows, summary=TradeBillSummary.model_validate(summary)
+    )
+
+
+def _count(cell: str) -> int:
+    # WeChat writes the fund-flow bill's counts as decimals ("17.0").
+    try:
+        value = Decimal(cell.strip() or "0")
+    except InvalidOperation as exc:
+        raise ValueError(f"not a count: {cell!r}") from exc
+    if value != value.to_integral_value():
+        raise ValueError(f"count {cell!r} is not whole")
+    return int(value)
+
+
+def parse_fund_flow_bill(content: bytes, bill_date: date, account_type: str) -> FundFlowBill:
+    """Read a WeChat fund-flow bill: header, backtick-prefixed rows, summary header, summary."""
+    lines = [line for line in content.decode("utf-8-sig").splitlines() if line.strip()]
+    if len(lines) < 3:
+        raise ValueError("a fund-flow bill has at least a header and a summary")
+    header = [name.strip() for name in lines[0].split(",")]
+    unknown = [name for name in header if name not in _FUND_FLOW_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown fund-flow columns {unknown}")
+    summary_at = next(
+        (i for i, line in enumerate(lines) if line.startswith("资金流水总笔数")), None
+    )
+    if summary_at is None or summary_at + 1 >= len(lines):
+        raise ValueError("the fund-flow bill has no summary")
+    rows: list[FundFlowLine] = []
+    for line in lines[1:summary_at]:
+        cells = _cells(line)
+        if len(cells) != len(header):
+            raise ValueError(f"fund-flow row has {len(cells)} values, header has {len(header)}")
+        values: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=True):
+            key = _FUND_FLOW_COLUMNS[name]
+            if key in ("amount", "balance"):
+                values[key] = yuan_to_fen(cell)
+            elif key == "booked_at":
+                values[key] = datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
+            else:
+                values[key] = cell
+        rows.append(FundFlowLine.model_validate(values))
+    summary_header = [name.strip() for name in lines[summary_at].split(",")]
+    summary_cells = _cells(lines[summary_at + 1])
+    summary: dict[str, int] = {}
+    for name, cell in zip(summary_header, summary_cells, strict=True):
+        total = _FUND_FLOW_SUMMARY.get(name)
+        if total in ("income_total", "expense_total"):
+            summary[total] = yuan_to_fen(cell)
+        elif total is not None:
+            summary[total] = _count(cell)
+    return FundFlowBill(
+        bill_date=bill_date,
+        account_type=account_type,
+        lines=rows,
+        summary=FundFlowSummary.model_validate(summary),
     )

@@ -26,6 +26,23 @@ class H5Order(_Wire):
     h5_url: str
 
 
+class JsapiOrder(_Wire):
+    """A created JSAPI order: the prepay_id the WeChat client pays with."""
+
+    prepay_id: str
+
+
+class JsapiPayParams(_Wire):
+    """What the page inside WeChat hands to ``WeixinJSBridge.invoke('getBrandWCPayRequest')``."""
+
+    app_id: str
+    timestamp: str
+    nonce_str: str
+    package: str
+    sign_type: str
+    pay_sign: str
+
+
 class Payer(_Wire):
     """Who paid, as the platform knows them."""
 
@@ -165,3 +182,42 @@ class TradeBill(_Wire):
     bill_date: date
     lines: list[TradeBillLine]
     summary: TradeBillSummary
+
+
+class FundFlowLine(_Wire):
+    """One row of the fund-flow bill: money into (收入) or out of (支出) the basic account."""
+
+    booked_at: datetime
+    transaction_id: str
+    flow_id: str
+    business_name: str
+    business_type: str
+    direction: str
+    amount: int
+    balance: int
+    applicant: str
+    note: str
+    voucher_no: str
+
+    @property
+    def is_income(self) -> bool:
+        return self.direction == "收入"
+
+
+class FundFlowSummary(_Wire):
+    """The fund-flow bill's last two lines: counts and totals of income and expense."""
+
+    total_count: int
+    income_count: int
+    income_total: int
+    expense_count: int
+    expense_total: int
+
+
+class FundFlowBill(_Wire):
+    """A day's fund-flow bill of one account (account_type BASIC), checked against its SHA1."""
+
+    bill_date: date
+    account_type: str
+    lines: list[FundFlowLine]
+    summary: FundFlowSummary

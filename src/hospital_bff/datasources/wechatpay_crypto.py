@@ -256,6 +256,11 @@ def response_message(timestamp: str, nonce: str, body: bytes | str) -> str:
     return f"{timestamp}\n{nonce}\n{_text(body)}\n"
 
 
+def jsapi_pay_message(app_id: str, timestamp: str, nonce: str, package: str) -> str:
+    """What ``paySign`` of a JSAPI ``getBrandWCPayRequest`` signs (WeChat Pay API v3)."""
+    return f"{app_id}\n{timestamp}\n{nonce}\n{package}\n"
+
+
 def sign_request(
     *,
     private_key: rsa.RSAPrivateKey,

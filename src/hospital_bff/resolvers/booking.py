@@ -34,6 +34,7 @@ from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import orders as order_queries
 from hospital_bff.services.money.cancellation import cancel_by_patient
 from hospital_bff.services.money.payments import PaymentService
+from hospital_bff.services.money.rules import PaymentChannel
 
 
 async def schedule_eligibility(
@@ -97,14 +98,22 @@ def _client_ip(info: Info) -> str:
 
 
 async def pay_order(
-    info: Info, order_id: str, idempotency_key: str
+    info: Info,
+    order_id: str,
+    idempotency_key: str,
+    channel: PaymentChannel = PaymentChannel.H5,
 ) -> PayOrderSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
     service = PaymentService(info.context.runtime)
 
     async def work(_session: AsyncSession) -> PayOrderSuccess:
         payment = await service.pay_order(
-            viewer.user_id, order_id, idempotency_key, _client_ip(info)
+            viewer.user_id,
+            order_id,
+            idempotency_key,
+            _client_ip(info),
+            channel=channel,
+            account_id=viewer.account_id,
         )
         return PayOrderSuccess(payment=PaymentType.from_row(payment))
 

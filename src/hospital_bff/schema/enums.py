@@ -8,6 +8,7 @@ import strawberry
 
 from hospital_bff.services.money.rules import OrderKind as OrderKind
 from hospital_bff.services.money.rules import OrderStatus as OrderStatus
+from hospital_bff.services.money.rules import PaymentChannel as PaymentChannel
 from hospital_bff.services.money.rules import PaymentStatus as PaymentStatus
 from hospital_bff.services.money.rules import RefundMode as RefundMode
 from hospital_bff.services.money.rules import RefundStatus as RefundStatus
@@ -63,6 +64,11 @@ class ScheduleStatus(Enum):
 strawberry.enum(OrderKind)
 strawberry.enum(OrderStatus, description="Where an order stands on the money path")
 strawberry.enum(PaymentStatus)
+strawberry.enum(
+    PaymentChannel,
+    name="PayChannel",
+    description="H5: the bank's cashier page in a browser; JSAPI: paid inside WeChat",
+)
 strawberry.enum(RefundStatus)
 strawberry.enum(
     RefundMode,

@@ -18,7 +18,7 @@ from hospital_bff.schema.accounts import (
     VerifyIdentityInput,
     VerifyIdentitySuccess,
 )
-from hospital_bff.schema.enums import Platform
+from hospital_bff.schema.enums import PaymentChannel, Platform
 from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess, MarkNoticesReadSuccess
 from hospital_bff.schema.orders import (
@@ -120,9 +120,18 @@ class Mutation:
         description="Start paying an order at the bank; open payUrl for the patient"
     )
     async def pay_order(
-        self, info: Info, order_id: strawberry.ID, idempotency_key: str
+        self,
+        info: Info,
+        order_id: strawberry.ID,
+        idempotency_key: str,
+        channel: Annotated[
+            PaymentChannel,
+            strawberry.argument(
+                description="H5 (default): open payUrl; JSAPI: inside WeChat, use payment.jsapi"
+            ),
+        ] = PaymentChannel.H5,
     ) -> PayOrderResult:
-        return await booking.pay_order(info, str(order_id), idempotency_key)
+        return await booking.pay_order(info, str(order_id), idempotency_key, channel)
 
     @strawberry.mutation(
         description="Cancel a booking (退号); a paid one is refunded (see order.refund)"

@@ -167,15 +167,49 @@ class OrderConnection:
     page_info: PageInfo
 
 
+@strawberry.type(
+    description="What a page inside WeChat passes to "
+    "WeixinJSBridge.invoke('getBrandWCPayRequest', ...), names as WeChat spells them"
+)
+class JsapiPayParams:
+    app_id: str = strawberry.field(name="appId", description="The official account's appid")
+    time_stamp: str = strawberry.field(name="timeStamp", description="Unix seconds, as text")
+    nonce_str: str = strawberry.field(name="nonceStr", description="Random string signed along")
+    package: str = strawberry.field(description="prepay_id=... of the bank order")
+    sign_type: str = strawberry.field(name="signType", description="Always RSA")
+    pay_sign: str = strawberry.field(
+        name="paySign", description="The merchant's signature over the four values above"
+    )
+
+
 @strawberry.type(description="A payment at the bank for one order")
 class Payment:
     id: strawberry.ID = strawberry.field(description="Payment ID")
     amount: int = strawberry.field(description="Amount in fen")
     status: PaymentStatus = strawberry.field(description="PENDING until the bank says")
     pay_url: str = strawberry.field(
-        description="The bank's cashier page; open it for the patient to pay"
+        description="The bank's cashier page; open it for the patient to pay (empty for JSAPI)"
     )
     expires_at: datetime = strawberry.field(description="The cashier refuses payment after this")
+    row: strawberry.Private[models.Payment]
+
+    @strawberry.field(
+        description="For a pending JSAPI payment, the parameters to pay it inside WeChat "
+        "(freshly signed on each read); null for H5 or once the payment is settled"
+    )
+    def jsapi(self, info: Info) -> JsapiPayParams | None:
+        row = self.row
+        if row.channel != "JSAPI" or row.prepay_id is None or row.status != "PENDING":
+            return None
+        params = info.context.runtime.bank.jsapi_pay_params(row.prepay_id)
+        return JsapiPayParams(
+            app_id=params.app_id,
+            time_stamp=params.timestamp,
+            nonce_str=params.nonce_str,
+            package=params.package,
+            sign_type=params.sign_type,
+            pay_sign=params.pay_sign,
+        )
 
     @classmethod
     def from_row(cls, p: models.Payment) -> Payment:
@@ -185,6 +219,7 @@ class Payment:
             status=PaymentStatus(p.status),
             pay_url=p.pay_url,
             expires_at=p.expires_at,
+            row=p,
         )
 
 

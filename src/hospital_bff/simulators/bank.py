@@ -52,10 +52,12 @@ from hospital_bff.datasources.wechatpay_crypto import (
     MAX_CLOCK_SKEW,
     BankKeys,
     WechatPayCryptoError,
+    jsapi_pay_message,
     parse_authorization,
     seal_resource,
     signed_headers,
     timestamp_is_fresh,
+    verify_message,
     verify_request,
 )
 
@@ -69,8 +71,15 @@ BILL_HEADER = (
 BILL_SUMMARY_HEADER = (
     "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
 )
+FUND_FLOW_HEADER = (
+    "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),"
+    "资金变更提交申请人,备注,业务凭证号"
+)
+FUND_FLOW_SUMMARY_HEADER = "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额"
 PAID_STATES = frozenset({"SUCCESS", "REFUND", "REVOKED"})
 DEFAULT_OPENID = "o-sim-payer"
+# What the page passes to getBrandWCPayRequest, and so what the stand-in JSBridge takes.
+JSAPI_PAY_FIELDS = ("appId", "timeStamp", "nonceStr", "package", "signType", "paySign")
 
 # The fault names on the wire (the contract's camelCase), the attribute each sets, and its type.
 FAULT_FIELDS: dict[str, tuple[str, type]] = {
@@ -130,7 +139,7 @@ class Faults:
 
 @dataclass
 class Order:
-    """One H5 order at the bank."""
+    """One order at the bank: H5 (trade_type MWEB) or JSAPI (paid by ``payer_openid`` only)."""
 
     prepay_id: str
     appid: str
@@ -152,10 +161,22 @@ class Order:
     closed: bool = False
     cancelled_by_payer: bool = False
     late: bool = False
+    trade_type: str = "MWEB"
+    payer_openid: str | None = None
 
     def same_request(self, other: Order) -> bool:
-        return (self.appid, self.description, self.total, self.currency, self.notify_url) == (
+        return (
+            self.appid,
+            self.trade_type,
+            self.payer_openid,
+            self.description,
+            self.total,
+            self.currency,
+            self.notify_url,
+        ) == (
             other.appid,
+            other.trade_type,
+            other.payer_openid,
             other.description,
             other.total,
             other.currency,
@@ -167,7 +188,7 @@ class Order:
             "appid": self.appid,
             "mchid": self.mchid,
             "out_trade_no": self.out_trade_no,
-            "trade_type": "MWEB",
+            "trade_type": self.trade_type,
             "trade_state": self.trade_state,
             "trade_state_desc": TRADE_STATE_DESC[self.trade_state],
             "attach": self.attach,
@@ -323,7 +344,9 @@ class BankState:
 
     # --- the business of the bank; callers hold the lock ---------------------------------
 
-    def create_order(self, body: Mapping[str, Any], now: datetime) -> Order:
+    def create_order(
+        self, body: Mapping[str, Any], now: datetime, trade_type: str = "MWEB"
+    ) -> Order:
         amount = _object(body, "amount")
         total = amount.get("total")
         if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
@@ -341,6 +364,9 @@ class BankState:
                 raise BankError(400, "PARAM_ERROR", "time_expire is not RFC3339") from exc
             if time_expire.tzinfo is None:
                 raise BankError(400, "PARAM_ERROR", "time_expire needs an offset")
+        payer_openid = None
+        if trade_type == "JSAPI":
+            payer_openid = _text(_object(body, "payer"), "openid")
         candidate = Order(
             prepay_id=f"wx{now.strftime('%Y%m%d%H%M%S')}{secrets.token_hex(8)}",
             appid=_text(body, "appid"),
@@ -354,6 +380,8 @@ class BankState:
             attach=str(body.get("attach") or ""),
             scene_info=dict(body.get("scene_info") or {}),
             created_at=now,
+            trade_type=trade_type,
+            payer_openid=payer_openid,
         )
         existing = self.orders.get(candidate.out_trade_no)
         if existing is not None:
@@ -494,7 +522,7 @@ class BankState:
             assert o.success_time is not None
             row = [
                 _bill_time(o.success_time), o.appid, o.mchid, "0", "", o.transaction_id or "",
-                o.out_trade_no, o.openid or "", "MWEB", "SUCCESS", "OTHERS", o.currency,
+                o.out_trade_no, o.openid or "", o.trade_type, "SUCCESS", "OTHERS", o.currency,
                 _yuan(o.total), "0.00", "0", "0", "0.00", "0.00", "", "", o.description,
                 o.attach, "0.00000", "0.00%", _yuan(o.total), "0.00", "",
             ]  # fmt: skip
@@ -504,7 +532,7 @@ class BankState:
             assert r.success_time is not None
             row = [
                 _bill_time(r.success_time), o.appid, o.mchid, "0", "", r.transaction_id,
-                r.out_trade_no, o.openid or "", "MWEB", "REFUND", "OTHERS", o.currency,
+                r.out_trade_no, o.openid or "", o.trade_type, "REFUND", "OTHERS", o.currency,
                 "0.00", "0.00", r.refund_id, r.out_refund_no, _yuan(r.amount), "0.00",
                 "ORIGINAL", r.status, o.description, o.attach, "0.00000", "0.00%", "0.00",
                 _yuan(r.amount), "",
@@ -519,6 +547,44 @@ class BankState:
         ]  # fmt: skip
         lines = [BILL_HEADER, *(_bill_row(row) for _, row in rows)]
         lines += [BILL_SUMMARY_HEADER, _bill_row(summary)]
+        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+    def fund_flow_bill(self, bill_date: date) -> bytes:
+        """The basic account's day: income for each payment, expense for each refund paid out,
+        with the running balance over all days, as WeChat's fund-flow bill lays it out."""
+        events: list[tuple[datetime, int, list[str]]] = []
+        for o in self.orders.values():
+            if o.success_time is not None and o.transaction_id is not None:
+                row = [
+                    o.transaction_id, f"{o.transaction_id}F", "交易", "交易", "收入",
+                    _yuan(o.total), "system", "", o.out_trade_no,
+                ]  # fmt: skip
+                events.append((o.success_time, o.total, row))
+        for r in self.refunds.values():
+            if r.status == "SUCCESS" and r.success_time is not None:
+                row = [
+                    r.refund_id, f"{r.refund_id}F", "退款", "退款", "支出",
+                    _yuan(r.amount), "system", r.reason, f"REF{r.transaction_id}",
+                ]  # fmt: skip
+                events.append((r.success_time, -r.amount, row))
+        events.sort(key=lambda event: event[0])
+        balance = 0
+        lines = [FUND_FLOW_HEADER]
+        income = expense = income_count = expense_count = 0
+        for at, change, row in events:
+            balance += change
+            if _day(at) != bill_date:
+                continue
+            if change > 0:
+                income, income_count = income + change, income_count + 1
+            else:
+                expense, expense_count = expense - change, expense_count + 1
+            lines.append(_bill_row([_bill_time(at), *row[:6], _yuan(balance), *row[6:]]))
+        summary = [
+            str(income_count + expense_count), str(income_count), _yuan(income),
+            str(expense_count), _yuan(expense),
+        ]  # fmt: skip
+        lines += [FUND_FLOW_SUMMARY_HEADER, _bill_row(summary)]
         return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
     def ledger(self) -> dict[str, Any]:
@@ -799,6 +865,12 @@ def create_bank_app(
             order = state.create_order(data, clock.now())
         return 200, {"h5_url": f"{base}/cashier/{order.prepay_id}"}
 
+    async def create_jsapi(request: Request, body: bytes) -> tuple[int, Any]:
+        data = _json_body(body)
+        async with state.lock:
+            order = state.create_order(data, clock.now(), trade_type="JSAPI")
+        return 200, {"prepay_id": order.prepay_id}
+
     async def query_order(request: Request, body: bytes) -> tuple[int, Any]:
         if request.query_params.get("mchid") != mch_id:
             raise BankError(400, "PARAM_ERROR", "mchid is required")
@@ -840,20 +912,34 @@ def create_bank_app(
                 raise BankError(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
             return 200, record.to_json()
 
-    async def trade_bill(request: Request, body: bytes) -> tuple[int, Any]:
-        if request.query_params.get("bill_type", "ALL") != "ALL":
-            raise BankError(400, "PARAM_ERROR", "only bill_type=ALL is supported")
+    def bill_date_of(request: Request) -> date:
         try:
             bill_date = date.fromisoformat(request.query_params.get("bill_date", ""))
         except ValueError as exc:
             raise BankError(400, "PARAM_ERROR", "bill_date must be YYYY-MM-DD") from exc
         if bill_date > clock.today():
             raise BankError(400, "NO_STATEMENT_EXIST", "账单不存在")
+        return bill_date
+
+    async def trade_bill(request: Request, body: bytes) -> tuple[int, Any]:
+        if request.query_params.get("bill_type", "ALL") != "ALL":
+            raise BankError(400, "PARAM_ERROR", "only bill_type=ALL is supported")
+        bill_date = bill_date_of(request)
         async with state.lock:
-            content = state.trade_bill(bill_date)
-            token = secrets.token_urlsafe(16)
-            state.bills[token] = content
-        return 200, {
+            return 200, offer_bill(state.trade_bill(bill_date))
+
+    async def fund_flow_bill(request: Request, body: bytes) -> tuple[int, Any]:
+        # Only the basic account exists here: the operation and fee accounts hold nothing.
+        if request.query_params.get("account_type", "BASIC") != "BASIC":
+            raise BankError(400, "PARAM_ERROR", "only account_type=BASIC is supported")
+        bill_date = bill_date_of(request)
+        async with state.lock:
+            return 200, offer_bill(state.fund_flow_bill(bill_date))
+
+    def offer_bill(content: bytes) -> dict[str, Any]:
+        token = secrets.token_urlsafe(16)
+        state.bills[token] = content
+        return {
             "hash_type": "SHA1",
             "hash_value": hashlib.sha1(content, usedforsecurity=False).hexdigest(),
             "download_url": f"{base}/v3/billdownload/file?token={token}",
@@ -893,6 +979,9 @@ def create_bank_app(
         async with state.lock:
             try:
                 order = state.order_by_prepay(request.path_params["prepay_id"])
+                if order.trade_type != "MWEB":
+                    # A JSAPI order is paid inside WeChat only (see /jsapi/pay).
+                    raise BankError(400, "TRADE_ERROR", "此订单须在微信内支付")
                 if action == "pay":
                     if state.pay(order, clock.now(), str(data.get("openid") or DEFAULT_OPENID)):
                         notice = transaction_notification(order)
@@ -915,6 +1004,51 @@ def create_bank_app(
         if notice is not None:
             notifier.send(notice)
         return HTMLResponse(page) if is_form else JSONResponse(answer)
+
+    async def jsapi_pay(request: Request) -> Response:
+        """Stands in for the WeChat client's JSBridge: it pays a JSAPI order only with the
+        getBrandWCPayRequest parameters the merchant signed, as the payer it was made for."""
+        try:
+            data = json.loads(await request.body() or b"{}")
+        except ValueError:
+            data = None
+        notice: Notification | None = None
+        async with state.lock:
+            try:
+                if not isinstance(data, dict):
+                    raise BankError(400, "PARAM_ERROR", "body must be a JSON object")
+                fields = {name: _text(data, name) for name in JSAPI_PAY_FIELDS}
+                if fields["signType"] != "RSA":
+                    raise BankError(400, "PARAM_ERROR", "signType must be RSA")
+                package = fields["package"]
+                if not package.startswith("prepay_id="):
+                    raise BankError(400, "PARAM_ERROR", "package must be prepay_id=...")
+                message = jsapi_pay_message(
+                    fields["appId"], fields["timeStamp"], fields["nonceStr"], package
+                )
+                if not verify_message(keys.merchant_public_key, message, fields["paySign"]):
+                    raise BankError(401, "SIGN_ERROR", "paySign 签名错误")
+                if not timestamp_is_fresh(fields["timeStamp"], clock.now(), MAX_CLOCK_SKEW):
+                    raise BankError(400, "PARAM_ERROR", "timeStamp 已过期")
+                order = state.order_by_prepay(package.removeprefix("prepay_id="))
+                if order.trade_type != "JSAPI" or order.appid != fields["appId"]:
+                    raise BankError(400, "PARAM_ERROR", "not a JSAPI order of this appId")
+                payer = str(data.get("openid") or order.payer_openid)
+                if payer != order.payer_openid:
+                    raise BankError(403, "NO_AUTH", "此订单不属于当前微信用户")
+                if state.pay(order, clock.now(), payer):
+                    notice = transaction_notification(order)
+            except BankError as exc:
+                return JSONResponse({"code": exc.code, "message": exc.message}, exc.status)
+            answer = {
+                "out_trade_no": order.out_trade_no,
+                "trade_state": order.trade_state,
+                "transaction_id": order.transaction_id,
+                "success_time": _rfc3339(order.success_time),
+            }
+        if notice is not None:
+            notifier.send(notice)
+        return JSONResponse(answer)
 
     async def ledger(request: Request) -> Response:
         async with state.lock:
@@ -949,6 +1083,7 @@ def create_bank_app(
 
     routes = [
         Route("/v3/pay/transactions/h5", signed(create_h5), methods=["POST"]),
+        Route("/v3/pay/transactions/jsapi", signed(create_jsapi), methods=["POST"]),
         Route(
             "/v3/pay/transactions/out-trade-no/{out_trade_no}",
             signed(query_order),
@@ -967,9 +1102,11 @@ def create_bank_app(
         Route("/v3/refund/domestic/refunds", signed(create_refund), methods=["POST"]),
         Route("/v3/refund/domestic/refunds/{out_refund_no}", signed(query_refund), methods=["GET"]),
         Route("/v3/bill/tradebill", signed(trade_bill), methods=["GET"]),
+        Route("/v3/bill/fundflowbill", signed(fund_flow_bill), methods=["GET"]),
         Route("/v3/billdownload/file", download_bill, methods=["GET"]),
         Route("/cashier/{prepay_id}", cashier_page, methods=["GET"]),
         Route("/cashier/{prepay_id}", cashier_action, methods=["POST"]),
+        Route("/jsapi/pay", jsapi_pay, methods=["POST"]),
         Route("/ledger", ledger, methods=["GET"]),
         Route("/faults", faults, methods=["GET", "PUT"]),
         Route("/reset", reset, methods=["POST"]),

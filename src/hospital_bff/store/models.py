@@ -211,6 +211,9 @@ class Payment(SQLModel, table=True):
     # When the bank's answer became final (money settled, or a close that held): until then
     # the payment is asked about again, whatever its status here.
     final_at: datetime | None = _ts(index=True)
+    # H5 (pay_url is the cashier) or JSAPI (paid inside WeChat with prepay_id).
+    channel: str = Field(default="H5", max_length=8, sa_column_kwargs={"server_default": "H5"})
+    prepay_id: str | None = Field(default=None, max_length=64)
 
 
 class Refund(SQLModel, table=True):

@@ -8,13 +8,18 @@ from typing import Any
 import pytest
 
 from hospital_bff.clock import SHANGHAI
-from hospital_bff.datasources.bank_models import TradeBillLine, TradeBillSummary
+from hospital_bff.datasources.bank_models import (
+    FundFlowSummary,
+    TradeBillLine,
+    TradeBillSummary,
+)
 from hospital_bff.services.money.reconciliation_rules import (
     LONG_PAYMENT_REASON,
     PaymentFact,
     RefundFact,
     Totals,
     match,
+    match_fund_flow,
 )
 from hospital_bff.services.money.rules import RefundStatus
 
@@ -145,3 +150,43 @@ def test_a_bill_whose_summary_disagrees_with_its_lines_is_flagged() -> None:
     )  # fmt: skip
     found = match([pay_line("A")], summary, [paid("A")], [])
     assert [f.key for f in found.findings] == ["BILL_TOTALS_MISMATCH:summary"]
+
+
+def _flow(income: int, expense: int) -> FundFlowSummary:
+    return FundFlowSummary(
+        total_count=2, income_count=1, income_total=income, expense_count=1, expense_total=expense
+    )
+
+
+@pytest.mark.parametrize(
+    ("flow", "ours", "expected"),
+    [
+        pytest.param(_flow(500, 200), Totals(500, 200), [], id="agrees"),
+        pytest.param(_flow(0, 0), Totals(), [], id="a quiet day"),
+        pytest.param(
+            _flow(700, 200),
+            Totals(500, 200),
+            [("FUND_FLOW_MISMATCH:income", 200)],
+            id="more money came in than we counted",
+        ),
+        pytest.param(
+            _flow(500, 0),
+            Totals(500, 200),
+            [("FUND_FLOW_MISMATCH:expense", -200)],
+            id="a refund we counted never left the account",
+        ),
+        pytest.param(
+            _flow(400, 300),
+            Totals(500, 200),
+            [("FUND_FLOW_MISMATCH:income", -100), ("FUND_FLOW_MISMATCH:expense", 100)],
+            id="both sides differ",
+        ),
+        pytest.param(None, Totals(500, 200), [("FUND_FLOW_UNAVAILABLE:fundflow", 0)], id="no bill"),
+    ],
+)
+def test_fund_flow_against_our_day(
+    flow: FundFlowSummary | None, ours: Totals, expected: list[tuple[str, int]]
+) -> None:
+    found = match_fund_flow(flow, ours)
+    assert [(f.key, f.amount) for f in found] == expected
+    assert all(f.action == "CHECK" for f in found)

@@ -36,6 +36,7 @@ from hospital_bff.services.money.rules import (
     OrderKind,
     OrderStatus,
     Payability,
+    PaymentChannel,
     PaymentStatus,
     RefundMode,
     Settled,
@@ -46,7 +47,7 @@ from hospital_bff.services.money.rules import (
 from hospital_bff.services.notices import NoticeKind
 from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
-from hospital_bff.store.models import Order, Payment, Refund
+from hospital_bff.store.models import Account, Order, Payment, Refund
 
 log = structlog.get_logger(__name__)
 
@@ -137,22 +138,55 @@ class PaymentService:
         self.rt = runtime
 
     async def pay_order(
-        self, user_id: str | None, order_id: str, idempotency_key: str, client_ip: str
+        self,
+        user_id: str | None,
+        order_id: str,
+        idempotency_key: str,
+        client_ip: str,
+        *,
+        channel: PaymentChannel = PaymentChannel.H5,
+        account_id: str | None = None,
     ) -> Payment:
         """The order's live bank order: the one already open, or a new one if the bank closed
-        it while the order is still payable; a paid order answers its payment."""
+        it while the order is still payable; a paid order answers its payment.
+
+        JSAPI pays as the signed-in account's WeChat openid; a live bank order of the other
+        channel is closed first, so that one order never has two open at the bank."""
         if not idempotency_key or len(idempotency_key) > 128:
             raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        openid = await self._payer_openid(account_id) if channel is PaymentChannel.JSAPI else None
         order, answer, attempt = await self._payable(user_id, order_id)
         if answer is not None:
-            if await self._still_open_at_bank(answer):
+            if await self._still_open_at_bank(answer) and not self._other_channel(answer, channel):
                 return answer
-            # The bank closed it (the payer cancelled at the cashier) or the money came:
-            # settled above; look again.
+            if self._other_channel(answer, channel):
+                try:
+                    await self.close_at_bank(answer)
+                except UpstreamUnavailable as exc:
+                    raise UpstreamUnavailableError("bank") from exc
+            # The bank closed it (the payer cancelled at the cashier, or we did for the other
+            # channel) or the money came: settled above; look again.
             order, answer, attempt = await self._payable(user_id, order_id)
             if answer is not None:
                 return answer
-        return await self._open_bank_order(order, attempt, idempotency_key, client_ip)
+        return await self._open_bank_order(
+            order, attempt, idempotency_key, client_ip, channel=channel, openid=openid
+        )
+
+    @staticmethod
+    def _other_channel(payment: Payment, channel: PaymentChannel) -> bool:
+        return payment.status == PaymentStatus.PENDING and payment.channel != channel.value
+
+    async def _payer_openid(self, account_id: str | None) -> str:
+        """JSAPI's payer: the signed-in account's WeChat openid (our appid's user)."""
+        async with uow.unit_of_work(self.rt) as session:
+            account = await session.get(Account, account_id) if account_id else None
+        if account is None or account.platform != "WECHAT":
+            raise InvalidInput(
+                "微信内支付需要使用微信登录",
+                message_en="JSAPI payment needs an account signed in with WeChat",
+            )
+        return account.external_id
 
     async def _payable(
         self, user_id: str | None, order_id: str
@@ -196,20 +230,44 @@ class PaymentService:
         return False
 
     async def _open_bank_order(
-        self, order: Order, attempt: int, idempotency_key: str, client_ip: str
+        self,
+        order: Order,
+        attempt: int,
+        idempotency_key: str,
+        client_ip: str,
+        *,
+        channel: PaymentChannel = PaymentChannel.H5,
+        openid: str | None = None,
     ) -> Payment:
         rt = self.rt
         out_trade_no = out_trade_no_for(order, attempt)
+        notify_url = f"{rt.settings.public_url}/webhooks/bank"
+        pay_url, prepay_id = "", None
         try:
             # time_expire is the order's own window: the bank refuses a payment after it.
-            created = await bank(rt).create_h5_order(
-                out_trade_no,
-                _description(order),
-                order.amount,
-                order.expires_at,
-                f"{rt.settings.public_url}/webhooks/bank",
-                client_ip,
-            )
+            if channel is PaymentChannel.JSAPI:
+                assert openid is not None
+                prepay_id = (
+                    await bank(rt).create_jsapi_order(
+                        out_trade_no,
+                        _description(order),
+                        order.amount,
+                        order.expires_at,
+                        notify_url,
+                        openid,
+                    )
+                ).prepay_id
+            else:
+                pay_url = (
+                    await bank(rt).create_h5_order(
+                        out_trade_no,
+                        _description(order),
+                        order.amount,
+                        order.expires_at,
+                        notify_url,
+                        client_ip,
+                    )
+                ).h5_url
         except UpstreamUnavailable as exc:
             # The bank order is idempotent on out_trade_no: the client's retry is safe.
             raise UpstreamUnavailableError("bank") from exc
@@ -224,7 +282,9 @@ class PaymentService:
             idempotency_key=idempotency_key,
             amount=order.amount,
             status=PaymentStatus.PENDING.value,
-            pay_url=created.h5_url,
+            pay_url=pay_url,
+            channel=channel.value,
+            prepay_id=prepay_id,
             created_at=rt.clock.now(),
             expires_at=order.expires_at,
         )

@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.bank_models import TradeBill
+from hospital_bff.datasources.bank_models import FundFlowSummary, TradeBill
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
@@ -34,6 +34,7 @@ from hospital_bff.services.money.reconciliation_rules import (
     PaymentFact,
     RefundFact,
     match,
+    match_fund_flow,
 )
 from hospital_bff.services.money.rules import (
     BatchStatus,
@@ -97,10 +98,22 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
         batch_id = await _batch_the_day(session, runtime, day)
     if batch_id is not None:
         await send_batch(runtime, batch_id)
+    flow = await _fund_flow(runtime, day)  # asked outside the transaction: no lock waits on it
     async with uow.unit_of_work(runtime) as session:
         final = match(bill.lines, bill.summary, *await _facts(session, runtime, day, bill))
+        final.findings.extend(match_fund_flow(flow, final.hospital))
         record = await _keep(session, runtime, day, final, batch_id)
     return record
+
+
+async def _fund_flow(runtime: Runtime, day: date) -> FundFlowSummary | None:
+    """The day's fund-flow totals of the basic account, or None (logged once) if the bank
+    cannot give them: the trade bill's findings stand without them."""
+    try:
+        return (await runtime.bank.fund_flow_bill(day, "BASIC")).summary
+    except (UpstreamUnavailable, UpstreamRejected) as exc:
+        log.warning("fund_flow_bill_unavailable", day=day.isoformat(), error=str(exc))
+        return None
 
 
 async def _facts(

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from hospital_bff.datasources.bank_models import (
     REFUSED_REFUND_STATES,
+    FundFlowSummary,
     TradeBillLine,
     TradeBillSummary,
 )
@@ -38,6 +39,9 @@ class FindingKind(enum.StrEnum):
     REFUND_FAILED = "REFUND_FAILED"  # the bank refused a refund for good: pay back another way
     BILL_TOTALS_MISMATCH = "BILL_TOTALS_MISMATCH"  # the bill's summary disagrees with its lines
     TOTALS_DIFFER = "TOTALS_DIFFER"  # the bank's net for the day is not ours
+    # The account's fund flow (money that really moved) disagrees with our payments/refunds.
+    FUND_FLOW_MISMATCH = "FUND_FLOW_MISMATCH"
+    FUND_FLOW_UNAVAILABLE = "FUND_FLOW_UNAVAILABLE"  # the fund-flow bill could not be had
 
 
 class FindingAction(enum.StrEnum):
@@ -324,3 +328,32 @@ def match(
         long_payments=long_payments,
         refund_corrections=corrections,
     )
+
+
+def match_fund_flow(flow: FundFlowSummary | None, hospital: Totals) -> list[Finding]:
+    """The basic account's fund flow for the day against our side: its income against the
+    payments we count for the day, its expense against our refunds paid out that day. ``None``
+    (the bill could not be downloaded) is itself a finding, so nobody takes silence for a
+    match; a later run that gets the bill retires it."""
+    if flow is None:
+        return [Finding(FindingKind.FUND_FLOW_UNAVAILABLE, FindingAction.CHECK, 0, "fundflow")]
+    found = []
+    if flow.income_total != hospital.paid:
+        found.append(
+            Finding(
+                FindingKind.FUND_FLOW_MISMATCH,
+                FindingAction.CHECK,
+                flow.income_total - hospital.paid,
+                "income",
+            )
+        )
+    if flow.expense_total != hospital.refunded:
+        found.append(
+            Finding(
+                FindingKind.FUND_FLOW_MISMATCH,
+                FindingAction.CHECK,
+                flow.expense_total - hospital.refunded,
+                "expense",
+            )
+        )
+    return found

@@ -39,6 +39,13 @@ class OrderStatus(enum.StrEnum):
     COMPLETED = "COMPLETED"
 
 
+class PaymentChannel(enum.StrEnum):
+    """How the patient pays: the bank's H5 cashier in a browser, or JSAPI inside WeChat."""
+
+    H5 = "H5"
+    JSAPI = "JSAPI"
+
+
 class PaymentStatus(enum.StrEnum):
     """The bank's view of one payment."""
 
