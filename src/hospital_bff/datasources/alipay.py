@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import structlog
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from hospital_bff.clock import SHANGHAI, Clock
@@ -36,7 +35,11 @@ from hospital_bff.datasources.errors import AlipayUnavailable, UpstreamRejected
 from hospital_bff.datasources.http import CircuitBreaker, JsonClient
 
 # The embedded default's keys are made like the bank's: once, under the state directory.
-from hospital_bff.datasources.wechatpay_crypto import _ensure_private_key
+from hospital_bff.datasources.wechatpay_crypto import (
+    _ensure_private_key,
+    sign_message,
+    verify_message,
+)
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
@@ -64,18 +67,9 @@ def sign_content(params: Mapping[str, str]) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k != "sign" and v != "")
 
 
-def rsa2_sign(private_key: rsa.RSAPrivateKey, content: str) -> str:
-    raw = private_key.sign(content.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
-    return base64.b64encode(raw).decode("ascii")
-
-
-def rsa2_verify(public_key: rsa.RSAPublicKey, content: str, signature: str) -> bool:
-    try:
-        raw = base64.b64decode(signature, validate=True)
-        public_key.verify(raw, content.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+# Alipay's RSA2 is SHA256withRSA over UTF-8 text, base64: the very signature WeChat Pay v3 uses.
+rsa2_sign = sign_message
+rsa2_verify = verify_message
 
 
 def load_app_private_key(data: bytes) -> rsa.RSAPrivateKey:
