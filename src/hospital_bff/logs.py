@@ -141,6 +141,10 @@ def configure_logging(
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # Alembic's per-step lines say nothing an operator needs at every start (`migrate` says
+    # which revision it reached); its warnings still show. They must not land on stdout
+    # either, where the CLI prints what scripts read (a staff token).
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
