@@ -491,48 +491,64 @@ def _cells(line: str) -> list[str]:
     return [cell[1:] if cell.startswith("`") else cell for cell in line.split(",")]
 
 
-def parse_trade_bill(content: bytes, bill_date: date) -> TradeBill:
-    """Read a WeChat ALL trade bill: header, backtick-prefixed rows, summary header, summary."""
+def _bill_sections(
+    content: bytes, *, kind: str, columns: Mapping[str, str], summary_marker: str
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Split a WeChat bill (header, backtick-prefixed rows, summary header, summary) into its
+    rows and its summary, each as column name -> cell; every column must be one we know."""
     lines = [line for line in content.decode("utf-8-sig").splitlines() if line.strip()]
     if len(lines) < 3:
-        raise ValueError("a trade bill has at least a header and a summary")
+        raise ValueError(f"a {kind} has at least a header and a summary")
     header = [name.strip() for name in lines[0].split(",")]
-    unknown = [name for name in header if name not in _BILL_COLUMNS]
+    unknown = [name for name in header if name not in columns]
     if unknown:
-        raise ValueError(f"unknown bill columns {unknown}")
-    summary_at = next((i for i, line in enumerate(lines) if line.startswith("总交易单数")), None)
+        raise ValueError(f"unknown {kind} columns {unknown}")
+    summary_at = next((i for i, line in enumerate(lines) if line.startswith(summary_marker)), None)
     if summary_at is None or summary_at + 1 >= len(lines):
-        raise ValueError("the bill has no summary")
-    rows: list[TradeBillLine] = []
+        raise ValueError(f"the {kind} has no summary")
+    rows: list[dict[str, str]] = []
     for line in lines[1:summary_at]:
         cells = _cells(line)
         if len(cells) != len(header):
-            raise ValueError(f"bill row has {len(cells)} values, header has {len(header)}")
+            raise ValueError(f"{kind} row has {len(cells)} values, header has {len(header)}")
+        rows.append(dict(zip(header, cells, strict=True)))
+    summary_header = [name.strip() for name in lines[summary_at].split(",")]
+    summary = dict(zip(summary_header, _cells(lines[summary_at + 1]), strict=True))
+    return rows, summary
+
+
+def _at_shanghai(cell: str) -> datetime:
+    return datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
+
+
+def parse_trade_bill(content: bytes, bill_date: date) -> TradeBill:
+    """Read a WeChat ALL trade bill."""
+    rows, summary_cells = _bill_sections(
+        content, kind="trade bill", columns=_BILL_COLUMNS, summary_marker="总交易单数"
+    )
+    lines: list[TradeBillLine] = []
+    for row in rows:
         values: dict[str, Any] = {}
-        for name, cell in zip(header, cells, strict=True):
+        for name, cell in row.items():
             field = _BILL_COLUMNS[name]
             if field in _BILL_MONEY:
                 values[field] = yuan_to_fen(cell)
             elif field == "fee":
                 values[field] = yuan_to_fen(cell, exact=False)
             elif field == "traded_at":
-                values[field] = datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").replace(
-                    tzinfo=SHANGHAI
-                )
+                values[field] = _at_shanghai(cell)
             else:
                 values[field] = cell
-        rows.append(TradeBillLine.model_validate(values))
-    summary_header = [name.strip() for name in lines[summary_at].split(",")]
-    summary_cells = _cells(lines[summary_at + 1])
+        lines.append(TradeBillLine.model_validate(values))
     summary: dict[str, int] = {}
-    for name, cell in zip(summary_header, summary_cells, strict=True):
+    for name, cell in summary_cells.items():
         key = _SUMMARY_COLUMNS.get(name)
         if key == "total_count":
             summary[key] = int(cell)
         elif key is not None:
             summary[key] = yuan_to_fen(cell, exact=key != "fee_total")
     return TradeBill(
-        bill_date=bill_date, lines=rows, summary=TradeBillSummary.model_validate(summary)
+        bill_date=bill_date, lines=lines, summary=TradeBillSummary.model_validate(summary)
     )
 
 
@@ -548,38 +564,24 @@ def _count(cell: str) -> int:
 
 
 def parse_fund_flow_bill(content: bytes, bill_date: date, account_type: str) -> FundFlowBill:
-    """Read a WeChat fund-flow bill: header, backtick-prefixed rows, summary header, summary."""
-    lines = [line for line in content.decode("utf-8-sig").splitlines() if line.strip()]
-    if len(lines) < 3:
-        raise ValueError("a fund-flow bill has at least a header and a summary")
-    header = [name.strip() for name in lines[0].split(",")]
-    unknown = [name for name in header if name not in _FUND_FLOW_COLUMNS]
-    if unknown:
-        raise ValueError(f"unknown fund-flow columns {unknown}")
-    summary_at = next(
-        (i for i, line in enumerate(lines) if line.startswith("资金流水总笔数")), None
+    """Read a WeChat fund-flow bill."""
+    rows, summary_cells = _bill_sections(
+        content, kind="fund-flow bill", columns=_FUND_FLOW_COLUMNS, summary_marker="资金流水总笔数"
     )
-    if summary_at is None or summary_at + 1 >= len(lines):
-        raise ValueError("the fund-flow bill has no summary")
-    rows: list[FundFlowLine] = []
-    for line in lines[1:summary_at]:
-        cells = _cells(line)
-        if len(cells) != len(header):
-            raise ValueError(f"fund-flow row has {len(cells)} values, header has {len(header)}")
+    lines: list[FundFlowLine] = []
+    for row in rows:
         values: dict[str, Any] = {}
-        for name, cell in zip(header, cells, strict=True):
+        for name, cell in row.items():
             key = _FUND_FLOW_COLUMNS[name]
             if key in ("amount", "balance"):
                 values[key] = yuan_to_fen(cell)
             elif key == "booked_at":
-                values[key] = datetime.strptime(cell, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
+                values[key] = _at_shanghai(cell)
             else:
                 values[key] = cell
-        rows.append(FundFlowLine.model_validate(values))
-    summary_header = [name.strip() for name in lines[summary_at].split(",")]
-    summary_cells = _cells(lines[summary_at + 1])
+        lines.append(FundFlowLine.model_validate(values))
     summary: dict[str, int] = {}
-    for name, cell in zip(summary_header, summary_cells, strict=True):
+    for name, cell in summary_cells.items():
         total = _FUND_FLOW_SUMMARY.get(name)
         if total in ("income_total", "expense_total"):
             summary[total] = yuan_to_fen(cell)
@@ -588,6 +590,6 @@ def parse_fund_flow_bill(content: bytes, bill_date: date, account_type: str) -> 
     return FundFlowBill(
         bill_date=bill_date,
         account_type=account_type,
-        lines=rows,
+        lines=lines,
         summary=FundFlowSummary.model_validate(summary),
     )

@@ -24,13 +24,17 @@ class WechatIdentity(BaseModel):
     unionid: str | None = None
 
 
-class WechatCodeRejected(UpstreamRejected):
-    """WeChat refused the code (or our app ID or secret); `errcode` is WeChat's own."""
+class WechatApiError(UpstreamRejected):
+    """WeChat answered an errcode; `errcode` is WeChat's own."""
 
     def __init__(self, errcode: int, errmsg: str) -> None:
         super().__init__(str(errcode), errmsg, system="wechat")
         self.errcode = errcode
         self.errmsg = errmsg
+
+
+class WechatCodeRejected(WechatApiError):
+    """WeChat refused the code (or our app ID or secret)."""
 
 
 class WechatClient(JsonClient):

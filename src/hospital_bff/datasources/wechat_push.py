@@ -20,8 +20,9 @@ import httpx
 import redis.asyncio as aioredis
 from pydantic import BaseModel, ConfigDict
 
-from hospital_bff.datasources.errors import UpstreamRejected, UpstreamTimeout, WechatUnavailable
+from hospital_bff.datasources.errors import UpstreamTimeout, WechatUnavailable
 from hospital_bff.datasources.http import CircuitBreaker, JsonClient
+from hospital_bff.datasources.wechat import WechatApiError
 from hospital_bff.datasources.wechat_token import AccessTokenStore
 
 TOKEN_INVALID = 40001
@@ -55,15 +56,6 @@ class PushReceipt(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", coerce_numbers_to_str=True)
 
     msgid: str | None = None
-
-
-class WechatApiError(UpstreamRejected):
-    """WeChat answered an errcode; `errcode` is WeChat's own."""
-
-    def __init__(self, errcode: int, errmsg: str) -> None:
-        super().__init__(str(errcode), errmsg, system="wechat")
-        self.errcode = errcode
-        self.errmsg = errmsg
 
 
 class WechatPushRefused(WechatApiError):

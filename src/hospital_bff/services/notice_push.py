@@ -21,7 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.config import Settings
 from hospital_bff.datasources.errors import UpstreamTimeout, UpstreamUnavailable
-from hospital_bff.datasources.wechat_push import PushChannel, WechatApiError, WechatPushRefused
+from hospital_bff.datasources.wechat import WechatApiError
+from hospital_bff.datasources.wechat_push import PushChannel, WechatPushRefused
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.national_id import mask_name
