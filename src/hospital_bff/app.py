@@ -11,7 +11,7 @@ import httpx
 import structlog
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -21,6 +21,7 @@ from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.health import healthz, readyz
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.persisted_queries import persisted_queries_for
@@ -137,7 +138,8 @@ def create_app(
     graphql = BffGraphQL(app, settings)
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
-        Route("/healthz", _healthz),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
     metrics = main_port_endpoint(settings)
@@ -203,26 +205,3 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
 
         sims["alipay"] = create_demo_alipay_app(settings, clock)
     return sims
-
-
-async def _healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    checks: dict[str, str] = {}
-    try:
-        await runtime.redis.ping()
-        checks["redis"] = "ok"
-    except Exception as exc:
-        checks["redis"] = f"error: {type(exc).__name__}"
-    try:
-        async with runtime.engine.connect() as conn:
-            from sqlalchemy import text
-
-            await conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"error: {type(exc).__name__}"
-    checks["his_circuit"] = "open" if runtime.his.breaker.is_open else "closed"
-    healthy = checks["redis"] == "ok" and checks["database"] == "ok"
-    return JSONResponse(
-        {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
-    )
