@@ -10,6 +10,7 @@ import typer
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
+from hospital_bff.local_urls import demo_urls, local_url
 from hospital_bff.staff_cli import issue_token, staff_app
 
 app = typer.Typer(
@@ -46,20 +47,14 @@ def serve(
             param_hint="--workers",
         )
     # Demo only: production names its public URL itself (refused above when it does not).
-    if settings.env == "demo" and "BFF_PUBLIC_URL" not in os.environ:
-        os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
-        if settings.embedded_simulators:
-            for name in ("HIS", "BANK", "WECHAT"):
-                os.environ.setdefault(
-                    f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}"
-                )
-            os.environ.setdefault(
-                "BFF_ALIPAY_GATEWAY_URL", f"http://{host}:{port}/sim/alipay/gateway.do"
-            )
+    if settings.env == "demo":
+        for name, value in demo_urls(host, port, embedded=settings.embedded_simulators).items():
+            os.environ.setdefault(name, value)
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
     if settings.graphiql:
-        typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
+        public_url = os.environ.get("BFF_PUBLIC_URL", settings.public_url)
+        typer.echo(f"hospital-bff: GraphiQL at {public_url}/graphql")
     uvicorn.run(
         "hospital_bff.app:create_app",
         factory=True,
@@ -121,7 +116,7 @@ def sim(
     from hospital_bff.production import refuse_demo_tool
 
     refuse_demo_tool(Settings(), "hospital-bff sim")
-    os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
+    os.environ.setdefault("BFF_SIM_PUBLIC_URL", local_url(host, port))
     uvicorn.run(
         "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port
     )
