@@ -10,7 +10,8 @@ import typer
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
-from hospital_bff.local_urls import demo_urls, local_url
+from hospital_bff import probe
+from hospital_bff.local_urls import demo_urls, local_host, local_url
 from hospital_bff.staff_cli import issue_token, staff_app
 
 app = typer.Typer(
@@ -52,6 +53,7 @@ def serve(
             os.environ.setdefault(name, value)
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
+    probe.declare(settings.probe_file, "api", url=f"{local_url(host, port)}/readyz")
     if settings.graphiql:
         public_url = os.environ.get("BFF_PUBLIC_URL", settings.public_url)
         typer.echo(f"hospital-bff: GraphiQL at {public_url}/graphql")
@@ -115,11 +117,20 @@ def sim(
     from hospital_bff.config import Settings
     from hospital_bff.production import refuse_demo_tool
 
-    refuse_demo_tool(Settings(), "hospital-bff sim")
+    settings = Settings()
+    refuse_demo_tool(settings, "hospital-bff sim")
     os.environ.setdefault("BFF_SIM_PUBLIC_URL", local_url(host, port))
+    probe.declare(settings.probe_file, "sim", host=local_host(host), port=port)
     uvicorn.run(
         "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port
     )
+
+
+@app.command("probe")
+def probe_command() -> None:
+    """The container's health check: probe this container's process as it declared in
+    BFF_PROBE_FILE (the image runs `python -m hospital_bff.probe`, the same, faster)."""
+    raise typer.Exit(probe.main())
 
 
 @app.command()

@@ -336,6 +336,12 @@ class Settings(BaseSettings):
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 10.0
 
+    probe_file: Path | None = Field(
+        default=None,
+        description="Where a process says how the container's health check probes it, and a "
+        "worker writes its heartbeat (hospital_bff/probe.py; the image sets it)",
+    )
+
     log_level: str = "INFO"
     log_json: bool = False
     # ERROR lines go to stderr (normal ones to stdout); also appended to this file when set.

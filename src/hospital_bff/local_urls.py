@@ -16,16 +16,19 @@ WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104  (names, not a bind)
 LOOPBACK = "127.0.0.1"
 
 
+def local_host(host: str) -> str:
+    """The address this machine reaches a server bound to `host` at."""
+    return LOOPBACK if host in WILDCARDS else host.strip("[]")
+
+
 def local_url(host: str, port: int) -> str:
     """http://HOST:PORT as this machine reaches a server bound to `host`."""
-    if host in WILDCARDS:
-        host = LOOPBACK
-    else:
-        try:
-            if ip_address(host.strip("[]")).version == 6:
-                host = f"[{host.strip('[]')}]"
-        except ValueError:
-            pass  # a host name
+    host = local_host(host)
+    try:
+        if ip_address(host).version == 6:
+            host = f"[{host}]"
+    except ValueError:
+        pass  # a host name
     return f"http://{host}:{port}"
 
 
