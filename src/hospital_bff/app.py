@@ -32,6 +32,7 @@ from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
+from hospital_bff.tracing import asgi_middleware, configure_tracing, tracing_on
 from hospital_bff.webhooks import routes as webhook_routes
 
 log = structlog.get_logger(__name__)
@@ -51,6 +52,7 @@ class BffGraphQL(BoundedGraphQL):
                 max_cost=settings.max_query_cost,
                 introspection=settings.introspection,
                 field_suggestions=settings.field_suggestions,
+                tracing=tracing_on(),
             ),
             max_body_bytes=settings.max_body_bytes,
             max_query_string_bytes=settings.max_query_string_bytes,
@@ -102,6 +104,7 @@ def create_app(
     configure_logging(
         settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
     )
+    configure_tracing(settings)
 
     sims = _simulators(settings, clock) if settings.embedded_simulators else {}
 
@@ -153,6 +156,10 @@ def create_app(
     app.state.settings = settings
     app.state.simulators = sims
     app.add_middleware(RequestIdMiddleware)
+    if tracing_on():
+        # Outermost: the request's span encloses everything it causes.
+        middleware, options = asgi_middleware()
+        app.add_middleware(middleware, **options)
     return app
 
 

@@ -336,6 +336,11 @@ class Settings(BaseSettings):
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 10.0
 
+    tracing_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector (e.g. http://otel-collector:4318) traces go to; "
+        "OTEL_EXPORTER_OTLP_ENDPOINT does the same; neither set: no tracing (tracing.py)",
+    )
     probe_file: Path | None = Field(
         default=None,
         description="Where a process says how the container's health check probes it, and a "

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
+from opentelemetry import trace
 
 from hospital_bff.pii import mask_national_ids, scrub_national_ids
 
@@ -109,6 +110,7 @@ def configure_logging(
     )
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso"),
@@ -155,6 +157,16 @@ def configure_logging(
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
+
+
+def add_trace_ids(_: Any, __: str, event_dict: Any) -> Any:
+    """The trace and span a line was written under (tracing.py), to go from a trace to its
+    lines and back; nothing when tracing is off (no span is ever current then)."""
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        event_dict["trace_id"] = format(span_context.trace_id, "032x")
+        event_dict["span_id"] = format(span_context.span_id, "016x")
+    return event_dict
 
 
 def _exc_text_to_exception(_: Any, __: str, event_dict: Any) -> Any:

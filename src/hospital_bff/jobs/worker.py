@@ -105,12 +105,14 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
 def build_worker_broker(settings: Settings) -> dramatiq.Broker:
     from hospital_bff.logs import configure_logging
     from hospital_bff.production import refuse_unsafe_production
+    from hospital_bff.tracing import configure_tracing
 
     # Each worker process imports this (worker_entry): its lines follow BFF_LOG_JSON too.
     configure_logging(
         settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
     )
     refuse_unsafe_production(settings)
+    configure_tracing(settings)
     if not settings.broker_url:
         raise SystemExit("hospital-bff worker needs BFF_BROKER_URL (amqp://... or redis://...)")
     broker = broker_mod.build_broker(settings.broker_url)
