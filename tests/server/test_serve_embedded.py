@@ -122,6 +122,9 @@ def test_a_patient_books_and_pays_over_real_http(server: str) -> None:
 def test_health_and_metrics(server: str) -> None:
     health = httpx.get(f"{server}/healthz").json()
     assert health["status"] == "ok"
+    # The embedded default migrates its SQLite file at start: ready, with nothing else to run.
+    ready = httpx.get(f"{server}/readyz")
+    assert ready.status_code == 200, ready.text
     assert httpx.get(f"{server}/metrics").status_code == 200
 
 
