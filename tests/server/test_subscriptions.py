@@ -11,11 +11,12 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from fixtures.cluster import Cluster
 from fixtures.graphql import contract_document
+from fixtures.population import make_population
 from fixtures.servers import cluster_of
 from fixtures.ws import subscribe
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import Cluster, make_population
 
 pytestmark = pytest.mark.slow
 
