@@ -23,6 +23,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import HisPatient
+from hospital_bff.national_id import (
+    InvalidNationalId,
+    NationalId,
+    mask_id_number,
+    mask_name,
+    parse_national_id,
+)
 from hospital_bff.pii import mask_national_ids
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import audit, identity_attempts, ratelimit
@@ -31,13 +38,6 @@ from hospital_bff.services.errors import (
     InvalidInput,
     NotFound,
     UpstreamUnavailableError,
-)
-from hospital_bff.services.national_id import (
-    InvalidNationalId,
-    NationalId,
-    mask_id_number,
-    mask_name,
-    parse_national_id,
 )
 from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import Account, HospitalUser, Order, PatientBinding
