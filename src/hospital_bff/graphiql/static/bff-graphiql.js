@@ -26,10 +26,11 @@
     "}",
   ].join("\n");
   var WELCOME = [
-    "# hospital-bff: the patient channel's GraphQL API.",
-    "#",
-    "# Run a query with Ctrl-Enter (or the ▶ button). Signed out, the public catalogue answers:",
-    "",
+    "# hospital-bff's GraphQL API; the schema is in Docs and Explorer on the left.",
+    "# Run with Ctrl-Enter or the ▶ button: signed out, the public catalogue answers.",
+    config.demoSignIn
+      ? "# The person icon signs you in as a demo patient (its token goes into Headers).\n"
+      : "",
     "query Departments {",
     "  departments {",
     "    id",
@@ -149,11 +150,30 @@
 
   // --- the page -----------------------------------------------------------------------------
 
+  // A person with an arrow in: drawn like GraphiQL's own toolbar icons (stroke, no fill).
+  function SignInIcon() {
+    return h(
+      "svg",
+      {
+        className: "graphiql-toolbar-icon",
+        viewBox: "0 0 24 24",
+        fill: "none",
+        stroke: "currentColor",
+        strokeWidth: 1.5,
+        strokeLinecap: "round",
+        "aria-hidden": "true",
+      },
+      h("circle", { cx: 9, cy: 7, r: 3.5 }),
+      h("path", { d: "M2.5 20c0-3.6 2.9-6.5 6.5-6.5s6.5 2.9 6.5 6.5" }),
+      h("path", { d: "M16 9.5h6M19.5 7l2.5 2.5-2.5 2.5" }),
+    );
+  }
+
   function SignInButton() {
     return h(
       GraphiQL.React.ToolbarButton,
       { label: "Sign in (demo)", onClick: startSignIn, className: "bff-sign-in" },
-      h("span", { className: "graphiql-toolbar-icon bff-sign-in-icon", "aria-hidden": "true" }, "⇥"),
+      h(SignInIcon),
     );
   }
 
@@ -195,7 +215,7 @@
   }
 
   async function main() {
-    var outcome = await finishSignIn();
+    var outcome = config.demoSignIn ? await finishSignIn() : null;
     var props = { token: null, notice: null };
     if (outcome && outcome.token) {
       props.token = outcome.token;
