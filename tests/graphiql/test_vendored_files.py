@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
+import tomllib
+from pathlib import Path
 
 from hospital_bff.graphiql.page import STATIC_DIR, VENDOR_SCRIPTS, VENDOR_STYLES
 
 VENDOR = STATIC_DIR / "vendor"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _sums() -> dict[str, str]:
@@ -40,3 +44,19 @@ def test_only_minified_builds_are_vendored() -> None:
     assert not list(VENDOR.glob("*.map"))
     total = sum(p.stat().st_size for p in VENDOR.iterdir())
     assert total < 2_500_000, total
+
+
+def test_the_wheel_ships_every_static_file() -> None:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    globs = pyproject["tool"]["setuptools"]["package-data"]["hospital_bff"]
+    package = STATIC_DIR.parents[1]
+    for path in STATIC_DIR.rglob("*"):
+        if path.is_file():
+            parts = path.relative_to(package).parts
+            assert any(_glob_matches(parts, glob) for glob in globs), path
+
+
+def _glob_matches(parts: tuple[str, ...], glob: str) -> bool:
+    # setuptools' `*` stays within one folder.
+    pattern = glob.split("/")
+    return len(pattern) == len(parts) and all(map(fnmatch.fnmatchcase, parts, pattern))
