@@ -91,7 +91,11 @@ def test_graphiql_offline_queries_signs_in_and_subscribes(server: str, artefacts
         page.locator(".graphiql-execute-button").click()
         wait_for_text(page, RESPONSE, "内科")
         page.screenshot(path=artefacts / "1-query.png")
-        assert "Bearer" not in editor_text(page, HEADERS)
+        # Signed out, the editor is ready for a token, and the page sends no empty one.
+        assert json.loads(editor_text(page, HEADERS)) == {"Authorization": "Bearer "}
+        run_operation(page, "query Who { me { id } }", "Who")
+        wait_for_text(page, RESPONSE, '"me"')  # null, or an error at path ["me"]
+        assert "Authorization must be" not in editor_text(page, RESPONSE)
 
         # 2. Two clicks: "Sign in (demo)", then who you are on the simulated WeChat's page.
         page.get_by_role("button", name="Sign in (demo)").click()

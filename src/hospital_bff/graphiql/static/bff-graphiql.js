@@ -2,7 +2,7 @@
  * hospital-bff's GraphiQL page: the vendored GraphiQL (UMD globals React, ReactDOM, GraphiQL,
  * GraphiQLPluginExplorer, graphqlWs) with
  *  - queries and mutations over HTTP POST to the page's own /graphql, with the headers editor's
- *    headers;
+ *    headers (less an Authorization that holds no token);
  *  - subscriptions over graphql-transport-ws on the same path, the headers editor's headers
  *    sent as the connection_init payload (where the server reads `Authorization`), one socket
  *    per set of headers;
@@ -40,9 +40,22 @@
     "",
   ].join("\n");
 
+  // Signed out, the editor holds "Bearer " ready for a token; sent as it is, the server would
+  // refuse it, so an Authorization with no token is left out of the request.
   function headersFor(token) {
-    // An empty Authorization is "signed out" to the server, over HTTP and in connection_init.
-    return JSON.stringify({ Authorization: token ? "Bearer " + token : "" }, null, 2);
+    return JSON.stringify({ Authorization: "Bearer " + (token || "") }, null, 2);
+  }
+
+  function withoutEmptyAuthorization(headers) {
+    var kept = {};
+    Object.keys(headers || {}).forEach(function (name) {
+      var value = headers[name];
+      var empty = typeof value === "string" && /^\s*(bearer\s*)?$/i.test(value);
+      if (!(name.toLowerCase() === "authorization" && empty)) {
+        kept[name] = value;
+      }
+    });
+    return kept;
   }
 
   // --- the fetcher ---------------------------------------------------------------------------
@@ -86,10 +99,11 @@
   }
 
   function fetcher(params, opts) {
-    if (isSubscription(params, opts && opts.documentAST)) {
-      return socketFor(opts && opts.headers).iterate(params);
+    var sent = Object.assign({}, opts, { headers: withoutEmptyAuthorization(opts && opts.headers) });
+    if (isSubscription(params, sent.documentAST)) {
+      return socketFor(sent.headers).iterate(params);
     }
-    return overHttp(params, opts);
+    return overHttp(params, sent);
   }
 
   // --- the demo sign-in ---------------------------------------------------------------------
