@@ -184,13 +184,13 @@ def test_each_resolver_maps_errors_through_its_own_union(field: str) -> None:
 async def test_a_code_the_union_does_not_list_is_an_internal_error_not_an_answer(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hospital_bff.services.accounts import AccountService
+    from hospital_bff.services.accounts import signin
     from hospital_bff.services.booking import SlotFull
 
     async def full(*_args: object, **_kwargs: object) -> None:
         raise SlotFull()
 
-    monkeypatch.setattr(AccountService, "sign_in", full)
+    monkeypatch.setattr(signin, "sign_in", full)
     response = await client.post(
         "/graphql",
         json={
