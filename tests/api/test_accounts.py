@@ -119,14 +119,17 @@ async def test_an_unknown_or_expired_sign_in_code_is_a_user_error(
     problem((await gql_data(client, "SignIn", {"code": code}))["signIn"])
 
 
-async def test_me_without_a_token_is_null_and_the_public_data_stays(
+async def test_me_without_a_token_is_unauthenticated_and_the_public_data_stays(
     client: httpx.AsyncClient,
 ) -> None:
     body = await gql(client, "Me")
-    assert body == {"data": {"me": None}}, body
+    assert body["data"] == {"me": None}, body
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["me"], "UNAUTHENTICATED")
+    ]
     response = await client.post("/graphql", json={"query": "{ departments { id } me { id } }"})
     body = response.json()
-    assert "errors" not in body, body
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"], body
     assert body["data"]["me"] is None
     assert body["data"]["departments"], body
 

@@ -58,10 +58,9 @@ def _staff_me(staff: StaffActor) -> Me:
 
 
 async def me(info: Info) -> Me | None:
-    """The caller; None when no token was sent (a bad token is still UNAUTHENTICATED)."""
-    viewer = await info.context.viewer()
-    if viewer is None:
-        return None
+    """The caller. No token or a bad one is UNAUTHENTICATED, as the contract says, but only at
+    `me`: the field is nullable, so the public data of the same query stays."""
+    viewer = await info.context.require_viewer()
     if viewer.staff is not None:
         return _staff_me(viewer.staff)
     runtime = info.context.runtime

@@ -27,10 +27,11 @@ from hospital_bff.schema.staff import Reconciliation, Statistics
 @strawberry.type(description="What a client can read: the catalogue for anyone, the rest signed in")
 class Query:
     # Nullable so that a signed-out query keeps its public data: `{ departments { id } me {
-    # id } }` answers the departments and `me: null` (a non-null `me` took `data` down).
+    # id } }` answers the departments, `me: null` and an UNAUTHENTICATED error at ["me"]
+    # (a non-null `me` took `data` down with it).
     @strawberry.field(
-        description="Who is signed in, with their patients; null when no token is sent "
-        "(a bad or expired token is an UNAUTHENTICATED error)"
+        description="Who is signed in, with their patients; null with an UNAUTHENTICATED error "
+        "at this path when no token, or a bad or expired one, is sent"
     )
     async def me(self, info: Info) -> Me | None:
         return await account_resolvers.me(info)
