@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import POSTGRES_URL, REDIS_URL, require_service
+from fixtures.cluster import command
 from fixtures.servers import base_env, free_port, running
-from hospital_bff.loadtest import command
 
 pytestmark = pytest.mark.slow
 
