@@ -12,6 +12,7 @@ import base64
 import json
 import re
 import secrets
+from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,9 @@ def test_the_proxy_sends_to_every_api_replica_and_checks_readiness() -> None:
     proxy = services()["proxy"]
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
     trusted = proxy["networks"]["backend"]["ipv4_address"]
+    [pool] = compose()["networks"]["backend"]["ipam"]["config"]
+    subnet, dynamic = ip_network(pool["subnet"]), ip_network(pool["ip_range"])
+    assert ip_address(trusted) in subnet and ip_address(trusted) not in dynamic
     assert f"BFF_TRUSTED_PROXIES={trusted}/32" in EXAMPLE.read_text("utf-8")
 
 
