@@ -54,7 +54,6 @@ from hospital_bff.graphql_over_http import (
     GRAPHQL_RESPONSE_JSON,
     METHOD_NOT_ALLOWED,
     NOT_ACCEPTABLE,
-    OPERATION_RESOLUTION_FAILURE,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     URI_TOO_LONG,
@@ -67,6 +66,7 @@ from hospital_bff.graphql_over_http import (
 from hospital_bff.language import Message, caller_language
 from hospital_bff.persisted_queries import PersistedQueries
 from hospital_bff.request_limits import BodyTooLarge, limit_receive, refuse_declared_excess
+from hospital_bff.resolvers.chosen_operation import OPERATION_RESOLUTION_FAILURE
 from hospital_bff.resolvers.context import Context
 
 log = structlog.get_logger(__name__)
@@ -369,10 +369,7 @@ def request_error(code: str, message: Message, language: str) -> ExecutionResult
 
 def _unresolved(exc: CannotGetOperationTypeError) -> Message:
     if exc.operation_name is None:
-        return Message(
-            "文档含多个操作时须给出 operationName",
-            "the document holds several operations (or none): name one with operationName",
-        )
+        return Message("文档中没有可执行的操作", "the document holds no operation")
     return Message(
         f"文档中没有名为 {exc.operation_name} 的操作",
         f'the document has no operation named "{exc.operation_name}"',
