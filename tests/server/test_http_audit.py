@@ -33,16 +33,21 @@ def audit_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    cwd = tmp_path_factory.mktemp("serve")
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def server(server_log: Path) -> Iterator[str]:
+    cwd = server_log.parent
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with running(
         ["serve", "--port", str(port)],
-        env=base_env(BFF_LOG_LEVEL="WARNING"),
+        env=base_env(BFF_LOG_LEVEL="INFO"),
         cwd=cwd,
         ready_url=f"{url}/healthz",
-        log=cwd / "serve.log",
+        log=server_log,
     ):
         yield f"{url}/graphql"
 
@@ -83,3 +88,12 @@ def test_every_must_of_the_spec_passes(results: list[dict[str, Any]]) -> None:
 def test_the_failing_shoulds_are_the_ones_the_readme_names(results: list[dict[str, Any]]) -> None:
     failing = sorted(r["id"] for r in results if r["status"] == "warn")
     assert failing == readme_failing_shoulds(), _failing(results, "warn")
+
+
+def test_the_audits_mistakes_are_logged_as_one_line_each(
+    results: list[dict[str, Any]], server_log: Path
+) -> None:
+    """Dozens of malformed requests: each a line with its code, never a traceback."""
+    text = server_log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in text
+    assert "graphql.request_refused" in text and "graphql.client_error" in text
