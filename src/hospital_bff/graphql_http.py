@@ -38,6 +38,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.http.types import QueryParams
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -243,6 +244,16 @@ class BoundedGraphQL(GraphQL[Context, None]):
             raise bad_request("请求应为JSON对象", "expected a JSON object")
         return value
 
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        # A GET's `variables` and `extensions` are JSON objects (an array here is no batch).
+        try:
+            return super().parse_query_params(params)
+        except Refusal as refusal:
+            raise bad_request(
+                "GET 参数 variables 与 extensions 须为 JSON 对象",
+                "a GET's variables and extensions must be JSON objects",
+            ) from refusal
+
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
@@ -328,7 +339,8 @@ class BoundedGraphQL(GraphQL[Context, None]):
         body = await super().process_result(request, result)
         # The spec: a request error (nothing executed) has no `data` entry; legacy clients of
         # application/json have always had `"data": null`, and keep it.
-        if request.state.media_type == GRAPHQL_RESPONSE_JSON and is_request_error(body):
+        media_type = getattr(request.state, "media_type", APPLICATION_JSON)
+        if media_type == GRAPHQL_RESPONSE_JSON and is_request_error(body):
             body.pop("data", None)
         return body
 

@@ -260,6 +260,20 @@ async def test_a_query_over_get_runs(client: httpx.AsyncClient) -> None:
     assert response.json() == {"data": {"__type": {"name": "Query"}}}
 
 
+@pytest.mark.parametrize("param", ["variables", "extensions"])
+@pytest.mark.parametrize("value", ["[1]", "{x", "3"])
+async def test_a_get_parameter_that_is_not_a_json_object_is_refused(
+    client: httpx.AsyncClient, param: str, value: str
+) -> None:
+    response = await client.get(
+        "/graphql",
+        params={"query": "{ __typename }", param: value},
+        headers={"accept-language": "en"},
+    )
+    body = _error(response, 400, "BAD_REQUEST")
+    assert body["errors"][0]["message"] == "a GET's variables and extensions must be JSON objects"
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 async def test_other_methods_are_405_as_json(client: httpx.AsyncClient, method: str) -> None:
     response = await client.request(method, "/graphql", json={"query": "{ __typename }"})
