@@ -1,4 +1,5 @@
-"""The caller's language: Chinese by default, English when `Accept-Language` prefers it.
+"""The caller's language: Chinese by default, English when `Accept-Language` prefers it; our
+messages for people carry both (`Message`, and `LocalisedError` for a top-level GraphQL error).
 
 The contract promises every message for people in Chinese, or in English with
 `Accept-Language: en`; this is the one reading of that header, for the resolvers (typed errors),
@@ -7,8 +8,11 @@ the error masker (top-level errors) and the HTTP layer (refusals before executio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+from graphql import GraphQLError, Node
 
 Language = Literal["zh", "en"]
 DEFAULT_LANGUAGE: Language = "zh"
@@ -50,3 +54,20 @@ class Message:
 
     def in_language(self, language: str) -> str:
         return self.en if language == "en" else self.zh
+
+
+class LocalisedError(GraphQLError):
+    """A top-level error of ours, its message in each language: the masker answers the caller's
+    (Chinese until then, the contract's default)."""
+
+    def __init__(
+        self,
+        message: Message,
+        code: str,
+        *,
+        nodes: Sequence[Node] | None = None,
+        path: Sequence[str | int] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(message.zh, nodes, path=path, extensions={"code": code, **extensions})
+        self.localised = message

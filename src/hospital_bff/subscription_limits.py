@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from graphql import GraphQLError
 
 from hospital_bff.config import Settings
-from hospital_bff.language import Message
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.metrics import OPEN_SUBSCRIPTIONS, SUBSCRIPTIONS_REFUSED
-from hospital_bff.resolvers.errors import LocalisedError
 
 
 def subscription_limited(what: str) -> GraphQLError:

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from graphql import OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
-from hospital_bff.language import Message
-from hospital_bff.resolvers.errors import LocalisedError
+from hospital_bff.language import LocalisedError, Message
 
 OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
 NAME_ONE = Message(

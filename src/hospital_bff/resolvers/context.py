@@ -14,8 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from hospital_bff.client_address import client_address
-from hospital_bff.language import Message, caller_language
-from hospital_bff.resolvers.errors import LocalisedError
+from hospital_bff.language import LocalisedError, Message, caller_language
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.staff import StaffActor

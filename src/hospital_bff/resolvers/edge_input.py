@@ -60,9 +60,8 @@ from graphql.pyutils import is_awaitable
 from strawberry.extensions import SchemaExtension
 
 from hospital_bff.clock import EARLIEST_DAY, LATEST_DAY
-from hospital_bff.language import Message
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.pii import mask_national_ids
-from hospital_bff.resolvers.errors import LocalisedError
 from hospital_bff.resolvers.masking import BAD_USER_INPUT_CODE
 from hospital_bff.schema.errors import from_domain
 from hospital_bff.schema.pagination import decode_cursor

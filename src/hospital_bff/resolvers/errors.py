@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
-
-from graphql import GraphQLError, Node
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
-from hospital_bff.language import Message
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.services.errors import DomainError
 
 # Codes that may reach a client in a top-level GraphQL error; everything else is masked.
@@ -23,23 +20,6 @@ PUBLIC_CODES = frozenset(
         "NOT_FOUND",
     }
 )
-
-
-class LocalisedError(GraphQLError):
-    """A top-level error of ours, its message in each language: the masker answers the caller's
-    (Chinese until then, the contract's default)."""
-
-    def __init__(
-        self,
-        message: Message,
-        code: str,
-        *,
-        nodes: Sequence[Node] | None = None,
-        path: Sequence[str | int] | None = None,
-        **extensions: Any,
-    ) -> None:
-        super().__init__(message.zh, nodes, path=path, extensions={"code": code, **extensions})
-        self.localised = message
 
 
 def localised_domain_error(exc: DomainError) -> LocalisedError:

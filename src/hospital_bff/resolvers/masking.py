@@ -16,10 +16,10 @@ import structlog
 from graphql import GraphQLError, ValueNode
 from strawberry.extensions import MaskErrors
 
-from hospital_bff.language import DEFAULT_LANGUAGE, Message
+from hospital_bff.language import DEFAULT_LANGUAGE, LocalisedError, Message
 from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
 from hospital_bff.request_id import current_request_id, new_request_id
-from hospital_bff.resolvers.errors import PUBLIC_CODES, LocalisedError
+from hospital_bff.resolvers.errors import PUBLIC_CODES
 
 INTERNAL_MESSAGE = Message("内部错误，请稍后再试", "Internal error; please try again later")
 INTERNAL_CODE = "INTERNAL"

@@ -53,8 +53,7 @@ from graphql.utilities import type_from_ast
 from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
 from strawberry.extensions import AddValidationRules
 
-from hospital_bff.language import Message
-from hospital_bff.resolvers.errors import LocalisedError
+from hospital_bff.language import LocalisedError, Message
 
 CODE = "QUERY_TOO_COMPLEX"
 NESTED_TOO_DEEPLY = Message("查询过于复杂：嵌套过深", "query too complex: nested too deeply")

@@ -12,9 +12,9 @@ from contextlib import AbstractContextManager
 from graphql import GraphQLError
 
 from hospital_bff.events import notices_topic, order_topic, schedule_topic
-from hospital_bff.language import Message
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
-from hospital_bff.resolvers.errors import LocalisedError, upstream_guard
+from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
