@@ -24,6 +24,7 @@ from hospital_bff.config import Settings
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.persisted_queries import persisted_queries_for
@@ -145,7 +146,8 @@ def create_app(
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
         Route("/healthz", _healthz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Every method: the view answers the others 405 with `Allow`, as GraphQL JSON.
+        Route("/graphql", graphql),
     ]
     if settings.graphiql:
         routes.append(graphiql_static_files())
@@ -159,6 +161,9 @@ def create_app(
         app.router.routes.append(Mount(f"/sim/{name}", app=sim))
     app.state.settings = settings
     app.state.simulators = sims
+    for middleware in reversed(http_middleware(settings)):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    # Outermost: a refused preflight or a compressed answer carries the request id too.
     app.add_middleware(RequestIdMiddleware)
     return app
 
