@@ -5,10 +5,16 @@ Like the real gateway it answers every call with HTTP 200: the token in
 sub_msg}, each signed (RSA2) with Alipay's key over the node's JSON text; it checks the app's
 RSA2 signature over the sorted parameters with the app's public key, as Alipay does with the
 key the app uploaded. `POST /authorize {"userId"}` stands for the user agreeing in Alipay.
+
+RSA2 is implemented here from Alipay's published spec ("自行实现签名"), not taken from our
+client (`datasources.alipay`), so that a mistake in the client cannot be mirrored here; both
+are checked against the published `python-alipay-sdk` in the tests.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import json
 import secrets
@@ -16,27 +22,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hospital_bff.clock import SHANGHAI, Clock
-from hospital_bff.datasources.alipay import (
-    ERROR_NODE,
-    OAUTH_TOKEN_METHOD,
-    OAUTH_TOKEN_NODE,
-    TIMESTAMP_FORMAT,
-    ensure_demo_alipay_keys,
-    rsa2_sign,
-    rsa2_verify,
-    sign_content,
-)
+from hospital_bff.datasources.alipay import ensure_demo_alipay_keys
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
 
+OAUTH_TOKEN_METHOD = "alipay.system.oauth.token"
+OAUTH_TOKEN_NODE = "alipay_system_oauth_token_response"
+ERROR_NODE = "error_response"
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Alipay's auth_code is good once, for three minutes.
 CODE_LIFETIME = timedelta(minutes=3)
 # The gateway refuses a request whose timestamp is this far from its own clock.
@@ -66,6 +69,31 @@ INVALID_VERSION: Error = (*INVALID, "isv.invalid-version", "版本号错误")
 INVALID_CHARSET: Error = (*INVALID, "isv.invalid-charset", "字符集错误")
 INVALID_GRANT: Error = (*INVALID, "isv.grant-type-invalid", "grant_type参数不正确")
 INVALID_CODE: Error = (*INVALID, "isv.code-invalid", "授权码code无效")
+
+
+def signed_text(params: dict[str, str]) -> str:
+    """What the app signs: every parameter but `sign` that has a value, sorted by name (ASCII),
+    joined as `name=value` with `&`, values as sent (not URL-encoded)."""
+    kept = sorted((name, value) for name, value in params.items() if name != "sign" and value)
+    return "&".join(f"{name}={value}" for name, value in kept)
+
+
+def rsa2_signed(key: rsa.RSAPrivateKey, text: str) -> str:
+    """RSA2: SHA256withRSA (PKCS#1 v1.5) over the UTF-8 text, base64."""
+    return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
+
+
+def rsa2_verified(key: rsa.RSAPublicKey, text: str, signature: str) -> bool:
+    try:
+        key.verify(
+            base64.b64decode(signature, validate=True),
+            text.encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
+    except (InvalidSignature, binascii.Error, ValueError):
+        return False
+    return True
 
 
 @dataclass(slots=True)
@@ -109,7 +137,7 @@ class AlipayState:
             return self._error(INVALID_APP_ID, signed=False)
         if params["sign_type"] != "RSA2":
             return self._error(INVALID_SIGN_TYPE, signed=False)
-        if not rsa2_verify(self.app_public_key, sign_content(params), params["sign"]):
+        if not rsa2_verified(self.app_public_key, signed_text(params), params["sign"]):
             return self._error(INVALID_SIGNATURE, signed=False)
         if params["method"] != OAUTH_TOKEN_METHOD:
             return self._error(INVALID_METHOD)
@@ -159,7 +187,7 @@ class AlipayState:
 
     def _signed(self, name: str, node: dict[str, Any]) -> str:
         text = json.dumps(node, ensure_ascii=False, separators=(",", ":"))
-        sign = rsa2_sign(self.alipay_key, text)
+        sign = rsa2_signed(self.alipay_key, text)
         return f'{{"{name}":{text},"sign":"{sign}"}}'
 
 
