@@ -4,6 +4,7 @@ them are in `rules`, their wire shapes in `serialise`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -43,7 +44,8 @@ class ScheduleRecord:
     id: str
     expert_id: str
     department_id: str
-    date: date
+    # dt.date: the field is named `date`, which would shadow the type when annotations are read.
+    date: dt.date
     period: str
     starts_at: datetime
     ends_at: datetime
