@@ -3,15 +3,17 @@ and bank knew before a restart they know after it, and an unreadable file costs 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
+from hospital_bff.config import Settings
 from hospital_bff.datasources.wechatpay_crypto import BankKeys
 from hospital_bff.simulators.bank import BankState, create_bank_app
 from hospital_bff.simulators.bank import rules as bank_rules
@@ -19,6 +21,7 @@ from hospital_bff.simulators.bank.serialise import ledger_json
 from hospital_bff.simulators.his import HisState, create_his_app
 from hospital_bff.simulators.his.id_numbers import resident_id
 from hospital_bff.simulators.persistence import SimulatorStore, simulator_store
+from hospital_bff.simulators.server import create_sim_server
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
 KEY = "test-his-key"
@@ -163,3 +166,28 @@ def test_an_unreadable_file_starts_the_simulator_afresh(directory: Path) -> None
 
 def test_no_directory_keeps_nothing() -> None:
     assert simulator_store(None, {"his": his_app()}) is None
+
+
+async def test_the_standalone_simulators_keep_their_records_too(tmp_path: Path) -> None:
+    settings = Settings(simulator_state_dir=tmp_path / "sim-server", bank_keys_dir=tmp_path / "k")
+    report = {"patientId": "pat-0001", "kind": "LAB", "title": "尿常规", "status": "PENDING"}
+
+    async def one_run(work: Callable[[httpx.AsyncClient], Awaitable[Any]]) -> Any:
+        server = create_sim_server(settings)
+        async with server.router.lifespan_context(server):
+            transport = httpx.ASGITransport(app=server)
+            headers = {"X-His-Key": settings.his_api_key.get_secret_value()}
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://sim", headers=headers
+            ) as client:
+                return await work(client)
+
+    async def write(client: httpx.AsyncClient) -> str:
+        created: str = (await client.post("/his/reports", json=report)).json()["id"]
+        return created
+
+    async def read(client: httpx.AsyncClient) -> int:
+        return (await client.get(f"/his/reports/{report_id}")).status_code
+
+    report_id = await one_run(write)
+    assert await one_run(read) == 200
