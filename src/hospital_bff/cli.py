@@ -157,8 +157,14 @@ def sim(
         if state_dir is not None:
             shutil.rmtree(state_dir, ignore_errors=True)
             typer.echo(f"hospital-bff: reset simulators {state_dir}")
+    # Every line of this server's access log is a simulator call: shown at DEBUG only.
+    quiet = Settings().log_level.upper() != "DEBUG"
     uvicorn.run(
-        "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port
+        "hospital_bff.simulators.server:create_sim_server",
+        factory=True,
+        host=host,
+        port=port,
+        access_log=not quiet,
     )
 
 
