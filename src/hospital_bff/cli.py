@@ -179,14 +179,13 @@ def demo_people() -> None:
     from hospital_bff.clock import Clock
     from hospital_bff.config import Settings
     from hospital_bff.demo import EMBEDDED_SIMULATORS_DIR
-    from hospital_bff.demo import demo_people as people_of
     from hospital_bff.production import refuse_demo_tool
+    from hospital_bff.simulators.his.people import demo_people as people_of
 
     settings = Settings()
     refuse_demo_tool(settings, "hospital-bff demo people")
-    if settings.simulator_state_dir is None:
-        settings = settings.model_copy(update={"simulator_state_dir": EMBEDDED_SIMULATORS_DIR})
-    people, source = people_of(settings, Clock(settings.tz).today())
+    state_dir = settings.simulator_state_dir or EMBEDDED_SIMULATORS_DIR
+    people, source = people_of(state_dir, Clock(settings.tz).today())
     typer.echo(f"# the HIS's people in {source}")
     typer.echo("patient\tname\tsex\tbirth date\tID number\tphone\tinsurance\tcard")
     for p in people:

@@ -1,18 +1,15 @@
-"""The demo's own aids: starting it afresh (`hospital-bff serve --reset`) and naming its people
-(`hospital-bff demo people`). Demo tools only: refused under production."""
+"""Starting the demo afresh (`hospital-bff serve --reset`): a demo tool, refused under
+production. Who the demo's people are is the HIS simulator's (`simulators/his/people.py`)."""
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
 from hospital_bff.config import DEFAULT_STATE_DIR, Settings
 from hospital_bff.production import refuse_demo_tool
-from hospital_bff.simulators.his.records import PatientRecord
 
 # Where the demo commands keep the simulators' records (BFF_SIMULATOR_STATE_DIR's default).
 EMBEDDED_SIMULATORS_DIR = DEFAULT_STATE_DIR / "simulators"
@@ -59,46 +56,3 @@ def _reset_database(settings: Settings) -> str:
     finally:
         engine.dispose()
     return f"database {make_url(settings.database_url).render_as_string(hide_password=True)}"
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    """A person the demo HIS knows, as a developer types them into verifyIdentity."""
-
-    patient_id: str
-    name: str
-    sex: str
-    birth_date: date
-    id_number: str
-    phone: str | None
-    insurance: str
-    card_number: str
-
-    @classmethod
-    def of(cls, p: PatientRecord) -> DemoPerson:
-        return cls(
-            p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, p.insurance, p.card_number
-        )
-
-
-def demo_people(settings: Settings, today: date) -> tuple[list[DemoPerson], str]:
-    """The HIS's people as the next `hospital-bff serve` will hold them: the saved simulator's
-    when there is one (with everyone registered since), else today's fresh seed (whose son's
-    ID number changes with his birth date every year). Also answers where they come from."""
-    saved = (
-        settings.simulator_state_dir / "his.json"
-        if settings.simulator_state_dir is not None
-        else None
-    )
-    if saved is not None and saved.exists():
-        from hospital_bff.simulators.his.snapshot import saved_patients
-
-        try:
-            patients = saved_patients(saved.read_bytes())
-        except ValueError:
-            pass
-        else:
-            return [DemoPerson.of(p) for p in patients], f"the saved simulator ({saved})"
-    from hospital_bff.simulators.his.seed import demo_people as seeded
-
-    return [DemoPerson.of(p) for p in seeded(today)], f"a fresh demo on {today.isoformat()}"

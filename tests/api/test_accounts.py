@@ -27,9 +27,9 @@ from fixtures.graphql import gql, gql_data
 from fixtures.journey import book, new_id_number, open_slot, register_person, sign_in
 from hospital_bff.clock import Clock, FrozenClock
 from hospital_bff.config import Settings
+from hospital_bff.national_id import check_digit
 from hospital_bff.pii import ID_NUMBER_PATTERN
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.national_id import check_digit
 from hospital_bff.tokens import InvalidToken, TokenService
 
 # --- fixtures ----------------------------------------------------------------------------------

@@ -21,45 +21,40 @@ from hospital_bff.schema.accounts import (
     VerifyIdentitySuccess,
 )
 from hospital_bff.schema.errors import AnyUserError
-from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.accounts import identity, patients, restrictions, signin
+from hospital_bff.services.errors import NotVerified
 from hospital_bff.store.models import Account, HospitalUser
 
 
-async def _me(
-    service: AccountService,
-    session: AsyncSession,
-    account: Account | None,
-    user: HospitalUser | None,
-) -> Me:
-    patients = await service.patients(session, user.id) if user else []
+async def _me(session: AsyncSession, account: Account | None, user: HospitalUser | None) -> Me:
+    bound = await patients.bound_patients(session, user.id) if user else []
     return Me(
         id=strawberry.ID(user.id if user else (account.id if account else "")),
         verified=user is not None,
         masked_name=user.masked_name if user else None,
         restricted_until=user.restricted_until if user else None,
-        patients=[Patient.from_binding(p) for p in patients],
+        patients=[Patient.from_binding(p) for p in bound],
     )
 
 
 async def me(info: Info) -> Me:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
-    service = AccountService(runtime)
     async with runtime.sessions() as session:
         account = await session.get(Account, viewer.account_id) if viewer.account_id else None
         user = await session.get(HospitalUser, viewer.user_id) if viewer.user_id else None
-        return await _me(service, session, account, user)
+        return await _me(session, account, user)
 
 
 async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUserError:
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> SignInSuccess:
-        result = await service.sign_in(session, platform, code, info.context.client_address)
+        result = await signin.sign_in(runtime, session, platform, code, info.context.client_address)
         return SignInSuccess(
             token=result.token.token,
             expires_at=result.token.expires_at,
-            me=await _me(service, session, result.account, result.user),
+            me=await _me(session, result.account, result.user),
         )
 
     return await unit_of_work(info, work)
@@ -69,12 +64,13 @@ async def verify_identity(
     info: Info, data: VerifyIdentityInput
 ) -> VerifyIdentitySuccess | AnyUserError:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> VerifyIdentitySuccess:
         if viewer.account_id is None:
             raise NotVerified()
-        user = await service.verify_identity(
+        user = await identity.verify_identity(
+            runtime,
             session,
             viewer.account_id,
             info.context.client_address,
@@ -83,19 +79,20 @@ async def verify_identity(
             data.phone,
         )
         account = await session.get(Account, viewer.account_id)
-        return VerifyIdentitySuccess(me=await _me(service, session, account, user))
+        return VerifyIdentitySuccess(me=await _me(session, account, user))
 
     return await unit_of_work(info, work)
 
 
 async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> BindPatientSuccess:
         if viewer.user_id is None:
             raise NotVerified()
-        binding = await service.bind_patient(
+        binding = await patients.bind_patient(
+            runtime,
             session,
             viewer.user_id,
             viewer.account_id,
@@ -112,12 +109,14 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess
 
 async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> UnbindPatientSuccess:
         if viewer.user_id is None:
             raise NotVerified()
-        await service.unbind_patient(session, viewer.user_id, viewer.account_id, patient_id)
+        await patients.unbind_patient(
+            runtime, session, viewer.user_id, viewer.account_id, patient_id
+        )
         return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
 
     return await unit_of_work(info, work)
@@ -127,11 +126,11 @@ async def restrict_user(
     info: Info, user_id: str, until: datetime, reason: str
 ) -> RestrictUserSuccess | AnyUserError:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> RestrictUserSuccess:
         staff = require_staff(viewer)
-        user = await service.restrict_user(session, staff, user_id, until, reason)
+        user = await restrictions.restrict_user(runtime, session, staff, user_id, until, reason)
         assert user.restricted_until is not None
         return RestrictUserSuccess(
             user_id=strawberry.ID(user.id), restricted_until=user.restricted_until

@@ -10,8 +10,7 @@ from hospital_bff.schema.enums import NoticeKind
 from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess
 from hospital_bff.services import notice_push
-from hospital_bff.services.accounts import NotVerified
-from hospital_bff.services.errors import InvalidInput
+from hospital_bff.services.errors import InvalidInput, NotVerified
 from hospital_bff.store.models import Account
 
 MAX_TEMPLATES = 20

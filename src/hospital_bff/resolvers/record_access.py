@@ -15,7 +15,7 @@ from hospital_bff.schema.record_access import (
     RevokeRecordAccessSuccess,
 )
 from hospital_bff.services import record_access
-from hospital_bff.services.accounts import NotVerified
+from hospital_bff.services.errors import NotVerified
 
 READS_SHOWN = 100
 

@@ -17,7 +17,7 @@ from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailabl
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.accounts import patients
 from hospital_bff.services.eligibility import (
     BookedVisit,
     BookingLimits,
@@ -32,6 +32,7 @@ from hospital_bff.services.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    NotVerified,
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits
@@ -88,7 +89,6 @@ class BookingService:
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.accounts = AccountService(runtime)
 
     async def eligibility(
         self,
@@ -98,7 +98,7 @@ class BookingService:
         schedule: Schedule,
         remaining: int | None = None,
     ) -> Verdict:
-        binding = await self.accounts.binding(session, user_id, patient_id)
+        binding = await patients.binding_of(session, user_id, patient_id)
         at_his = await his_visits(self.rt, binding.his_patient_id, schedule.date)
         return await self._verdict(session, user_id, binding, schedule, at_his, remaining)
 
@@ -143,7 +143,7 @@ class BookingService:
             existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
-            await self.accounts.binding(session, user_id, patient_id)
+            await patients.binding_of(session, user_id, patient_id)
         try:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.slot(slot_id)
@@ -156,7 +156,7 @@ class BookingService:
             existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
-            binding = await self.accounts.binding(session, user_id, patient_id)
+            binding = await patients.binding_of(session, user_id, patient_id)
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule
