@@ -1,40 +1,20 @@
-"""A simulated Alipay open-platform gateway: `alipay.system.oauth.token` and nothing else.
-
-Like the real gateway it answers every call with HTTP 200: the token in
-`alipay_system_oauth_token_response`, a refusal in `error_response` {code, msg, sub_code,
-sub_msg}, each signed (RSA2) with Alipay's key over the node's JSON text; it checks the app's
-RSA2 signature over the sorted parameters with the app's public key, as Alipay does with the
-key the app uploaded. `POST /authorize {"userId"}` stands for the user agreeing in Alipay.
-
-RSA2 is implemented here from Alipay's published spec ("自行实现签名"), not taken from our
-client (`datasources.alipay`), so that a mistake in the client cannot be mirrored here; both
-are checked against the published `python-alipay-sdk` in the tests.
-"""
+"""The gateway's rules for a call: the public parameters checked in Alipay's order, the app's
+signature, then `alipay.system.oauth.token` itself; every answer a signed node (or, before the
+app is known, an unsigned refusal)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hospital_bff.clock import SHANGHAI, Clock
-from hospital_bff.datasources.alipay import ensure_demo_alipay_keys
-
-if TYPE_CHECKING:
-    from hospital_bff.config import Settings
+from hospital_bff.simulators.alipay.signing import rsa2_signed, rsa2_verified, signed_text
 
 OAUTH_TOKEN_METHOD = "alipay.system.oauth.token"
 OAUTH_TOKEN_NODE = "alipay_system_oauth_token_response"
@@ -69,31 +49,6 @@ INVALID_VERSION: Error = (*INVALID, "isv.invalid-version", "版本号错误")
 INVALID_CHARSET: Error = (*INVALID, "isv.invalid-charset", "字符集错误")
 INVALID_GRANT: Error = (*INVALID, "isv.grant-type-invalid", "grant_type参数不正确")
 INVALID_CODE: Error = (*INVALID, "isv.code-invalid", "授权码code无效")
-
-
-def signed_text(params: dict[str, str]) -> str:
-    """What the app signs: every parameter but `sign` that has a value, sorted by name (ASCII),
-    joined as `name=value` with `&`, values as sent (not URL-encoded)."""
-    kept = sorted((name, value) for name, value in params.items() if name != "sign" and value)
-    return "&".join(f"{name}={value}" for name, value in kept)
-
-
-def rsa2_signed(key: rsa.RSAPrivateKey, text: str) -> str:
-    """RSA2: SHA256withRSA (PKCS#1 v1.5) over the UTF-8 text, base64."""
-    return base64.b64encode(key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())).decode()
-
-
-def rsa2_verified(key: rsa.RSAPublicKey, text: str, signature: str) -> bool:
-    try:
-        key.verify(
-            base64.b64decode(signature, validate=True),
-            text.encode(),
-            padding.PKCS1v15(),
-            hashes.SHA256(),
-        )
-    except (InvalidSignature, binascii.Error, ValueError):
-        return False
-    return True
 
 
 @dataclass(slots=True)
@@ -189,60 +144,3 @@ class AlipayState:
         text = json.dumps(node, ensure_ascii=False, separators=(",", ":"))
         sign = rsa2_signed(self.alipay_key, text)
         return f'{{"{name}":{text},"sign":"{sign}"}}'
-
-
-def create_alipay_app(
-    *,
-    clock: Clock,
-    app_id: str,
-    app_public_key: rsa.RSAPublicKey,
-    alipay_key: rsa.RSAPrivateKey,
-) -> Starlette:
-    """The simulated Alipay gateway as an ASGI app; its state is `app.state.alipay`."""
-    state = AlipayState(clock, app_id, app_public_key, alipay_key)
-
-    async def authorize(request: Request) -> Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        user_id = body.get("userId") if isinstance(body, dict) else None
-        if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > MAX_USER_ID:
-            return JSONResponse(
-                {"code": "40001", "msg": "Missing Required Arguments", "sub_msg": "userId"},
-                status_code=400,
-            )
-        return JSONResponse({"code": state.authorize(user_id)})
-
-    async def gateway(request: Request) -> Response:
-        # Common parameters in the query string, the method's own in the form body (either
-        # may hold any of them, as at the real gateway).
-        params: dict[str, str] = dict(request.query_params)
-        if request.method == "POST":
-            form = await request.form()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
-        return Response(
-            state.gateway(params).encode("utf-8"),
-            media_type="application/json;charset=utf-8",
-        )
-
-    app = Starlette(
-        routes=[
-            Route("/authorize", authorize, methods=["POST"]),
-            Route("/gateway.do", gateway, methods=["GET", "POST"]),
-        ]
-    )
-    app.state.alipay = state
-    return app
-
-
-def create_demo_alipay_app(settings: Settings, clock: Clock) -> Starlette:
-    """The simulator with the embedded default's keys (the ones the demo's client uses)."""
-    assert settings.alipay_app_id  # mounted only for a configured app
-    keys = ensure_demo_alipay_keys(settings.bank_keys_dir)
-    return create_alipay_app(
-        clock=clock,
-        app_id=settings.alipay_app_id,
-        app_public_key=keys.app_public_key,
-        alipay_key=keys.alipay_key,
-    )
