@@ -22,6 +22,7 @@ from hospital_bff.simulators.his import HisState, create_his_app
 from hospital_bff.simulators.his.id_numbers import resident_id
 from hospital_bff.simulators.persistence import SimulatorStore, simulator_store
 from hospital_bff.simulators.server import create_sim_server
+from hospital_bff.simulators.wechat import create_wechat_app
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
 KEY = "test-his-key"
@@ -191,3 +192,57 @@ async def test_the_standalone_simulators_keep_their_records_too(tmp_path: Path) 
 
     report_id = await one_run(write)
     assert await one_run(read) == 200
+
+
+async def test_a_restarted_wechat_push_keeps_acceptances_tokens_and_messages(
+    directory: Path,
+) -> None:
+    def wechat_app() -> Starlette:
+        return create_wechat_app(
+            clock=FrozenClock(NOW),
+            app_id="wx-test",
+            app_secret="wx-secret",
+            templates=["tpl-long", "tpl-once"],
+            one_off_templates=["tpl-once"],
+        )
+
+    async def push(app: Starlette, work: Callable[[httpx.AsyncClient], Awaitable[Any]]) -> Any:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://wechat") as client:
+            return await work(client)
+
+    async def send(client: httpx.AsyncClient, token: str, template: str) -> int:
+        body = {"touser": "o-1", "template_id": template, "data": {"thing1": {"value": "x"}}}
+        answer = await client.post(
+            "/cgi-bin/message/subscribe/bizsend", params={"access_token": token}, json=body
+        )
+        errcode: int = answer.json()["errcode"]
+        return errcode
+
+    async def accept_and_send(client: httpx.AsyncClient) -> str:
+        accepted = {"openid": "o-1", "templateIds": ["tpl-long", "tpl-once", "tpl-once"]}
+        assert (await client.post("/subscribe", json=accepted)).status_code == 200
+        params = {"grant_type": "client_credential", "appid": "wx-test", "secret": "wx-secret"}
+        token: str = (await client.get("/cgi-bin/token", params=params)).json()["access_token"]
+        assert await send(client, token, "tpl-once") == 0
+        return token
+
+    first = wechat_app()
+    store = simulator_store(directory, {"wechat": first})
+    assert store is not None
+    token = await push(first, accept_and_send)
+    await store.save()
+
+    again = wechat_app()
+    simulator_store(directory, {"wechat": again})
+
+    async def after_restart(client: httpx.AsyncClient) -> list[int]:
+        return [
+            await send(client, token, "tpl-long"),  # long-term: still accepted
+            await send(client, token, "tpl-once"),  # the second one-off acceptance
+            await send(client, token, "tpl-once"),  # none left: refused (43101)
+        ]
+
+    assert await push(again, after_restart) == [0, 0, 43101]
+    messages = (await push(again, lambda c: c.get("/messages"))).json()["messages"]
+    assert len(messages) == 3, "the message sent before the restart is still on the phone"

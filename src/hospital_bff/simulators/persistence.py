@@ -1,6 +1,7 @@
 """The simulators' records kept across restarts, for demos (`hospital-bff serve` and
-`hospital-bff sim` set `BFF_SIMULATOR_STATE_DIR`): a demo's reports, bills, suspensions, orders
-and refunds outlive the process, as the BFF's database does, so the two never disagree.
+`hospital-bff sim` set `BFF_SIMULATOR_STATE_DIR`): a demo's reports, bills, suspensions, orders,
+refunds and accepted WeChat subscriptions outlive the process, as the BFF's database does, so
+the two never disagree. (WeChat sign-in codes and Alipay's are good for minutes: not kept.)
 
 One JSON file a simulator in the directory, loaded when the app is built, written (atomically)
 a moment after any request that may have changed something and at shutdown. An unreadable file
@@ -23,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hospital_bff.simulators.bank.snapshot import dump_bank, load_bank
 from hospital_bff.simulators.his.snapshot import dump_his, load_his
+from hospital_bff.simulators.wechat_push_snapshot import dump_push, load_push
 
 log = structlog.get_logger(__name__)
 
@@ -115,8 +117,8 @@ class SimulatorStore:
 
 
 def simulator_store(directory: Path | None, sims: Mapping[str, Starlette]) -> SimulatorStore | None:
-    """The store of the HIS's and the bank's records under `directory` (None: nothing is kept),
-    with the saved records already loaded into them."""
+    """The store of the HIS's, the bank's and WeChat push's records under `directory` (None:
+    nothing is kept), with the saved records already loaded into them."""
     if directory is None:
         return None
     parts = []
@@ -126,6 +128,9 @@ def simulator_store(directory: Path | None, sims: Mapping[str, Starlette]) -> Si
     if "bank" in sims:
         bank = sims["bank"].state.bank
         parts.append(Part("bank", partial(dump_bank, bank), partial(load_bank, bank)))
+    if "wechat" in sims:
+        push = sims["wechat"].state.wechat_push
+        parts.append(Part("wechat_push", partial(dump_push, push), partial(load_push, push)))
     store = SimulatorStore(directory, parts)
     store.load()
     return store

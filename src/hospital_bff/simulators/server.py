@@ -54,7 +54,9 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
         one_off_templates=settings.wechat_push_one_off_templates,
     )
 
-    store = simulator_store(settings.simulator_state_dir, {"his": his, "bank": bank})
+    store = simulator_store(
+        settings.simulator_state_dir, {"his": his, "bank": bank, "wechat": wechat}
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -71,7 +73,7 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
     routes = [
         Mount("/his", app=kept(his)),
         Mount("/bank", app=kept(bank)),
-        Mount("/wechat", app=wechat),
+        Mount("/wechat", app=kept(wechat)),
     ]
     if settings.alipay_app_id:
         routes.append(Mount("/alipay", app=create_demo_alipay_app(settings, clock)))
