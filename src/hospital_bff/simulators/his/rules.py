@@ -69,6 +69,23 @@ def schedule_status(state: HisState, schedule: ScheduleRecord, now: datetime) ->
 # --- slot locks and registrations -------------------------------------------------------------
 
 
+def _free_seat(
+    state: HisState, slot_id: str, patient_id: str, now: datetime
+) -> tuple[SlotRecord, ScheduleRecord]:
+    """The slot and its schedule, when a seat in it can be taken now by this known patient."""
+    slot = state.slots.get(slot_id)
+    if slot is None:
+        raise not_found("slot")
+    state.get_patient(patient_id)
+    schedule = state.schedules[slot.schedule_id]
+    status = schedule_status(state, schedule, now)
+    if status in {"SUSPENDED", "CLOSED"} or slot.ends_at <= now:
+        raise HisError(409, "SCHEDULE_NOT_OPEN", f"schedule is {status.lower()}")
+    if slot_remaining(state, slot, now) <= 0:
+        raise HisError(409, "SLOT_FULL", "no seat left in this slot")
+    return slot, schedule
+
+
 def lock_slot(
     state: HisState, lock_id: str, slot_id: str, patient_id: str, ttl_seconds: int
 ) -> SlotLockRecord:
@@ -80,16 +97,7 @@ def lock_slot(
         if existing.consumed_by is not None or lock_active(existing, now):
             return existing
         # Released or expired: a retry under the same key tries for the seat again.
-    slot = state.slots.get(slot_id)
-    if slot is None:
-        raise not_found("slot")
-    state.get_patient(patient_id)
-    schedule = state.schedules[slot.schedule_id]
-    status = schedule_status(state, schedule, now)
-    if status in {"SUSPENDED", "CLOSED"} or slot.ends_at <= now:
-        raise HisError(409, "SCHEDULE_NOT_OPEN", f"schedule is {status.lower()}")
-    if slot_remaining(state, slot, now) <= 0:
-        raise HisError(409, "SLOT_FULL", "no seat left in this slot")
+    _free_seat(state, slot_id, patient_id, now)
     lock = SlotLockRecord(
         lock_id, slot_id, patient_id, expires_at=now + timedelta(seconds=ttl_seconds)
     )
@@ -163,16 +171,7 @@ def register(
 def register_at_window(state: HisState, slot_id: str, patient_id: str) -> RegistrationRecord:
     """A clerk or a kiosk registers a patient: a seat and a number, and no order of ours."""
     now = state.clock.now()
-    slot = state.slots.get(slot_id)
-    if slot is None:
-        raise not_found("slot")
-    state.get_patient(patient_id)
-    schedule = state.schedules[slot.schedule_id]
-    status = schedule_status(state, schedule, now)
-    if status in {"SUSPENDED", "CLOSED"} or slot.ends_at <= now:
-        raise HisError(409, "SCHEDULE_NOT_OPEN", f"schedule is {status.lower()}")
-    if slot_remaining(state, slot, now) <= 0:
-        raise HisError(409, "SLOT_FULL", "no seat left in this slot")
+    slot, schedule = _free_seat(state, slot_id, patient_id, now)
     schedule.last_number += 1
     registration = RegistrationRecord(
         id=state.next_id("reg"),
