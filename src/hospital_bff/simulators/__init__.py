@@ -1,0 +1,10 @@
+"""The outside systems' simulators (the contract's `simulators.md`): the HIS, the bank (WeChat
+Pay v3), WeChat and Alipay, each speaking only what the real system publishes. Only the app
+(embedded under /sim) and the CLI (`hospital-bff sim`) import them; never production.
+
+Each is a package built one way: `records` (plain data), `state` (what it holds), `rules` (what
+changes it), `serialise` (the wire shapes), `endpoints` (module-level HTTP handlers reading the
+app's state), `app` (the factory), and where the real system signs, a `signing` of its own,
+written from the published spec and not from our client's. `persistence` keeps their records
+across a demo's restarts; `server` runs them alone.
+"""
