@@ -11,10 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, inspect, text
+from sqlmodel import SQLModel
 from starlette.applications import Starlette
 from typer.testing import CliRunner
 
-from conftest import BASE_URL, make_settings
+from conftest import BASE_URL, make_settings, require_service
 from fixtures.graphql import gql, gql_data
 from fixtures.journey import book, ledger, open_slot, pay, verified_user, wait_for_status
 from hospital_bff.app import create_app
@@ -26,6 +28,7 @@ from hospital_bff.demo import reset_demo
 from hospital_bff.production import UnsafeProductionError
 from hospital_bff.runtime import Runtime
 from hospital_bff.simulators.his.id_numbers import id_number_facts
+from hospital_bff.store import models  # noqa: F401  (the tables)
 from hospital_bff.store.db import create_all
 
 HIS_KEY = {"X-His-Key": Settings().his_api_key.get_secret_value()}
@@ -162,3 +165,19 @@ def test_demo_people_prints_todays_id_numbers(in_a_fresh_directory: Path) -> Non
         assert facts is not None and facts == (row[2], date.fromisoformat(row[3]))
     son = rows[2]
     assert date.fromisoformat(son[3]).year == date.today().year - 6, "six on every run"
+
+
+def test_reset_empties_a_postgresql_database_for_alembic_to_build_again(tmp_path: Path) -> None:
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    settings = make_settings("postgres", tmp_path, redis_url=None)
+    engine = create_engine(settings.sync_database_url)
+    try:
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (v varchar(32))"))
+        reset_demo(settings)
+        with engine.connect() as conn:
+            left = set(inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+    assert not left & ({"alembic_version"} | set(SQLModel.metadata.tables))
