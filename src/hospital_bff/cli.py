@@ -50,8 +50,6 @@ def serve(
         # The demo's simulators outlive a restart as its database does.
         os.environ.setdefault("BFF_SIMULATOR_STATE_DIR", str(EMBEDDED_SIMULATORS_DIR))
         settings = Settings()
-    if reset:
-        _reset(settings)
     single_process = not settings.redis_url or settings.is_sqlite or settings.embedded_simulators
     if workers > 1 and single_process:
         # Each process would hold its own in-process Redis, simulators and SQLite writers.
@@ -60,6 +58,8 @@ def serve(
             "(run `hospital-bff sim` separately)",
             param_hint="--workers",
         )
+    if reset:  # after every refusal: a start that fails forgets nothing
+        _reset(settings)
     # Demo only: production names its public URL itself (refused above when it does not).
     if settings.env == "demo" and "BFF_PUBLIC_URL" not in os.environ:
         os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
