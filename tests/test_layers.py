@@ -75,6 +75,7 @@ LAYERS: dict[str, int] = {
     # The processes: the app, the command line, and the simulators the app may mount.
     "hospital_bff.app": PROCESS,
     "hospital_bff.cli": PROCESS,
+    "hospital_bff.demo": PROCESS,  # serve --reset
     "hospital_bff.metrics_server": PROCESS,
     "hospital_bff.simulators": PROCESS,
 }

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     demo_data: bool = Field(
         default=True, description="Seed the embedded simulators (default: off in production)"
     )
+    simulator_state_dir: Path | None = Field(
+        default=None,
+        description="Where the simulators keep their records across restarts (the demo "
+        "commands set ./.hospital-bff/simulators); unset: in memory only",
+    )
     run_jobs_in_process: bool = Field(
         default=True, description="Run job workers and the scheduler inside the API process"
     )
