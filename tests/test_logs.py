@@ -157,5 +157,5 @@ def test_the_worker_process_configures_logging(monkeypatch: pytest.MonkeyPatch) 
 
 
 class _NoBroker:
-    def add_middleware(self, middleware: object) -> None:
+    def add_middleware(self, middleware: object, **where: object) -> None:
         pass

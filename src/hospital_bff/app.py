@@ -21,6 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.going_away import GoingAwayMiddleware
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
@@ -160,6 +161,8 @@ def create_app(
     app.state.settings = settings
     app.state.simulators = sims
     app.add_middleware(RequestIdMiddleware)
+    # Outermost: it sees every WebSocket, to close each with 1001 when the server stops.
+    app.add_middleware(GoingAwayMiddleware)
     return app
 
 

@@ -19,6 +19,25 @@ app = typer.Typer(
 )
 app.add_typer(staff_app, name="staff")
 
+# The commands that run as services; the others answer on stdout, which scripts read.
+_SERVICES = {"serve", "worker", "sim"}
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    """Every process logs the same way (BFF_LOG_LEVEL, BFF_LOG_JSON, BFF_ERROR_LOG_PATH),
+    whichever command it runs, from its first line on."""
+    from pydantic import ValidationError
+
+    from hospital_bff.config import Settings
+    from hospital_bff.logs import configure_logging_from
+
+    try:
+        settings = Settings()
+    except ValidationError:
+        return  # the command itself reports the bad setting
+    configure_logging_from(settings, quiet_stdout=ctx.invoked_subcommand not in _SERVICES)
+
 
 @app.command()
 def serve(
@@ -32,7 +51,9 @@ def serve(
     at http://HOST:PORT/graphql."""
     import uvicorn
 
+    from hospital_bff import going_away
     from hospital_bff.config import Settings
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
@@ -60,7 +81,7 @@ def serve(
         _start_metrics_port(settings)
     if settings.graphiql:
         typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
-    uvicorn.run(
+    config = uvicorn.Config(
         "hospital_bff.app:create_app",
         factory=True,
         host=host,
@@ -68,13 +89,19 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level.lower(),
+        # uvicorn's own lines go through our pipeline (JSON in production), not its config.
+        log_config=None,
         ws="websockets-sansio",
         # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
         ws_max_size=settings.max_body_bytes,
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
         timeout_keep_alive=75,
+        # SIGTERM: WebSockets closed with 1001, requests in flight get this long, then the
+        # lifespan's shutdown; all within the 30 s an orchestrator waits.
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
+    going_away.serve(config)
 
 
 def _start_metrics_port(settings: Settings) -> None:
@@ -118,12 +145,18 @@ def sim(
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_demo_tool
 
     refuse_demo_tool(Settings(), "hospital-bff sim")
     os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
     uvicorn.run(
-        "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port
+        "hospital_bff.simulators.server:create_sim_server",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
 
 

@@ -15,6 +15,7 @@ from datetime import time, timedelta
 import structlog
 
 from hospital_bff.jobs.enqueue import send_now
+from hospital_bff.logs import log_failure
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import (
     cancellation,
@@ -174,7 +175,7 @@ async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
                     count = await sweep(runtime)
                     if count:
                         log.info("sweep", name=name, count=count)
-            except Exception:
-                log.exception("sweep_failed", name=name)
+            except Exception as exc:
+                log_failure(log, "sweep_failed", exc, name=name)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)

@@ -18,7 +18,7 @@ from strawberry.extensions import MaskErrors
 
 from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
 from hospital_bff.request_id import current_request_id, new_request_id
-from hospital_bff.resolvers.errors import PUBLIC_CODES
+from hospital_bff.resolvers.errors import PUBLIC_CODES, try_again_error
 
 INTERNAL_MESSAGE = "内部错误，请稍后再试 / internal error"
 INTERNAL_CODE = "INTERNAL"
@@ -75,7 +75,18 @@ class MaskInternalErrors(MaskErrors):
             raise with_code(without_id_numbers(error)) from error
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [with_code(without_id_numbers(e)) for e in super()._process_errors(errors)]
+        # Redis away is no bug: a coded TRY_AGAIN (one log line, no traceback), not INTERNAL.
+        coded: list[GraphQLError] = []
+        for error in errors:
+            try_again = try_again_error(error)
+            if try_again is not None:
+                log.warning(
+                    "graphql.try_again",
+                    path=".".join(str(p) for p in error.path or ()),
+                    error=repr(error.original_error),
+                )
+            coded.append(try_again or error)
+        return [with_code(without_id_numbers(e)) for e in super()._process_errors(coded)]
 
 
 class MaskInternalErrorsAndSuggestions(MaskInternalErrors):
