@@ -101,7 +101,7 @@ class GracefulServer(uvicorn.Server):
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         closed = await close_websockets()
-        log.info("stopping", websockets_closed=closed)
+        log.info("websockets_going_away", closed=closed)
         await super().shutdown(sockets)
 
 
