@@ -22,7 +22,7 @@ log = structlog.get_logger(__name__)
 GOING_AWAY = 1001
 # What a stop may take in all (the orchestrators' usual grace is 30 s): requests in flight
 # get this long to finish before they are cancelled; the lifespan's shutdown follows.
-GRACEFUL_SECONDS = 20
+GRACEFUL_SECONDS = 15
 # How long the sockets get to answer our close frame before uvicorn's shutdown proceeds.
 CLOSE_HANDSHAKE_SECONDS = 2.0
 
