@@ -21,7 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
-from hospital_bff.going_away import GoingAwayMiddleware
+from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
@@ -133,6 +133,8 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
+            # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
+            stack.callback(close_websockets_on_sigterm())
             log.info(
                 "started",
                 database=settings.database_url.split("@")[-1],

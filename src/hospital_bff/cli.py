@@ -51,7 +51,6 @@ def serve(
     at http://HOST:PORT/graphql."""
     import uvicorn
 
-    from hospital_bff import going_away
     from hospital_bff.config import Settings
     from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_unsafe_production
@@ -81,7 +80,7 @@ def serve(
         _start_metrics_port(settings)
     if settings.graphiql:
         typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
-    config = uvicorn.Config(
+    uvicorn.run(
         "hospital_bff.app:create_app",
         factory=True,
         host=host,
@@ -97,11 +96,10 @@ def serve(
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
         timeout_keep_alive=75,
-        # SIGTERM: WebSockets closed with 1001, requests in flight get this long, then the
-        # lifespan's shutdown; all within the 30 s an orchestrator waits.
+        # SIGTERM: WebSockets closed with 1001 (going_away.py), requests in flight get this
+        # long, then the lifespan's shutdown; all within the 30 s an orchestrator waits.
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    going_away.serve(config)
 
 
 def _start_metrics_port(settings: Settings) -> None:

@@ -5,16 +5,19 @@ HTTP requests in flight and runs the lifespan's shutdown, all within a bounded t
 uvicorn on its own closes WebSockets with 1012 at shutdown, and not before it stops accepting
 connections; our clients' reconnection is keyed on 1001 "going away", which is also what a
 browser's own navigation sends. So the app tracks its sockets (`GoingAwayMiddleware`) and the
-server (`GracefulServer`) closes them first.
+SIGTERM handler closes them first (`close_websockets_on_sigterm`), in whichever process
+uvicorn serves the app (with --workers, each child installs it at its start).
 """
 
 from __future__ import annotations
 
 import asyncio
-import socket
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
 
 import structlog
-import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger(__name__)
@@ -86,6 +89,7 @@ async def close_websockets(code: int = GOING_AWAY, reason: str = "server going a
     sockets = list(_open)
     for sock in sockets:
         await sock.close(code, reason)
+    log.info("websockets_going_away", closed=len(sockets))
     # Let the close handshakes finish (each handler sees its disconnect and ends) before
     # uvicorn's shutdown cuts what is left.
     if sockets:
@@ -96,27 +100,44 @@ async def close_websockets(code: int = GOING_AWAY, reason: str = "server going a
     return len(sockets)
 
 
-class GracefulServer(uvicorn.Server):
-    """uvicorn's server, closing the app's WebSockets with 1001 before its own shutdown."""
+def close_websockets_on_sigterm() -> Callable[[], None]:
+    """Under uvicorn (in each of its worker processes): a SIGTERM first closes this process's
+    WebSockets with 1001, then reaches uvicorn's own handler, which drains and shuts down.
+    Answers the undo (for the lifespan's end). More SIGTERMs while the sockets close are the
+    same stop (a group signal, then uvicorn's supervisor relaying it); later ones, uvicorn's."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if not callable(previous) or threading.current_thread() is not threading.main_thread():
+        return lambda: None  # not under a server that handles SIGTERM (a test, a script)
+    loop = asyncio.get_running_loop()
+    signalled = closed = False
+    tasks: set[asyncio.Task[int]] = set()
 
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        closed = await close_websockets()
-        log.info("websockets_going_away", closed=closed)
-        await super().shutdown(sockets)
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        nonlocal signalled
+        if closed:
+            previous(signum, frame)  # the sockets are closed: uvicorn's own handling
+            return
+        if signalled:
+            return  # the same stop, already under way
+        signalled = True
 
+        def then_uvicorn(_: asyncio.Task[int]) -> None:
+            nonlocal closed
+            closed = True
+            previous(signum, frame)
 
-def serve(config: uvicorn.Config) -> None:
-    """uvicorn.run's dispatch (one process, or a supervisor of several), with GracefulServer."""
-    from uvicorn.supervisors import ChangeReload, Multiprocess, multiprocess
+        def going_away() -> None:
+            task = loop.create_task(close_websockets())
+            tasks.add(task)  # a task nobody holds may be collected before it ends
+            task.add_done_callback(tasks.discard)
+            task.add_done_callback(then_uvicorn)
 
-    server = GracefulServer(config=config)
-    if config.should_reload:
-        ChangeReload(config, target=server.run, sockets=[config.bind_socket()]).run()
-    elif config.workers > 1:
-        # The supervisor builds each child's server from this name (it takes no factory).
-        multiprocess.Server = GracefulServer  # type: ignore[attr-defined,misc]
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
-    else:
-        server.run()
-        if not server.started:
-            raise SystemExit(3)  # uvicorn's STARTUP_FAILURE: the port taken, the app broken
+        loop.call_soon_threadsafe(going_away)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+    def undo() -> None:
+        if signal.getsignal(signal.SIGTERM) is on_term:
+            signal.signal(signal.SIGTERM, previous)
+
+    return undo

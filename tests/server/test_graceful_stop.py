@@ -14,7 +14,7 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -22,8 +22,8 @@ import httpx
 import pytest
 import websockets
 
-from conftest import REDIS_URL, require_service
-from fixtures.cluster import base_env, command, free_port
+from conftest import POSTGRES_URL, REDIS_URL, require_service
+from fixtures.cluster import base_env, command, create_database, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -65,12 +65,44 @@ def _json_lines(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
 
-def test_serve_closes_websockets_with_1001_and_exits_on_a_group_sigterm(tmp_path: Path) -> None:
+def _one_process(tmp_path: Path, url: str) -> dict[str, str]:
+    """The embedded default: SQLite, the in-process Redis stand-in, the simulators inside."""
+    return {}
+
+
+def _two_processes(tmp_path: Path, url: str) -> dict[str, str]:
+    """`--workers 2` (uvicorn's supervisor and two children): PostgreSQL and Redis shared."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    require_service("Redis", "127.0.0.1", 6379)
+    database = "test_resilience_stop"
+    asyncio.run(create_database(POSTGRES_URL, database))
+    none = "http://127.0.0.1:9"  # no outside system is asked in this test
+    env = {
+        "BFF_DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}",
+        "BFF_REDIS_URL": REDIS_URL,
+        "BFF_EMBEDDED_SIMULATORS": "false",
+        "BFF_AUTO_MIGRATE": "false",
+        "BFF_HIS_BASE_URL": f"{none}/his",
+        "BFF_BANK_BASE_URL": f"{none}/bank",
+        "BFF_WECHAT_BASE_URL": f"{none}/wechat",
+        "BFF_BANK_KEYS_DIR": str(tmp_path / "keys"),
+        "BFF_PUBLIC_URL": url,
+    }
+    subprocess.run(command("migrate"), env=base_env(**env), check=True, capture_output=True)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("setup", "workers"), [(_one_process, "1"), (_two_processes, "2")], ids=["one", "workers"]
+)
+def test_serve_closes_websockets_with_1001_and_exits_on_a_group_sigterm(
+    tmp_path: Path, setup: Callable[[Path, str], dict[str, str]], workers: str
+) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = base_env(BFF_LOG_JSON="true", BFF_LOG_LEVEL="INFO")
+    env = base_env(BFF_LOG_JSON="true", BFF_LOG_LEVEL="INFO", **setup(tmp_path, url))
     log = tmp_path / "out.log"
-    with _group(["serve", "--port", str(port)], env, tmp_path) as proc:
+    with _group(["serve", "--port", str(port), "--workers", workers], env, tmp_path) as proc:
 
         def ready() -> bool:
             try:
