@@ -51,10 +51,6 @@ class _Socket:
 _open: set[_Socket] = set()
 
 
-def open_websockets() -> int:
-    return len(_open)
-
-
 class GoingAwayMiddleware:
     """Keeps the set of this process's open WebSockets, so a stop can close each with 1001."""
 

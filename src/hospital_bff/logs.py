@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import structlog
 
+from hospital_bff.pii import mask_national_ids, scrub_national_ids
+
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
-
-from hospital_bff.pii import mask_national_ids, scrub_national_ids
 
 
 def _mask_arg(value: Any) -> Any:
