@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,6 +25,7 @@ from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sig
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.persisted_queries import persisted_queries_for
@@ -36,6 +37,9 @@ from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
 from hospital_bff.webhooks import routes as webhook_routes
+
+if TYPE_CHECKING:
+    from hospital_bff.simulators.persistence import SimulatorStore
 
 log = structlog.get_logger(__name__)
 
@@ -111,10 +115,14 @@ def create_app(
     )
 
     sims = _simulators(settings, clock) if settings.embedded_simulators else {}
+    sim_store = _simulator_store(settings, sims)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            if sim_store is not None:
+                # First in, last out: saved after the jobs and the runtime have stopped.
+                await stack.enter_async_context(sim_store.autosave())
             transport = httpx.ASGITransport(app=app) if self_transport else None
             runtime = await stack.enter_async_context(
                 open_runtime(settings, clock, transport=transport)
@@ -148,7 +156,8 @@ def create_app(
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
         Route("/healthz", _healthz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Every method: the view answers the others 405 with `Allow`, as GraphQL JSON.
+        Route("/graphql", graphql),
     ]
     if settings.graphiql:
         routes.append(graphiql_static_files())
@@ -159,9 +168,13 @@ def create_app(
     app.router.routes.extend(webhook_routes())
     app.router.routes.append(WebSocketRoute("/graphql", graphql))
     for name, sim in sims.items():
-        app.router.routes.append(Mount(f"/sim/{name}", app=sim))
+        mounted = sim_store.track(sim) if sim_store is not None else sim
+        app.router.routes.append(Mount(f"/sim/{name}", app=mounted))
     app.state.settings = settings
     app.state.simulators = sims
+    for middleware in reversed(http_middleware(settings)):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    # Outermost: a refused preflight or a compressed answer carries the request id too.
     app.add_middleware(RequestIdMiddleware)
     # Outermost: it sees every WebSocket, to close each with 1001 when the server stops.
     app.add_middleware(GoingAwayMiddleware)
@@ -219,6 +232,16 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
 
         sims["alipay"] = create_demo_alipay_app(settings, clock)
     return sims
+
+
+def _simulator_store(settings: Settings, sims: dict[str, Starlette]) -> SimulatorStore | None:
+    """With a state directory (the demo commands set one) the simulators keep their records
+    across restarts, as the database keeps ours."""
+    if not sims or settings.simulator_state_dir is None:
+        return None
+    from hospital_bff.simulators.persistence import simulator_store
+
+    return simulator_store(settings.simulator_state_dir, sims)
 
 
 def _hostnames(*urls: str) -> set[str]:

@@ -45,10 +45,17 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (needs PostgreSQL and Redis)")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            help="Start the demo afresh: forget the database (and BFF_REDIS_URL's database) "
+            "and the simulators' records first"
+        ),
+    ] = False,
 ) -> None:
     """Run the API. With no configuration: the embedded default (SQLite file in ./.hospital-bff,
-    in-process Redis stand-in and job workers, the simulators under /sim, demo data), GraphiQL
-    at http://HOST:PORT/graphql."""
+    in-process Redis stand-in and job workers, the simulators under /sim keeping their records
+    in ./.hospital-bff/simulators, demo data), GraphiQL at http://HOST:PORT/graphql."""
     import uvicorn
 
     from hospital_bff.config import Settings
@@ -57,6 +64,12 @@ def serve(
 
     settings = Settings()
     refuse_unsafe_production(settings)
+    if settings.env == "demo" and settings.embedded_simulators:
+        from hospital_bff.demo import EMBEDDED_SIMULATORS_DIR
+
+        # The demo's simulators outlive a restart as its database does.
+        os.environ.setdefault("BFF_SIMULATOR_STATE_DIR", str(EMBEDDED_SIMULATORS_DIR))
+        settings = Settings()
     single_process = not settings.redis_url or settings.is_sqlite or settings.embedded_simulators
     if workers > 1 and single_process:
         # Each process would hold its own in-process Redis, simulators and SQLite writers.
@@ -65,6 +78,8 @@ def serve(
             "(run `hospital-bff sim` separately)",
             param_hint="--workers",
         )
+    if reset:  # after every refusal: a start that fails forgets nothing
+        _reset(settings)
     # Demo only: production names its public URL itself (refused above when it does not).
     if settings.env == "demo" and "BFF_PUBLIC_URL" not in os.environ:
         os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
@@ -102,6 +117,13 @@ def serve(
     )
 
 
+def _reset(settings: Settings) -> None:
+    from hospital_bff.demo import reset_demo
+
+    for cleared in reset_demo(settings):
+        typer.echo(f"hospital-bff: reset {cleared}")
+
+
 def _start_metrics_port(settings: Settings) -> None:
     from hospital_bff.metrics_server import start_metrics_port, use_multiprocess_files
 
@@ -136,18 +158,33 @@ def worker(
 def sim(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8100,
+    reset: Annotated[
+        bool, typer.Option(help="Start afresh: forget the simulators' saved records first")
+    ] = False,
 ) -> None:
     """Run the simulators (HIS, bank, WeChat, Alipay) alone, for BFF processes that point at
     them (BFF_HIS_BASE_URL=http://HOST:PORT/his, BFF_ALIPAY_GATEWAY_URL=.../alipay/gateway.do
-    and so on). A demo tool: refused under production."""
+    and so on), keeping their records in ./.hospital-bff/sim-server (BFF_SIMULATOR_STATE_DIR).
+    A demo tool: refused under production."""
+    import shutil
+
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.demo import STANDALONE_SIMULATORS_DIR
     from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_demo_tool
 
     refuse_demo_tool(Settings(), "hospital-bff sim")
     os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
+    os.environ.setdefault("BFF_SIMULATOR_STATE_DIR", str(STANDALONE_SIMULATORS_DIR))
+    if reset:
+        state_dir = Settings().simulator_state_dir
+        if state_dir is not None:
+            shutil.rmtree(state_dir, ignore_errors=True)
+            typer.echo(f"hospital-bff: reset simulators {state_dir}")
+    # Every line of this server's access log is a simulator call: shown at DEBUG only.
+    quiet = Settings().log_level.upper() != "DEBUG"
     uvicorn.run(
         "hospital_bff.simulators.server:create_sim_server",
         factory=True,
@@ -155,7 +192,33 @@ def sim(
         port=port,
         log_config=None,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        access_log=not quiet,
     )
+
+
+demo_app = typer.Typer(help="The demo's people and data.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("people")
+def demo_people() -> None:
+    """Print every person of the demo HIS with today's ID numbers (the son's changes every
+    year), as `verifyIdentity` takes them."""
+    from hospital_bff.clock import Clock
+    from hospital_bff.config import Settings
+    from hospital_bff.demo import EMBEDDED_SIMULATORS_DIR
+    from hospital_bff.production import refuse_demo_tool
+    from hospital_bff.simulators.his.people import demo_people as people_of
+
+    settings = Settings()
+    refuse_demo_tool(settings, "hospital-bff demo people")
+    state_dir = settings.simulator_state_dir or EMBEDDED_SIMULATORS_DIR
+    people, source = people_of(state_dir, Clock(settings.tz).today())
+    typer.echo(f"# the HIS's people in {source}")
+    typer.echo("patient\tname\tsex\tbirth date\tID number\tphone\tinsurance\tcard")
+    for p in people:
+        row = (p.patient_id, p.name, p.sex, p.birth_date.isoformat(), p.id_number)
+        typer.echo("\t".join((*row, p.phone or "-", p.insurance, p.card_number)))
 
 
 @app.command()

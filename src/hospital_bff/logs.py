@@ -74,6 +74,22 @@ class _BelowError(logging.Filter):
 
 
 _HANDLER_MARK = "hospital_bff_handler"
+# Loggers that write one line per HTTP call: httpx's request line, uvicorn's access line.
+_PER_CALL_LOGGERS = ("httpx", "uvicorn.access")
+
+
+class _SimulatorCallsAtDebug(logging.Filter):
+    """A line per call to or from the embedded simulators (under /sim/) shows only at DEBUG:
+    at INFO every click of a demo printed several, burying the lines that matter."""
+
+    def __init__(self, shown: bool) -> None:
+        super().__init__()
+        self.shown = shown
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.shown or not isinstance(record.args, tuple):
+            return True
+        return not any("/sim/" in str(arg) for arg in record.args[:3])
 
 
 class _StdStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -159,6 +175,11 @@ def configure_logging(
     # which revision it reached); its warnings still show. They must not land on stdout
     # either, where the CLI prints what scripts read (a staff token).
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    for name in _PER_CALL_LOGGERS:
+        per_call = logging.getLogger(name)
+        for stale in [f for f in per_call.filters if isinstance(f, _SimulatorCallsAtDebug)]:
+            per_call.removeFilter(stale)
+        per_call.addFilter(_SimulatorCallsAtDebug(shown=root.level <= logging.DEBUG))
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,

@@ -33,7 +33,6 @@ class TryAgain(Exception):
     """A service this needs (Redis) is away for a moment; the client retries shortly."""
 
     code = TRY_AGAIN_CODE
-    message = "服务暂时繁忙，请稍后再试 / temporarily unavailable, please try again"
 
     def __init__(self, what: str = "redis") -> None:
         super().__init__(f"{what} unavailable")

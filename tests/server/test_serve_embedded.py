@@ -74,7 +74,7 @@ def test_departments_and_expert_detail_answer_with_seed_data(server: str) -> Non
 
 def test_a_patient_books_and_pays_over_real_http(server: str) -> None:
     """The bank's notification and the HIS confirm go over loopback HTTP to the same server."""
-    from hospital_bff.simulators.his_seed import resident_id
+    from hospital_bff.simulators.his.id_numbers import resident_id
 
     tomorrow = Clock().today() + timedelta(days=1)
     with httpx.Client(base_url=server, timeout=30) as client:

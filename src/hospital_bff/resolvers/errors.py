@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from graphql import GraphQLError
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.outages import REDIS_DOWN, TRY_AGAIN_CODE, TryAgain
 from hospital_bff.services.errors import DomainError
 
@@ -25,32 +26,36 @@ PUBLIC_CODES = frozenset(
 )
 
 
+def localised_domain_error(exc: DomainError) -> LocalisedError:
+    return LocalisedError(Message(exc.message, exc.message_en), exc.code)
+
+
+UPSTREAM_UNAVAILABLE = Message(
+    "医院系统暂时无法访问，请稍后再试", "The hospital's systems are unavailable; try again shortly"
+)
+
+
 @asynccontextmanager
 async def upstream_guard() -> AsyncIterator[None]:
     """In a query, an outside system's failure or a bad argument becomes a coded GraphQL error."""
     try:
         yield
     except UpstreamUnavailable as exc:
-        raise GraphQLError(
-            "医院系统暂时无法访问，请稍后再试 / upstream unavailable",
-            extensions={"code": "UPSTREAM_UNAVAILABLE", "system": exc.system},
+        raise LocalisedError(
+            UPSTREAM_UNAVAILABLE, "UPSTREAM_UNAVAILABLE", system=exc.system
         ) from exc
     except DomainError as exc:
-        raise GraphQLError(exc.message_en, extensions={"code": exc.code}) from exc
+        raise localised_domain_error(exc) from exc
+
+
+TRY_AGAIN = Message(
+    "服务暂时繁忙，请稍后再试", "The service is briefly unavailable; please try again shortly"
+)
 
 
 def try_again_error(error: GraphQLError) -> GraphQLError | None:
     """The coded TRY_AGAIN a client retries on, for an error caused by Redis being away (raised
     as TryAgain, or a Redis error that reached the resolver); None for any other error."""
-    cause = error.original_error
-    if not isinstance(cause, (TryAgain, *REDIS_DOWN)):
+    if not isinstance(error.original_error, (TryAgain, *REDIS_DOWN)):
         return None
-    return GraphQLError(
-        TryAgain.message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=None,
-        extensions={"code": TRY_AGAIN_CODE},
-    )
+    return LocalisedError(TRY_AGAIN, TRY_AGAIN_CODE, nodes=error.nodes, path=error.path)
