@@ -22,7 +22,7 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from conftest import POSTGRES_URL, require_service
+from conftest import IN_CI, POSTGRES_URL, require_service
 from faults.cluster import Proc, redis_ok
 from fixtures.cluster import Cluster, free_port, start_cluster
 from fixtures.graphql import contract_document
@@ -47,7 +47,10 @@ def outage_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[C
     require_service("PostgreSQL", "127.0.0.1", 5432)
     redis_server = shutil.which("redis-server")
     if redis_server is None:
-        pytest.skip("redis-server is not installed: this test starts and kills its own Redis")
+        reason = "redis-server is not installed: this test starts and kills its own Redis"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
     workdir = tmp_path_factory.mktemp("redis_outage")
     port = free_port()
     redis = Proc(
