@@ -85,6 +85,13 @@ class Cache:
         raw = await self.redis.get(self.prefix + key)
         return None if raw is None else json.loads(raw)
 
+    async def get_many_json(self, keys: list[str]) -> list[Any | None]:
+        """Several keys in one round trip, None for each one missing."""
+        if not keys:
+            return []
+        raws = await self.redis.mget([self.prefix + k for k in keys])
+        return [None if raw is None else json.loads(raw) for raw in raws]
+
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
         await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
 

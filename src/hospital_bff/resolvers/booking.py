@@ -54,11 +54,10 @@ async def schedule_eligibility(
             return Eligibility(eligible=False, code=code, reason=reason)
         return Eligibility(eligible=True, code=None, reason=None)
     viewer = await info.context.require_viewer()
-    service = BookingService(info.context.runtime)
-    async with upstream_guard(), info.context.runtime.sessions() as session:
+    async with upstream_guard():
         try:
-            verdict = await service.eligibility(
-                session, viewer.user_id or "", str(patient_id), schedule
+            verdict = await info.context.loaders.eligibility_of(
+                viewer.user_id or "", str(patient_id), schedule
             )
         except NotFound:
             # Someone else's patient answers like a missing one.
