@@ -9,13 +9,16 @@ from typing import Any
 
 import httpx
 import structlog
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
@@ -28,6 +31,7 @@ from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.response_cache import ResponseCache, ResponseCacheMiddleware, note_answer
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
@@ -74,6 +78,22 @@ class BffGraphQL(BoundedGraphQL):
                 return
             await super().__call__(scope, receive, send)
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        # Tells the response cache (outside the router) whether anyone may get this answer.
+        note_answer(request.scope, context, request_data, result)
+        return result
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
@@ -112,6 +132,8 @@ def create_app(
                 open_runtime(settings, clock, transport=transport)
             )
             app.state.runtime = runtime
+            if settings.response_cache:
+                await stack.enter_async_context(response_cache.attached(runtime))
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
                 await _migrate(settings)
@@ -133,6 +155,7 @@ def create_app(
             yield
             log.info("stopping")
 
+    response_cache = ResponseCache.from_settings(settings)
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
     routes: list[Any] = [
@@ -150,6 +173,11 @@ def create_app(
         app.router.routes.append(Mount(f"/sim/{name}", app=sim))
     app.state.settings = settings
     app.state.simulators = sims
+    app.state.response_cache = response_cache
+    # Inside the request id (a kept answer carries one too), outside routing and the view.
+    app.add_middleware(
+        ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes
+    )
     app.add_middleware(RequestIdMiddleware)
     return app
 

@@ -92,6 +92,14 @@ class Cache:
         raws = await self.redis.mget([self.prefix + k for k in keys])
         return [None if raw is None else json.loads(raw) for raw in raws]
 
+    async def lifetimes(self, keys: list[str]) -> list[float]:
+        """Seconds each key has left; 0 for one that is gone or never expires."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.pttl(self.prefix + key)
+            left = await pipe.execute()
+        return [max(int(ms), 0) / 1000 for ms in left]
+
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
         await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
 

@@ -60,6 +60,11 @@ def require_staff(viewer: Viewer) -> StaffActor:
     return viewer.staff
 
 
+def language_of(accept_language: str) -> str:
+    """The language of the answer's messages: English if asked first, else Chinese."""
+    return "en" if accept_language.lower().startswith("en") else "zh"
+
+
 @dataclass
 class Context:
     """What every resolver gets: the runtime, the loaders, the language, the caller."""
@@ -71,6 +76,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = field(default=None, init=False)
     _viewer_resolved: bool = field(default=False, init=False)
+    # Some resolver asked who is calling: the answer may be personal and is never shared.
+    asked_who: bool = field(default=False, init=False)
 
     @property
     def client_address(self) -> str:
@@ -79,8 +86,7 @@ class Context:
 
     @property
     def lang(self) -> str:
-        accept = self.request.headers.get("accept-language", "")
-        return "en" if accept.lower().startswith("en") else "zh"
+        return language_of(self.request.headers.get("accept-language", ""))
 
     def _bearer(self) -> str | None:
         raw: Any = None
@@ -99,6 +105,11 @@ class Context:
 
     async def viewer(self) -> Viewer | None:
         """The caller, or None when no token was sent; a bad token is UNAUTHENTICATED."""
+        self.asked_who = True
+        return await self.caller_for_log()
+
+    async def caller_for_log(self) -> Viewer | None:
+        """The same, for the log lines only: asking does not make the answer personal."""
         if self._viewer_resolved:
             return self._viewer
         token = self._bearer()

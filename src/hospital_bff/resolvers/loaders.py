@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.booking import BookingService
-from hospital_bff.services.catalogue import Catalogue
+from hospital_bff.services.catalogue import Catalogue, CatalogueReads
 from hospital_bff.services.eligibility import Verdict
 from hospital_bff.store.models import Refund
 
@@ -29,6 +29,8 @@ class DataLoaders:
     department_schedules: DataLoader[ScheduleRangeKey, list[Schedule]] = field(init=False)
     refund_by_order: DataLoader[str, Refund | None] = field(init=False)
     eligibility: DataLoader[EligibilityKey, Verdict] = field(init=False)
+    # What this request's answer was read from: the response cache keeps it no longer.
+    reads: CatalogueReads = field(default_factory=CatalogueReads, init=False)
     _catalogue: asyncio.Task[Catalogue] | None = field(default=None, init=False)
     _schedules: dict[str, Schedule] = field(default_factory=dict, init=False)
 
@@ -45,7 +47,7 @@ class DataLoaders:
     async def catalogue(self) -> Catalogue:
         # One snapshot per request: every Department and Expert field of a query reads it.
         if self._catalogue is None:
-            self._catalogue = asyncio.ensure_future(self.runtime.catalogue.catalogue())
+            self._catalogue = asyncio.ensure_future(self.runtime.catalogue.catalogue(self.reads))
         return await self._catalogue
 
     async def _load_department_schedules(
@@ -53,7 +55,10 @@ class DataLoaders:
     ) -> list[list[Schedule] | BaseException]:
         service = self.runtime.catalogue
         results = await asyncio.gather(
-            *(service.schedules_of_department(dep, start, end) for dep, start, end in keys),
+            *(
+                service.schedules_of_department(dep, start, end, self.reads)
+                for dep, start, end in keys
+            ),
             return_exceptions=True,
         )
         return list(results)

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hospital_bff.cache import Cache
 from hospital_bff.config import Settings
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.his_models import Department, Expert, Schedule
+from hospital_bff.events import catalogue_topic
 from hospital_bff.services.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from hospital_bff.events import EventBus
+
 MAX_RANGE_DAYS = 31
+CATALOGUE_KEY = "catalogue"
+
+# Told at once, in this process, that a department's schedules changed: (department, version).
+ScheduleChangeListener = Callable[[str, int], None]
+
+
+@dataclass
+class CatalogueReads:
+    """What one answer was read from: the cache entries (it is true no longer than they are)
+    and the schedule version of each department it showed (a booking there makes it stale)."""
+
+    cache_keys: set[str] = field(default_factory=set)
+    department_versions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -48,19 +66,25 @@ def check_date_range(date_from: date, date_to: date) -> None:
 class CatalogueService:
     """Reads the catalogue through the cache; schedules live only seconds so capacity is fresh."""
 
-    def __init__(self, his: HisClient, cache: Cache, settings: Settings) -> None:
+    def __init__(
+        self, his: HisClient, cache: Cache, settings: Settings, events: EventBus | None = None
+    ) -> None:
         self.his = his
         self.cache = cache
         self.settings = settings
+        self.events = events
+        self.listeners: list[ScheduleChangeListener] = []
 
-    async def catalogue(self) -> Catalogue:
+    async def catalogue(self, reads: CatalogueReads | None = None) -> Catalogue:
         async def load() -> Catalogue:
             departments = await self.his.departments()
             experts = await self.his.experts()
             return Catalogue(departments=departments, experts=experts)
 
+        if reads is not None:
+            reads.cache_keys.add(CATALOGUE_KEY)
         return await self.cache.get_or_load(
-            "catalogue",
+            CATALOGUE_KEY,
             self.settings.cache_catalogue_ttl,
             load,
             dump=_dump_catalogue,
@@ -68,11 +92,18 @@ class CatalogueService:
         )
 
     async def schedules_of_department(
-        self, department_id: str, date_from: date, date_to: date
+        self,
+        department_id: str,
+        date_from: date,
+        date_to: date,
+        reads: CatalogueReads | None = None,
     ) -> list[Schedule]:
         check_date_range(date_from, date_to)
         version = await self._schedule_version(department_id)
         key = f"schedules:{department_id}:v{version}:{date_from}:{date_to}"
+        if reads is not None:
+            reads.cache_keys.add(key)
+            reads.department_versions[department_id] = version
 
         async def load() -> list[Schedule]:
             return await self.his.schedules(
@@ -92,14 +123,29 @@ class CatalogueService:
         return found[0] if found else None
 
     async def invalidate_schedules(self, department_id: str) -> None:
-        """A booking or a suspension changed capacity: the next read goes to the HIS."""
-        await self.cache.redis.incr(self._version_key(department_id))
+        """A booking or a suspension changed capacity: the next read goes to the HIS, and every
+        process forgets the answers that showed this department's schedules."""
+        version = int(await self.cache.redis.incr(self.version_key(department_id)))
+        for listener in self.listeners:
+            listener(department_id, version)
+        if self.events is not None:
+            await self.events.publish(
+                catalogue_topic(), {"departmentId": department_id, "version": version}
+            )
+
+    async def schedule_versions(self, department_ids: list[str]) -> list[int]:
+        """The current schedule version of each department (0 before any change)."""
+        if not department_ids:
+            return []
+        raws = await self.cache.redis.mget([self.version_key(d) for d in department_ids])
+        return [int(raw or 0) for raw in raws]
 
     async def _schedule_version(self, department_id: str) -> int:
-        raw = await self.cache.redis.get(self._version_key(department_id))
+        raw = await self.cache.redis.get(self.version_key(department_id))
         return int(raw or 0)
 
-    def _version_key(self, department_id: str) -> str:
+    @staticmethod
+    def version_key(department_id: str) -> str:
         return f"bff:schedver:{department_id}"
 
 
