@@ -288,3 +288,14 @@ async def test_another_process_takes_a_shared_answer_until_its_department_change
         assert shared.body == cache_of(app).fresh(key).body  # type: ignore[union-attr]
         await runtime.catalogue.invalidate_schedules("dep-yk")
         assert await other.shared(key) is None
+
+
+async def test_a_kept_answer_carries_a_request_id(client: httpx.AsyncClient) -> None:
+    payload = {"query": contract_document(), "operationName": "Departments"}
+    await client.post("/graphql", json=payload)
+    hits = counted("hit")
+    fresh = await client.post("/graphql", json=payload)
+    echoed = await client.post("/graphql", json=payload, headers={"x-request-id": "support-42"})
+    assert counted("hit") == hits + 2
+    assert len(fresh.headers["x-request-id"]) == 32
+    assert echoed.headers["x-request-id"] == "support-42"

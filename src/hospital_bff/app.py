@@ -31,7 +31,12 @@ from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
-from hospital_bff.response_cache import ResponseCache, ResponseCacheMiddleware, note_answer
+from hospital_bff.response_cache import (
+    ResponseCache,
+    ResponseCacheFill,
+    ResponseCacheMiddleware,
+    note_answer,
+)
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
@@ -174,11 +179,13 @@ def create_app(
     app.state.settings = settings
     app.state.simulators = sims
     app.state.response_cache = response_cache
-    # Inside the request id (a kept answer carries one too), outside routing and the view.
+    # Added inside out: a kept answer is sent before anything else runs; a miss is filled
+    # inside the request id, so the view's log lines carry it.
+    app.add_middleware(ResponseCacheFill, cache=response_cache)
+    app.add_middleware(RequestIdMiddleware)
     app.add_middleware(
         ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes
     )
-    app.add_middleware(RequestIdMiddleware)
     return app
 
 

@@ -55,6 +55,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from hospital_bff.events import catalogue_topic
+from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.resolvers.context import Context, language_of
 from hospital_bff.services.catalogue import CatalogueReads
 
@@ -71,6 +72,7 @@ log = structlog.get_logger(__name__)
 # asks who is calling, and that alone keeps its answer out).
 PUBLIC_ROOT_FIELDS: Final = frozenset({"departments", "department", "expert", "schedules"})
 # What the view writes into the ASGI scope for the middleware once an operation ran.
+ASKED_KEY: Final = "hospital_bff.response_key"  # the outer middleware's _Asked
 SHAREABLE_KEY: Final = "hospital_bff.shareable"  # CatalogueReads of an answer anyone may get
 PERSONAL_KEY: Final = "hospital_bff.personal"  # True: this request's answers are never shared
 REDIS_PREFIX: Final = "bff:response:v1:"
@@ -366,8 +368,18 @@ class ResponseCache:
 # --- over HTTP -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What the outer middleware learnt of a request it could not answer, for the inner one."""
+
+    key: bytes
+    method: str
+    if_none_match: bytes
+
+
 class ResponseCacheMiddleware:
-    """Pure ASGI: answers a kept request before routing, and keeps what the view marks shareable."""
+    """Pure ASGI, outermost: answers a kept request before anything else runs (a hit logs
+    nothing, so it names its request id itself); hands the rest to `ResponseCacheFill`."""
 
     def __init__(
         self, app: ASGIApp, *, cache: ResponseCache, max_body_bytes: int, path: str = "/graphql"
@@ -383,9 +395,11 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        language = accept = encoding = content_type = if_none_match = b""
+        language = accept = encoding = content_type = if_none_match = request_id = b""
         for name, value in scope["headers"]:
-            if name == b"accept-language":
+            if name == b"x-request-id":
+                request_id = value
+            elif name == b"accept-language":
                 language = value
             elif name == b"accept":
                 accept = value
@@ -413,7 +427,7 @@ class ResponseCacheMiddleware:
             b"\0".join(
                 (
                     method.encode(),
-                    language_of(language.decode("latin-1")).encode(),
+                    language_of(language.decode("latin-1")).encode() if language else b"",
                     accept,
                     encoding,
                     material,
@@ -423,8 +437,32 @@ class ResponseCacheMiddleware:
         ).digest()
         entry = cache.fresh(key)
         if entry is not None:
-            await _answer(entry, send, method, if_none_match, _HIT)
+            # Answered outside the request-id middleware (a hit logs nothing), so named here.
+            rid = sane_request_id(request_id.decode("latin-1")) if request_id else None
+            await _answer(
+                entry, send, method, if_none_match, _HIT, (rid or new_request_id()).encode()
+            )
             return
+        # What is not answered here goes through the request id, then the fill, then the view.
+        scope[ASKED_KEY] = _Asked(key, method, if_none_match)
+        await self.app(scope, receive, send)
+
+
+class ResponseCacheFill:
+    """Pure ASGI, inside the request id: runs a missed request once however many ask at the
+    same time, takes another process's answer if it can, and keeps a shareable one."""
+
+    def __init__(self, app: ASGIApp, *, cache: ResponseCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = scope.get(ASKED_KEY) if scope["type"] == "http" else None
+        if not isinstance(asked, _Asked):
+            await self.app(scope, receive, send)
+            return
+        key, method, if_none_match = asked.key, asked.method, asked.if_none_match
+        cache = self.cache
         if cache.is_personal(key):
             _PERSONAL.inc()
             await self.app(scope, receive, send)
@@ -529,21 +567,29 @@ class _Captured:
         await self._send({"type": "http.response.body", "body": self.body})
 
 
-async def _answer(entry: Entry, send: Send, method: str, if_none_match: bytes, count: Any) -> None:
+async def _answer(
+    entry: Entry,
+    send: Send,
+    method: str,
+    if_none_match: bytes,
+    count: Any,
+    request_id: bytes | None = None,
+) -> None:
+    named = [(b"x-request-id", request_id)] if request_id is not None else []
     if method == "GET" and if_none_match and _matches(if_none_match, entry.etag):
         _NOT_MODIFIED.inc()
         await send(
             {
                 "type": "http.response.start",
                 "status": 304,
-                "headers": [(b"etag", entry.etag), (b"cache-control", b"no-cache")],
+                "headers": [(b"etag", entry.etag), (b"cache-control", b"no-cache"), *named],
             }
         )
         await send({"type": "http.response.body", "body": b""})
         return
     count.inc()
     # A copy: the middlewares outside add their own headers to the list they are given.
-    await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
+    await send({"type": "http.response.start", "status": 200, "headers": [*entry.headers, *named]})
     await send({"type": "http.response.body", "body": entry.body})
 
 
