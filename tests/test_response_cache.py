@@ -171,12 +171,23 @@ async def test_remaining_counts_live_no_longer_than_the_schedules_read(
         await runtime.redis.pexpire(key, 400)
     await schedules(client)
     assert 0 < max(cache.lifetimes()) <= 0.4
-    # Once that time has passed the query runs again.
+    # Once that time has passed, the schedules are read again: the same text, the same answer,
+    # kept again without running the query.
     clock = [cache.now()]
     cache.now = lambda: clock[0]
     clock[0] += 0.5
     await forget_shared(runtime)  # Redis lets its copy lapse on the real clock
-    misses = counted("miss")
+    revalidated, misses = counted("revalidated"), counted("miss")
+    await schedules(client)
+    assert (counted("revalidated"), counted("miss")) == (revalidated + 1, misses)
+    # Schedules that read differently (a registration at the window): the query runs again.
+    clock[0] += settings.cache_remaining_ttl + 0.1
+    await forget_shared(runtime)
+    for key in await runtime.redis.keys(runtime.cache.prefix + "schedules:dep-yk:*"):
+        text = await runtime.redis.get(key)
+        changed = json.loads(text)
+        changed[0]["remaining"] -= 1
+        await runtime.redis.set(key, json.dumps(changed), px=2000)
     await schedules(client)
     assert counted("miss") == misses + 1
 

@@ -101,7 +101,7 @@ class Cache:
         return [max(int(ms), 0) / 1000 for ms in left]
 
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
-        await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
+        await self.redis.set(self.prefix + key, _text(value), ex=ttl)
 
     async def delete(self, *keys: str) -> None:
         if keys:
@@ -116,9 +116,13 @@ class Cache:
         parse: Callable[[Any], T],
         *,
         stale_ttl: int = 24 * 3600,
+        texts: dict[str, str] | None = None,
     ) -> T:
-        """Fresh copy if any; else load; if loading fails, the last good copy, else the error."""
+        """Fresh copy if any; else load; if loading fails, the last good copy, else the error.
+        `texts` gets the key's text as kept (what was read can be told from what is there)."""
         raw = await self.redis.get(self.prefix + key)
+        if raw is not None and texts is not None:
+            texts[key] = raw if isinstance(raw, str) else raw.decode()
         if raw is not None:
             last = self._parsed.get(key)
             if last is not None and last[0] == raw:
@@ -132,7 +136,10 @@ class Cache:
             return value
         pending = self._loading.get(key)
         if pending is not None:
-            return parse(await asyncio.shield(pending))
+            dumped = await asyncio.shield(pending)
+            if texts is not None:
+                texts[key] = _text(dumped)
+            return parse(dumped)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
         try:
@@ -145,6 +152,8 @@ class Cache:
             future.set_result(dumped)
         finally:
             del self._loading[key]
+        if texts is not None:
+            texts[key] = _text(dumped)
         return parse(dumped)
 
     async def _load(
@@ -167,3 +176,8 @@ class Cache:
         await self.set_json(key, dumped, ttl)
         await self.set_json("stale:" + key, dumped, stale_ttl)
         return dumped
+
+
+def _text(value: Any) -> str:
+    """A value as it is kept in Redis: the same value, the same text."""
+    return json.dumps(value, default=str)

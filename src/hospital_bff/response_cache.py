@@ -80,11 +80,13 @@ REDIS_PREFIX: Final = "bff:response:v1:"
 RESPONSES = Counter(
     "bff_response_cache_total",
     "GraphQL requests by what the response cache did: hit, shared (from another process), "
-    "not_modified (304), miss (ran the query), personal (never kept)",
+    "revalidated (lapsed, its sources unchanged), not_modified (304), miss (ran the query), "
+    "personal (never kept)",
     ["outcome"],
 )
-_HIT, _SHARED, _NOT_MODIFIED, _MISS, _PERSONAL = (
-    RESPONSES.labels(o) for o in ("hit", "shared", "not_modified", "miss", "personal")
+_HIT, _SHARED, _REVALIDATED, _NOT_MODIFIED, _MISS, _PERSONAL = (
+    RESPONSES.labels(o)
+    for o in ("hit", "shared", "revalidated", "not_modified", "miss", "personal")
 )
 
 
@@ -97,6 +99,9 @@ class Entry:
     etag: bytes
     expires: float  # on the cache's monotonic clock
     departments: dict[str, int]  # each department shown, at the schedule version read
+    # What it was read from, to tell once it lapses whether it would come out the same.
+    reads: CatalogueReads | None = None
+    view_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -203,13 +208,24 @@ class ResponseCache:
 
     def fresh(self, key: bytes) -> Entry | None:
         entry = self._entries.get(key)
-        if entry is None:
-            return None
-        if entry.expires <= self.now():
-            self._drop(key)
-            return None
+        if entry is None or entry.expires <= self.now():
+            return None  # a lapsed one stays for `revalidate` until evicted or forgotten
         self._entries.move_to_end(key)
         return entry
+
+    async def revalidate(self, key: bytes) -> Entry | None:
+        """A lapsed answer whose sources, read again, hold the same text is the same answer:
+        kept again without running the query (no per-field work for data that did not change)."""
+        stale = self._entries.get(key)
+        if stale is None or stale.reads is None or self.runtime is None:
+            return None
+        try:
+            again = await self.runtime.catalogue.reread(stale.reads)
+        except Exception:
+            return None  # the query runs and answers whatever it answers
+        if again.texts != stale.reads.texts:
+            return None
+        return await self.keep(key, stale.view_headers, stale.body, again)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -246,7 +262,7 @@ class ResponseCache:
     ) -> Entry | None:
         """Keep a shareable answer for as long as what it was read from stays true."""
         assert self.runtime is not None
-        keys = sorted(reads.cache_keys)
+        keys = reads.cache_keys
         lifetimes = await self.runtime.cache.lifetimes(keys) if keys else []
         fresh_for = min([self.max_seconds, *lifetimes])
         if fresh_for <= 0:
@@ -265,6 +281,8 @@ class ResponseCache:
             etag=etag,
             expires=self.now() + fresh_for,
             departments=dict(reads.department_versions),
+            reads=reads,
+            view_headers=headers,
         )
         self._put(key, entry)
         if self.share:
@@ -483,6 +501,10 @@ class ResponseCacheFill:
             entry = await cache.shared(key)
             if entry is not None:
                 await _answer(entry, send, method, if_none_match, _SHARED)
+                return
+            entry = await cache.revalidate(key)
+            if entry is not None:
+                await _answer(entry, send, method, if_none_match, _REVALIDATED)
                 return
             await self._run(scope, receive, send, key, method, if_none_match)
         finally:

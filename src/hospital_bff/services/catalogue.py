@@ -26,11 +26,19 @@ ScheduleChangeListener = Callable[[str, int], None]
 
 @dataclass
 class CatalogueReads:
-    """What one answer was read from: the cache entries (it is true no longer than they are)
-    and the schedule version of each department it showed (a booking there makes it stale)."""
+    """What one answer was read from: the cache entries and the text each held (the answer is
+    true no longer than they live, and again as long as they hold the same text), the schedule
+    version of each department it showed (a booking there makes it stale), and what to read
+    again to tell (`CatalogueService.reread`)."""
 
-    cache_keys: set[str] = field(default_factory=set)
+    texts: dict[str, str] = field(default_factory=dict)
     department_versions: dict[str, int] = field(default_factory=dict)
+    catalogue: bool = False
+    schedule_ranges: set[tuple[str, date, date]] = field(default_factory=set)
+
+    @property
+    def cache_keys(self) -> list[str]:
+        return sorted(self.texts)
 
 
 @dataclass(frozen=True)
@@ -82,13 +90,14 @@ class CatalogueService:
             return Catalogue(departments=departments, experts=experts)
 
         if reads is not None:
-            reads.cache_keys.add(CATALOGUE_KEY)
+            reads.catalogue = True
         return await self.cache.get_or_load(
             CATALOGUE_KEY,
             self.settings.cache_catalogue_ttl,
             load,
             dump=_dump_catalogue,
             parse=_parse_catalogue,
+            texts=reads.texts if reads is not None else None,
         )
 
     async def schedules_of_department(
@@ -102,7 +111,7 @@ class CatalogueService:
         version = await self._schedule_version(department_id)
         key = f"schedules:{department_id}:v{version}:{date_from}:{date_to}"
         if reads is not None:
-            reads.cache_keys.add(key)
+            reads.schedule_ranges.add((department_id, date_from, date_to))
             reads.department_versions[department_id] = version
 
         async def load() -> list[Schedule]:
@@ -116,7 +125,17 @@ class CatalogueService:
             load,
             dump=lambda items: [s.model_dump(mode="json", by_alias=True) for s in items],
             parse=lambda raw: [Schedule.model_validate(s) for s in raw],
+            texts=reads.texts if reads is not None else None,
         )
+
+    async def reread(self, reads: CatalogueReads) -> CatalogueReads:
+        """Read again what an answer was read from (the HIS for entries that lapsed)."""
+        again = CatalogueReads()
+        if reads.catalogue:
+            await self.catalogue(again)
+        for department_id, date_from, date_to in sorted(reads.schedule_ranges):
+            await self.schedules_of_department(department_id, date_from, date_to, again)
+        return again
 
     async def schedule(self, schedule_id: str) -> Schedule | None:
         found = await self.his.schedules(ids=[schedule_id])
