@@ -259,6 +259,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=4, help="length of one wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
     parser.add_argument(
+        "--only", action="append", help="operations whose label contains this (repeatable)"
+    )
+    parser.add_argument(
         "--serve-bare", nargs=2, metavar=("PORT", "ANSWERS"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
@@ -300,8 +303,14 @@ def main() -> int:
                     except httpx.HTTPError:
                         asyncio.run(asyncio.sleep(0.1))
                 scripts = [wrk_script(tmp / f"{i}.lua", op, token) for i, op in enumerate(ops)]
+                chosen = [
+                    i
+                    for i, op in enumerate(ops)
+                    if not args.only or any(o in op.label for o in args.only)
+                ]
                 for round_ in range(args.rounds):
-                    for i, op in enumerate(ops):
+                    for i in chosen:
+                        op = ops[i]
                         # Which goes first alternates, so neither always runs on a warmer machine.
                         pair = [
                             (op.ours, f"{url}/graphql"),
@@ -312,7 +321,7 @@ def main() -> int:
             finally:
                 bare.terminate()
                 bare.wait(timeout=10)
-    rows, met = table(ops)
+    rows, met = table([op for op in ops if op.ours])
     print(
         f"wrk, {CONNECTIONS} connections, {args.rounds} interleaved rounds of {args.seconds} s;"
         " uvicorn, one process each; hospital-bff on the embedded default"
