@@ -73,6 +73,9 @@ async def test_a_repeated_public_query_is_answered_from_the_cache(
     # The language of the messages is part of the question: English is another answer.
     await gql_data(client, "Departments", headers={"accept-language": "en"})
     assert len(cache_of(app)) == 2
+    # So is the origin a browser sends: CORS headers answer it by name.
+    await gql_data(client, "Departments", headers={"origin": "https://h5.hospital.example"})
+    assert len(cache_of(app)) == 3
 
 
 async def test_every_public_catalogue_operation_is_kept(

@@ -263,7 +263,12 @@ class ResponseCache:
         """Keep a shareable answer for as long as what it was read from stays true."""
         assert self.runtime is not None
         keys = reads.cache_keys
-        lifetimes = await self.runtime.cache.lifetimes(keys) if keys else []
+        try:
+            lifetimes = await self.runtime.cache.lifetimes(keys) if keys else []
+        except Exception as exc:
+            # Redis away: the answer goes out, it is just not kept.
+            log.warning("response_cache_keep_failed", error=repr(exc))
+            return None
         fresh_for = min([self.max_seconds, *lifetimes])
         if fresh_for <= 0:
             return None  # read from a last-good copy, or an entry that just lapsed
@@ -293,18 +298,23 @@ class ResponseCache:
         """Another process's answer from Redis, if still fresh and not made stale by a change."""
         if not self.share or self.runtime is None:
             return None
-        raw = await self.runtime.redis.get(REDIS_PREFIX + key.hex())
-        if raw is None:
-            return None
-        data: dict[str, Any] = json.loads(raw)
-        fresh_for = float(data["expiresAt"]) - time.time()
-        departments: dict[str, int] = data["departments"]
-        if fresh_for <= 0:
-            return None
-        if departments:
-            current = await self.runtime.catalogue.schedule_versions(list(departments))
-            if current != list(departments.values()):
+        try:
+            raw = await self.runtime.redis.get(REDIS_PREFIX + key.hex())
+            if raw is None:
                 return None
+            data: dict[str, Any] = json.loads(raw)
+            fresh_for = float(data["expiresAt"]) - time.time()
+            departments: dict[str, int] = data["departments"]
+            if fresh_for <= 0:
+                return None
+            if departments:
+                current = await self.runtime.catalogue.schedule_versions(list(departments))
+                if current != list(departments.values()):
+                    return None
+        except Exception as exc:
+            # Redis away or an unreadable copy: this process runs the query itself.
+            log.warning("response_cache_shared_unreadable", error=repr(exc))
+            return None
         entry = Entry(
             body=base64.b64decode(data["body"]),
             headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in data["headers"]],
@@ -413,10 +423,12 @@ class ResponseCacheMiddleware:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
-        language = accept = encoding = content_type = if_none_match = request_id = b""
+        language = accept = encoding = origin = content_type = if_none_match = request_id = b""
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 request_id = value
+            elif name == b"origin":
+                origin = value
             elif name == b"accept-language":
                 language = value
             elif name == b"accept":
@@ -448,6 +460,7 @@ class ResponseCacheMiddleware:
                     language_of(language.decode("latin-1")).encode() if language else b"",
                     accept,
                     encoding,
+                    origin,  # CORS headers name the origin they answer
                     material,
                 )
             ),
