@@ -23,6 +23,7 @@ from strawberry.types import ExecutionResult
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.graphql_http import BoundedGraphQL
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
@@ -70,6 +71,7 @@ class BffGraphQL(BoundedGraphQL):
         self.settings = settings
         self.sockets = SocketsPerAddress(settings.websockets_per_address)
         self.persisted_queries = persisted_queries_for(settings, lambda: app.state.runtime.redis)
+        self.response_cache: ResponseCache | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -92,9 +94,17 @@ class BffGraphQL(BoundedGraphQL):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        run = super().execute_single
+
+        async def run_with(data: GraphQLRequestData) -> ExecutionResult:
+            return await run(request, request_adapter, sub_response, context, root_value, data)
+
+        result = None
+        if self.response_cache is not None:
+            # A patient's schedules: the kept public answer with their verdicts laid over it.
+            result = await overlaid(request_data, context, self.response_cache, run_with)
+        if result is None:
+            result = await run_with(request_data)
         # Tells the response cache (outside the router) whether anyone may get this answer.
         note_answer(request.scope, context, request_data, result)
         return result
@@ -163,6 +173,8 @@ def create_app(
     response_cache = ResponseCache.from_settings(settings)
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
+    if settings.response_cache:
+        graphql.response_cache = response_cache
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
         Route("/healthz", _healthz),
