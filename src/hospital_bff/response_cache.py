@@ -170,6 +170,8 @@ def note_answer(
     ):
         scope[PERSONAL_KEY] = True
         return
+    if getattr(request_data, "register_hash", None):
+        return  # it registers a persisted query: it must run each time to do so (APQ's TTL)
     if isinstance(result, ExecutionResult) and not result.errors:
         scope[SHAREABLE_KEY] = context.loaders.reads
 
