@@ -17,7 +17,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import burst, make_population, size_schedule, start_cluster
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import start_cluster
+from fixtures.population import burst, make_population, size_schedule
 
 
 def main() -> int:

@@ -113,7 +113,7 @@ async def test_a_client_error_is_one_line_without_a_traceback(
     client: httpx.AsyncClient, streams: Streams
 ) -> None:
     cases = [
-        ("query Broken { nonsense }", "GRAPHQL_VALIDATION"),
+        ("query Broken { nonsense }", "GRAPHQL_VALIDATION_FAILED"),
         ("query Mine { me { id } }", "UNAUTHENTICATED"),
         ('query Stats { statistics(from: "2026-11-27", to: "2026-11-27") { to } }', None),
     ]
@@ -127,7 +127,7 @@ async def test_a_client_error_is_one_line_without_a_traceback(
     client_errors = [line for line in out if line["event"] == "graphql.client_error"]
     assert len(client_errors) == len(cases), out
     assert {line["operation"] for line in client_errors} == {"Broken", "Mine", "Stats"}
-    assert "GRAPHQL_VALIDATION" in {line["code"] for line in client_errors}
+    assert "GRAPHQL_VALIDATION_FAILED" in {line["code"] for line in client_errors}
     assert "UNAUTHENTICATED" in {line["code"] for line in client_errors}
     everything = streams.out.getvalue() + streams.err.getvalue()
     assert "Traceback" not in everything

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import structlog
@@ -24,7 +25,10 @@ from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.eligibility_overlay import overlaid
+from hospital_bff.graphiql.page import render_page as render_graphiql_page
+from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.persisted_queries import persisted_queries_for
@@ -109,6 +113,10 @@ class BffGraphQL(BoundedGraphQL):
         note_answer(request.scope, context, request_data, result)
         return result
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our page and the package's own copy of GraphiQL, not strawberry's from a CDN.
+        return render_graphiql_page(request, self.settings)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> Context:
@@ -178,8 +186,11 @@ def create_app(
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
         Route("/healthz", _healthz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # Every method: the view answers the others 405 with `Allow`, as GraphQL JSON.
+        Route("/graphql", graphql),
     ]
+    if settings.graphiql:
+        routes.append(graphiql_static_files())
     metrics = main_port_endpoint(settings)
     if metrics is not None:
         routes.append(Route("/metrics", metrics))
@@ -191,10 +202,14 @@ def create_app(
     app.state.settings = settings
     app.state.simulators = sims
     app.state.response_cache = response_cache
-    # Added inside out: a kept answer is sent before anything else runs; a miss is filled
-    # inside the request id, so the view's log lines carry it.
+    for middleware in reversed(http_middleware(settings)):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    # A miss is filled outside CORS and gzip, so what is kept is the answer as sent (compressed
+    # once, keyed by Accept-Encoding and Origin), and inside the request id for the view's logs.
     app.add_middleware(ResponseCacheFill, cache=response_cache)
+    # Outermost but for the cache: a refused preflight or a compressed answer carries the id.
     app.add_middleware(RequestIdMiddleware)
+    # Outermost: a kept answer is sent before anything else runs.
     app.add_middleware(
         ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes
     )
@@ -243,6 +258,8 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
             app_secret=settings.wechat_app_secret.get_secret_value(),
             templates=settings.wechat_push_templates.values(),
             one_off_templates=settings.wechat_push_one_off_templates,
+            web_auth_domains=_hostnames(settings.public_url),
+            demo_people=settings.demo_data,
         ),
     }
     if settings.alipay_app_id:
@@ -250,6 +267,10 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
 
         sims["alipay"] = create_demo_alipay_app(settings, clock)
     return sims
+
+
+def _hostnames(*urls: str) -> set[str]:
+    return {host for url in urls if (host := urlsplit(url).hostname)}
 
 
 async def _healthz(request: Request) -> Response:

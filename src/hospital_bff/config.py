@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -296,6 +297,17 @@ class Settings(BaseSettings):
     persisted_query_ttl_seconds: int = Field(
         default=7 * 24 * 3600, gt=0, description="How long a registered APQ query is kept"
     )
+    # Browsers (hospital_bff.http_middleware; README "GraphQL over HTTP").
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins (https://h5.example.org) whose pages may call "
+        "/graphql from a browser; empty: no CORS headers at all (the apps are not browsers)",
+    )
+    gzip_minimum_bytes: int = Field(
+        default=1024,
+        ge=0,
+        description="Answers at least this long are gzipped for clients that accept it",
+    )
     max_webhook_body_bytes: int = Field(
         default=64 * 1024, description="Largest bank or HIS notification body; larger gets 413"
     )
@@ -376,6 +388,19 @@ class Settings(BaseSettings):
                 ip_network(part.strip(), strict=False)
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        # A browser sends an Origin exactly; a path or a typo would match nothing, silently.
+        for origin in _comma_list(value):
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"BFF_CORS_ORIGINS: {origin!r} is not an origin like https://host")
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _comma_list(self.cors_origins)
+
     @cached_property
     def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return tuple(
@@ -392,3 +417,11 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         """The same database for synchronous tools (Alembic)."""
         return self.database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+
+
+# scheme://host[:port], nothing after: what a browser's Origin header holds.
+_ORIGIN = re.compile(r"https?://[^/\s:]+(:\d{1,5})?")
+
+
+def _comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]

@@ -55,8 +55,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from hospital_bff.events import catalogue_topic
+from hospital_bff.language import caller_language
 from hospital_bff.request_id import new_request_id, sane_request_id
-from hospital_bff.resolvers.context import Context, language_of
+from hospital_bff.resolvers.context import Context
 from hospital_bff.services.catalogue import CatalogueReads
 
 if TYPE_CHECKING:
@@ -459,7 +460,7 @@ class ResponseCacheMiddleware:
             b"\0".join(
                 (
                     method.encode(),
-                    language_of(language.decode("latin-1")).encode() if language else b"",
+                    caller_language(language.decode("latin-1")).encode() if language else b"",
                     accept,
                     encoding,
                     origin,  # CORS headers name the origin they answer

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from fixtures.cluster import base_env, command, create_database, free_port, fresh_state
 from hospital_bff.config import Settings
-from hospital_bff.loadtest import _create_database, _fresh_state, base_env, command, free_port
 
 # Short enough for the whole run to settle in a minute or two; each is a real setting.
 SHORT_SETTINGS = {
@@ -197,8 +197,8 @@ def fault_cluster(
         settings = Settings(
             database_url=common["BFF_DATABASE_URL"], redis_url=common["BFF_REDIS_URL"]
         )
-        asyncio.run(_create_database(postgres_admin_url, database))
-        asyncio.run(_fresh_state(settings))
+        asyncio.run(create_database(postgres_admin_url, database))
+        asyncio.run(fresh_state(settings))
         subprocess.run(command("migrate"), env=env, check=True, cwd=workdir, capture_output=True)
         simulator = Proc(
             "sim",

@@ -31,10 +31,10 @@ def test_sqlite_migrations_match_the_models(tmp_path: Path) -> None:
 
 def test_postgres_migrations_match_the_models() -> None:
     require_service("PostgreSQL", "127.0.0.1", 5432)
-    from hospital_bff.loadtest import _create_database
+    from fixtures.cluster import create_database
 
     admin = POSTGRES_URL
-    asyncio.run(_create_database(admin, "bff_migrations"))
+    asyncio.run(create_database(admin, "bff_migrations"))
     url = admin.rsplit("/", 1)[0].replace("+asyncpg", "+psycopg") + "/bff_migrations"
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -19,13 +19,14 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import httpx
 import structlog
 from pydantic import BaseModel, ValidationError
 
+from hospital_bff.amounts import fen_from_yuan
 from hospital_bff.clock import SHANGHAI, Clock
 from hospital_bff.config import Settings
 from hospital_bff.datasources.bank_models import (
@@ -476,15 +477,9 @@ def _error_of(response: httpx.Response) -> tuple[str, str]:
 # --- the bill file -----------------------------------------------------------------------------
 
 
-def yuan_to_fen(text: str, *, exact: bool = True) -> int:
-    """``'12.34'`` → 1234; ``exact=False`` rounds to the fen (the fee has 5 decimal places)."""
-    try:
-        fen = Decimal(text.strip() or "0") * 100
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {text!r}") from exc
-    if exact and fen != fen.to_integral_value():
-        raise ValueError(f"amount {text!r} is not a whole number of fen")
-    return int(fen.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def _fen(cell: str, *, round_to_fen: bool = False) -> int:
+    # An empty money cell in a bill is nothing paid or refunded.
+    return fen_from_yuan(cell or "0", round_to_fen=round_to_fen)
 
 
 def _cells(line: str) -> list[str]:
@@ -532,9 +527,9 @@ def parse_trade_bill(content: bytes, bill_date: date) -> TradeBill:
         for name, cell in row.items():
             field = _BILL_COLUMNS[name]
             if field in _BILL_MONEY:
-                values[field] = yuan_to_fen(cell)
+                values[field] = _fen(cell)
             elif field == "fee":
-                values[field] = yuan_to_fen(cell, exact=False)
+                values[field] = _fen(cell, round_to_fen=True)
             elif field == "traded_at":
                 values[field] = _at_shanghai(cell)
             else:
@@ -546,7 +541,7 @@ def parse_trade_bill(content: bytes, bill_date: date) -> TradeBill:
         if key == "total_count":
             summary[key] = int(cell)
         elif key is not None:
-            summary[key] = yuan_to_fen(cell, exact=key != "fee_total")
+            summary[key] = _fen(cell, round_to_fen=key == "fee_total")
     return TradeBill(
         bill_date=bill_date, lines=lines, summary=TradeBillSummary.model_validate(summary)
     )
@@ -574,7 +569,7 @@ def parse_fund_flow_bill(content: bytes, bill_date: date, account_type: str) -> 
         for name, cell in row.items():
             key = _FUND_FLOW_COLUMNS[name]
             if key in ("amount", "balance"):
-                values[key] = yuan_to_fen(cell)
+                values[key] = _fen(cell)
             elif key == "booked_at":
                 values[key] = _at_shanghai(cell)
             else:
@@ -584,7 +579,7 @@ def parse_fund_flow_bill(content: bytes, bill_date: date, account_type: str) -> 
     for name, cell in summary_cells.items():
         total = _FUND_FLOW_SUMMARY.get(name)
         if total in ("income_total", "expense_total"):
-            summary[total] = yuan_to_fen(cell)
+            summary[total] = _fen(cell)
         elif total is not None:
             summary[total] = _count(cell)
     return FundFlowBill(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,7 +15,7 @@ from hospital_bff.resolvers.log_context import order_context
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.booking import Eligibility
 from hospital_bff.schema.enums import ErrorCode
-from hospital_bff.schema.errors import AnyUserError, UserError
+from hospital_bff.schema.errors import UserError
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
     BookAppointmentSuccess,
@@ -28,6 +30,12 @@ from hospital_bff.schema.orders import (
 from hospital_bff.schema.orders import Payment as PaymentType
 from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from hospital_bff.schema.records import Bill
+from hospital_bff.schema.results import (
+    BookAppointmentResult,
+    CancelAppointmentResult,
+    PayBillsResult,
+    PayOrderResult,
+)
 from hospital_bff.services.bills import BillService
 from hospital_bff.services.booking import BookingService, schedule_facts
 from hospital_bff.services.errors import NotFound
@@ -82,9 +90,7 @@ async def eligibility_in(
     )
 
 
-async def book_appointment(
-    info: Info, data: BookAppointmentInput
-) -> BookAppointmentSuccess | AnyUserError:
+async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppointmentResult:
     viewer = await info.context.require_viewer()
     service = BookingService(info.context.runtime)
 
@@ -94,7 +100,7 @@ async def book_appointment(
         )
         return BookAppointmentSuccess(order=Order.from_row(booked.order))
 
-    answer = await unit_of_work(info, work)
+    answer = cast("BookAppointmentResult", await unit_of_work(info, work, BookAppointmentResult))
     BOOKING_OUTCOMES.labels(answer.code.value if isinstance(answer, UserError) else "OK").inc()
     return answer
 
@@ -108,7 +114,7 @@ async def pay_order(
     order_id: str,
     idempotency_key: str,
     channel: PaymentChannel = PaymentChannel.H5,
-) -> PayOrderSuccess | AnyUserError:
+) -> PayOrderResult:
     viewer = await info.context.require_viewer()
     service = PaymentService(info.context.runtime)
 
@@ -124,12 +130,12 @@ async def pay_order(
         return PayOrderSuccess(payment=PaymentType.from_row(payment))
 
     with order_context(order_id):
-        return await unit_of_work(info, work)
+        return cast("PayOrderResult", await unit_of_work(info, work, PayOrderResult))
 
 
 async def cancel_appointment(
     info: Info, order_id: str, reason: str | None
-) -> CancelAppointmentSuccess | AnyUserError:
+) -> CancelAppointmentResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -138,10 +144,12 @@ async def cancel_appointment(
         return CancelAppointmentSuccess(order=Order.from_row(order))
 
     with order_context(order_id):
-        return await unit_of_work(info, work)
+        return cast(
+            "CancelAppointmentResult", await unit_of_work(info, work, CancelAppointmentResult)
+        )
 
 
-async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUserError:
+async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsResult:
     viewer = await info.context.require_viewer()
     service = BillService(info.context.runtime)
 
@@ -154,7 +162,7 @@ async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUse
         )
         return PayBillsSuccess(order=Order.from_row(order))
 
-    return await unit_of_work(info, work)
+    return cast("PayBillsResult", await unit_of_work(info, work, PayBillsResult))
 
 
 async def order(info: Info, order_id: str) -> Order | None:

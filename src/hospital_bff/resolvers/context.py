@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from hospital_bff.client_address import client_address
+from hospital_bff.language import LocalisedError, Message, caller_language
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.staff import StaffActor
@@ -43,12 +44,18 @@ class Viewer:
         return self.role == "STAFF"
 
 
-def unauthenticated(message: str = "需要登录 / sign-in required") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+SIGN_IN_REQUIRED = Message("需要登录", "Sign-in required")
+BAD_AUTHORIZATION = Message(
+    "Authorization 应为 'Bearer <token>'", "Authorization must be 'Bearer <token>'"
+)
 
 
-def forbidden(message: str = "无权访问 / staff only") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+def unauthenticated(message: Message = SIGN_IN_REQUIRED) -> GraphQLError:
+    return LocalisedError(message, "UNAUTHENTICATED")
+
+
+def forbidden(message: Message = Message("仅限医院工作人员", "Staff only")) -> GraphQLError:
+    return LocalisedError(message, "FORBIDDEN")
 
 
 def require_staff(viewer: Viewer) -> StaffActor:
@@ -58,11 +65,6 @@ def require_staff(viewer: Viewer) -> StaffActor:
     if not viewer.is_staff or viewer.staff is None:
         raise DomainError("仅限医院工作人员", code="FORBIDDEN", message_en="Staff only")
     return viewer.staff
-
-
-def language_of(accept_language: str) -> str:
-    """The language of the answer's messages: English if asked first, else Chinese."""
-    return "en" if accept_language.lower().startswith("en") else "zh"
 
 
 @dataclass
@@ -86,7 +88,7 @@ class Context:
 
     @property
     def lang(self) -> str:
-        return language_of(self.request.headers.get("accept-language", ""))
+        return caller_language(self.request.headers.get("accept-language"))
 
     def _bearer(self) -> str | None:
         raw: Any = None
@@ -100,7 +102,7 @@ class Context:
             return None
         scheme, _, token = str(raw).partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise unauthenticated("Authorization must be 'Bearer <token>'")
+            raise unauthenticated(BAD_AUTHORIZATION)
         return token.strip()
 
     async def viewer(self) -> Viewer | None:

@@ -11,7 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.resolvers.context import Info
-from hospital_bff.schema.errors import AnyUserError, from_domain
+from hospital_bff.schema.enums import ErrorCode
+from hospital_bff.schema.errors import UserError
+from hospital_bff.schema.results import errors_of
 from hospital_bff.services import uow
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
 
@@ -20,10 +22,16 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
+class UndeclaredUserError(Exception):
+    """A DomainError whose code the mutation's result union does not list: a bug, since
+    codegen told the client that this mutation never answers it."""
+
+
 async def unit_of_work(
-    info: Info, work: Callable[[AsyncSession], Awaitable[T]]
-) -> T | AnyUserError:
-    """Run `work` in one transaction; a DomainError rolls back and becomes its UserError.
+    info: Info, work: Callable[[AsyncSession], Awaitable[T]], result: object
+) -> T | UserError:
+    """Run `work` in one transaction; a DomainError rolls back and becomes its UserError,
+    one of those the mutation's `result` union lists (schema/results.py).
 
     A unique key taken by a concurrent request (two accounts of one person verifying at the
     same instant) rolls back and runs the work once more, which now sees the other's row.
@@ -42,7 +50,17 @@ async def unit_of_work(
     except DomainError as exc:
         # Expected: the client is told why in data; one line, no traceback.
         log.info("graphql.user_error", code=exc.code)
-        return from_domain(exc, info.context.lang)
+        return as_listed(exc, result, info.context.lang)
     except UpstreamUnavailable as exc:
         log.warning("upstream_unavailable", system=exc.system, error=str(exc))
-        return from_domain(UpstreamUnavailableError(exc.system), info.context.lang)
+        return as_listed(UpstreamUnavailableError(exc.system), result, info.context.lang)
+
+
+def as_listed(error: DomainError, result: object, lang: str) -> UserError:
+    """`error` as the member of the `result` union of its code; UndeclaredUserError if the
+    union does not list it."""
+    kind = errors_of(result).get(ErrorCode(error.code))
+    if kind is None:
+        log.error("graphql.undeclared_user_error", code=error.code, result=str(result))
+        raise UndeclaredUserError(error.code) from error
+    return kind(code=ErrorCode(error.code), message=error.localized(lang))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.mutations import unit_of_work
 from hospital_bff.schema.enums import NoticeKind
-from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess
+from hospital_bff.schema.results import AcceptNoticeSubscriptionsResult
 from hospital_bff.services import notice_push
-from hospital_bff.services.accounts import NotVerified
-from hospital_bff.services.errors import InvalidInput
+from hospital_bff.services.errors import InvalidInput, NotVerified
 from hospital_bff.store.models import Account
 
 MAX_TEMPLATES = 20
@@ -19,7 +20,7 @@ MAX_TEMPLATES = 20
 
 async def accept_notice_subscriptions(
     info: Info, template_ids: list[str]
-) -> AcceptNoticeSubscriptionsSuccess | AnyUserError:
+) -> AcceptNoticeSubscriptionsResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -42,4 +43,7 @@ async def accept_notice_subscriptions(
         )
         return AcceptNoticeSubscriptionsSuccess(accepted_kinds=[NoticeKind(k) for k in kinds])
 
-    return await unit_of_work(info, work)
+    return cast(
+        "AcceptNoticeSubscriptionsResult",
+        await unit_of_work(info, work, AcceptNoticeSubscriptionsResult),
+    )

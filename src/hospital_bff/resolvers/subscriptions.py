@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from graphql import GraphQLError
 
 from hospital_bff.events import notices_topic, order_topic, schedule_topic
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.loaders import DataLoaders
@@ -24,7 +25,7 @@ from hospital_bff.store.models import Notice as NoticeRow
 
 
 def _not_found() -> GraphQLError:
-    return GraphQLError("不存在 / not found", extensions={"code": "NOT_FOUND"})
+    return LocalisedError(Message("不存在", "Not found"), "NOT_FOUND")
 
 
 def _admitted(info: Info, viewer: Viewer | None) -> AbstractContextManager[None]:
@@ -56,23 +57,30 @@ async def order_updated(info: Info, order_id: str) -> AsyncGenerator[Order, None
 
 
 async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Schedule, None]:
+    """The schedule each time it changes, from its state when the subscription opened.
+
+    An event only says "look again", and several can say it of one change (an expiry's
+    transition, then the HIS hold given back; a retried job; another process): the schedule
+    is sent only when what the HIS answers differs from what was last sent."""
     viewer = await info.context.viewer()  # a bad token is refused; anyone may watch availability
     runtime = info.context.runtime
     with _admitted(info, viewer):
         async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
-            if await runtime.catalogue.schedule(schedule_id) is None:
-                raise _not_found()
+            last = await runtime.catalogue.schedule(schedule_id)
+        if last is None:
+            raise _not_found()
         async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
             async with upstream_guard():
                 fresh = await runtime.catalogue.schedule(schedule_id)
-            if fresh is not None:
+            if fresh is not None and fresh != last:
+                last = fresh
                 yield Schedule.from_dto(fresh)
 
 
 async def notices(info: Info) -> AsyncGenerator[Notice, None]:
     viewer = await info.context.require_viewer()
     if viewer.user_id is None:
-        raise GraphQLError("请先完成实名认证 / verify first", extensions={"code": "FORBIDDEN"})
+        raise LocalisedError(Message("请先完成实名认证", "Verify your identity first"), "FORBIDDEN")
     runtime = info.context.runtime
     with _admitted(info, viewer):
         async for event in runtime.events.subscribe(notices_topic(viewer.user_id)):

@@ -12,6 +12,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from hospital_bff.resolvers.chosen_operation import ChosenOperation
 from hospital_bff.resolvers.edge_input import CheckEdgeInput
 from hospital_bff.resolvers.log_context import LogContext, LoggingSchema
 from hospital_bff.resolvers.masking import MaskInternalErrors, MaskInternalErrorsAndSuggestions
@@ -40,6 +41,8 @@ def build_schema(
         # The apps send the same few documents over and over: parse and validate each once.
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
+        # After the cache, whose answer it overrides: several operations need a name.
+        ChosenOperation,
         # Tokens bound the parsing; the rest is judged over the fragment graph, once per fragment.
         MaxTokensLimiter(max_token_count=max_tokens),
         QueryLimiter(QueryLimits(max_depth, max_aliases, max_cost, DEFAULT_PAGE, MAX_PAGE)),

@@ -18,7 +18,7 @@ from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailabl
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.accounts import patients
 from hospital_bff.services.eligibility import (
     BookedVisit,
     BookingCounts,
@@ -34,6 +34,7 @@ from hospital_bff.services.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    NotVerified,
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits, his_visits_by_day
@@ -90,7 +91,6 @@ class BookingService:
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.accounts = AccountService(runtime)
 
     async def eligibility(
         self,
@@ -100,7 +100,7 @@ class BookingService:
         schedule: Schedule,
         remaining: int | None = None,
     ) -> Verdict:
-        binding = await self.accounts.binding(session, user_id, patient_id)
+        binding = await patients.binding_of(session, user_id, patient_id)
         at_his = await his_visits(self.rt, binding.his_patient_id, schedule.date)
         return await self._verdict(session, user_id, binding, schedule, at_his, remaining)
 
@@ -110,7 +110,7 @@ class BookingService:
         """One patient's verdict on many schedules in a fixed number of queries and HIS calls
         (the binding, the user, our orders of those days, the HIS's registrations of those
         days), however many schedules a screen lists."""
-        binding = await self.accounts.binding(session, user_id, patient_id)
+        binding = await patients.binding_of(session, user_id, patient_id)
         days = {s.date for s in schedules}
         at_his = await his_visits_by_day(self.rt, binding.his_patient_id, days)
         ours = await orders.active_visits_by_day(session, binding.his_patient_id, days)
@@ -183,7 +183,7 @@ class BookingService:
             existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
-            await self.accounts.binding(session, user_id, patient_id)
+            await patients.binding_of(session, user_id, patient_id)
         try:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.slot(slot_id)
@@ -196,7 +196,7 @@ class BookingService:
             existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
-            binding = await self.accounts.binding(session, user_id, patient_id)
+            binding = await patients.binding_of(session, user_id, patient_id)
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule

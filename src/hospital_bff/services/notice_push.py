@@ -23,9 +23,9 @@ from hospital_bff.config import Settings
 from hospital_bff.datasources.errors import UpstreamTimeout, UpstreamUnavailable
 from hospital_bff.datasources.wechat import WechatApiError
 from hospital_bff.datasources.wechat_push import PushChannel, WechatPushRefused
+from hospital_bff.national_id import mask_name
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.national_id import mask_name
 from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import (

@@ -11,9 +11,10 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.amounts import yuan
 from hospital_bff.events import notices_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
-from hospital_bff.services.money.rules import OrderKind, yuan
+from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Notice, Order

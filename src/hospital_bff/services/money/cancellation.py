@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.amounts import yuan
 from hospital_bff.clock import SHANGHAI
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Schedule
@@ -35,7 +36,6 @@ from hospital_bff.services.money.rules import (
     SuspensionCheck,
     can_cancel,
     cancellation_refund_mode,
-    yuan,
 )
 from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.models import Order, SuspendedSchedule

@@ -28,6 +28,7 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
+from hospital_bff.services.accounts.restrictions import ensure_not_restricted
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
 from hospital_bff.services.money import orders, refunds
 from hospital_bff.services.money.rules import (
@@ -45,7 +46,6 @@ from hospital_bff.services.money.rules import (
     payability,
 )
 from hospital_bff.services.notices import NoticeKind
-from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Account, Order, Payment, Refund
 

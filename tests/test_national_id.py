@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hospital_bff.services.national_id import (
+from hospital_bff.national_id import (
     InvalidNationalId,
     NationalId,
     age_on,
