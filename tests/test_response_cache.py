@@ -298,7 +298,7 @@ async def test_another_process_takes_a_shared_answer_until_its_department_change
         pytest.skip("answers are shared between processes through Redis only")
     await schedules(client)
     (key,) = list(cache_of(app)._entries)
-    other = ResponseCache(share=True)
+    other = ResponseCache(share=True, namespace=cache_of(app).namespace)
     async with open_runtime(settings) as other_runtime, other.attached(other_runtime):
         shared = await other.shared(key)
         assert shared is not None

@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Final
 
 import structlog
@@ -197,13 +198,26 @@ class ResponseCache:
     _personal: OrderedDict[bytes, None] = field(default_factory=OrderedDict)
     _bytes: int = 0
 
+    # Shared copies are of this release and these header settings only: a process of another
+    # (a rolling deploy) neither takes nor gives answers of another shape or other headers.
+    namespace: str = ""
+
     @classmethod
     def from_settings(cls, settings: Settings) -> ResponseCache:
+        try:
+            release = version("hospital-bff")
+        except PackageNotFoundError:
+            release = "dev"
+        shape = json.dumps([release, settings.cors_origins, settings.gzip_minimum_bytes])
         return cls(
             max_bytes=settings.response_cache_max_bytes,
             max_seconds=float(settings.response_cache_max_seconds),
             share=settings.redis_url is not None,
+            namespace=hashlib.blake2b(shape.encode(), digest_size=6).hexdigest(),
         )
+
+    def _shared_key(self, key: bytes) -> str:
+        return f"{REDIS_PREFIX}{self.namespace}:{key.hex()}"
 
     @property
     def ready(self) -> bool:
@@ -302,7 +316,7 @@ class ResponseCache:
         if not self.share or self.runtime is None:
             return None
         try:
-            raw = await self.runtime.redis.get(REDIS_PREFIX + key.hex())
+            raw = await self.runtime.redis.get(self._shared_key(key))
             if raw is None:
                 return None
             data: dict[str, Any] = json.loads(raw)
@@ -339,7 +353,7 @@ class ResponseCache:
         }
         try:
             await self.runtime.redis.set(
-                REDIS_PREFIX + key.hex(), json.dumps(data), px=max(int(fresh_for * 1000), 1)
+                self._shared_key(key), json.dumps(data), px=max(int(fresh_for * 1000), 1)
             )
         except Exception as exc:
             # Another process will run the query itself; this one keeps its copy.
