@@ -10,17 +10,21 @@ from urllib.parse import urlsplit
 
 import httpx
 import structlog
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
@@ -34,6 +38,12 @@ from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.response_cache import (
+    ResponseCache,
+    ResponseCacheFill,
+    ResponseCacheMiddleware,
+    note_answer,
+)
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
@@ -72,6 +82,7 @@ class BffGraphQL(BoundedGraphQL):
         self.settings = settings
         self.sockets = SocketsPerAddress(settings.websockets_per_address)
         self.persisted_queries = persisted_queries_for(settings, lambda: app.state.runtime.redis)
+        self.response_cache: ResponseCache | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -84,6 +95,30 @@ class BffGraphQL(BoundedGraphQL):
                 await WebSocket(scope, receive, send).close(code=1008)
                 return
             await super().__call__(scope, receive, send)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        run = super().execute_single
+
+        async def run_with(data: GraphQLRequestData) -> ExecutionResult:
+            return await run(request, request_adapter, sub_response, context, root_value, data)
+
+        result = None
+        if self.response_cache is not None:
+            # A patient's schedules: the kept public answer with their verdicts laid over it.
+            result = await overlaid(request_data, context, self.response_cache, run_with)
+        if result is None:
+            result = await run_with(request_data)
+        # Tells the response cache (outside the router) whether anyone may get this answer.
+        note_answer(request.scope, context, request_data, result)
+        return result
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page and the package's own copy of GraphiQL, not strawberry's from a CDN.
@@ -132,6 +167,8 @@ def create_app(
                 open_runtime(settings, clock, transport=transport)
             )
             app.state.runtime = runtime
+            if settings.response_cache:
+                await stack.enter_async_context(response_cache.attached(runtime))
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
                 await _migrate(settings)
@@ -155,8 +192,11 @@ def create_app(
             yield
             log.info("stopping")
 
+    response_cache = ResponseCache.from_settings(settings)
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
+    if settings.response_cache:
+        graphql.response_cache = response_cache
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
         Route("/healthz", healthz),
@@ -177,14 +217,22 @@ def create_app(
         app.router.routes.append(Mount(f"/sim/{name}", app=mounted))
     app.state.settings = settings
     app.state.simulators = sims
+    app.state.response_cache = response_cache
     for middleware in reversed(http_middleware(settings)):
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
-    # Outermost: a refused preflight or a compressed answer carries the request id too.
+    # A miss is filled outside CORS and gzip, so what is kept is the answer as sent (compressed
+    # once, keyed by Accept-Encoding and Origin), and inside the request id for the view's logs.
+    app.add_middleware(ResponseCacheFill, cache=response_cache)
+    # Outermost but for the cache: a refused preflight or a compressed answer carries the id.
     app.add_middleware(RequestIdMiddleware)
     # It sees every WebSocket, to close each with 1001 when the server stops.
     app.add_middleware(GoingAwayMiddleware)
+    # Outside all of ours: a kept answer is sent before anything else runs.
+    app.add_middleware(
+        ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes
+    )
     if tracing_on():
-        # Outermost: the request's span encloses everything it causes.
+        # Outermost: the request's span encloses everything it causes, kept answers too.
         tracing_middleware, options = asgi_middleware()
         app.add_middleware(tracing_middleware, **options)
     return app

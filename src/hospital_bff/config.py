@@ -346,6 +346,21 @@ class Settings(BaseSettings):
         "reused by the booking limits",
     )
 
+    # --- the whole-response cache of the public catalogue (hospital_bff.response_cache) ---------
+    response_cache: bool = Field(
+        default=True,
+        description="Keep whole answers of public catalogue queries (departments, experts, "
+        "schedules without a patient), encoded, until what they show changes",
+    )
+    response_cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, description="Memory the kept answers may take, per process"
+    )
+    response_cache_max_seconds: int = Field(
+        default=300,
+        description="Longest an answer is kept; answers with remaining counts live no longer "
+        "than the schedules they were read from (cache_remaining_ttl)",
+    )
+
     # --- outbound HTTP ------------------------------------------------------------------------
     http_timeout_seconds: float = 3.0
     http_connect_timeout_seconds: float = 1.0

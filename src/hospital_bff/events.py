@@ -54,6 +54,12 @@ def notices_topic(user_id: str) -> str:
     return f"notices:{user_id}"
 
 
+def catalogue_topic() -> str:
+    """A department's schedules changed (a booking, a cancellation, a suspension, an expiry):
+    `{"departmentId", "version"}`; every process's response cache forgets what it showed."""
+    return "catalogue"
+
+
 class _Closed:
     """The end-of-stream marker put in a subscriber's queue."""
 

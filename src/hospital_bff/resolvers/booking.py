@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources import his_models as his
 from hospital_bff.metrics import BOOKING_OUTCOMES
-from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.context import Context, Info
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.log_context import order_context
 from hospital_bff.resolvers.mutations import unit_of_work
@@ -49,7 +49,14 @@ async def schedule_eligibility(
     info: Info, schedule: his.Schedule, patient_id: strawberry.ID | None
 ) -> Eligibility:
     """With a patient: the booking rules' verdict. Without: open and not full, for anyone."""
-    lang = info.context.lang
+    return await eligibility_in(info.context, schedule, patient_id)
+
+
+async def eligibility_in(
+    context: Context, schedule: his.Schedule, patient_id: strawberry.ID | str | None
+) -> Eligibility:
+    """The same, given the operation's context (also the eligibility overlay's)."""
+    lang = context.lang
     if patient_id is None:
         facts = schedule_facts(schedule, None)
         if facts.status != "OPEN":
@@ -61,12 +68,11 @@ async def schedule_eligibility(
             )
             return Eligibility(eligible=False, code=code, reason=reason)
         return Eligibility(eligible=True, code=None, reason=None)
-    viewer = await info.context.require_viewer()
-    service = BookingService(info.context.runtime)
-    async with upstream_guard(), info.context.runtime.sessions() as session:
+    viewer = await context.require_viewer()
+    async with upstream_guard():
         try:
-            verdict = await service.eligibility(
-                session, viewer.user_id or "", str(patient_id), schedule
+            verdict = await context.loaders.eligibility_of(
+                viewer.user_id or "", str(patient_id), schedule
             )
         except NotFound:
             # Someone else's patient answers like a missing one.

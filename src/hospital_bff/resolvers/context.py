@@ -78,6 +78,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = field(default=None, init=False)
     _viewer_resolved: bool = field(default=False, init=False)
+    # Some resolver asked who is calling: the answer may be personal and is never shared.
+    asked_who: bool = field(default=False, init=False)
 
     @property
     def client_address(self) -> str:
@@ -105,6 +107,11 @@ class Context:
 
     async def viewer(self) -> Viewer | None:
         """The caller, or None when no token was sent; a bad token is UNAUTHENTICATED."""
+        self.asked_who = True
+        return await self.caller_for_log()
+
+    async def caller_for_log(self) -> Viewer | None:
+        """The same, for the log lines only: asking does not make the answer personal."""
         if self._viewer_resolved:
             return self._viewer
         token = self._bearer()

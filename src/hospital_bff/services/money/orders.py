@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -374,16 +375,29 @@ async def succeeded_payment(session: AsyncSession, order_id: str) -> Payment | N
 
 async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -> list[BookedVisit]:
     """The patient's active registrations with us for visits on `day` (the limits count them)."""
-    query = select(Order.id, Order.schedule_id, Order.department_id).where(
+    return (await active_visits_by_day(session, his_patient_id, [day]))[day]
+
+
+async def active_visits_by_day(
+    session: AsyncSession, his_patient_id: str, days: Iterable[date]
+) -> dict[date, list[BookedVisit]]:
+    """The same for several days, in one query whatever their number."""
+    wanted = set(days)
+    query = select(
+        col(Order.id), col(Order.schedule_id), col(Order.department_id), col(Order.visit_date)
+    ).where(
         Order.his_patient_id == his_patient_id,
         Order.kind == OrderKind.REGISTRATION.value,
         col(Order.status).in_([s.value for s in ACTIVE]),
-        Order.visit_date == day,
+        col(Order.visit_date).in_(wanted),
     )
-    return [
-        BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
-        for oid, sid, did in (await session.exec(query)).all()
-    ]
+    found: dict[date, list[BookedVisit]] = {d: [] for d in wanted}
+    for oid, sid, did, day in (await session.exec(query)).all():
+        if day in found:
+            found[day].append(
+                BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
+            )
+    return found
 
 
 async def page(
