@@ -7,8 +7,8 @@ from datetime import datetime
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.resolvers.context import Info, require_staff
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.context import Info, staff_actor
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.accounts import (
     BindPatientInput,
     BindPatientSuccess,
@@ -57,7 +57,7 @@ async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUs
             me=await _me(session, result.account, result.user),
         )
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)
 
 
 async def verify_identity(
@@ -81,7 +81,7 @@ async def verify_identity(
         account = await session.get(Account, viewer.account_id)
         return VerifyIdentitySuccess(me=await _me(session, account, user))
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)
 
 
 async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess | AnyUserError:
@@ -104,7 +104,7 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess
         )
         return BindPatientSuccess(patient=Patient.from_binding(binding))
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)
 
 
 async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | AnyUserError:
@@ -119,7 +119,7 @@ async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | 
         )
         return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)
 
 
 async def restrict_user(
@@ -129,11 +129,11 @@ async def restrict_user(
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> RestrictUserSuccess:
-        staff = require_staff(viewer)
+        staff = staff_actor(viewer)
         user = await restrictions.restrict_user(runtime, session, staff, user_id, until, reason)
         assert user.restricted_until is not None
         return RestrictUserSuccess(
             user_id=strawberry.ID(user.id), restricted_until=user.restricted_until
         )
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)

@@ -1,4 +1,6 @@
-"""The one shape of every mutation: a unit of work that commits, or a UserError as data."""
+"""The two shapes of a mutation (see the transaction convention in `services/__init__.py`):
+a service command that opens its own units of work, or steps in one unit opened here; either
+way a DomainError becomes its UserError, as data."""
 
 from __future__ import annotations
 
@@ -20,16 +22,30 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
-async def unit_of_work(
-    info: Info, work: Callable[[AsyncSession], Awaitable[T]]
-) -> T | AnyUserError:
-    """Run `work` in one transaction; a DomainError rolls back and becomes its UserError.
+async def command_result(info: Info, command: Callable[[], Awaitable[T]]) -> T | AnyUserError:
+    """Run a service command, which opens its own units of work (no session is held here
+    around it); its DomainError becomes its UserError."""
+    try:
+        return await command()
+    except DomainError as exc:
+        # Expected: the client is told why in data; one line, no traceback.
+        log.info("graphql.user_error", code=exc.code)
+        return from_domain(exc, info.context.lang)
+    except UpstreamUnavailable as exc:
+        log.warning("upstream_unavailable", system=exc.system, error=str(exc))
+        return from_domain(UpstreamUnavailableError(exc.system), info.context.lang)
+
+
+async def in_one_unit(info: Info, work: Callable[[AsyncSession], Awaitable[T]]) -> T | AnyUserError:
+    """Run `work` (service steps that take a session) in one unit of work; a DomainError rolls
+    it back and becomes its UserError.
 
     A unique key taken by a concurrent request (two accounts of one person verifying at the
     same instant) rolls back and runs the work once more, which now sees the other's row.
     """
     runtime = info.context.runtime
-    try:
+
+    async def once_or_twice() -> T:
         for attempt in range(2):
             try:
                 async with uow.unit_of_work(runtime) as session:
@@ -39,10 +55,5 @@ async def unit_of_work(
                     raise
                 log.info("unique_conflict_retry")
         raise AssertionError("unreachable")
-    except DomainError as exc:
-        # Expected: the client is told why in data; one line, no traceback.
-        log.info("graphql.user_error", code=exc.code)
-        return from_domain(exc, info.context.lang)
-    except UpstreamUnavailable as exc:
-        log.warning("upstream_unavailable", system=exc.system, error=str(exc))
-        return from_domain(UpstreamUnavailableError(exc.system), info.context.lang)
+
+    return await command_result(info, once_or_twice)

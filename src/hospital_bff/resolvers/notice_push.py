@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.enums import NoticeKind
 from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess
@@ -41,4 +41,4 @@ async def accept_notice_subscriptions(
         )
         return AcceptNoticeSubscriptionsSuccess(accepted_kinds=[NoticeKind(k) for k in kinds])
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)

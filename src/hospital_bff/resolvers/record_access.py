@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.record_access import (
     GrantRecordAccessInput,
@@ -50,7 +50,7 @@ async def grant_record_access(
         )
         return GrantRecordAccessSuccess(grant=RecordGrant.from_row(row, runtime.clock.today()))
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)
 
 
 async def revoke_record_access(
@@ -71,4 +71,4 @@ async def revoke_record_access(
         )
         return RevokeRecordAccessSuccess(grant=RecordGrant.from_row(row, runtime.clock.today()))
 
-    return await unit_of_work(info, work)
+    return await in_one_unit(info, work)
