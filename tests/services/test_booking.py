@@ -3,16 +3,14 @@ nothing at all; one key, one order."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 from sqlmodel import select
 
-from fixtures.journey import open_slot, register_person
+from fixtures.accounts import verified_patient
+from fixtures.journey import open_slot
 from fixtures.money import his_faults
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.accounts import identity, signin
 from hospital_bff.services.booking import BookingService
 from hospital_bff.services.errors import (
     DomainError,
@@ -21,31 +19,7 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.money.rules import OrderKind, OrderStatus
-from hospital_bff.services.uow import unit_of_work
 from hospital_bff.store.models import Order, PlaceHold
-
-ADDRESS = "203.0.113.7"
-
-
-async def verified_patient(
-    client: httpx.AsyncClient, runtime: Runtime, openid: str = "o-booking", **person: Any
-) -> tuple[str, str]:
-    """A user verified through the services as a person the HIS knows: (user id, patient id)."""
-    registered = await register_person(client, **person)
-    code = (await client.post("/sim/wechat/authorize", json={"openid": openid})).json()["code"]
-    async with unit_of_work(runtime) as session:
-        signed = await signin.sign_in(runtime, session, "WECHAT", code, ADDRESS)
-    async with unit_of_work(runtime) as session:
-        user = await identity.verify_identity(
-            runtime,
-            session,
-            signed.account.id,
-            ADDRESS,
-            registered["name"],
-            registered["idNumber"],
-            registered["phone"],
-        )
-    return user.id, str(registered["id"])
 
 
 async def nothing_held(runtime: Runtime) -> bool:
