@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import structlog
@@ -20,6 +21,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.graphiql.page import render_page as render_graphiql_page
+from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
@@ -73,6 +76,10 @@ class BffGraphQL(BoundedGraphQL):
                 await WebSocket(scope, receive, send).close(code=1008)
                 return
             await super().__call__(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our page and the package's own copy of GraphiQL, not strawberry's from a CDN.
+        return render_graphiql_page(request, self.settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
@@ -140,6 +147,8 @@ def create_app(
         Route("/healthz", _healthz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
+    if settings.graphiql:
+        routes.append(graphiql_static_files())
     metrics = main_port_endpoint(settings)
     if metrics is not None:
         routes.append(Route("/metrics", metrics))
@@ -196,6 +205,8 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
             app_secret=settings.wechat_app_secret.get_secret_value(),
             templates=settings.wechat_push_templates.values(),
             one_off_templates=settings.wechat_push_one_off_templates,
+            web_auth_domains=_hostnames(settings.public_url),
+            demo_people=settings.demo_data,
         ),
     }
     if settings.alipay_app_id:
@@ -203,6 +214,10 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
 
         sims["alipay"] = create_demo_alipay_app(settings, clock)
     return sims
+
+
+def _hostnames(*urls: str) -> set[str]:
+    return {host for url in urls if (host := urlsplit(url).hostname)}
 
 
 async def _healthz(request: Request) -> Response:

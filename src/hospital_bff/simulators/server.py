@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
@@ -50,6 +51,9 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
         app_secret=settings.wechat_app_secret.get_secret_value(),
         templates=settings.wechat_push_templates.values(),
         one_off_templates=settings.wechat_push_one_off_templates,
+        # Its consent page sends the user back to the BFF (GraphiQL's demo sign-in).
+        web_auth_domains={host for host in [urlsplit(bff).hostname] if host},
+        demo_people=settings.demo_data,
     )
 
     @asynccontextmanager
