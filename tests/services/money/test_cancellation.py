@@ -9,10 +9,9 @@ import pytest
 from sqlmodel import select
 
 from fixtures.accounts import verified_patient
-from fixtures.journey import eventually, open_slot
-from fixtures.money import cashier_pay, order_row, refund_rows
+from fixtures.journey import eventually
+from fixtures.money import awaiting_payment, cashier_pay, order_row, refund_rows
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.booking import BookingService
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import cancellation
 from hospital_bff.services.money.payments import PaymentService
@@ -23,14 +22,8 @@ from hospital_bff.store.models import AuditEntry, Order
 CLIENT_IP = "203.0.113.7"
 
 
-async def booked(client: httpx.AsyncClient, runtime: Runtime, openid: str) -> tuple[str, Order]:
-    user_id, patient_id = await verified_patient(client, runtime, openid=openid)
-    slot_id = (await open_slot(client))["slot"]["id"]
-    return user_id, (await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")).order
-
-
 async def confirmed(client: httpx.AsyncClient, runtime: Runtime, openid: str) -> tuple[str, Order]:
-    user_id, order = await booked(client, runtime, openid)
+    user_id, order = await awaiting_payment(client, runtime, openid=openid)
     payment = await PaymentService(runtime).pay_order(user_id, order.id, "p1", CLIENT_IP)
     assert (await cashier_pay(client, payment.pay_url)).status_code == 200
 
@@ -44,7 +37,7 @@ async def confirmed(client: httpx.AsyncClient, runtime: Runtime, openid: str) ->
 async def test_an_unpaid_order_is_cancelled_without_money_moving(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    user_id, order = await booked(client, runtime, "o-unpaid")
+    user_id, order = await awaiting_payment(client, runtime, openid="o-unpaid")
 
     cancelled = await cancellation.cancel_by_patient(runtime, user_id, order.id, None)
 
@@ -70,7 +63,7 @@ async def test_a_confirmed_order_is_cancelled_at_the_his_and_refunded_in_full(
 async def test_someone_elses_order_is_not_found_and_stays(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    _, order = await booked(client, runtime, "o-owner")
+    _, order = await awaiting_payment(client, runtime, openid="o-owner")
     stranger, _ = await verified_patient(client, runtime, openid="o-stranger", name="韩梅梅")
 
     with pytest.raises(NotFound):

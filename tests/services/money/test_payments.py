@@ -6,30 +6,21 @@ from __future__ import annotations
 import httpx
 from sqlmodel import select
 
-from fixtures.accounts import verified_patient
-from fixtures.journey import eventually, open_slot
-from fixtures.money import bank_faults, cashier_pay, order_row
+from fixtures.journey import eventually
+from fixtures.money import awaiting_payment, bank_faults, cashier_pay, order_row
 from hospital_bff.clock import FrozenClock
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.booking import BookingService
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.money.rules import OrderStatus, PaymentStatus, Settled
-from hospital_bff.store.models import Order, Payment
+from hospital_bff.store.models import Payment
 
 CLIENT_IP = "203.0.113.7"
-
-
-async def awaiting_payment(client: httpx.AsyncClient, runtime: Runtime) -> tuple[str, Order]:
-    user_id, patient_id = await verified_patient(client, runtime, openid="o-payer")
-    slot_id = (await open_slot(client))["slot"]["id"]
-    booked = await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")
-    return user_id, booked.order
 
 
 async def test_paying_twice_with_one_key_opens_one_bank_order(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    user_id, order = await awaiting_payment(client, runtime)
+    user_id, order = await awaiting_payment(client, runtime, openid="o-payer")
     service = PaymentService(runtime)
 
     first = await service.pay_order(user_id, order.id, "p1", CLIENT_IP)
@@ -45,7 +36,7 @@ async def test_paying_twice_with_one_key_opens_one_bank_order(
 async def test_a_lost_notification_is_settled_by_asking_the_bank(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    user_id, order = await awaiting_payment(client, runtime)
+    user_id, order = await awaiting_payment(client, runtime, openid="o-payer")
     service = PaymentService(runtime)
     payment = await service.pay_order(user_id, order.id, "p1", CLIENT_IP)
     await bank_faults(client, dropNotifications=True)
@@ -64,7 +55,7 @@ async def test_a_lost_notification_is_settled_by_asking_the_bank(
 async def test_an_unpaid_order_expires_only_after_its_window_and_the_bank_closes(
     client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
 ) -> None:
-    user_id, order = await awaiting_payment(client, runtime)
+    user_id, order = await awaiting_payment(client, runtime, openid="o-payer")
     service = PaymentService(runtime)
     payment = await service.pay_order(user_id, order.id, "p1", CLIENT_IP)
 
