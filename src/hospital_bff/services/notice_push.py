@@ -6,6 +6,9 @@ templates the user accepted in WeChat's prompt. Every (notice, openid) gets a de
 whose status says what happened; it is marked SENDING (committed) before the call, so a
 retry, or a second worker, never sends the same notice twice: a SENDING row found later
 means a call whose outcome was lost, recorded as FAILED / OUTCOME_UNKNOWN, not resent.
+
+Over 400 lines: the delivery state machine (a row per notice and openid) and the three
+WeChat channels it drives are one concept; a split would put the SENDING rule in two files.
 """
 
 from __future__ import annotations

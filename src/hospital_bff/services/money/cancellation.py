@@ -3,6 +3,9 @@
 The HIS is asked first (was the patient seen, is the invoice printed); only then the
 order is cancelled and the money goes back: a same-day reversal between 01:00 and 23:00,
 else the next day's batch. A suspension refunds in full at once: it is the hospital's doing.
+
+Over 400 lines: the patient's cancel and the hospital's suspension share every step (ask
+the HIS, write the intent, cancel, refund) and the sweeps that finish either one.
 """
 
 from __future__ import annotations

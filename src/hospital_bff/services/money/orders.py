@@ -1,4 +1,8 @@
-"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds."""
+"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds.
+
+Over 400 lines: a little, for one concept (an order's life outside its payment); the
+holds live here because a hold becomes the order's place in the order's own commit.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,9 @@ never changes the outcome. A payment is asked about until the bank's answer is f
 (`Payment.final_at`): money that reaches the bank for an order no longer payable is found
 within minutes and refunded at once. A timeout is an unknown outcome: it is settled by
 querying the bank, never by guessing.
+
+Over 400 lines: every path that settles a payment (pay, notification, poll, expiry, close)
+must go through the one `settle_transaction`; kept together so none can grow a second way.
 """
 
 from __future__ import annotations

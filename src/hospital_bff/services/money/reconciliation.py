@@ -8,6 +8,10 @@ each through the refunds API (one refusal or outage touches one refund, never th
 again and keep the findings. Re-running a day sends nothing twice and changes no finding:
 the same fact keeps its row (and a person's note), a new fact adds one, a fact that stopped
 being true is marked ``current=False``.
+
+Over 400 lines: the runner, the corrections it applies and the day's batch are one
+transaction-ordered flow; the matching itself is already apart, pure, in
+``reconciliation_rules``.
 """
 
 from __future__ import annotations
