@@ -10,6 +10,7 @@ from hospital_bff.schema.enums import NoticeKind
 from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess
 from hospital_bff.services import notice_push
+from hospital_bff.services.accounts.signin import Platform
 from hospital_bff.services.errors import InvalidInput, NotVerified
 from hospital_bff.store.models import Account
 
@@ -29,7 +30,7 @@ async def accept_notice_subscriptions(
         if len(template_ids) > MAX_TEMPLATES or not set(template_ids) <= known:
             raise InvalidInput("未知的消息模板", message_en="Unknown notice template")
         account = await session.get(Account, viewer.account_id)
-        if account is None or account.platform != notice_push.WECHAT_PLATFORM:
+        if account is None or account.platform != Platform.WECHAT:
             raise InvalidInput("仅支持微信账号", message_en="Only a WeChat account can subscribe")
         kinds = await notice_push.accept(
             session,

@@ -6,6 +6,8 @@ from enum import Enum
 
 import strawberry
 
+from hospital_bff.services.accounts.patients import Relation as Relation
+from hospital_bff.services.accounts.signin import Platform as Platform
 from hospital_bff.services.money.rules import OrderKind as OrderKind
 from hospital_bff.services.money.rules import OrderStatus as OrderStatus
 from hospital_bff.services.money.rules import PaymentChannel as PaymentChannel
@@ -15,25 +17,10 @@ from hospital_bff.services.money.rules import RefundStatus as RefundStatus
 from hospital_bff.services.notices import NoticeKind as NoticeKind
 
 
-@strawberry.enum(description="Where the account signs in from")
-class Platform(Enum):
-    WECHAT = "WECHAT"
-    ALIPAY = "ALIPAY"
-
-
 @strawberry.enum
 class Sex(Enum):
     MALE = "MALE"
     FEMALE = "FEMALE"
-
-
-@strawberry.enum(description="How the patient is related to the user who binds them")
-class Relation(Enum):
-    SELF = "SELF"
-    CHILD = "CHILD"
-    PARENT = "PARENT"
-    SPOUSE = "SPOUSE"
-    OTHER = "OTHER"
 
 
 @strawberry.enum(
@@ -98,6 +85,9 @@ class ResultFlag(Enum):
 
 
 strawberry.enum(NoticeKind, description="What a notice tells the patient")
+# The accounts' enums likewise (services/accounts/).
+strawberry.enum(Platform, description="Where the account signs in from")
+strawberry.enum(Relation, description="How the patient is related to the user who binds them")
 
 
 @strawberry.enum(description="Stable codes of expected failures, for programs")

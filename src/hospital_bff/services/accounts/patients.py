@@ -4,6 +4,7 @@ index on facts it holds, at most a few per user."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -17,7 +18,15 @@ from hospital_bff.services.accounts import matching
 from hospital_bff.services.errors import DomainError, InvalidInput, NotFound, NotVerified
 from hospital_bff.store.models import HospitalUser, PatientBinding
 
-RELATIONS = frozenset({"SELF", "CHILD", "PARENT", "SPOUSE", "OTHER"})
+
+class Relation(StrEnum):
+    """How a patient is related to the user who binds them; the schema's Relation is this."""
+
+    SELF = "SELF"
+    CHILD = "CHILD"
+    PARENT = "PARENT"
+    SPOUSE = "SPOUSE"
+    OTHER = "OTHER"
 
 
 class AlreadyBound(DomainError):
@@ -66,7 +75,7 @@ async def _bind_checked(
     phone: str,
     relation: str,
 ) -> PatientBinding:
-    if relation not in RELATIONS:
+    if relation not in set(Relation):
         raise InvalidInput("关系不正确", message_en="Invalid relation")
     name = matching.check_text(name, "姓名")
     phone = matching.check_phone(phone)
@@ -74,7 +83,7 @@ async def _bind_checked(
     user = await session.get(HospitalUser, user_id)
     if user is None:
         raise NotVerified()
-    if relation == "SELF" and user.id_number_hash != runtime.pii.lookup_hash(nid.number):
+    if relation == Relation.SELF and user.id_number_hash != runtime.pii.lookup_hash(nid.number):
         raise InvalidInput(
             "“本人”只能绑定认证身份本人", message_en="SELF must be the verified person"
         )
