@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from fixtures.accounts import staff_token
+from fixtures.accounts import staff_token, user_id_of
 from fixtures.graphql import gql_data
 from fixtures.journey import book, patient_of, register_person, verified_user
 from hospital_bff.runtime import Runtime
@@ -89,7 +89,7 @@ async def test_adult_on_paediatrics_is_ineligible_by_age_a_child_is_not(
 async def test_restricted_user_is_told_so(client: httpx.AsyncClient, runtime: Runtime) -> None:
     token, _ = await verified_user(client)
     patient = await patient_of(client, token)
-    user_id = (await gql_data(client, "Me", token=token))["me"]["id"]
+    user_id = await user_id_of(client, token)
     staff = await staff_token(runtime, "张护士")
     restricted = await gql_data(
         client,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,16 +21,24 @@ from hospital_bff.schema.accounts import (
     VerifyIdentityInput,
     VerifyIdentitySuccess,
 )
-from hospital_bff.schema.errors import AnyUserError
+from hospital_bff.schema.results import (
+    BindPatientResult,
+    RestrictUserResult,
+    SignInResult,
+    UnbindPatientResult,
+    VerifyIdentityResult,
+)
 from hospital_bff.services.accounts import identity, patients, restrictions, signin
 from hospital_bff.services.errors import NotVerified
+from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import Account, HospitalUser
 
 
-async def _me(session: AsyncSession, account: Account | None, user: HospitalUser | None) -> Me:
+async def _me(session: AsyncSession, account: Account, user: HospitalUser | None) -> Me:
     bound = await patients.bound_patients(session, user.id) if user else []
     return Me(
-        id=strawberry.ID(user.id if user else (account.id if account else "")),
+        id=strawberry.ID(account.id),
+        user_id=strawberry.ID(user.id) if user else None,
         verified=user is not None,
         masked_name=user.masked_name if user else None,
         restricted_until=user.restricted_until if user else None,
@@ -37,16 +46,33 @@ async def _me(session: AsyncSession, account: Account | None, user: HospitalUser
     )
 
 
-async def me(info: Info) -> Me:
+def _staff_me(staff: StaffActor) -> Me:
+    return Me(
+        id=strawberry.ID(staff.staff_id),
+        user_id=None,
+        verified=False,
+        masked_name=None,
+        restricted_until=None,
+        patients=[],
+    )
+
+
+async def me(info: Info) -> Me | None:
+    """The caller. No token or a bad one is UNAUTHENTICATED, as the contract says, but only at
+    `me`: the field is nullable, so the public data of the same query stays."""
     viewer = await info.context.require_viewer()
+    if viewer.staff is not None:
+        return _staff_me(viewer.staff)
     runtime = info.context.runtime
     async with runtime.sessions() as session:
         account = await session.get(Account, viewer.account_id) if viewer.account_id else None
-        user = await session.get(HospitalUser, viewer.user_id) if viewer.user_id else None
+        if account is None:
+            return None  # gone since the token was checked: as signed out
+        user = await session.get(HospitalUser, account.user_id) if account.user_id else None
         return await _me(session, account, user)
 
 
-async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUserError:
+async def sign_in(info: Info, platform: str, code: str) -> SignInResult:
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> SignInSuccess:
@@ -57,12 +83,10 @@ async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUs
             me=await _me(session, result.account, result.user),
         )
 
-    return await in_one_unit(info, work)
+    return cast("SignInResult", await in_one_unit(info, work, SignInResult))
 
 
-async def verify_identity(
-    info: Info, data: VerifyIdentityInput
-) -> VerifyIdentitySuccess | AnyUserError:
+async def verify_identity(info: Info, data: VerifyIdentityInput) -> VerifyIdentityResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -79,12 +103,13 @@ async def verify_identity(
             data.phone,
         )
         account = await session.get(Account, viewer.account_id)
+        assert account is not None  # verify_identity found it (NOT_FOUND otherwise)
         return VerifyIdentitySuccess(me=await _me(session, account, user))
 
-    return await in_one_unit(info, work)
+    return cast("VerifyIdentityResult", await in_one_unit(info, work, VerifyIdentityResult))
 
 
-async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess | AnyUserError:
+async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -104,10 +129,10 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess
         )
         return BindPatientSuccess(patient=Patient.from_binding(binding))
 
-    return await in_one_unit(info, work)
+    return cast("BindPatientResult", await in_one_unit(info, work, BindPatientResult))
 
 
-async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | AnyUserError:
+async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -119,12 +144,12 @@ async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | 
         )
         return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
 
-    return await in_one_unit(info, work)
+    return cast("UnbindPatientResult", await in_one_unit(info, work, UnbindPatientResult))
 
 
 async def restrict_user(
     info: Info, user_id: str, until: datetime, reason: str
-) -> RestrictUserSuccess | AnyUserError:
+) -> RestrictUserResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -136,4 +161,4 @@ async def restrict_user(
             user_id=strawberry.ID(user.id), restricted_until=user.restricted_until
         )
 
-    return await in_one_unit(info, work)
+    return cast("RestrictUserResult", await in_one_unit(info, work, RestrictUserResult))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 
 from hospital_bff.datasources import his_models as his
@@ -12,7 +14,7 @@ from hospital_bff.resolvers.log_context import order_context
 from hospital_bff.resolvers.mutations import command_result
 from hospital_bff.schema.booking import Eligibility
 from hospital_bff.schema.enums import ErrorCode
-from hospital_bff.schema.errors import AnyUserError, UserError
+from hospital_bff.schema.errors import UserError
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
     BookAppointmentSuccess,
@@ -27,6 +29,12 @@ from hospital_bff.schema.orders import (
 from hospital_bff.schema.orders import Payment as PaymentType
 from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from hospital_bff.schema.records import Bill
+from hospital_bff.schema.results import (
+    BookAppointmentResult,
+    CancelAppointmentResult,
+    PayBillsResult,
+    PayOrderResult,
+)
 from hospital_bff.services.bills import BillService
 from hospital_bff.services.booking import BookingService, schedule_facts
 from hospital_bff.services.errors import NotFound
@@ -75,9 +83,7 @@ async def schedule_eligibility(
     )
 
 
-async def book_appointment(
-    info: Info, data: BookAppointmentInput
-) -> BookAppointmentSuccess | AnyUserError:
+async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppointmentResult:
     viewer = await info.context.require_viewer()
     service = BookingService(info.context.runtime)
 
@@ -87,7 +93,7 @@ async def book_appointment(
         )
         return BookAppointmentSuccess(order=Order.from_row(booked.order))
 
-    answer = await command_result(info, work)
+    answer = cast("BookAppointmentResult", await command_result(info, work, BookAppointmentResult))
     BOOKING_OUTCOMES.labels(answer.code.value if isinstance(answer, UserError) else "OK").inc()
     return answer
 
@@ -101,7 +107,7 @@ async def pay_order(
     order_id: str,
     idempotency_key: str,
     channel: PaymentChannel = PaymentChannel.H5,
-) -> PayOrderSuccess | AnyUserError:
+) -> PayOrderResult:
     viewer = await info.context.require_viewer()
     service = PaymentService(info.context.runtime)
 
@@ -117,12 +123,12 @@ async def pay_order(
         return PayOrderSuccess(payment=PaymentType.from_row(payment))
 
     with order_context(order_id):
-        return await command_result(info, work)
+        return cast("PayOrderResult", await command_result(info, work, PayOrderResult))
 
 
 async def cancel_appointment(
     info: Info, order_id: str, reason: str | None
-) -> CancelAppointmentSuccess | AnyUserError:
+) -> CancelAppointmentResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -131,10 +137,12 @@ async def cancel_appointment(
         return CancelAppointmentSuccess(order=Order.from_row(order))
 
     with order_context(order_id):
-        return await command_result(info, work)
+        return cast(
+            "CancelAppointmentResult", await command_result(info, work, CancelAppointmentResult)
+        )
 
 
-async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUserError:
+async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsResult:
     viewer = await info.context.require_viewer()
     service = BillService(info.context.runtime)
 
@@ -147,7 +155,7 @@ async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsSuccess | AnyUse
         )
         return PayBillsSuccess(order=Order.from_row(order))
 
-    return await command_result(info, work)
+    return cast("PayBillsResult", await command_result(info, work, PayBillsResult))
 
 
 async def order(info: Info, order_id: str) -> Order | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.enums import NoticeKind
-from hospital_bff.schema.errors import AnyUserError
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess
+from hospital_bff.schema.results import AcceptNoticeSubscriptionsResult
 from hospital_bff.services import notice_push
 from hospital_bff.services.accounts.signin import Platform
 from hospital_bff.services.errors import InvalidInput, NotVerified
@@ -19,7 +21,7 @@ MAX_TEMPLATES = 20
 
 async def accept_notice_subscriptions(
     info: Info, template_ids: list[str]
-) -> AcceptNoticeSubscriptionsSuccess | AnyUserError:
+) -> AcceptNoticeSubscriptionsResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -42,4 +44,7 @@ async def accept_notice_subscriptions(
         )
         return AcceptNoticeSubscriptionsSuccess(accepted_kinds=[NoticeKind(k) for k in kinds])
 
-    return await in_one_unit(info, work)
+    return cast(
+        "AcceptNoticeSubscriptionsResult",
+        await in_one_unit(info, work, AcceptNoticeSubscriptionsResult),
+    )

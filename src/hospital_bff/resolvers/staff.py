@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,7 +12,11 @@ from hospital_bff.resolvers.context import Info, staff_actor
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.mutations import command_result, in_one_unit
 from hospital_bff.schema.catalogue import Schedule
-from hospital_bff.schema.errors import AnyUserError
+from hospital_bff.schema.results import (
+    ResolveReconciliationFindingResult,
+    RunReconciliationResult,
+    SuspendScheduleResult,
+)
 from hospital_bff.schema.staff import (
     DayStatistics,
     Reconciliation,
@@ -95,7 +100,7 @@ async def reconciliation(info: Info, day: date) -> Reconciliation | None:
         return await _to_schema(session, row) if row else None
 
 
-async def run_reconciliation(info: Info, day: date) -> RunReconciliationSuccess | AnyUserError:
+async def run_reconciliation(info: Info, day: date) -> RunReconciliationResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -109,12 +114,14 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationSuccess 
         async with runtime.sessions() as session:
             return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
 
-    return await command_result(info, work)
+    return cast(
+        "RunReconciliationResult", await command_result(info, work, RunReconciliationResult)
+    )
 
 
 async def resolve_reconciliation_finding(
     info: Info, finding_id: str, note: str
-) -> ResolveReconciliationFindingSuccess | AnyUserError:
+) -> ResolveReconciliationFindingResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -133,12 +140,13 @@ async def resolve_reconciliation_finding(
         )
         return ResolveReconciliationFindingSuccess(finding=_finding(finding))
 
-    return await in_one_unit(info, work)
+    return cast(
+        "ResolveReconciliationFindingResult",
+        await in_one_unit(info, work, ResolveReconciliationFindingResult),
+    )
 
 
-async def suspend_schedule(
-    info: Info, schedule_id: str, reason: str
-) -> SuspendScheduleSuccess | AnyUserError:
+async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> SuspendScheduleResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -158,7 +166,7 @@ async def suspend_schedule(
         assert fresh is not None
         return SuspendScheduleSuccess(schedule=Schedule.from_dto(fresh), affected_orders=affected)
 
-    return await command_result(info, work)
+    return cast("SuspendScheduleResult", await command_result(info, work, SuspendScheduleResult))
 
 
 async def statistics(info: Info, start: date, end: date, department_id: str | None) -> Statistics:

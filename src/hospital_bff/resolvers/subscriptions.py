@@ -56,16 +56,23 @@ async def order_updated(info: Info, order_id: str) -> AsyncGenerator[Order, None
 
 
 async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Schedule, None]:
+    """The schedule each time it changes, from its state when the subscription opened.
+
+    An event only says "look again", and several can say it of one change (an expiry's
+    transition, then the HIS hold given back; a retried job; another process): the schedule
+    is sent only when what the HIS answers differs from what was last sent."""
     viewer = await info.context.viewer()  # a bad token is refused; anyone may watch availability
     runtime = info.context.runtime
     with _admitted(info, viewer):
         async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
-            if await runtime.catalogue.schedule(schedule_id) is None:
-                raise _not_found()
+            last = await runtime.catalogue.schedule(schedule_id)
+        if last is None:
+            raise _not_found()
         async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
             async with upstream_guard():
                 fresh = await runtime.catalogue.schedule(schedule_id)
-            if fresh is not None:
+            if fresh is not None and fresh != last:
+                last = fresh
                 yield Schedule.from_dto(fresh)
 
 

@@ -26,6 +26,7 @@ from hospital_bff.services import uow
 from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.money.rules import (
+    PLACE_RELEASED,
     OrderKind,
     OrderStatus,
     PaymentStatus,
@@ -185,7 +186,9 @@ async def transition(
     await session.refresh(order)
     count_after_commit(session, ORDER_TRANSITIONS, order.kind, order.status)
     publish_after_commit(session, order_topic(order.id), {"id": order.id, "status": order.status})
-    if order.schedule_id:
+    # Only a change of the schedule's places is news to its watchers: a paid or confirmed
+    # order keeps the place it took when it was opened.
+    if order.schedule_id and target in PLACE_RELEASED:
         publish_after_commit(session, schedule_topic(order.schedule_id), {"id": order.schedule_id})
     return True
 

@@ -192,6 +192,8 @@ TRANSITIONS: Final[dict[OrderStatus, frozenset[OrderStatus]]] = {
 }
 TERMINAL: Final[frozenset[OrderStatus]] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 CANCELLABLE: Final[frozenset[OrderStatus]] = frozenset({_S.AWAITING_PAYMENT, _S.CONFIRMED})
+# An order that ends in one of these gives its place back; paying and confirming keep it.
+PLACE_RELEASED: Final[frozenset[OrderStatus]] = frozenset({_S.EXPIRED, _S.CANCELLED, _S.FAILED})
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
