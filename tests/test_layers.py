@@ -27,6 +27,10 @@ LAYERS: dict[str, int] = {
     "hospital_bff.clock": FOUNDATION,
     "hospital_bff.config": FOUNDATION,
     "hospital_bff.events": FOUNDATION,
+    # The GraphQL-over-HTTP spec's rules (media types, status codes), pure.
+    "hospital_bff.graphql_over_http": FOUNDATION,
+    # The caller's language, and messages (and GraphQL errors) in each of ours.
+    "hospital_bff.language": FOUNDATION,
     "hospital_bff.logs": FOUNDATION,
     "hospital_bff.metrics": FOUNDATION,
     "hospital_bff.national_id": FOUNDATION,
@@ -36,6 +40,10 @@ LAYERS: dict[str, int] = {
     "hospital_bff.request_limits": FOUNDATION,
     "hospital_bff.subscription_limits": FOUNDATION,
     "hospital_bff.tokens": FOUNDATION,
+    # Telemetry and the container's health probe: set up by the processes, used by any layer.
+    "hospital_bff.tracing": FOUNDATION,
+    "hospital_bff.probe": FOUNDATION,
+    "hospital_bff.local_urls": FOUNDATION,
     # The after-commit buffer: services record jobs in their transaction; no actor is imported.
     "hospital_bff.jobs.enqueue": FOUNDATION,
     # The outside systems and our tables.
@@ -46,6 +54,7 @@ LAYERS: dict[str, int] = {
     "hospital_bff.services": SERVICES,
     "hospital_bff.runtime": SERVICES,
     # What every GraphQL module may use: the typed context and its DataLoaders, error masking.
+    "hospital_bff.resolvers.chosen_operation": GRAPHQL_BASE,
     "hospital_bff.resolvers.context": GRAPHQL_BASE,
     "hospital_bff.resolvers.errors": GRAPHQL_BASE,
     "hospital_bff.resolvers.loaders": GRAPHQL_BASE,
@@ -62,6 +71,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.schema.mutation": ENTRY,
     "hospital_bff.schema.subscription": ENTRY,
     "hospital_bff.graphql_http": ENTRY,
+    "hospital_bff.health": ENTRY,
+    "hospital_bff.http_middleware": ENTRY,
     "hospital_bff.persisted_queries": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     "hospital_bff.jobs": ENTRY,
@@ -69,6 +80,7 @@ LAYERS: dict[str, int] = {
     # The processes: the app, the command line, and the simulators the app may mount.
     "hospital_bff.app": PROCESS,
     "hospital_bff.cli": PROCESS,
+    "hospital_bff.demo": PROCESS,  # serve --reset
     "hospital_bff.metrics_server": PROCESS,
     "hospital_bff.simulators": PROCESS,
 }

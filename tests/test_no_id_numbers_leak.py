@@ -27,7 +27,7 @@ from hospital_bff.logs import configure_logging
 from hospital_bff.national_id import InvalidNationalId, mask_id_number, parse_national_id
 from hospital_bff.pii import ID_NUMBER_PATTERN, scrub_national_ids
 from hospital_bff.runtime import Runtime
-from hospital_bff.simulators.his_seed import resident_id
+from hospital_bff.simulators.his.id_numbers import resident_id
 
 # The ID number of the seeded demo patient 张伟 has the same shape as the test ones.
 FAR_FUTURE = date(2100, 1, 1)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 import structlog
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -24,6 +24,8 @@ from hospital_bff.config import Settings
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.health import healthz, readyz
+from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.persisted_queries import persisted_queries_for
@@ -34,7 +36,11 @@ from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
+from hospital_bff.tracing import asgi_middleware, configure_tracing, tracing_on
 from hospital_bff.webhooks import routes as webhook_routes
+
+if TYPE_CHECKING:
+    from hospital_bff.simulators.persistence import SimulatorStore
 
 log = structlog.get_logger(__name__)
 
@@ -53,6 +59,7 @@ class BffGraphQL(BoundedGraphQL):
                 max_cost=settings.max_query_cost,
                 introspection=settings.introspection,
                 field_suggestions=settings.field_suggestions,
+                tracing=tracing_on(),
             ),
             max_body_bytes=settings.max_body_bytes,
             max_query_string_bytes=settings.max_query_string_bytes,
@@ -108,12 +115,17 @@ def create_app(
     configure_logging(
         settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
     )
+    configure_tracing(settings)
 
     sims = _simulators(settings, clock) if settings.embedded_simulators else {}
+    sim_store = _simulator_store(settings, sims)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            if sim_store is not None:
+                # First in, last out: saved after the jobs and the runtime have stopped.
+                await stack.enter_async_context(sim_store.autosave())
             transport = httpx.ASGITransport(app=app) if self_transport else None
             runtime = await stack.enter_async_context(
                 open_runtime(settings, clock, transport=transport)
@@ -144,8 +156,10 @@ def create_app(
     graphql = BffGraphQL(app, settings)
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
-        Route("/healthz", _healthz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        # Every method: the view answers the others 405 with `Allow`, as GraphQL JSON.
+        Route("/graphql", graphql),
     ]
     if settings.graphiql:
         routes.append(graphiql_static_files())
@@ -156,10 +170,18 @@ def create_app(
     app.router.routes.extend(webhook_routes())
     app.router.routes.append(WebSocketRoute("/graphql", graphql))
     for name, sim in sims.items():
-        app.router.routes.append(Mount(f"/sim/{name}", app=sim))
+        mounted = sim_store.track(sim) if sim_store is not None else sim
+        app.router.routes.append(Mount(f"/sim/{name}", app=mounted))
     app.state.settings = settings
     app.state.simulators = sims
+    for middleware in reversed(http_middleware(settings)):
+        app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    # Outermost: a refused preflight or a compressed answer carries the request id too.
     app.add_middleware(RequestIdMiddleware)
+    if tracing_on():
+        # Outermost: the request's span encloses everything it causes.
+        tracing_middleware, options = asgi_middleware()
+        app.add_middleware(tracing_middleware, **options)
     return app
 
 
@@ -216,28 +238,15 @@ def _simulators(settings: Settings, clock: Clock) -> dict[str, Starlette]:
     return sims
 
 
+def _simulator_store(settings: Settings, sims: dict[str, Starlette]) -> SimulatorStore | None:
+    """With a state directory (the demo commands set one) the simulators keep their records
+    across restarts, as the database keeps ours."""
+    if not sims or settings.simulator_state_dir is None:
+        return None
+    from hospital_bff.simulators.persistence import simulator_store
+
+    return simulator_store(settings.simulator_state_dir, sims)
+
+
 def _hostnames(*urls: str) -> set[str]:
     return {host for url in urls if (host := urlsplit(url).hostname)}
-
-
-async def _healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    checks: dict[str, str] = {}
-    try:
-        await runtime.redis.ping()
-        checks["redis"] = "ok"
-    except Exception as exc:
-        checks["redis"] = f"error: {type(exc).__name__}"
-    try:
-        async with runtime.engine.connect() as conn:
-            from sqlalchemy import text
-
-            await conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"error: {type(exc).__name__}"
-    checks["his_circuit"] = "open" if runtime.his.breaker.is_open else "closed"
-    healthy = checks["redis"] == "ok" and checks["database"] == "ok"
-    return JSONResponse(
-        {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
-    )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
+from opentelemetry import trace
 
 from hospital_bff.pii import mask_national_ids, scrub_national_ids
 
@@ -71,6 +72,22 @@ class _BelowError(logging.Filter):
 
 
 _HANDLER_MARK = "hospital_bff_handler"
+# Loggers that write one line per HTTP call: httpx's request line, uvicorn's access line.
+_PER_CALL_LOGGERS = ("httpx", "uvicorn.access")
+
+
+class _SimulatorCallsAtDebug(logging.Filter):
+    """A line per call to or from the embedded simulators (under /sim/) shows only at DEBUG:
+    at INFO every click of a demo printed several, burying the lines that matter."""
+
+    def __init__(self, shown: bool) -> None:
+        super().__init__()
+        self.shown = shown
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.shown or not isinstance(record.args, tuple):
+            return True
+        return not any("/sim/" in str(arg) for arg in record.args[:3])
 
 
 class _StdStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -109,6 +126,7 @@ def configure_logging(
     )
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso"),
@@ -145,6 +163,11 @@ def configure_logging(
     # which revision it reached); its warnings still show. They must not land on stdout
     # either, where the CLI prints what scripts read (a staff token).
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    for name in _PER_CALL_LOGGERS:
+        per_call = logging.getLogger(name)
+        for stale in [f for f in per_call.filters if isinstance(f, _SimulatorCallsAtDebug)]:
+            per_call.removeFilter(stale)
+        per_call.addFilter(_SimulatorCallsAtDebug(shown=root.level <= logging.DEBUG))
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
@@ -155,6 +178,16 @@ def configure_logging(
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
+
+
+def add_trace_ids(_: Any, __: str, event_dict: Any) -> Any:
+    """The trace and span a line was written under (tracing.py), to go from a trace to its
+    lines and back; nothing when tracing is off (no span is ever current then)."""
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        event_dict["trace_id"] = format(span_context.trace_id, "032x")
+        event_dict["span_id"] = format(span_context.span_id, "016x")
+    return event_dict
 
 
 def _exc_text_to_exception(_: Any, __: str, event_dict: Any) -> Any:

@@ -48,6 +48,7 @@ from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import confirmation
 from hospital_bff.services.money.rules import Confirmation
+from hospital_bff.simulators.bank.serialise import order_json
 
 
 async def booked_and_billed(
@@ -118,7 +119,7 @@ async def paid_unheard(
     token, booked, payment = await booked_and_billed(client)
     assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
     out_trade_no = (await payment_row(runtime, booked["id"])).out_trade_no
-    resource: dict[str, Any] = bank_state(app).orders[out_trade_no].to_json()
+    resource: dict[str, Any] = order_json(bank_state(app).orders[out_trade_no])
     assert resource["trade_state"] == "SUCCESS"
     return token, booked, resource
 

@@ -323,7 +323,12 @@ async def test_production_refuses_introspection(production: Running) -> None:
 
 
 async def test_production_suggests_no_field_names(production: Running) -> None:
-    body = (await production.client.post("/graphql", json={"query": MISSPELT})).json()
+    # In English: graphql-core's message exactly, with nothing after it.
+    body = (
+        await production.client.post(
+            "/graphql", json={"query": MISSPELT}, headers={"accept-language": "en"}
+        )
+    ).json()
 
     [error] = body["errors"]
     assert error["message"] == "Cannot query field 'departmens' on type 'Query'."
@@ -331,7 +336,11 @@ async def test_production_suggests_no_field_names(production: Running) -> None:
 
 async def test_production_suggests_no_argument_names(production: Running) -> None:
     query = 'query { department(idd: "1") { id } }'
-    body = (await production.client.post("/graphql", json={"query": query})).json()
+    body = (
+        await production.client.post(
+            "/graphql", json={"query": query}, headers={"accept-language": "en"}
+        )
+    ).json()
 
     messages = [e["message"] for e in body["errors"]]
     assert "Unknown argument 'idd' on field 'Query.department'." in messages

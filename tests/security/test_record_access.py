@@ -18,7 +18,7 @@ from fixtures.graphql import gql_data
 from fixtures.journey import register_person, sign_in
 from hospital_bff.clock import FrozenClock
 from hospital_bff.runtime import Runtime
-from hospital_bff.simulators.his_seed import resident_id
+from hospital_bff.simulators.his.id_numbers import resident_id
 from hospital_bff.store.models import AuditEntry, Notice, RecordRead
 
 LI_NA = {

@@ -242,7 +242,7 @@ def test_places_are_given_back_when_subscriptions_end() -> None:
     )
     with limits.admit(connection="a", user="u1", address="10.0.0.1"):
         with (
-            pytest.raises(GraphQLError, match="too many") as refused,
+            pytest.raises(GraphQLError, match="同时订阅过多") as refused,
             limits.admit(connection="a", user="u2", address="10.0.0.1"),
         ):
             pass

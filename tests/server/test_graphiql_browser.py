@@ -16,7 +16,7 @@ import pytest
 from fixtures.browser import ARTEFACTS, offline_browser, require_chromium
 from fixtures.servers import base_env, free_port, running
 from hospital_bff.clock import Clock
-from hospital_bff.simulators.his_seed import build_seed
+from hospital_bff.simulators.his.seed import build_seed
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

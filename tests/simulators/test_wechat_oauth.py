@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
-from hospital_bff.simulators.his_seed import build_seed
+from hospital_bff.simulators.his.seed import build_seed
 from hospital_bff.simulators.wechat import create_wechat_app
 
 APP_ID = "wx-test"

@@ -17,6 +17,7 @@ from hospital_bff.config import Settings
 from hospital_bff.jobs import broker as broker_mod
 from hospital_bff.jobs.runtime import set_runtime
 from hospital_bff.jobs.scheduler import run_scheduler
+from hospital_bff.probe import heartbeat
 from hospital_bff.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -58,6 +59,7 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
         self.settings = settings
         self._cm: AbstractAsyncContextManager[Runtime] | None = None
         self._stop: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: Worker) -> None:
         from dramatiq.asyncio import get_event_loop_thread
@@ -73,7 +75,12 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
             self._cm = cm
             set_runtime(runtime)
             self._stop = asyncio.Event()
-            asyncio.get_running_loop().create_task(run_scheduler(runtime, self._stop))
+            loop = asyncio.get_running_loop()
+            self._tasks = [
+                loop.create_task(run_scheduler(runtime, self._stop)),
+                # The container's health check: this loop runs (hospital_bff/probe.py).
+                loop.create_task(heartbeat(self.settings.probe_file, self._stop)),
+            ]
 
         loop_thread.run_coroutine(start())
 
@@ -87,6 +94,8 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
         async def stop() -> None:
             if self._stop is not None:
                 self._stop.set()
+            # The scheduler gives its lease up on the Runtime's engine: before it closes.
+            await asyncio.gather(*self._tasks, return_exceptions=True)
             if self._cm is not None:
                 await self._cm.__aexit__(None, None, None)
 
@@ -96,12 +105,14 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
 def build_worker_broker(settings: Settings) -> dramatiq.Broker:
     from hospital_bff.logs import configure_logging
     from hospital_bff.production import refuse_unsafe_production
+    from hospital_bff.tracing import configure_tracing
 
     # Each worker process imports this (worker_entry): its lines follow BFF_LOG_JSON too.
     configure_logging(
         settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
     )
     refuse_unsafe_production(settings)
+    configure_tracing(settings)
     if not settings.broker_url:
         raise SystemExit("hospital-bff worker needs BFF_BROKER_URL (amqp://... or redis://...)")
     broker = broker_mod.build_broker(settings.broker_url)

@@ -14,6 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from hospital_bff.client_address import client_address
+from hospital_bff.language import LocalisedError, Message, caller_language
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.errors import DomainError
@@ -44,12 +45,18 @@ class Viewer:
         return self.role == "STAFF"
 
 
-def unauthenticated(message: str = "需要登录 / sign-in required") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+SIGN_IN_REQUIRED = Message("需要登录", "Sign-in required")
+BAD_AUTHORIZATION = Message(
+    "Authorization 应为 'Bearer <token>'", "Authorization must be 'Bearer <token>'"
+)
 
 
-def forbidden(message: str = "无权访问 / staff only") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+def unauthenticated(message: Message = SIGN_IN_REQUIRED) -> GraphQLError:
+    return LocalisedError(message, "UNAUTHENTICATED")
+
+
+def forbidden(message: Message = Message("仅限医院工作人员", "Staff only")) -> GraphQLError:
+    return LocalisedError(message, "FORBIDDEN")
 
 
 class StaffOnly(DomainError):
@@ -88,8 +95,7 @@ class Context:
 
     @property
     def lang(self) -> str:
-        accept = self.request.headers.get("accept-language", "")
-        return "en" if accept.lower().startswith("en") else "zh"
+        return caller_language(self.request.headers.get("accept-language"))
 
     def _bearer(self) -> str | None:
         raw: Any = None
@@ -103,7 +109,7 @@ class Context:
             return None
         scheme, _, token = str(raw).partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise unauthenticated("Authorization must be 'Bearer <token>'")
+            raise unauthenticated(BAD_AUTHORIZATION)
         return token.strip()
 
     async def viewer(self) -> Viewer | None:

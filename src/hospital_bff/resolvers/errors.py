@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from graphql import GraphQLError
-
 from hospital_bff.datasources.errors import UpstreamUnavailable
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.services.errors import DomainError
 
 # Codes that may reach a client in a top-level GraphQL error; everything else is masked.
@@ -23,15 +22,23 @@ PUBLIC_CODES = frozenset(
 )
 
 
+def localised_domain_error(exc: DomainError) -> LocalisedError:
+    return LocalisedError(Message(exc.message, exc.message_en), exc.code)
+
+
+UPSTREAM_UNAVAILABLE = Message(
+    "医院系统暂时无法访问，请稍后再试", "The hospital's systems are unavailable; try again shortly"
+)
+
+
 @asynccontextmanager
 async def upstream_guard() -> AsyncIterator[None]:
     """In a query, an outside system's failure or a bad argument becomes a coded GraphQL error."""
     try:
         yield
     except UpstreamUnavailable as exc:
-        raise GraphQLError(
-            "医院系统暂时无法访问，请稍后再试 / upstream unavailable",
-            extensions={"code": "UPSTREAM_UNAVAILABLE", "system": exc.system},
+        raise LocalisedError(
+            UPSTREAM_UNAVAILABLE, "UPSTREAM_UNAVAILABLE", system=exc.system
         ) from exc
     except DomainError as exc:
-        raise GraphQLError(exc.message_en, extensions={"code": exc.code}) from exc
+        raise localised_domain_error(exc) from exc

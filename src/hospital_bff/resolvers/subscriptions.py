@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager
 from graphql import GraphQLError
 
 from hospital_bff.events import notices_topic, order_topic, schedule_topic
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.loaders import DataLoaders
@@ -24,7 +25,7 @@ from hospital_bff.store.models import Notice as NoticeRow
 
 
 def _not_found() -> GraphQLError:
-    return GraphQLError("不存在 / not found", extensions={"code": "NOT_FOUND"})
+    return LocalisedError(Message("不存在", "Not found"), "NOT_FOUND")
 
 
 def _admitted(info: Info, viewer: Viewer | None) -> AbstractContextManager[None]:
@@ -79,7 +80,7 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
 async def notices(info: Info) -> AsyncGenerator[Notice, None]:
     viewer = await info.context.require_viewer()
     if viewer.user_id is None:
-        raise GraphQLError("请先完成实名认证 / verify first", extensions={"code": "FORBIDDEN"})
+        raise LocalisedError(Message("请先完成实名认证", "Verify your identity first"), "FORBIDDEN")
     runtime = info.context.runtime
     with _admitted(info, viewer):
         async for event in runtime.events.subscribe(notices_topic(viewer.user_id)):

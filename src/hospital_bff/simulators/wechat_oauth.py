@@ -147,7 +147,7 @@ def oauth_routes(
 
 def seed_patients_as_wechat_users(clock: Clock) -> list[DemoWechatUser]:
     """The HIS seed patients of today (their ID numbers follow the date), one openid each."""
-    from hospital_bff.simulators.his_seed import build_seed
+    from hospital_bff.simulators.his.seed import build_seed
 
     seed = build_seed(clock.today(), clock.tz)
     return [

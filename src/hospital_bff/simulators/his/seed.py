@@ -1,4 +1,4 @@
-"""The simulated HIS's records, and the demo hospital a fresh simulator starts with.
+"""The demo hospital a fresh simulator starts with: the catalogue and a few patients.
 
 Everything is derived from the day the simulator starts (or is reset), so a demo always has
 bookable schedules for today and the next seven days, and IDs stay stable across restarts.
@@ -6,10 +6,22 @@ bookable schedules for today and the next seven days, and IDs stay stable across
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from hospital_bff.simulators.his.id_numbers import resident_id
+from hospital_bff.simulators.his.records import (
+    BillRecord,
+    DepartmentRecord,
+    ExpertRecord,
+    HisSeed,
+    PatientRecord,
+    PrescriptionRecord,
+    ReportRecord,
+    ScheduleRecord,
+    SlotRecord,
+)
 
 SLOT_MINUTES = 30
 BOOKING_HORIZON_DAYS = 7
@@ -27,169 +39,6 @@ TITLES: dict[str, tuple[int, int, int]] = {
     "副主任医师": (3000, 1000, 3),
     "主治医师": (1500, 800, 3),
 }
-
-
-@dataclass(slots=True)
-class DepartmentRecord:
-    """A clinical department and who may be seen there."""
-
-    id: str
-    name: str
-    intro: str
-    location: str
-    parent_id: str | None = None
-    sex: str | None = None
-    min_age: int | None = None
-    max_age: int | None = None
-
-
-@dataclass(slots=True)
-class ExpertRecord:
-    """A doctor who holds clinics."""
-
-    id: str
-    department_id: str
-    name: str
-    title: str
-    specialty: str
-    intro: str
-    photo_url: str
-
-
-@dataclass(slots=True)
-class ScheduleRecord:
-    """One expert's half-day clinic; `status` holds only what people decide (OPEN, SUSPENDED)."""
-
-    id: str
-    expert_id: str
-    department_id: str
-    date: date
-    period: str
-    starts_at: datetime
-    ends_at: datetime
-    release_at: datetime
-    registration_fee: int
-    diagnosis_fee: int
-    location: str
-    slot_ids: list[str] = field(default_factory=list)
-    status: str = "OPEN"
-    suspended_reason: str | None = None
-    last_number: int = 0
-
-
-@dataclass(slots=True)
-class SlotRecord:
-    """A time slot inside a schedule."""
-
-    id: str
-    schedule_id: str
-    starts_at: datetime
-    ends_at: datetime
-    capacity: int
-
-
-@dataclass(slots=True)
-class PatientRecord:
-    """An entry of the patient master index."""
-
-    id: str
-    name: str
-    id_number: str
-    sex: str
-    birth_date: date
-    phone: str | None
-    insurance: str
-    card_number: str
-
-
-@dataclass(slots=True)
-class BillRecord:
-    """An outpatient bill that a doctor's order created."""
-
-    id: str
-    patient_id: str
-    title: str
-    issued_at: datetime
-    items: list[dict[str, Any]]
-    paid_by: str | None = None
-
-    @property
-    def amount(self) -> int:
-        return sum(int(item["amount"]) for item in self.items)
-
-
-@dataclass(slots=True)
-class ReportRecord:
-    """A lab or exam report."""
-
-    id: str
-    patient_id: str
-    kind: str
-    title: str
-    status: str
-    issued_at: datetime
-    conclusion: str | None
-    items: list[dict[str, Any]]
-
-
-@dataclass(slots=True)
-class PrescriptionRecord:
-    """A prescription with its drugs."""
-
-    id: str
-    patient_id: str
-    issued_at: datetime
-    doctor_name: str
-    diagnosis: str
-    items: list[dict[str, Any]]
-
-
-@dataclass(slots=True)
-class HisSeed:
-    """The records a simulator starts from."""
-
-    departments: dict[str, DepartmentRecord] = field(default_factory=dict)
-    experts: dict[str, ExpertRecord] = field(default_factory=dict)
-    schedules: dict[str, ScheduleRecord] = field(default_factory=dict)
-    slots: dict[str, SlotRecord] = field(default_factory=dict)
-    patients: dict[str, PatientRecord] = field(default_factory=dict)
-    bills: dict[str, BillRecord] = field(default_factory=dict)
-    reports: dict[str, ReportRecord] = field(default_factory=dict)
-    prescriptions: dict[str, PrescriptionRecord] = field(default_factory=dict)
-
-
-# --- national ID numbers ----------------------------------------------------------------------
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-
-
-def id_check_digit(first17: str) -> str:
-    """The 18th character of a resident ID number (GB 11643, ISO 7064 MOD 11-2)."""
-    if len(first17) != 17 or not first17.isdigit():
-        raise ValueError("need the first 17 digits")
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11]
-
-
-def resident_id(area: str, birth: date, sequence: int, sex: str) -> str:
-    """A valid 18-digit resident ID number; the sequence's last digit is odd for men."""
-    seq = sequence * 10 % 1000 + (1 if sex == "MALE" else 0)
-    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return first17 + id_check_digit(first17)
-
-
-def id_number_facts(id_number: str) -> tuple[str, date] | None:
-    """(sex, birth date) read from a well-formed 18-digit ID number, else None."""
-    if len(id_number) != 18 or not id_number[:17].isdigit():
-        return None
-    if id_check_digit(id_number[:17]) != id_number[17].upper():
-        return None
-    try:
-        birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
-        return None
-    return ("MALE" if int(id_number[16]) % 2 else "FEMALE"), birth
 
 
 # --- the catalogue ----------------------------------------------------------------------------
@@ -340,7 +189,8 @@ def _at(day: date, hour: int, minute: int, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(hour, minute), tz)
 
 
-def _demo_patients(today: date) -> list[PatientRecord]:
+def demo_people(today: date) -> list[PatientRecord]:
+    """The demo people on `today`; the son's ID number changes every year with his birth date."""
     # The child is six on every run, so paediatrics (age <= 14) always accepts him.
     child_birth = date(today.year - 6, 5, 1)
     rows = [
@@ -486,7 +336,7 @@ def build_seed(today: date, tz: ZoneInfo, *, demo_patients: bool = True) -> HisS
     for offset in range(BOOKING_HORIZON_DAYS + 1):
         add_schedules(seed, today + timedelta(days=offset), tz)
     if demo_patients:
-        seed.patients = {p.id: p for p in _demo_patients(today)}
+        seed.patients = {p.id: p for p in demo_people(today)}
         _demo_records(seed, today, tz)
     return seed
 

@@ -1,11 +1,6 @@
-"""A simulated Alipay open-platform gateway: `alipay.system.oauth.token` and nothing else.
-
-Like the real gateway it answers every call with HTTP 200: the token in
-`alipay_system_oauth_token_response`, a refusal in `error_response` {code, msg, sub_code,
-sub_msg}, each signed (RSA2) with Alipay's key over the node's JSON text; it checks the app's
-RSA2 signature over the sorted parameters with the app's public key, as Alipay does with the
-key the app uploaded. `POST /authorize {"userId"}` stands for the user agreeing in Alipay.
-"""
+"""The gateway's rules for a call: the public parameters checked in Alipay's order, the app's
+signature, then `alipay.system.oauth.token` itself; every answer a signed node (or, before the
+app is known, an unsigned refusal)."""
 
 from __future__ import annotations
 
@@ -14,29 +9,17 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from hospital_bff.clock import SHANGHAI, Clock
-from hospital_bff.datasources.alipay import (
-    ERROR_NODE,
-    OAUTH_TOKEN_METHOD,
-    OAUTH_TOKEN_NODE,
-    TIMESTAMP_FORMAT,
-    ensure_demo_alipay_keys,
-    rsa2_sign,
-    rsa2_verify,
-    sign_content,
-)
+from hospital_bff.simulators.alipay.signing import rsa2_signed, rsa2_verified, signed_text
 
-if TYPE_CHECKING:
-    from hospital_bff.config import Settings
-
+OAUTH_TOKEN_METHOD = "alipay.system.oauth.token"
+OAUTH_TOKEN_NODE = "alipay_system_oauth_token_response"
+ERROR_NODE = "error_response"
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Alipay's auth_code is good once, for three minutes.
 CODE_LIFETIME = timedelta(minutes=3)
 # The gateway refuses a request whose timestamp is this far from its own clock.
@@ -109,7 +92,7 @@ class AlipayState:
             return self._error(INVALID_APP_ID, signed=False)
         if params["sign_type"] != "RSA2":
             return self._error(INVALID_SIGN_TYPE, signed=False)
-        if not rsa2_verify(self.app_public_key, sign_content(params), params["sign"]):
+        if not rsa2_verified(self.app_public_key, signed_text(params), params["sign"]):
             return self._error(INVALID_SIGNATURE, signed=False)
         if params["method"] != OAUTH_TOKEN_METHOD:
             return self._error(INVALID_METHOD)
@@ -159,62 +142,5 @@ class AlipayState:
 
     def _signed(self, name: str, node: dict[str, Any]) -> str:
         text = json.dumps(node, ensure_ascii=False, separators=(",", ":"))
-        sign = rsa2_sign(self.alipay_key, text)
+        sign = rsa2_signed(self.alipay_key, text)
         return f'{{"{name}":{text},"sign":"{sign}"}}'
-
-
-def create_alipay_app(
-    *,
-    clock: Clock,
-    app_id: str,
-    app_public_key: rsa.RSAPublicKey,
-    alipay_key: rsa.RSAPrivateKey,
-) -> Starlette:
-    """The simulated Alipay gateway as an ASGI app; its state is `app.state.alipay`."""
-    state = AlipayState(clock, app_id, app_public_key, alipay_key)
-
-    async def authorize(request: Request) -> Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        user_id = body.get("userId") if isinstance(body, dict) else None
-        if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > MAX_USER_ID:
-            return JSONResponse(
-                {"code": "40001", "msg": "Missing Required Arguments", "sub_msg": "userId"},
-                status_code=400,
-            )
-        return JSONResponse({"code": state.authorize(user_id)})
-
-    async def gateway(request: Request) -> Response:
-        # Common parameters in the query string, the method's own in the form body (either
-        # may hold any of them, as at the real gateway).
-        params: dict[str, str] = dict(request.query_params)
-        if request.method == "POST":
-            form = await request.form()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
-        return Response(
-            state.gateway(params).encode("utf-8"),
-            media_type="application/json;charset=utf-8",
-        )
-
-    app = Starlette(
-        routes=[
-            Route("/authorize", authorize, methods=["POST"]),
-            Route("/gateway.do", gateway, methods=["GET", "POST"]),
-        ]
-    )
-    app.state.alipay = state
-    return app
-
-
-def create_demo_alipay_app(settings: Settings, clock: Clock) -> Starlette:
-    """The simulator with the embedded default's keys (the ones the demo's client uses)."""
-    assert settings.alipay_app_id  # mounted only for a configured app
-    keys = ensure_demo_alipay_keys(settings.bank_keys_dir)
-    return create_alipay_app(
-        clock=clock,
-        app_id=settings.alipay_app_id,
-        app_public_key=keys.app_public_key,
-        alipay_key=keys.alipay_key,
-    )
