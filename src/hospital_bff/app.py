@@ -21,6 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
@@ -144,6 +145,8 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
+            # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
+            stack.callback(close_websockets_on_sigterm())
             log.info(
                 "started",
                 database=settings.database_url.split("@")[-1],
@@ -178,6 +181,8 @@ def create_app(
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     # Outermost: a refused preflight or a compressed answer carries the request id too.
     app.add_middleware(RequestIdMiddleware)
+    # It sees every WebSocket, to close each with 1001 when the server stops.
+    app.add_middleware(GoingAwayMiddleware)
     if tracing_on():
         # Outermost: the request's span encloses everything it causes.
         tracing_middleware, options = asgi_middleware()

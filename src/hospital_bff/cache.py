@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 import structlog
 
+from hospital_bff.outages import REDIS_DOWN
+
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
@@ -69,7 +71,10 @@ def reset_fake_redis() -> None:
 
 
 class Cache:
-    """JSON values under namespaced keys, with a long-lived "last good" copy for outages."""
+    """JSON values under namespaced keys, with a long-lived "last good" copy for outages.
+
+    Redis away is a miss, and a write lost: callers load from the source of truth instead
+    (outages.py), so a Redis outage costs speed, never an answer."""
 
     def __init__(self, redis: aioredis.Redis, prefix: str = "bff:cache:") -> None:
         self.redis = redis
@@ -82,15 +87,29 @@ class Cache:
         self._parsed: OrderedDict[str, tuple[str | bytes, Any]] = OrderedDict()
 
     async def get_json(self, key: str) -> Any | None:
-        raw = await self.redis.get(self.prefix + key)
+        raw = await self._get(key)
         return None if raw is None else json.loads(raw)
 
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
-        await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
+        try:
+            await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
+        except REDIS_DOWN as exc:
+            log.warning("cache_write_skipped", key=key, error=repr(exc))
 
     async def delete(self, *keys: str) -> None:
         if keys:
-            await self.redis.delete(*(self.prefix + k for k in keys))
+            try:
+                await self.redis.delete(*(self.prefix + k for k in keys))
+            except REDIS_DOWN as exc:
+                # Entries left behind expire by their TTL, which bounds how stale they get.
+                log.warning("cache_delete_skipped", keys=list(keys), error=repr(exc))
+
+    async def _get(self, key: str) -> Any | None:
+        try:
+            return await self.redis.get(self.prefix + key)
+        except REDIS_DOWN as exc:
+            log.warning("cache_read_skipped", key=key, error=repr(exc))
+            return None
 
     async def get_or_load(
         self,
@@ -103,7 +122,7 @@ class Cache:
         stale_ttl: int = 24 * 3600,
     ) -> T:
         """Fresh copy if any; else load; if loading fails, the last good copy, else the error."""
-        raw = await self.redis.get(self.prefix + key)
+        raw = await self._get(key)
         if raw is not None:
             last = self._parsed.get(key)
             if last is not None and last[0] == raw:

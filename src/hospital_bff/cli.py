@@ -21,6 +21,25 @@ app = typer.Typer(
 )
 app.add_typer(staff_app, name="staff")
 
+# The commands that run as services; the others answer on stdout, which scripts read.
+_SERVICES = {"serve", "worker", "sim"}
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    """Every process logs the same way (BFF_LOG_LEVEL, BFF_LOG_JSON, BFF_ERROR_LOG_PATH),
+    whichever command it runs, from its first line on."""
+    from pydantic import ValidationError
+
+    from hospital_bff.config import Settings
+    from hospital_bff.logs import configure_logging_from
+
+    try:
+        settings = Settings()
+    except ValidationError:
+        return  # the command itself reports the bad setting
+    configure_logging_from(settings, quiet_stdout=ctx.invoked_subcommand not in _SERVICES)
+
 
 @app.command()
 def serve(
@@ -42,6 +61,7 @@ def serve(
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
@@ -80,12 +100,17 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level.lower(),
+        # uvicorn's own lines go through our pipeline (JSON in production), not its config.
+        log_config=None,
         ws="websockets-sansio",
         # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
         ws_max_size=settings.max_body_bytes,
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
         timeout_keep_alive=75,
+        # SIGTERM: WebSockets closed with 1001 (going_away.py), requests in flight get this
+        # long, then the lifespan's shutdown; all within the 30 s an orchestrator waits.
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
 
 
@@ -144,6 +169,7 @@ def sim(
 
     from hospital_bff.config import Settings
     from hospital_bff.demo import STANDALONE_SIMULATORS_DIR
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_demo_tool
 
     settings = Settings()
@@ -163,6 +189,8 @@ def sim(
         factory=True,
         host=host,
         port=port,
+        log_config=None,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
         access_log=not quiet,
     )
 

@@ -19,6 +19,7 @@ import structlog
 
 from hospital_bff.jobs.enqueue import send_now
 from hospital_bff.jobs.lease import SchedulerLease, lease_for
+from hospital_bff.logs import log_failure
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import (
     cancellation,
@@ -188,8 +189,8 @@ async def run_scheduler(
                     count = await sweep(runtime)
                     if count:
                         log.info("sweep", name=name, count=count)
-                except Exception:
-                    log.exception("sweep_failed", name=name)
+                except Exception as exc:
+                    log_failure(log, "sweep_failed", exc, name=name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)
     finally:
@@ -199,6 +200,6 @@ async def run_scheduler(
 async def _holds(lease: SchedulerLease) -> bool:
     try:
         return await lease.hold()
-    except Exception:
-        log.exception("scheduler_lease_failed")  # the database is down: nobody sweeps
+    except Exception as exc:  # the database is down: nobody sweeps
+        log_failure(log, "scheduler_lease_failed", exc)
         return False

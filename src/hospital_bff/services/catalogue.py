@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+
+import structlog
 
 from hospital_bff.cache import Cache
 from hospital_bff.config import Settings
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.his_models import Department, Expert, Schedule
+from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.services.errors import InvalidInput
+
+log = structlog.get_logger(__name__)
 
 MAX_RANGE_DAYS = 31
 
@@ -93,11 +99,20 @@ class CatalogueService:
 
     async def invalidate_schedules(self, department_id: str) -> None:
         """A booking or a suspension changed capacity: the next read goes to the HIS."""
-        await self.cache.redis.incr(self._version_key(department_id))
+        try:
+            await self.cache.redis.incr(self._version_key(department_id))
+        except REDIS_DOWN as exc:
+            # The booking is committed; the cached counts lapse by their short TTL.
+            log.warning("schedules_invalidation_skipped", department=department_id, error=repr(exc))
 
-    async def _schedule_version(self, department_id: str) -> int:
-        raw = await self.cache.redis.get(self._version_key(department_id))
-        return int(raw or 0)
+    async def _schedule_version(self, department_id: str) -> str:
+        try:
+            raw = await self.cache.redis.get(self._version_key(department_id))
+        except REDIS_DOWN:
+            # No version to trust: a key no entry has, so the HIS answers (the cache, away
+            # too, is skipped anyway).
+            return f"x{uuid.uuid4().hex}"
+        return str(int(raw or 0))
 
     def _version_key(self, department_id: str) -> str:
         return f"bff:schedver:{department_id}"

@@ -11,6 +11,7 @@ from datetime import timedelta
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.datasources.his_models import HisPatient
 from hospital_bff.national_id import InvalidNationalId, NationalId, parse_national_id
+from hospital_bff.outages import TryAgain
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import identity_attempts, ratelimit
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
@@ -104,7 +105,7 @@ async def identity_attempt(runtime: Runtime, account_key: str, address: str) -> 
         member = await ratelimit.hit(
             runtime.redis, by_address, settings.verify_attempts_per_address_per_hour, 3600, now
         )
-    except ratelimit.RateLimited:
+    except (ratelimit.RateLimited, TryAgain):
         await identity_attempts.forgive(runtime, row)
         raise
     try:
