@@ -1,4 +1,8 @@
-"""Settings, read once from the environment (prefix ``BFF_``) and passed around explicitly."""
+"""Settings, read once from the environment (prefix ``BFF_``) and passed around explicitly.
+
+Over 400 lines: every setting in one class, so that an operator (and README's table) finds
+each variable, its default and its check in one place.
+"""
 
 from __future__ import annotations
 

@@ -32,7 +32,6 @@ from hospital_bff.services.eligibility import (
 )
 from hospital_bff.services.errors import (
     DomainError,
-    InvalidInput,
     NotFound,
     NotVerified,
     UpstreamUnavailableError,
@@ -174,8 +173,7 @@ class BookingService:
         to every other process before the HIS is asked, and given back if the HIS says no."""
         if user_id is None:
             raise NotVerified()
-        if not idempotency_key or len(idempotency_key) > 128:
-            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        orders.check_idempotency_key(idempotency_key)
         rt = self.rt
         # The same key answers the same order (even while the HIS is away); and a patient
         # not bound to this caller is NOT_FOUND before the HIS hears the id at all.

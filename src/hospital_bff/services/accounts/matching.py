@@ -43,7 +43,7 @@ def _same(known: str | None, given: str) -> bool:
     return hmac.compare_digest(known.strip().encode(), given.strip().encode())
 
 
-def matching(records: list[HisPatient], name: str, phone: str) -> HisPatient | None:
+def matching_record(records: list[HisPatient], name: str, phone: str) -> HisPatient | None:
     """The HIS record these facts match, if any. Every record is compared in full (and a blank
     one when there is none), so an unknown number costs what a wrong name costs."""
     found: HisPatient | None = None

@@ -1,4 +1,8 @@
-"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds."""
+"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds.
+
+Over 400 lines: a little, for one concept (an order's life outside its payment); the
+holds live here because a hold becomes the order's place in the order's own commit.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from hospital_bff.metrics import ORDER_TRANSITIONS, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.eligibility import BookedVisit
-from hospital_bff.services.errors import NotFound
+from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.money.rules import (
     PLACE_RELEASED,
     OrderKind,
@@ -81,6 +85,18 @@ def awaiting_payment(
         expires_at=now + timedelta(seconds=window_seconds),
         **fields,
     )
+
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def check_idempotency_key(key: str) -> None:
+    """A client's idempotency key is 1-128 characters, or INVALID_INPUT before anything is done."""
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(
+            "缺少幂等键",
+            message_en=f"idempotencyKey must be 1-{MAX_IDEMPOTENCY_KEY} characters",
+        )
 
 
 async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> Order | None:
