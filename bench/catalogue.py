@@ -32,9 +32,11 @@ from typing import Any
 import httpx
 from graphql import parse, print_ast
 from graphql.utilities import separate_operations
-from hospital_bff.loadtest import base_env, free_port, running
 
 from hospital_bff.clock import Clock
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import base_env, free_port, running
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "mobile.graphql"
 CONNECTIONS = 32
