@@ -44,6 +44,7 @@ from graphql.language import Visitor
 from strawberry.types import ExecutionResult
 
 from hospital_bff.resolvers.context import Context
+from hospital_bff.schema.booking import eligibility_in
 
 if TYPE_CHECKING:
     from strawberry.http import GraphQLRequestData
@@ -194,9 +195,6 @@ async def overlaid(
     execute: Callable[[GraphQLRequestData], Awaitable[ExecutionResult]],
 ) -> ExecutionResult | None:
     """The patient's answer made from the public one, or None to run the query as usual."""
-    # The resolvers import the schema, which imports them: read once the schema is built.
-    from hospital_bff.resolvers.booking import eligibility_in
-
     query = request_data.query
     variables = dict(request_data.variables or {})
     plan = plan_of(query, request_data.operation_name) if query and cache.ready else None

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-import strawberry
-
-from hospital_bff.datasources import his_models as his
 from hospital_bff.metrics import BOOKING_OUTCOMES
-from hospital_bff.resolvers.context import Context, Info
+from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.log_context import order_context
 from hospital_bff.resolvers.mutations import command_result
-from hospital_bff.schema.booking import Eligibility
-from hospital_bff.schema.enums import ErrorCode
 from hospital_bff.schema.errors import UserError
 from hospital_bff.schema.orders import (
     BookAppointmentInput,
@@ -36,57 +31,12 @@ from hospital_bff.schema.results import (
     PayOrderResult,
 )
 from hospital_bff.services.bills import BillService
-from hospital_bff.services.booking import BookingService, schedule_facts
+from hospital_bff.services.booking import BookingService
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import orders as order_queries
 from hospital_bff.services.money.cancellation import cancel_by_patient
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.money.rules import PaymentChannel
-
-
-async def schedule_eligibility(
-    info: Info, schedule: his.Schedule, patient_id: strawberry.ID | None
-) -> Eligibility:
-    """With a patient: the booking rules' verdict. Without: open and not full, for anyone."""
-    return await eligibility_in(info.context, schedule, patient_id)
-
-
-async def eligibility_in(
-    context: Context, schedule: his.Schedule, patient_id: strawberry.ID | str | None
-) -> Eligibility:
-    """The same, given the operation's context (also the eligibility overlay's)."""
-    lang = context.lang
-    if patient_id is None:
-        facts = schedule_facts(schedule, None)
-        if facts.status != "OPEN":
-            code = ErrorCode.SLOT_FULL if facts.status == "FULL" else ErrorCode.SCHEDULE_NOT_OPEN
-            reason = (
-                ("号源已满" if lang != "en" else "Fully booked")
-                if code == ErrorCode.SLOT_FULL
-                else ("该排班暂不可预约" if lang != "en" else "This schedule is not open")
-            )
-            return Eligibility(eligible=False, code=code, reason=reason)
-        return Eligibility(eligible=True, code=None, reason=None)
-    viewer = await context.require_viewer()
-    async with upstream_guard():
-        try:
-            verdict = await context.loaders.eligibility_of(
-                viewer.user_id or "", str(patient_id), schedule
-            )
-        except NotFound:
-            # Someone else's patient answers like a missing one.
-            return Eligibility(
-                eligible=False,
-                code=ErrorCode.NOT_FOUND,
-                reason="就诊人不存在" if lang != "en" else "Patient not found",
-            )
-    if verdict.eligible:
-        return Eligibility(eligible=True, code=None, reason=None)
-    return Eligibility(
-        eligible=False,
-        code=ErrorCode(verdict.code) if verdict.code else None,
-        reason=verdict.reason_en if lang == "en" else verdict.reason,
-    )
 
 
 async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppointmentResult:

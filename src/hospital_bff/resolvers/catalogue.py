@@ -40,13 +40,3 @@ async def department_schedules(
         return await info.context.loaders.department_schedules.load(
             (department_id, date_from, date_to)
         )
-
-
-async def expert_schedules(
-    info: Info, department_id: str, expert_id: str, date_from: date, date_to: date
-) -> list[Schedule]:
-    async with upstream_guard():
-        items = await info.context.loaders.department_schedules.load(
-            (department_id, date_from, date_to)
-        )
-    return [s for s in items if s.expert_id == expert_id]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from hospital_bff.datasources import his_models as his
-from hospital_bff.resolvers import catalogue as resolve
 from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.errors import upstream_guard
+from hospital_bff.schema.booking import Eligibility, eligibility_in
 from hospital_bff.schema.enums import Period, ScheduleStatus, Sex
-
-if TYPE_CHECKING:
-    from hospital_bff.schema.booking import Eligibility
 
 
 @strawberry.type(description="Who a department may see: by sex and by age on the visit day")
@@ -88,8 +86,11 @@ class Expert:
         from_: Annotated[date, strawberry.argument(name="from", description="First day")],
         to: Annotated[date, strawberry.argument(description="Last day, inclusive")],
     ) -> list[Schedule]:
-        items = await resolve.expert_schedules(info, self.department_id, str(self.id), from_, to)
-        return [Schedule.from_dto(s) for s in items]
+        async with upstream_guard():
+            items = await info.context.loaders.department_schedules.load(
+                (self.department_id, from_, to)
+            )
+        return [Schedule.from_dto(s) for s in items if s.expert_id == str(self.id)]
 
     @classmethod
     def from_dto(cls, e: his.Expert) -> Expert:
@@ -150,10 +151,8 @@ class Schedule:
             strawberry.ID | None,
             strawberry.argument(description="One of the caller's patients; none: for anyone"),
         ] = None,
-    ) -> Annotated[Eligibility, strawberry.lazy("hospital_bff.schema.booking")]:
-        from hospital_bff.resolvers import booking
-
-        return await booking.schedule_eligibility(info, self.dto, patient_id)
+    ) -> Eligibility:
+        return await eligibility_in(info.context, self.dto, patient_id)
 
     @classmethod
     def from_dto(cls, s: his.Schedule) -> Schedule:
