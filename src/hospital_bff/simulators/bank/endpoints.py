@@ -42,6 +42,7 @@ from hospital_bff.simulators.bank.signing import (
     within_skew,
 )
 from hospital_bff.simulators.bank.state import BankState
+from hospital_bff.simulators.faults import fate_of_call
 
 DEFAULT_OPENID = "o-sim-payer"
 # What the page passes to getBrandWCPayRequest, and so what the stand-in JSBridge takes.
@@ -109,22 +110,23 @@ def signed(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         state = _bank(request)
         body = await request.body()
-        faults = state.faults
-        if faults.latency_ms:
-            await asyncio.sleep(faults.latency_ms / 1000)
-        if faults.error_rate and state.rng.random() < faults.error_rate:
+        fate = await fate_of_call(state.faults, state.rng)
+        if fate.refused:
             return _reply(request, 500, {"code": "SYSTEM_ERROR", "message": "系统错误"})
-        hang = bool(faults.timeout_rate) and state.rng.random() < faults.timeout_rate
         try:
             authenticate(request, body)
             status, payload = await handler(request, body)
         except BankError as exc:
             status, payload = exc.status, {"code": exc.code, "message": exc.message}
-        if hang:
+        if fate.late:
             await asyncio.sleep(state.hang_seconds)
         return _reply(request, status, payload)
 
     return endpoint
+
+
+def _parameter_error(message: str) -> BankError:
+    return BankError(400, "PARAM_ERROR", message)
 
 
 def _require_mchid(state: BankState, given: object) -> None:
@@ -365,7 +367,7 @@ async def faults(request: Request) -> Response:
             if not isinstance(changes, dict):
                 raise BankError(400, "PARAM_ERROR", "faults must be an object")
             async with state.lock:
-                state.faults.update(changes)
+                state.faults.update(changes, _parameter_error)
                 settled = (
                     []
                     if state.faults.refunds_processing

@@ -306,7 +306,7 @@ async def put_faults(request: Request) -> Response:
     state = state_of(request)
     body = await json_object(request)
     async with state.lock:
-        state.faults.update(body)
+        state.faults.update(body, invalid)
     return ok(state.faults.to_json())
 
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hospital_bff.simulators.faults import fate_of_call
 from hospital_bff.simulators.his.state import HisState
 
 _ADMIN_EXACT = {
@@ -61,10 +62,8 @@ class HisGate:
         if scope["type"] != "http" or is_admin_path(scope["method"], _route_path(scope)):
             await self.app(scope, receive, send)
             return
-        faults, rng = self.state.faults, self.state.random
-        if faults.latency_ms:
-            await asyncio.sleep(faults.latency_ms / 1000)
-        if faults.error_rate and rng.random() < faults.error_rate:
+        fate = await fate_of_call(self.state.faults, self.state.random)
+        if fate.refused:
             response = JSONResponse(
                 {"code": "UNAVAILABLE", "message": "simulated HIS failure"}, status_code=503
             )
@@ -79,7 +78,7 @@ class HisGate:
                 )
                 await response(scope, receive, send)
                 return
-        if faults.timeout_rate and rng.random() < faults.timeout_rate:
+        if fate.late:
             await self._late(scope, receive, send)
             return
         await self.app(scope, receive, send)
