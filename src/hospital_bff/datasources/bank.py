@@ -193,16 +193,14 @@ class BankClient:
     async def query_order(self, out_trade_no: str) -> Transaction | None:
         """The order as the bank sees it, or None if the bank never heard of it."""
         path = f"/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={self.mch_id}"
-        try:
-            return _parse(Transaction, await self._json("GET", path))
-        except UpstreamRejected as exc:
-            if exc.code == "ORDER_NOT_EXIST":
-                return None
-            raise
+        return await self._transaction_at(path)
 
     async def query_transaction(self, transaction_id: str) -> Transaction | None:
         """The order by the bank's own transaction id (as a bill line names it), or None."""
         path = f"/v3/pay/transactions/id/{transaction_id}?mchid={self.mch_id}"
+        return await self._transaction_at(path)
+
+    async def _transaction_at(self, path: str) -> Transaction | None:
         try:
             return _parse(Transaction, await self._json("GET", path))
         except UpstreamRejected as exc:

@@ -11,6 +11,7 @@ import strawberry
 from hospital_bff.resolvers import accounts, booking, notice_push, record_access, records, staff
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import BindPatientInput, VerifyIdentityInput
+from hospital_bff.schema.arguments import CallersOrder, CallersPatient
 from hospital_bff.schema.enums import PaymentChannel, Platform
 from hospital_bff.schema.orders import BookAppointmentInput, PayBillsInput
 from hospital_bff.schema.record_access import GrantRecordAccessInput
@@ -80,9 +81,7 @@ class Mutation:
     async def unbind_patient(
         self,
         info: Info,
-        patient_id: Annotated[
-            strawberry.ID, strawberry.argument(description="One of the caller's patients")
-        ],
+        patient_id: CallersPatient,
     ) -> UnbindPatientResult:
         return await accounts.unbind_patient(info, str(patient_id))
 
@@ -131,9 +130,7 @@ class Mutation:
     async def cancel_appointment(
         self,
         info: Info,
-        order_id: Annotated[
-            strawberry.ID, strawberry.argument(description="One of the caller's orders")
-        ],
+        order_id: CallersOrder,
         reason: Annotated[
             str | None,
             strawberry.argument(description="Why, in the patient's words (kept with the order)"),

@@ -15,6 +15,7 @@ from hospital_bff.resolvers import records as record_resolvers
 from hospital_bff.resolvers import staff as staff_resolvers
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import Me
+from hospital_bff.schema.arguments import CallersPatient, PageAfter, PageSize
 from hospital_bff.schema.catalogue import Department, Expert, Schedule
 from hospital_bff.schema.enums import OrderStatus
 from hospital_bff.schema.notices import NoticeConnection
@@ -90,12 +91,8 @@ class Query:
         status: Annotated[
             list[OrderStatus] | None, strawberry.argument(description="Only orders in these states")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100)")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="The endCursor of the previous page")
-        ] = None,
+        first: PageSize = None,
+        after: PageAfter = None,
     ) -> OrderConnection:
         return await booking_resolvers.orders(
             info,
@@ -109,9 +106,7 @@ class Query:
     async def unpaid_bills(
         self,
         info: Info,
-        patient_id: Annotated[
-            strawberry.ID, strawberry.argument(description="One of the caller's patients")
-        ],
+        patient_id: CallersPatient,
     ) -> list[Bill]:
         return await booking_resolvers.unpaid_bills(info, str(patient_id))
 
@@ -122,15 +117,9 @@ class Query:
     async def reports(
         self,
         info: Info,
-        patient_id: Annotated[
-            strawberry.ID, strawberry.argument(description="One of the caller's patients")
-        ],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100)")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="The endCursor of the previous page")
-        ] = None,
+        patient_id: CallersPatient,
+        first: PageSize = None,
+        after: PageAfter = None,
     ) -> ReportConnection:
         return await record_resolvers.reports(info, str(patient_id), first, after)
 
@@ -149,9 +138,7 @@ class Query:
     async def prescriptions(
         self,
         info: Info,
-        patient_id: Annotated[
-            strawberry.ID, strawberry.argument(description="One of the caller's patients")
-        ],
+        patient_id: CallersPatient,
     ) -> list[Prescription]:
         return await record_resolvers.prescriptions(info, str(patient_id))
 
@@ -166,12 +153,8 @@ class Query:
     async def notices(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100)")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="The endCursor of the previous page")
-        ] = None,
+        first: PageSize = None,
+        after: PageAfter = None,
     ) -> NoticeConnection:
         return await record_resolvers.notice_page(info, first, after)
 

@@ -9,6 +9,7 @@ import strawberry
 
 from hospital_bff.resolvers import subscriptions as resolve
 from hospital_bff.resolvers.context import Info
+from hospital_bff.schema.arguments import CallersOrder
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
@@ -35,9 +36,7 @@ class Subscription:
     async def order_updated(
         self,
         info: Info,
-        order_id: Annotated[
-            strawberry.ID, strawberry.argument(description="One of the caller's orders")
-        ],
+        order_id: CallersOrder,
     ) -> AsyncGenerator[Order, None]:
         async for item in resolve.order_updated(info, str(order_id)):
             yield item

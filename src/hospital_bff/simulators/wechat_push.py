@@ -156,6 +156,14 @@ def _error(error: tuple[int, str]) -> dict[str, Any]:
     return {"errcode": errcode, "errmsg": errmsg}
 
 
+async def _json_body(request: Request) -> Any:
+    """The request's JSON, or None when it is not JSON (each endpoint says what it wanted)."""
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
 def push_routes(state: PushState) -> list[Route]:
     """The endpoints, to mount in the WeChat simulator's app."""
 
@@ -175,20 +183,14 @@ def push_routes(state: PushState) -> list[Route]:
             down = _down()
             if down is not None:
                 return down
-            try:
-                body = await request.json()
-            except ValueError:
-                body = None
+            body = await _json_body(request)
             token = request.query_params.get("access_token", "")
             return JSONResponse(state.send(channel, token, body))
 
         return send
 
     async def subscribe(request: Request) -> Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
+        body = await _json_body(request)
         if not isinstance(body, dict):
             return JSONResponse(_error(INVALID_DATA), status_code=400)
         openid, tids = body.get("openid"), body.get("templateIds")
@@ -208,10 +210,7 @@ def push_routes(state: PushState) -> list[Route]:
         return JSONResponse({"messages": found})
 
     async def faults(request: Request) -> Response:
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
+        body = await _json_body(request)
         if not isinstance(body, dict):
             return JSONResponse(_error(INVALID_DATA), status_code=400)
         if "errorRate" in body:
