@@ -29,20 +29,25 @@ from hospital_bff.schema.results import (
     VerifyIdentityResult,
 )
 from hospital_bff.services.accounts import identity, patients, restrictions, signin
+from hospital_bff.services.accounts.caller import (
+    Caller,
+    account_of,
+    caller_by_account,
+    caller_of,
+)
 from hospital_bff.services.errors import NotVerified
 from hospital_bff.services.staff import StaffActor
-from hospital_bff.store.models import Account, HospitalUser
 
 
-async def _me(session: AsyncSession, account: Account, user: HospitalUser | None) -> Me:
-    bound = await patients.bound_patients(session, user.id) if user else []
+def _me(caller: Caller) -> Me:
+    user = caller.user
     return Me(
-        id=strawberry.ID(account.id),
+        id=strawberry.ID(caller.account.id),
         user_id=strawberry.ID(user.id) if user else None,
         verified=user is not None,
         masked_name=user.masked_name if user else None,
         restricted_until=user.restricted_until if user else None,
-        patients=[Patient.from_binding(p) for p in bound],
+        patients=[Patient.from_binding(p) for p in caller.patients],
     )
 
 
@@ -63,13 +68,11 @@ async def me(info: Info) -> Me | None:
     viewer = await info.context.require_viewer()
     if viewer.staff is not None:
         return _staff_me(viewer.staff)
-    runtime = info.context.runtime
-    async with runtime.sessions() as session:
-        account = await session.get(Account, viewer.account_id) if viewer.account_id else None
-        if account is None:
-            return None  # gone since the token was checked: as signed out
-        user = await session.get(HospitalUser, account.user_id) if account.user_id else None
-        return await _me(session, account, user)
+    if viewer.account_id is None:
+        return None
+    async with info.context.runtime.sessions() as session:
+        found = await caller_by_account(session, viewer.account_id)
+    return _me(found) if found is not None else None  # gone since the token was checked
 
 
 async def sign_in(info: Info, platform: str, code: str) -> SignInResult:
@@ -80,7 +83,7 @@ async def sign_in(info: Info, platform: str, code: str) -> SignInResult:
         return SignInSuccess(
             token=result.token.token,
             expires_at=result.token.expires_at,
-            me=await _me(session, result.account, result.user),
+            me=_me(await caller_of(session, result.account, result.user)),
         )
 
     return cast("SignInResult", await in_one_unit(info, work, SignInResult))
@@ -102,9 +105,8 @@ async def verify_identity(info: Info, data: VerifyIdentityInput) -> VerifyIdenti
             data.id_number,
             data.phone,
         )
-        account = await session.get(Account, viewer.account_id)
-        assert account is not None  # verify_identity found it (NOT_FOUND otherwise)
-        return VerifyIdentitySuccess(me=await _me(session, account, user))
+        account = await account_of(session, viewer.account_id)
+        return VerifyIdentitySuccess(me=_me(await caller_of(session, account, user)))
 
     return cast("VerifyIdentityResult", await in_one_unit(info, work, VerifyIdentityResult))
 
@@ -114,12 +116,11 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientResult:
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> BindPatientSuccess:
-        if viewer.user_id is None:
-            raise NotVerified()
+        user_id = viewer.verified_user_id()
         binding = await patients.bind_patient(
             runtime,
             session,
-            viewer.user_id,
+            user_id,
             viewer.account_id,
             info.context.client_address,
             data.name,
@@ -137,11 +138,8 @@ async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientResult:
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> UnbindPatientSuccess:
-        if viewer.user_id is None:
-            raise NotVerified()
-        await patients.unbind_patient(
-            runtime, session, viewer.user_id, viewer.account_id, patient_id
-        )
+        user_id = viewer.verified_user_id()
+        await patients.unbind_patient(runtime, session, user_id, viewer.account_id, patient_id)
         return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
 
     return cast("UnbindPatientResult", await in_one_unit(info, work, UnbindPatientResult))

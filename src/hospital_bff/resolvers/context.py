@@ -17,7 +17,7 @@ from hospital_bff.client_address import client_address
 from hospital_bff.language import LocalisedError, Message, caller_language
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.errors import DomainError
+from hospital_bff.services.errors import DomainError, NotVerified
 from hospital_bff.services.staff import StaffActor
 from hospital_bff.services.staff_auth import StaffAuthError
 from hospital_bff.store.models import Account
@@ -43,6 +43,13 @@ class Viewer:
     @property
     def is_staff(self) -> bool:
         return self.role == "STAFF"
+
+    def verified_user_id(self) -> str:
+        """The hospital user behind the account; NotVerified (NOT_VERIFIED, as data in a
+        mutation's union) before the caller has verified their identity."""
+        if self.user_id is None:
+            raise NotVerified()
+        return self.user_id
 
 
 SIGN_IN_REQUIRED = Message("需要登录", "Sign-in required")

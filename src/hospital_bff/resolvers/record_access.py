@@ -17,7 +17,6 @@ from hospital_bff.schema.record_access import (
 )
 from hospital_bff.schema.results import GrantRecordAccessResult, RevokeRecordAccessResult
 from hospital_bff.services import record_access
-from hospital_bff.services.errors import NotVerified
 
 READS_SHOWN = 100
 
@@ -36,13 +35,12 @@ async def grant_record_access(info: Info, input: GrantRecordAccessInput) -> Gran
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> GrantRecordAccessSuccess:
-        if viewer.user_id is None:
-            raise NotVerified()
+        user_id = viewer.verified_user_id()
         row = await record_access.grant(
             session,
             now=runtime.clock.now(),
             today=runtime.clock.today(),
-            user_id=viewer.user_id,
+            user_id=user_id,
             account_id=viewer.account_id,
             binding_id=str(input.binding_id),
             scopes=[s.value for s in input.scopes],
@@ -58,12 +56,11 @@ async def revoke_record_access(info: Info, grant_id: str) -> RevokeRecordAccessR
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> RevokeRecordAccessSuccess:
-        if viewer.user_id is None:
-            raise NotVerified()
+        user_id = viewer.verified_user_id()
         row = await record_access.revoke(
             session,
             now=runtime.clock.now(),
-            user_id=viewer.user_id,
+            user_id=user_id,
             account_id=viewer.account_id,
             grant_id=grant_id,
         )

@@ -30,6 +30,7 @@ from hospital_bff.national_id import mask_name
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts.signin import Platform
+from hospital_bff.services.errors import InvalidInput, NotVerified
 from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import (
@@ -43,6 +44,9 @@ from hospital_bff.store.models import (
 from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
+
+# At most this many templates in one answer of WeChat's subscribe prompt.
+MAX_TEMPLATES = 20
 
 # WeChat's `thing` values take 20 characters at most.
 THING_MAX = 20
@@ -289,6 +293,35 @@ async def unsent_notices(session: AsyncSession, now: datetime) -> list[str]:
     ids = list((await session.exec(no_delivery)).all())
     ids += list((await session.exec(stalled)).all())
     return list(dict.fromkeys(ids))
+
+
+async def accept_from_prompt(
+    session: AsyncSession,
+    runtime: Runtime,
+    *,
+    user_id: str | None,
+    account_id: str | None,
+    template_ids: Sequence[str],
+) -> list[str]:
+    """The subscribe prompt's outcome as the caller's app reports it: only a verified user's
+    WeChat account can subscribe, and only to our templates (anything else is refused whole,
+    not ignored). Returns the notice kinds now covered."""
+    if user_id is None or account_id is None:
+        raise NotVerified()
+    known = set(runtime.settings.wechat_push_templates.values())
+    if len(template_ids) > MAX_TEMPLATES or not set(template_ids) <= known:
+        raise InvalidInput("未知的消息模板", message_en="Unknown notice template")
+    account = await session.get(Account, account_id)
+    if account is None or account.platform != Platform.WECHAT:
+        raise InvalidInput("仅支持微信账号", message_en="Only a WeChat account can subscribe")
+    return await accept(
+        session,
+        runtime,
+        user_id=user_id,
+        openid=account.external_id,
+        template_ids=template_ids,
+        now=runtime.clock.now(),
+    )
 
 
 async def accept(
