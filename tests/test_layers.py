@@ -79,6 +79,7 @@ LAYERS: dict[str, int] = {
     "hospital_bff.persisted_queries": ENTRY,
     # Whole answers of the public catalogue, and a patient's schedules laid over them.
     "hospital_bff.response_cache": ENTRY,
+    "hospital_bff.response_cache_http": ENTRY,
     "hospital_bff.eligibility_overlay": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     "hospital_bff.jobs": ENTRY,

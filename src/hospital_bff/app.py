@@ -38,8 +38,8 @@ from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
-from hospital_bff.response_cache import (
-    ResponseCache,
+from hospital_bff.response_cache import ResponseCache
+from hospital_bff.response_cache_http import (
     ResponseCacheFill,
     ResponseCacheMiddleware,
     note_answer,

@@ -1,0 +1,395 @@
+"""Whole answers of the public catalogue over HTTP: which answers may be kept (the view notes
+it in the ASGI scope), and the two middlewares that answer a kept request and fill the cache.
+
+The store itself, its lifetimes and its sharing through Redis are in `response_cache`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Final
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+)
+from prometheus_client import Counter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.types import ExecutionResult
+
+from hospital_bff.language import caller_language
+from hospital_bff.request_id import new_request_id, sane_request_id
+from hospital_bff.resolvers.context import Context
+from hospital_bff.response_cache import Entry, ResponseCache
+from hospital_bff.services.catalogue import CatalogueReads
+
+if TYPE_CHECKING:
+    from strawberry.http import GraphQLRequestData
+
+
+# Root fields whose answer is the same for anyone; a field that can be personal is not here
+# even if it is public without arguments (`schedules` is, `eligibility(patientId)` below it
+# asks who is calling, and that alone keeps its answer out).
+PUBLIC_ROOT_FIELDS: Final = frozenset({"departments", "department", "expert", "schedules"})
+# What the view writes into the ASGI scope for the middleware once an operation ran.
+ASKED_KEY: Final = "hospital_bff.response_key"  # the outer middleware's _Asked
+SHAREABLE_KEY: Final = "hospital_bff.shareable"  # CatalogueReads of an answer anyone may get
+PERSONAL_KEY: Final = "hospital_bff.personal"  # True: this request's answers are never shared
+
+RESPONSES = Counter(
+    "bff_response_cache_total",
+    "GraphQL requests by what the response cache did: hit, shared (from another process), "
+    "revalidated (lapsed, its sources unchanged), not_modified (304), miss (ran the query), "
+    "personal (never kept)",
+    ["outcome"],
+)
+_HIT, _SHARED, _REVALIDATED, _NOT_MODIFIED, _MISS, _PERSONAL = (
+    RESPONSES.labels(o)
+    for o in ("hit", "shared", "revalidated", "not_modified", "miss", "personal")
+)
+
+
+@lru_cache(maxsize=256)
+def _public_operations(query: str) -> frozenset[str | None]:
+    """Names of the document's operations that are queries of public root fields only (None
+    stands for the only operation when the request names none)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return frozenset()
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    public: set[str | None] = set()
+    for op in operations:
+        if op.operation == OperationType.QUERY and _public_selection(document, op.selection_set):
+            public.add(op.name.value if op.name else None)
+            if len(operations) == 1:
+                public.add(None)
+    return frozenset(public)
+
+
+def _public_selection(document: DocumentNode, selection: SelectionSetNode, depth: int = 0) -> bool:
+    if depth > 8:
+        return False
+    for node in selection.selections:
+        if isinstance(node, FieldNode):
+            if node.name.value != "__typename" and node.name.value not in PUBLIC_ROOT_FIELDS:
+                return False
+        elif isinstance(node, InlineFragmentNode):
+            if not _public_selection(document, node.selection_set, depth + 1):
+                return False
+        elif isinstance(node, FragmentSpreadNode):
+            fragment = next(
+                (
+                    d
+                    for d in document.definitions
+                    if getattr(d, "name", None) is not None
+                    and d.name.value == node.name.value  # type: ignore[attr-defined]
+                    and not isinstance(d, OperationDefinitionNode)
+                ),
+                None,
+            )
+            if fragment is None or not _public_selection(
+                document,
+                fragment.selection_set,  # type: ignore[attr-defined]
+                depth + 1,
+            ):
+                return False
+        else:
+            return False
+    return True
+
+
+def note_answer(
+    scope: Scope, context: Context, request_data: GraphQLRequestData, result: object
+) -> None:
+    """Called by the view after an operation ran: may its answer be given to anyone?"""
+    if context.asked_who or not (
+        request_data.query and request_data.operation_name in _public_operations(request_data.query)
+    ):
+        scope[PERSONAL_KEY] = True
+        return
+    if getattr(request_data, "register_hash", None):
+        return  # it registers a persisted query: it must run each time to do so (APQ's TTL)
+    if isinstance(result, ExecutionResult) and not result.errors:
+        scope[SHAREABLE_KEY] = context.loaders.reads
+
+
+# --- over HTTP -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What the outer middleware learnt of a request it could not answer, for the inner one."""
+
+    key: bytes
+    method: str
+    if_none_match: bytes
+
+
+class ResponseCacheMiddleware:
+    """Pure ASGI, outermost: answers a kept request before anything else runs (a hit logs
+    nothing, so it names its request id itself); hands the rest to `ResponseCacheFill`."""
+
+    def __init__(
+        self, app: ASGIApp, *, cache: ResponseCache, max_body_bytes: int, path: str = "/graphql"
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.max_body_bytes = max_body_bytes
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cache = self.cache
+        if scope["type"] != "http" or scope["path"] != self.path or not cache.ready:
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        language = accept = encoding = origin = content_type = if_none_match = request_id = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                request_id = value
+            elif name == b"origin":
+                origin = value
+            elif name == b"accept-language":
+                language = value
+            elif name == b"accept":
+                accept = value
+            elif name == b"accept-encoding":
+                encoding = value
+            elif name == b"content-type":
+                content_type = value
+            elif name == b"if-none-match":
+                if_none_match = value
+        if method == "GET":
+            material: bytes = scope["query_string"]
+            if not material:
+                await self.app(scope, receive, send)  # GraphiQL's page, not an operation
+                return
+        elif method == "POST" and content_type.startswith(b"application/json"):
+            material, complete = await _read_body(receive, self.max_body_bytes)
+            receive = _replaying(material, complete, receive)
+            if not complete:
+                await self.app(scope, receive, send)  # the view refuses it, with its code
+                return
+        else:
+            await self.app(scope, receive, send)
+            return
+        key = hashlib.blake2b(
+            b"\0".join(
+                (
+                    method.encode(),
+                    caller_language(language.decode("latin-1")).encode() if language else b"",
+                    accept,
+                    encoding,
+                    origin,  # CORS headers name the origin they answer
+                    material,
+                )
+            ),
+            digest_size=16,
+        ).digest()
+        entry = cache.fresh(key)
+        if entry is not None:
+            # Answered outside the request-id middleware (a hit logs nothing), so named here.
+            rid = sane_request_id(request_id.decode("latin-1")) if request_id else None
+            await _answer(
+                entry, send, method, if_none_match, _HIT, (rid or new_request_id()).encode()
+            )
+            return
+        # What is not answered here goes through the request id, then the fill, then the view.
+        scope[ASKED_KEY] = _Asked(key, method, if_none_match)
+        await self.app(scope, receive, send)
+
+
+class ResponseCacheFill:
+    """Pure ASGI, inside the request id: runs a missed request once however many ask at the
+    same time, takes another process's answer if it can, and keeps a shareable one."""
+
+    def __init__(self, app: ASGIApp, *, cache: ResponseCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = scope.get(ASKED_KEY) if scope["type"] == "http" else None
+        if not isinstance(asked, _Asked):
+            await self.app(scope, receive, send)
+            return
+        key, method, if_none_match = asked.key, asked.method, asked.if_none_match
+        cache = self.cache
+        if cache.is_personal(key):
+            _PERSONAL.inc()
+            await self.app(scope, receive, send)
+            return
+        pending = cache.inflight.get(key)
+        if pending is not None:
+            # The same question is being answered: wait for it rather than run it again.
+            await asyncio.shield(pending)
+            entry = cache.fresh(key)
+            if entry is not None:
+                await _answer(entry, send, method, if_none_match, _HIT)
+                return
+            await self.app(scope, receive, send)
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        cache.inflight[key] = done
+        try:
+            entry = await cache.shared(key)
+            if entry is not None:
+                await _answer(entry, send, method, if_none_match, _SHARED)
+                return
+            entry = await cache.revalidate(key)
+            if entry is not None:
+                await _answer(entry, send, method, if_none_match, _REVALIDATED)
+                return
+            await self._run(scope, receive, send, key, method, if_none_match)
+        finally:
+            if cache.inflight.get(key) is done:
+                del cache.inflight[key]
+            done.set_result(None)
+
+    async def _run(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: bytes,
+        method: str,
+        if_none_match: bytes,
+    ) -> None:
+        captured = _Captured(send)
+        await self.app(scope, receive, captured.send)
+        if captured.streaming or captured.start is None:
+            return
+        reads = scope.get(SHAREABLE_KEY)
+        entry = None
+        if isinstance(reads, CatalogueReads) and captured.keepable:
+            entry = await self.cache.keep(key, captured.headers, captured.body, reads)
+        elif scope.get(PERSONAL_KEY):
+            self.cache.mark_personal(key)
+        if entry is None:
+            (_PERSONAL if scope.get(PERSONAL_KEY) else _MISS).inc()
+            await captured.flush()
+            return
+        await _answer(entry, send, method, if_none_match, _MISS)
+
+
+class _Captured:
+    """The view's answer, held until it is known whether it is kept; a stream passes through."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.start: Message | None = None
+        self.chunks: list[bytes] = []
+        self.streaming = False
+
+    async def send(self, message: Message) -> None:
+        if self.streaming:
+            await self._send(message)
+        elif message["type"] == "http.response.start":
+            self.start = message
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                # Multipart or a subscription over HTTP: never kept, sent as it comes.
+                self.streaming = True
+                assert self.start is not None
+                await self._send(self.start)
+                await self._send({**message, "body": b"".join(self.chunks)})
+        else:
+            await self._send(message)
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+    @property
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        assert self.start is not None
+        return [
+            (k, v)
+            for k, v in self.start.get("headers", [])
+            if k.lower() not in (b"content-length", b"etag", b"cache-control")
+        ]
+
+    @property
+    def keepable(self) -> bool:
+        assert self.start is not None
+        return self.start["status"] == 200 and not any(
+            k.lower() == b"set-cookie" for k, _ in self.start.get("headers", [])
+        )
+
+    async def flush(self) -> None:
+        assert self.start is not None
+        await self._send(self.start)
+        await self._send({"type": "http.response.body", "body": self.body})
+
+
+async def _answer(
+    entry: Entry,
+    send: Send,
+    method: str,
+    if_none_match: bytes,
+    count: Any,
+    request_id: bytes | None = None,
+) -> None:
+    named = [(b"x-request-id", request_id)] if request_id is not None else []
+    if method == "GET" and if_none_match and _matches(if_none_match, entry.etag):
+        _NOT_MODIFIED.inc()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 304,
+                "headers": [(b"etag", entry.etag), (b"cache-control", b"no-cache"), *named],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+        return
+    count.inc()
+    # A copy: the middlewares outside add their own headers to the list they are given.
+    await send({"type": "http.response.start", "status": 200, "headers": [*entry.headers, *named]})
+    await send({"type": "http.response.body", "body": entry.body})
+
+
+def _matches(if_none_match: bytes, etag: bytes) -> bool:
+    tags = {t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")}
+    return b"*" in tags or etag in tags
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """The body if it is whole and within `limit`, else what was read and False."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        body: bytes = message.get("body", b"")
+        chunks.append(body)
+        size += len(body)
+        if size > limit:
+            return b"".join(chunks), False
+        if not message.get("more_body", False):
+            return b"".join(chunks), True
+
+
+def _replaying(body: bytes, complete: bool, receive: Receive) -> Receive:
+    """`receive` again from the start, for the view: the bytes read, then the rest."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": not complete}
+        return await receive()
+
+    return replay
