@@ -128,6 +128,25 @@ class BankClient:
 
     # --- orders ------------------------------------------------------------------------------
 
+    def _order(
+        self,
+        out_trade_no: str,
+        description: str,
+        amount: int,
+        expires_at: datetime,
+        notify_url: str,
+    ) -> dict[str, Any]:
+        """What every way of paying sends to open the order (WeChat Pay's common fields)."""
+        return {
+            "appid": self.app_id,
+            "mchid": self.mch_id,
+            "description": description,
+            "out_trade_no": out_trade_no,
+            "time_expire": expires_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat(),
+            "notify_url": notify_url,
+            "amount": {"total": amount, "currency": "CNY"},
+        }
+
     async def create_h5_order(
         self,
         out_trade_no: str,
@@ -138,16 +157,8 @@ class BankClient:
         client_ip: str,
     ) -> H5Order:
         """Create (or, with the same parameters, find again) the H5 order for one payment."""
-        payload = {
-            "appid": self.app_id,
-            "mchid": self.mch_id,
-            "description": description,
-            "out_trade_no": out_trade_no,
-            "time_expire": expires_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat(),
-            "notify_url": notify_url,
-            "amount": {"total": amount, "currency": "CNY"},
-            "scene_info": {"payer_client_ip": client_ip, "h5_info": {"type": "Wap"}},
-        }
+        payload = self._order(out_trade_no, description, amount, expires_at, notify_url)
+        payload["scene_info"] = {"payer_client_ip": client_ip, "h5_info": {"type": "Wap"}}
         return _parse(H5Order, await self._json("POST", "/v3/pay/transactions/h5", payload))
 
     async def create_jsapi_order(
@@ -161,16 +172,8 @@ class BankClient:
     ) -> JsapiOrder:
         """Create (or, with the same parameters, find again) the JSAPI order a page inside
         WeChat pays; ``openid`` is the payer's openid under our appid."""
-        payload = {
-            "appid": self.app_id,
-            "mchid": self.mch_id,
-            "description": description,
-            "out_trade_no": out_trade_no,
-            "time_expire": expires_at.astimezone(SHANGHAI).replace(microsecond=0).isoformat(),
-            "notify_url": notify_url,
-            "amount": {"total": amount, "currency": "CNY"},
-            "payer": {"openid": openid},
-        }
+        payload = self._order(out_trade_no, description, amount, expires_at, notify_url)
+        payload["payer"] = {"openid": openid}
         return _parse(JsapiOrder, await self._json("POST", "/v3/pay/transactions/jsapi", payload))
 
     def jsapi_pay_params(self, prepay_id: str) -> JsapiPayParams:
