@@ -16,9 +16,12 @@ from hospital_bff.datasources.errors import BankUnavailable
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.money import reconciliation
+from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import RefundBatch
 
 DAY = date(2026, 11, 28)
+
+STAFF = StaffActor(staff_id="stf_1", name="staff-1", session_id="sss_1")
 
 
 async def _batch_refund_owed(client: httpx.AsyncClient, clock: FrozenClock) -> dict[str, object]:
@@ -66,7 +69,7 @@ async def test_a_refund_refused_for_good_is_failed_flagged_and_kept_across_rerun
 
     async with uow.unit_of_work(runtime) as session:
         await reconciliation.resolve_finding(
-            session, runtime, before[0].id, "现金退还患者", by="staff-1"
+            session, runtime, before[0].id, "现金退还患者", by=STAFF
         )
     third = await reconciliation.reconcile(runtime, DAY)
     async with uow.unit_of_work(runtime) as session:

@@ -29,9 +29,7 @@ from hospital_bff.schema.staff import (
     Statistics,
     SuspendScheduleSuccess,
 )
-from hospital_bff.services import audit
 from hospital_bff.services import statistics as statistics_service
-from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.money import cancellation
 from hospital_bff.services.money import reconciliation as reconciliation_service
 from hospital_bff.services.money.reconciliation import reconcile
@@ -105,12 +103,7 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationResult:
     runtime = info.context.runtime
 
     async def work() -> RunReconciliationSuccess:
-        staff = staff_actor(viewer)
-        if day >= runtime.clock.today():
-            raise InvalidInput(
-                "只能对已结束的日期对账", message_en="Only a past day can be reconciled"
-            )
-        row = await reconcile(runtime, day, asked_by=staff)
+        row = await reconcile(runtime, day, asked_by=staff_actor(viewer))
         async with runtime.sessions() as session:
             return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
 
@@ -126,17 +119,8 @@ async def resolve_reconciliation_finding(
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> ResolveReconciliationFindingSuccess:
-        staff = staff_actor(viewer)
         finding = await reconciliation_service.resolve_finding(
-            session, runtime, finding_id, note, by=staff.name
-        )
-        audit.record(
-            session,
-            runtime.clock.now(),
-            "RESOLVE_RECONCILIATION_FINDING",
-            **staff.audit_fields(),
-            finding=finding.id,
-            day=finding.day.isoformat(),
+            session, runtime, finding_id, note, by=staff_actor(viewer)
         )
         return ResolveReconciliationFindingSuccess(finding=_finding(finding))
 
@@ -151,19 +135,9 @@ async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> Suspend
     runtime = info.context.runtime
 
     async def work() -> SuspendScheduleSuccess:
-        staff = staff_actor(viewer)
-        reason_text = reason.strip()
-        if not reason_text or len(reason_text) > 200:
-            raise InvalidInput(
-                "请填写停诊原因", message_en="A reason (1-200 characters) is required"
-            )
-        if await runtime.catalogue.schedule(schedule_id) is None:
-            raise NotFound("排班", "schedule")
-        affected = await cancellation.suspend_schedule(
-            runtime, schedule_id, reason_text, tell_his=True, asked_by=staff
+        fresh, affected = await cancellation.suspend_by_staff(
+            runtime, staff_actor(viewer), schedule_id, reason
         )
-        fresh = await runtime.catalogue.schedule(schedule_id)
-        assert fresh is not None
         return SuspendScheduleSuccess(schedule=Schedule.from_dto(fresh), affected_orders=affected)
 
     return cast("SuspendScheduleResult", await command_result(info, work, SuspendScheduleResult))

@@ -26,7 +26,12 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import audit, notices, uow
-from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
+from hospital_bff.services.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    UpstreamUnavailableError,
+)
 from hospital_bff.services.money import orders, refunds
 from hospital_bff.services.money.payments import PaymentService, UnpaidNotice
 from hospital_bff.services.money.rules import (
@@ -266,6 +271,24 @@ async def _complete_cancellation(
 
 
 # --- the expert stops work ------------------------------------------------------------------------
+
+
+async def suspend_by_staff(
+    runtime: Runtime, staff: StaffActor, schedule_id: str, reason: str
+) -> tuple[Schedule, int]:
+    """A staff member stops a session: with a reason (1-200 characters), of a schedule the
+    catalogue knows. Returns the schedule as it is now and how many orders it cancels."""
+    reason_text = reason.strip()
+    if not reason_text or len(reason_text) > 200:
+        raise InvalidInput("请填写停诊原因", message_en="A reason (1-200 characters) is required")
+    if await runtime.catalogue.schedule(schedule_id) is None:
+        raise NotFound("排班", "schedule")
+    affected = await suspend_schedule(
+        runtime, schedule_id, reason_text, tell_his=True, asked_by=staff
+    )
+    fresh = await runtime.catalogue.schedule(schedule_id)
+    assert fresh is not None
+    return fresh, affected
 
 
 async def suspend_schedule(

@@ -98,7 +98,10 @@ async def reconcile(
     runtime: Runtime, day: date, *, asked_by: StaffActor | None = None
 ) -> Reconciliation:
     """Compare, correct, refund the long, flag the rest; safe to run any number of times.
-    A run a staff member asked for is on the audit trail in the same commit as its record."""
+    A run a staff member asked for is on the audit trail in the same commit as its record;
+    they may ask only for a day that has ended (the jobs run yesterday's)."""
+    if asked_by is not None and day >= runtime.clock.today():
+        raise InvalidInput("只能对已结束的日期对账", message_en="Only a past day can be reconciled")
     bill = await runtime.bank.trade_bill(day)
     async with uow.unit_of_work(runtime) as session:
         first = match(bill.lines, bill.summary, *await _facts(session, runtime, day, bill))
@@ -470,9 +473,10 @@ async def findings_of(session: AsyncSession, day: date) -> list[ReconciliationFi
 
 
 async def resolve_finding(
-    session: AsyncSession, runtime: Runtime, finding_id: str, note: str, *, by: str
+    session: AsyncSession, runtime: Runtime, finding_id: str, note: str, *, by: StaffActor
 ) -> ReconciliationFinding:
-    """A person dealt with a finding: kept with their note; the day's status follows."""
+    """A person dealt with a finding: kept with their note, on the audit trail in the same
+    commit; the day's status follows."""
     text = note.strip()
     if not text or len(text) > 500:
         raise InvalidInput("请填写处理说明", message_en="A note (1-500 characters) is required")
@@ -487,7 +491,7 @@ async def resolve_finding(
         raise NotFound("对账差异", "reconciliation finding")
     finding.status = FindingStatus.RESOLVED.value
     finding.note = text
-    finding.resolved_by = by[:128]
+    finding.resolved_by = by.name[:128]
     finding.resolved_at = runtime.clock.now()
     session.add(finding)
     await session.flush()
@@ -495,4 +499,12 @@ async def resolve_finding(
     if record is not None:
         record.status = await _day_status(session, finding.day)
         session.add(record)
+    audit.record(
+        session,
+        runtime.clock.now(),
+        "RESOLVE_RECONCILIATION_FINDING",
+        **by.audit_fields(),
+        finding=finding.id,
+        day=finding.day.isoformat(),
+    )
     return finding

@@ -1,6 +1,10 @@
 """The simulated HIS's records: the hospital's catalogue and people, and what the BFF holds
 there (slot and bill locks, registrations, bill payments). Plain data; the rules that change
-them are in `rules`, their wire shapes in `serialise`."""
+them are in `rules`, their wire shapes in `serialise`.
+
+These look like our client's `datasources.his_models` on purpose and share nothing with them:
+the simulator stands for the hospital's system, so it keeps its own records, and a mistake in
+our client's models cannot pass unseen by being the simulator's too."""
 
 from __future__ import annotations
 
