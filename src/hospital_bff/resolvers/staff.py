@@ -33,6 +33,7 @@ from hospital_bff.services import statistics as statistics_service
 from hospital_bff.services.money import cancellation
 from hospital_bff.services.money import reconciliation as reconciliation_service
 from hospital_bff.services.money.reconciliation import reconcile
+from hospital_bff.services.money.reconciliation_report import DayReport, report, report_of_day
 from hospital_bff.store import models
 
 
@@ -54,9 +55,8 @@ def _finding(f: models.ReconciliationFinding) -> ReconciliationFinding:
     )
 
 
-async def _to_schema(session: AsyncSession, r: models.Reconciliation) -> Reconciliation:
-    batch = await session.get(models.RefundBatch, r.refund_batch_id) if r.refund_batch_id else None
-    findings = await reconciliation_service.findings_of(session, r.day)
+def _to_schema(found: DayReport) -> Reconciliation:
+    r, findings, batch = found.record, found.findings, found.batch
     return Reconciliation(
         date=r.day,
         status=r.status,
@@ -94,8 +94,8 @@ async def _to_schema(session: AsyncSession, r: models.Reconciliation) -> Reconci
 async def reconciliation(info: Info, day: date) -> Reconciliation | None:
     await info.context.require_staff()
     async with info.context.runtime.sessions() as session:
-        row = await session.get(models.Reconciliation, day)
-        return await _to_schema(session, row) if row else None
+        found = await report_of_day(session, day)
+    return _to_schema(found) if found is not None else None
 
 
 async def run_reconciliation(info: Info, day: date) -> RunReconciliationResult:
@@ -105,7 +105,8 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationResult:
     async def work() -> RunReconciliationSuccess:
         row = await reconcile(runtime, day, asked_by=staff_actor(viewer))
         async with runtime.sessions() as session:
-            return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
+            found = await report(session, row)
+        return RunReconciliationSuccess(reconciliation=_to_schema(found))
 
     return cast(
         "RunReconciliationResult", await command_result(info, work, RunReconciliationResult)

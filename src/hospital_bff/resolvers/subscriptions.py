@@ -25,7 +25,6 @@ from hospital_bff.schema.orders import Order
 from hospital_bff.services import notices as notice_queries
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import orders as order_queries
-from hospital_bff.store.models import Notice as NoticeRow
 
 
 def _not_found() -> GraphQLError:
@@ -87,11 +86,7 @@ async def notices(info: Info) -> AsyncGenerator[Notice, None]:
         sent: set[str] = set()
         async for event in runtime.events.watch(notices_topic(viewer.user_id)):
             async with runtime.sessions() as session:
-                if "id" in event:
-                    row = await session.get(NoticeRow, str(event["id"]))
-                    rows = [row] if row is not None and row.user_id == viewer.user_id else []
-                else:  # the start, or Redis back: whatever is unread and not sent yet
-                    rows = await notice_queries.unread(session, viewer.user_id)
+                rows = await notice_queries.to_stream(session, viewer.user_id, event)
             for row in rows:
                 if row.id not in sent:
                     sent.add(row.id)

@@ -93,6 +93,15 @@ async def unread_count(session: AsyncSession, user_id: str) -> int:
 UNREAD_ON_START = 50
 
 
+async def to_stream(session: AsyncSession, user_id: str, event: dict[str, object]) -> list[Notice]:
+    """What a user's notice stream sends on an event of their topic: the notice it names (if
+    it is theirs), or, at the start and when Redis is back, their latest unread ones."""
+    if "id" in event:
+        row = await session.get(Notice, str(event["id"]))
+        return [row] if row is not None and row.user_id == user_id else []
+    return await unread(session, user_id)
+
+
 async def unread(session: AsyncSession, user_id: str, limit: int = UNREAD_ON_START) -> list[Notice]:
     """The user's latest unread notices, oldest first (the order a stream delivers them)."""
     query = (
