@@ -24,6 +24,7 @@ from hospital_bff.config import Settings
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.h5 import h5_page
 from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
@@ -158,6 +159,8 @@ def create_app(
     ]
     if settings.graphiql:
         routes.append(graphiql_static_files())
+    if settings.h5_page and (page := h5_page()) is not None:
+        routes.append(page)
     metrics = main_port_endpoint(settings)
     if metrics is not None:
         routes.append(Route("/metrics", metrics))

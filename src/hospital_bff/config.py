@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     graphiql: bool = Field(
         default=True, description="Serve GraphiQL at GET /graphql (default: off in production)"
     )
+    h5_page: bool = Field(
+        default=True,
+        description="Serve the patient's H5 page (web/, when built) at /h5/ (default: off in "
+        "production)",
+    )
     introspection: bool = Field(
         default=True, description="Answer __schema/__type queries (default: off in production)"
     )

@@ -1,0 +1,152 @@
+// Chinese first, English on the switch. The server answers in the same language
+// (Accept-Language), so its messages (an eligibility reason, an error) match the page.
+export type Language = "zh-CN" | "en";
+
+const zh = {
+  title: "门诊挂号",
+  switchLanguage: "English",
+  signInWechat: "微信授权登录",
+  signInIntro: "通过微信公众号授权登录后挂号、缴费、查看报告。",
+  signingIn: "正在登录…",
+  signInStateMismatch: "登录链接已失效，请重新登录",
+  signOut: "退出",
+  verifyTitle: "实名认证",
+  verifyIntro: "首次使用请填写就诊人身份信息（与医院登记一致）。",
+  name: "姓名",
+  idNumber: "身份证号",
+  phone: "手机号",
+  verify: "认证",
+  patient: "就诊人",
+  departments: "科室",
+  myOrders: "我的挂号",
+  back: "返回",
+  noSchedules: "近 7 天无排班",
+  remaining: "余号",
+  fee: "挂号费",
+  eligible: "可预约",
+  full: "已约满",
+  ended: "本时段已结束",
+  book: "预约",
+  confirmBook: "确认预约",
+  order: "订单",
+  status: "状态",
+  amount: "金额",
+  payNow: "去支付",
+  paying: "正在等待支付结果…",
+  ticket: "就诊凭条",
+  ticketNumber: "序号",
+  suggestedArrival: "建议到院时间",
+  location: "就诊地点",
+  cancel: "取消预约",
+  confirmCancel: "确认取消预约？已付款项将原路退回。",
+  refund: "退款",
+  refundMode: "退款方式",
+  refundBy: "预计到账",
+  refundStatus: "退款状态",
+  noOrders: "暂无挂号记录",
+  loading: "加载中…",
+  live: "实时通知",
+  period: { MORNING: "上午", AFTERNOON: "下午", EVENING: "夜间" } as Record<string, string>,
+  orderStatus: {
+    AWAITING_PAYMENT: "待支付",
+    PAID: "已支付，医院确认中",
+    CONFIRMED: "已预约",
+    EXPIRED: "已过期",
+    CANCELLED: "已取消",
+    FAILED: "医院未能确认，将退款",
+    COMPLETED: "已就诊",
+  } as Record<string, string>,
+  refundModes: {
+    REVERSAL: "当日冲正，即时到账",
+    REFUND: "原路退款，即时到账",
+    BATCH: "次日批量退款，7 日内到账",
+  } as Record<string, string>,
+  refundStatuses: {
+    PENDING: "待退款",
+    PROCESSING: "退款中",
+    SUCCEEDED: "已退款",
+    FAILED: "退款失败，请联系医院",
+  } as Record<string, string>,
+};
+
+type Texts = typeof zh;
+
+const en: Texts = {
+  title: "Outpatient booking",
+  switchLanguage: "中文",
+  signInWechat: "Sign in with WeChat",
+  signInIntro: "Sign in through the official account to book, pay and read reports.",
+  signingIn: "Signing in…",
+  signInStateMismatch: "This sign-in link has expired; please sign in again",
+  signOut: "Sign out",
+  verifyTitle: "Verify your identity",
+  verifyIntro: "First time here: enter the patient's details as the hospital records them.",
+  name: "Name",
+  idNumber: "ID number",
+  phone: "Mobile",
+  verify: "Verify",
+  patient: "Patient",
+  departments: "Departments",
+  myOrders: "My bookings",
+  back: "Back",
+  noSchedules: "No clinics in the next 7 days",
+  remaining: "Left",
+  fee: "Fee",
+  eligible: "Bookable",
+  full: "Full",
+  ended: "This clinic is over",
+  book: "Book",
+  confirmBook: "Confirm booking",
+  order: "Order",
+  status: "Status",
+  amount: "Amount",
+  payNow: "Pay",
+  paying: "Waiting for the payment…",
+  ticket: "Ticket",
+  ticketNumber: "Number",
+  suggestedArrival: "Suggested arrival",
+  location: "Where",
+  cancel: "Cancel booking",
+  confirmCancel: "Cancel this booking? The money goes back the way it came.",
+  refund: "Refund",
+  refundMode: "Refund mode",
+  refundBy: "Expected by",
+  refundStatus: "Refund status",
+  noOrders: "No bookings yet",
+  loading: "Loading…",
+  live: "Live notices",
+  period: { MORNING: "Morning", AFTERNOON: "Afternoon", EVENING: "Evening" },
+  orderStatus: {
+    AWAITING_PAYMENT: "Awaiting payment",
+    PAID: "Paid, the hospital is confirming",
+    CONFIRMED: "Booked",
+    EXPIRED: "Expired",
+    CANCELLED: "Cancelled",
+    FAILED: "Not confirmed by the hospital; refunding",
+    COMPLETED: "Attended",
+  },
+  refundModes: {
+    REVERSAL: "Same-day reversal: back at once",
+    REFUND: "Refund to the payer: back at once",
+    BATCH: "Next-day batch: back within 7 days",
+  },
+  refundStatuses: {
+    PENDING: "Pending",
+    PROCESSING: "Processing",
+    SUCCEEDED: "Refunded",
+    FAILED: "Failed: please contact the hospital",
+  },
+};
+
+export const TEXTS: Record<Language, Texts> = { "zh-CN": zh, en };
+
+export function yuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
+}
+
+/** "12-04 07:45" in the hospital's own time: the ISO text carries the hospital's offset,
+ * and a patient away from home still needs the clock on the hospital's wall. */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+}
