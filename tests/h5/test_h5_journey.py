@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +60,15 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         offline.watch(page)
         page_errors: list[str] = []
         page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+        sent: list[dict[str, Any]] = []
+        page.on(
+            "request",
+            lambda r: (
+                sent.append(r.post_data_json)
+                if r.method == "POST" and r.url == f"{server}/graphql"
+                else None
+            ),
+        )
         shot = lambda name: page.screenshot(path=artefacts / f"{name}.png", full_page=True)  # noqa: E731
 
         # 1. Signed out, in Chinese: the WeChat authorisation, then back with a code.
@@ -126,3 +136,9 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
 
     assert offline.refused == [], offline.refused
     assert page_errors == []
+    # Automatic persisted queries: every request names its hash; the text goes only after
+    # PERSISTED_QUERY_NOT_FOUND, so most requests (the repeated ones) carry no text at all.
+    assert all("sha256Hash" in body["extensions"]["persistedQuery"] for body in sent)
+    with_text = [body for body in sent if "query" in body]
+    hashes_only = [body for body in sent if "query" not in body]
+    assert len(hashes_only) > len(with_text) > 0
