@@ -53,7 +53,8 @@ def artefacts() -> Path:
 def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
     server: str, artefacts: Path
 ) -> None:
-    zhang = build_seed(Clock().today(), Clock().tz).patients["pat-0001"]
+    seed = build_seed(Clock().today(), Clock().tz)
+    zhang, son = seed.patients["pat-0001"], seed.patients["pat-0003"]
     with offline_browser() as (context, offline):
         page = context.new_page()
         page.set_viewport_size(PHONE)
@@ -86,6 +87,17 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         page.get_by_role("button", name="认证").click()
         page.get_by_label("就诊人").wait_for()
         shot("2-departments")
+
+        # 3. Bind his son, who shares his phone.
+        page.get_by_role("button", name="就诊人", exact=True).click()
+        page.get_by_label("姓名").fill(son.name)
+        page.get_by_label("身份证号").fill(son.id_number)
+        page.get_by_label("手机号").fill(son.phone or "")
+        page.get_by_label("关系").select_option("CHILD")
+        page.get_by_role("button", name="添加").click()
+        page.locator(".patient-row", has_text=son.name).wait_for()
+        shot("2-family")
+        page.get_by_role("button", name="科室").click()
 
         # 3. A department's week: a bookable slot, and the reasons beside the others.
         page.locator(".row").first.click()

@@ -7,6 +7,7 @@ import { Ctx } from "./context";
 import { MeDocument, SignInDocument, type MeQuery } from "./generated/graphql";
 import { TEXTS, type Language } from "./i18n";
 import { Booking } from "./screens/Booking";
+import { Family } from "./screens/Family";
 import { Notices } from "./screens/Notices";
 import { OrderView } from "./screens/OrderView";
 import { Orders } from "./screens/Orders";
@@ -14,7 +15,11 @@ import { Verify } from "./screens/Verify";
 
 const LANGUAGE_KEY = "hospital-h5:language";
 type Me = NonNullable<MeQuery["me"]>;
-export type View = { name: "book" } | { name: "orders" } | { name: "order"; id: string };
+export type View =
+  | { name: "book" }
+  | { name: "orders" }
+  | { name: "order"; id: string }
+  | { name: "family" };
 
 function initialView(): View {
   // Back from the bank's cashier: ?order=ID (the redirect_url the page gave it).
@@ -129,10 +134,16 @@ export function App() {
             {t.departments}
           </button>
           <button
-            class={view.name !== "book" ? "active" : ""}
+            class={view.name === "orders" || view.name === "order" ? "active" : ""}
             onClick={() => setView({ name: "orders" })}
           >
             {t.myOrders}
+          </button>
+          <button
+            class={view.name === "family" ? "active" : ""}
+            onClick={() => setView({ name: "family" })}
+          >
+            {t.family}
           </button>
         </nav>
         {view.name === "book" && patientId && (
@@ -141,6 +152,7 @@ export function App() {
         {view.name === "orders" && (
           <Orders patientId={patientId} onOpen={(id) => setView({ name: "order", id })} />
         )}
+        {view.name === "family" && <Family patients={patients} onBound={loadMe} />}
         {view.name === "order" && (
           <OrderView id={view.id} onBack={() => setView({ name: "orders" })} />
         )}

@@ -46,6 +46,14 @@ const zh = {
   noOrders: "暂无挂号记录",
   loading: "加载中…",
   live: "实时通知",
+  family: "就诊人",
+  bindTitle: "添加就诊人",
+  bind: "添加",
+  relation: "关系",
+  relations: { SELF: "本人", CHILD: "子女", PARENT: "父母", SPOUSE: "配偶", OTHER: "其他" } as Record<
+    string,
+    string
+  >,
   period: { MORNING: "上午", AFTERNOON: "下午", EVENING: "夜间" } as Record<string, string>,
   orderStatus: {
     AWAITING_PAYMENT: "待支付",
@@ -115,6 +123,11 @@ const en: Texts = {
   noOrders: "No bookings yet",
   loading: "Loading…",
   live: "Live notices",
+  family: "Patients",
+  bindTitle: "Add a family member",
+  bind: "Add",
+  relation: "Relation",
+  relations: { SELF: "Self", CHILD: "Child", PARENT: "Parent", SPOUSE: "Spouse", OTHER: "Other" },
   period: { MORNING: "Morning", AFTERNOON: "Afternoon", EVENING: "Evening" },
   orderStatus: {
     AWAITING_PAYMENT: "Awaiting payment",
