@@ -99,14 +99,27 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         shot("2-family")
         page.get_by_role("button", name="科室").click()
 
-        # 3. A department's week: a bookable slot, and the reasons beside the others.
+        # 4. A department he cannot book says why, on each clinic, instead of offering slots.
+        page.locator(".row", has_text="妇产科").click()
+        page.locator(".schedule").first.wait_for()
+        reasons = page.locator(".schedule .reason")
+        assert reasons.count() == page.locator(".schedule").count() > 0
+        # (a clinic already over says so first: the rules' order, not the page's)
+        codes = {reasons.nth(i).get_attribute("data-code") for i in range(reasons.count())}
+        assert "INELIGIBLE_SEX" in codes, codes
+        assert all(reasons.nth(i).inner_text().strip() for i in range(reasons.count()))
+        assert page.locator(".slot").count() == 0
+        shot("3-ineligible")
+        page.get_by_role("button", name="返回").click()
+
+        # 5. A department's week, and a bookable slot.
         page.locator(".row").first.click()
         page.locator(".schedule").first.wait_for()
         shot("3-schedules")
         # A later day's slot: today's may be too near its start to cancel.
         page.locator(f".schedule:not([data-date='{Clock().today()}']) .slot:enabled").first.click()
 
-        # 4. The order, paid at the bank's cashier, and back to the page.
+        # 6. The order, paid at the bank's cashier, and back to the page.
         pay = page.get_by_role("button", name="去支付")
         pay.or_(page.locator(".error")).first.wait_for()
         assert not page.locator(".error").count(), page.locator(".error").inner_text()
@@ -118,14 +131,14 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         page.get_by_role("link", name="返回商家").click()
         page.wait_for_url(f"{server}/h5/?order=*")
 
-        # 5. The ticket, once the hospital confirms, with its suggested arrival.
+        # 7. The ticket, once the hospital confirms, with its suggested arrival.
         page.locator(".order[data-status='CONFIRMED']").wait_for(timeout=SETTLING_MS)
         ticket = page.locator(".ticket")
         assert ticket.locator(".number strong").inner_text().strip().isdigit()
         assert ticket.locator(".arrival").inner_text().strip() not in {"", "—"}
         shot("6-ticket")
 
-        # 6. Cancel: the refund's mode and when the money is back.
+        # 8. Cancel: the refund's mode and when the money is back.
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="取消预约").click()
         cancelled = page.locator(".order[data-status='CANCELLED']")
@@ -141,7 +154,7 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         assert refund.locator(".expected").inner_text().strip() not in {"", "—"}
         shot("7-refund")
 
-        # 7. The English switch: the same order, in English.
+        # 9. The English switch: the same order, in English.
         page.get_by_role("button", name="English").click()
         page.get_by_text("Refund mode").wait_for()
         shot("8-english")
