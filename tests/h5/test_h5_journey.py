@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from fixtures.browser import ARTEFACTS, offline_browser, require_chromium
@@ -18,6 +19,9 @@ from fixtures.servers import base_env, free_port, running
 from hospital_bff.clock import Clock
 from hospital_bff.h5 import STATIC_DIR
 from hospital_bff.simulators.his.seed import build_seed
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.slow
 
@@ -154,10 +158,20 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         assert refund.locator(".expected").inner_text().strip() not in {"", "—"}
         shot("7-refund")
 
-        # 9. The English switch: the same order, in English.
+        # 9. A report made ready at the hospital arrives live, and opens.
+        page.get_by_role("button", name="报告").click()
+        _report_until_notified(page, server, zhang.id)
+        # The notice refreshed the list: a report made for the test is in it, and opens.
+        page.locator(".reports .row", has_text="H5 test").first.click()
+        page.locator(".report h2", has_text="H5 test").wait_for()
+        shot("8-report")
+        page.get_by_role("button", name="我的挂号").click()
+        page.locator(".row").first.click()
+
+        # 10. The English switch: the same order, in English.
         page.get_by_role("button", name="English").click()
         page.get_by_text("Refund mode").wait_for()
-        shot("8-english")
+        shot("9-english")
 
     assert offline.refused == [], offline.refused
     assert page_errors == []
@@ -167,3 +181,22 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
     with_text = [body for body in sent if "query" in body]
     hashes_only = [body for body in sent if "query" not in body]
     assert len(hashes_only) > len(with_text) > 0
+
+
+def _report_until_notified(page: Page, server: str, patient_id: str) -> None:
+    """Make reports ready until one's notice reaches the page, which cannot tell when the
+    server listens: the first can come before it. Each try waits for the page."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    for attempt in range(1, 19):
+        title = f"血常规 (H5 test {attempt})"
+        httpx.post(
+            f"{server}/sim/his/reports",
+            json={"patientId": patient_id, "kind": "LAB", "title": title, "items": []},
+        ).raise_for_status()
+        try:
+            page.locator(".notices [data-kind='REPORT_READY']").first.wait_for(timeout=5_000)
+        except PageTimeout:
+            continue
+        return
+    raise AssertionError("no notice reached the page")

@@ -11,6 +11,7 @@ import { Family } from "./screens/Family";
 import { Notices } from "./screens/Notices";
 import { OrderView } from "./screens/OrderView";
 import { Orders } from "./screens/Orders";
+import { Reports } from "./screens/Reports";
 import { Verify } from "./screens/Verify";
 
 const LANGUAGE_KEY = "hospital-h5:language";
@@ -19,7 +20,8 @@ export type View =
   | { name: "book" }
   | { name: "orders" }
   | { name: "order"; id: string }
-  | { name: "family" };
+  | { name: "family" }
+  | { name: "reports" };
 
 function initialView(): View {
   // Back from the bank's cashier: ?order=ID (the redirect_url the page gave it).
@@ -37,6 +39,8 @@ export function App() {
   const [busy, setBusy] = useState(true);
   const [view, setView] = useState<View>(initialView());
   const [patientId, setPatientId] = useState<string | null>(null);
+  // Bumped by a live notice, so that an open list shows what the notice announced.
+  const [noticed, setNoticed] = useState(0);
   const t = TEXTS[language];
   const session: Session = useMemo(() => ({ token, language }), [token, language]);
 
@@ -140,6 +144,12 @@ export function App() {
             {t.myOrders}
           </button>
           <button
+            class={view.name === "reports" ? "active" : ""}
+            onClick={() => setView({ name: "reports" })}
+          >
+            {t.reports}
+          </button>
+          <button
             class={view.name === "family" ? "active" : ""}
             onClick={() => setView({ name: "family" })}
           >
@@ -152,11 +162,14 @@ export function App() {
         {view.name === "orders" && (
           <Orders patientId={patientId} onOpen={(id) => setView({ name: "order", id })} />
         )}
+        {view.name === "reports" && patientId && (
+          <Reports patientId={patientId} refresh={noticed} />
+        )}
         {view.name === "family" && <Family patients={patients} onBound={loadMe} />}
         {view.name === "order" && (
           <OrderView id={view.id} onBack={() => setView({ name: "orders" })} />
         )}
-        <Notices />
+        <Notices onNotice={() => setNoticed((n) => n + 1)} />
       </>
     );
   }

@@ -7,14 +7,16 @@ import { NoticeStreamDocument, type NoticeFieldsFragment } from "../generated/gr
 
 const KEPT = 3;
 
-export function Notices() {
+export function Notices({ onNotice }: { onNotice: (notice: NoticeFieldsFragment) => void }) {
   const { session, t } = usePage();
   const [notices, setNotices] = useState<NoticeFieldsFragment[]>([]);
   useEffect(
     () =>
-      subscribe(session, NoticeStreamDocument, {}, (d) =>
-        setNotices((old) => [d.notices as NoticeFieldsFragment, ...old].slice(0, KEPT)),
-      ),
+      subscribe(session, NoticeStreamDocument, {}, (d) => {
+        const notice = d.notices as NoticeFieldsFragment;
+        setNotices((old) => [notice, ...old].slice(0, KEPT));
+        onNotice(notice);
+      }),
     [session],
   );
   if (!notices.length) return null;
@@ -22,7 +24,7 @@ export function Notices() {
     <aside class="card notices" aria-live="polite">
       <h2>{t.live}</h2>
       {notices.map((n) => (
-        <p key={n.id}>
+        <p key={n.id} data-kind={n.kind}>
           <strong>{n.title}</strong> {n.body}
         </p>
       ))}
