@@ -165,13 +165,33 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         page.locator(".reports .row", has_text="H5 test").first.click()
         page.locator(".report h2", has_text="H5 test").wait_for()
         shot("8-report")
-        page.get_by_role("button", name="我的挂号").click()
-        page.locator(".row").first.click()
 
-        # 10. The English switch: the same order, in English.
+        # 10. A bill the doctor issued, paid at the cashier too.
+        httpx.post(
+            f"{server}/sim/his/bills",
+            json={
+                "patientId": zhang.id,
+                "items": [{"code": "LAB-CBC", "name": "血常规", "amount": 2500}],
+            },
+        ).raise_for_status()
+        page.get_by_role("button", name="缴费", exact=True).click()
+        page.locator(".bill").or_(page.locator(".error")).first.wait_for()
+        assert not page.locator(".error").count(), page.locator(".error").inner_text()
+        shot("9-bills")
+        page.get_by_role("button", name="合并缴费").click()
+        page.get_by_role("button", name="去支付").click()
+        page.wait_for_url("**/sim/bank/cashier/**")
+        page.get_by_role("button", name="支付").click()
+        page.get_by_role("link", name="返回商家").click()
+        page.locator(".order[data-status='CONFIRMED']").wait_for(timeout=SETTLING_MS)
+        shot("9-bill-paid")
+        page.get_by_role("button", name="订单").click()
+        page.locator(".row", has_text="消化内科").first.click()
+
+        # 11. The English switch: the same order, in English.
         page.get_by_role("button", name="English").click()
         page.get_by_text("Refund mode").wait_for()
-        shot("9-english")
+        shot("10-english")
 
     assert offline.refused == [], offline.refused
     assert page_errors == []

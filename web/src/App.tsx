@@ -6,6 +6,7 @@ import { request, type Session } from "./client";
 import { Ctx } from "./context";
 import { MeDocument, SignInDocument, type MeQuery } from "./generated/graphql";
 import { TEXTS, type Language } from "./i18n";
+import { Bills } from "./screens/Bills";
 import { Booking } from "./screens/Booking";
 import { Family } from "./screens/Family";
 import { Notices } from "./screens/Notices";
@@ -21,7 +22,8 @@ export type View =
   | { name: "orders" }
   | { name: "order"; id: string }
   | { name: "family" }
-  | { name: "reports" };
+  | { name: "reports" }
+  | { name: "bills" };
 
 function initialView(): View {
   // Back from the bank's cashier: ?order=ID (the redirect_url the page gave it).
@@ -144,6 +146,12 @@ export function App() {
             {t.myOrders}
           </button>
           <button
+            class={view.name === "bills" ? "active" : ""}
+            onClick={() => setView({ name: "bills" })}
+          >
+            {t.bills}
+          </button>
+          <button
             class={view.name === "reports" ? "active" : ""}
             onClick={() => setView({ name: "reports" })}
           >
@@ -161,6 +169,9 @@ export function App() {
         )}
         {view.name === "orders" && (
           <Orders patientId={patientId} onOpen={(id) => setView({ name: "order", id })} />
+        )}
+        {view.name === "bills" && patientId && (
+          <Bills patientId={patientId} onOrder={(id) => setView({ name: "order", id })} />
         )}
         {view.name === "reports" && patientId && (
           <Reports patientId={patientId} refresh={noticed} />
