@@ -66,3 +66,26 @@ def test_the_committed_page_is_built_from_the_sources(tmp_path: Path) -> None:
     assert sorted(built) == sorted(served), "cd web && npm run build, then commit the output"
     changed = [name for name in built if built[name] != served[name]]
     assert changed == [], f"stale build of {changed}: cd web && npm run build, then commit"
+
+    # Built on its own for a CDN: its own base path, the API and WeChat's real page named.
+    cdn = tmp_path / "cdn"
+    api = "https://api.hospital.example/graphql"
+    wechat = "https://open.weixin.qq.com/connect/oauth2/authorize"
+    _npm(
+        npm,
+        "run",
+        "--silent",
+        "build",
+        env={
+            "H5_OUT_DIR": str(cdn),
+            "H5_BASE": "/static/h5/",
+            "VITE_GRAPHQL_URL": api,
+            "VITE_WECHAT_AUTHORIZE_URL": wechat,
+            "VITE_WECHAT_APP_ID": "wx0123456789abcdef",
+        },
+    )
+    assert 'src="/static/h5/assets/' in (cdn / "index.html").read_text(encoding="utf-8")
+    bundle = "".join(p.read_text(encoding="utf-8") for p in (cdn / "assets").glob("*.js"))
+    for named in (api, wechat, "wx0123456789abcdef"):
+        assert named in bundle
+    assert "/sim/wechat" not in bundle
