@@ -205,6 +205,19 @@ class Settings(BaseSettings):
         description="A place held for a booking whose order has not committed by then "
         "(the process died half-way) is given back by the sweep",
     )
+    slot_gate_ttl_seconds: float = Field(
+        default=3.0,
+        description="How long the slot gate trusts its count of a slot's places before it "
+        "reads the database's holds again (services/slot_gate.py)",
+    )
+    booking_concurrency: int = Field(
+        default=24,
+        description="Bookings one process works on at once past the slot gate; more wait",
+    )
+    booking_admission_wait_seconds: float = Field(
+        default=0.5,
+        description="How long a booking waits for its turn before it answers TRY_AGAIN",
+    )
     confirm_deadline_seconds: int = Field(
         default=900,
         description="A paid order the HIS has not confirmed (and has no record of) "

@@ -130,6 +130,14 @@ class RateLimitedError(UserError):
     pass
 
 
+@strawberry.type(
+    description="A failure with code TRY_AGAIN: too many bookings at once; nothing was taken, "
+    "send the same request again in a moment"
+)
+class TryAgainError(UserError):
+    pass
+
+
 @strawberry.type(description="A failure with code FORBIDDEN")
 class ForbiddenError(UserError):
     pass
@@ -157,6 +165,7 @@ AnyUserError = Union[  # noqa: UP007  (strawberry unions need typing.Union)
     CancelNotAllowedError,
     UpstreamUnavailableError,
     RateLimitedError,
+    TryAgainError,
     ForbiddenError,
 ]
 
@@ -182,6 +191,7 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.CANCEL_NOT_ALLOWED: CancelNotAllowedError,
     ErrorCode.UPSTREAM_UNAVAILABLE: UpstreamUnavailableError,
     ErrorCode.RATE_LIMITED: RateLimitedError,
+    ErrorCode.TRY_AGAIN: TryAgainError,
     ErrorCode.FORBIDDEN: ForbiddenError,
 }
 ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())

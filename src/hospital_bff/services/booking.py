@@ -7,6 +7,7 @@ given back. An AWAITING_PAYMENT order with a payment window ends the step.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -37,6 +38,7 @@ from hospital_bff.services.errors import (
 from hospital_bff.services.his_bookings import his_visits
 from hospital_bff.services.money import orders
 from hospital_bff.services.money.rules import OrderKind
+from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 
@@ -48,6 +50,13 @@ class SlotFull(DomainError):
 
     def __init__(self) -> None:
         super().__init__("该时段号源已满，请选择其他时段", message_en="This time slot is full")
+
+
+@dataclass
+class _Attempt:
+    """Whether a booking still has a ticket of the slot gate to give back."""
+
+    ticket_out: bool
 
 
 @dataclass(frozen=True)
@@ -144,12 +153,44 @@ class BookingService:
             if existing is not None:
                 return Booked(existing, created=False)
             await self.accounts.binding(session, user_id, patient_id)
+        # A full slot is answered here, before the HIS or a transaction hears of it.
+        ticket = await rt.slot_gate.take(slot_id)
+        if ticket is Ticket.FULL:
+            raise SlotFull()
+        attempt = _Attempt(ticket_out=ticket is Ticket.TAKEN)
+        try:
+            async with rt.slot_gate.admission.admitted():
+                return await self._book(
+                    user_id, patient_id, slot_id, idempotency_key, ticket, attempt
+                )
+        finally:
+            if attempt.ticket_out:
+                await rt.slot_gate.give_back(slot_id)
+
+    async def _book(
+        self,
+        user_id: str,
+        patient_id: str,
+        slot_id: str,
+        idempotency_key: str,
+        ticket: Ticket,
+        attempt: _Attempt,
+    ) -> Booked:
+        rt = self.rt
         try:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.slot(slot_id)
             at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
+        if slot is not None and ticket is Ticket.UNKNOWN:
+            # The gate had no count for this slot: start it from the database's holds.
+            ticket = await rt.slot_gate.seed_and_take(
+                slot.id, slot.capacity, functools.partial(self._held, slot.id)
+            )
+            if ticket is Ticket.FULL:
+                raise SlotFull()
+            attempt.ticket_out = True
         # One short transaction, no HTTP inside: the same key answers the same order; then
         # the rules, explained; then a place is held, visible to every process at commit.
         async with uow.unit_of_work(rt) as session:
@@ -181,6 +222,8 @@ class BookingService:
                 rt.settings.place_hold_lease_seconds,
             ):
                 raise SlotFull()
+        # The ticket is the hold's now: whoever frees the place tells the gate (uow.py).
+        attempt.ticket_out = False
         booked: Booked | None = None
         try:
             booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
@@ -257,7 +300,7 @@ class BookingService:
             # This booking outlived its lease (the HIS answered that slowly): the sweep gave
             # the place back already, so nothing was booked; the patient tries again.
             await self._release_his_lock(order_id)
-            raise UpstreamUnavailableError("his") from exc
+            raise TryAgain() from exc
         if not created:
             # A concurrent request with the same key won: ours was given back, theirs answers.
             return Booked(order, created=False)
@@ -266,6 +309,10 @@ class BookingService:
 
     async def _release_his_lock(self, lock_id: str) -> None:
         await orders.release_his_lock(self.rt, lock_id, OrderKind.REGISTRATION)
+
+    async def _held(self, slot_id: str) -> int:
+        async with uow.unit_of_work(self.rt) as session:
+            return await held_places(session, slot_id)
 
     async def _by_key(self, session: AsyncSession, user_id: str, key: str) -> Order | None:
         return await orders.by_idempotency_key(session, user_id, key)
