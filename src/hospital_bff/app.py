@@ -20,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.graphql_http import BoundedGraphQL
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
@@ -125,6 +126,9 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
+            watch_pauses()
+            if settings.gc_freeze_after_start:
+                freeze_start_up_heap()
             log.info(
                 "started",
                 database=settings.database_url.split("@")[-1],

@@ -56,6 +56,9 @@ def serve(
             os.environ.setdefault(
                 "BFF_ALIPAY_GATEWAY_URL", f"http://{host}:{port}/sim/alipay/gateway.do"
             )
+    # A server process keeps what it built at start for its whole life: out of the collector's
+    # walks (gc_pauses.py). Not the app's default: a test process builds and drops many apps.
+    os.environ.setdefault("BFF_GC_FREEZE_AFTER_START", "true")
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
     if settings.graphiql:

@@ -205,6 +205,11 @@ class Settings(BaseSettings):
         description="A place held for a booking whose order has not committed by then "
         "(the process died half-way) is given back by the sweep",
     )
+    gc_freeze_after_start: bool = Field(
+        default=False,
+        description="Freeze what start-up allocated out of later garbage collections "
+        "(`hospital-bff serve` turns it on; gc_pauses.py)",
+    )
     slot_gate_ttl_seconds: float = Field(
         default=3.0,
         description="How long the slot gate trusts its count of a slot's places before it "

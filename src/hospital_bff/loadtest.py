@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -178,29 +179,43 @@ def _his_headers() -> dict[str, str]:
 
 @dataclass
 class BurstResult:
-    """What a burst of bookings answered, and how fast."""
+    """What a burst of bookings answered (each booker's final answer), and how fast."""
 
     outcomes: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    # TRY_AGAIN answers, each followed by the same request again (as the app does).
+    retries: int = 0
+    # How long the TRY_AGAIN answers took: the contract says within a second.
+    try_again_latencies: list[float] = field(default_factory=list)
 
-    def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
+    @property
+    def requests(self) -> int:
+        return sum(self.outcomes.values()) + self.retries
+
+    def percentile(self, p: float, of: list[float] | None = None) -> float:
+        ordered = sorted(self.latencies if of is None else of)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
 
 
 async def burst(
-    servers: list[str], bookers: list[Booker], slots: list[str], *, concurrency: int = 200
+    servers: list[str],
+    bookers: list[Booker],
+    slots: list[str],
+    *,
+    concurrency: int = 200,
+    retry_pause: float = 0.05,
 ) -> BurstResult:
-    """Every booker tries once, all at once (bounded by `concurrency` connections), spread
-    over the servers and the slots."""
+    """Every booker wants a place, all at once (bounded by `concurrency` connections), spread
+    over the servers and the slots; a TRY_AGAIN is sent again after a short pause, so a
+    place given back during the burst goes to someone who still wants one."""
     result = BurstResult()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     sem = asyncio.Semaphore(concurrency)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
 
-        async def one(i: int, b: Booker) -> None:
+        async def once(i: int, b: Booker, server: str) -> tuple[str, float]:
             variables = {
                 "input": {
                     "patientId": b.patient_id,
@@ -212,7 +227,7 @@ async def burst(
                 started = time.perf_counter()
                 try:
                     r = await http.post(
-                        f"{servers[i % len(servers)]}/graphql",
+                        f"{server}/graphql",
                         json={"query": BOOK, "variables": variables},
                         headers={"Authorization": f"Bearer {b.token}"},
                     )
@@ -228,8 +243,21 @@ async def burst(
                 except Exception as exc:
                     key = "ERROR"
                     result.errors.append(repr(exc)[:300])
-                result.latencies.append(time.perf_counter() - started)
-                result.outcomes[key] = result.outcomes.get(key, 0) + 1
+                return key, time.perf_counter() - started
+
+        async def one(i: int, b: Booker) -> None:
+            started = time.perf_counter()
+            attempt = 0
+            while True:
+                key, took = await once(i, b, servers[(i + attempt) % len(servers)])
+                if key != "TRY_AGAIN":
+                    break
+                result.retries += 1
+                result.try_again_latencies.append(took)
+                attempt += 1
+                await asyncio.sleep(retry_pause * (0.5 + random.random()))
+            result.latencies.append(time.perf_counter() - started)
+            result.outcomes[key] = result.outcomes.get(key, 0) + 1
 
         started = time.perf_counter()
         await asyncio.gather(*(one(i, b) for i, b in enumerate(bookers)))
@@ -422,3 +450,26 @@ def _worker(common: dict[str, str], workdir: Path, index: int) -> Iterator[subpr
         yield proc
     finally:
         _stop(proc)
+
+
+@contextmanager
+def start_embedded(workdir: Path, *, extra_env: dict[str, str] | None = None) -> Iterator[Cluster]:
+    """One `hospital-bff serve` with the embedded default (SQLite file, in-process Redis
+    stand-in and job workers, the simulators under /sim), as on a fresh machine."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        # The default's own file, named absolutely so this process can write the population.
+        "BFF_DATABASE_URL": f"sqlite+aiosqlite:///{workdir}/.hospital-bff/bff.db",
+        "BFF_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    settings = Settings(**{k[4:].lower(): v for k, v in env.items()})  # type: ignore[arg-type]
+    with running(
+        ["serve", "--port", str(port)],
+        env=base_env(**env),
+        cwd=workdir,
+        ready_url=f"{url}/healthz",
+        log=workdir / "serve.log",
+    ):
+        yield Cluster(f"{url}/sim/his", [url], settings)

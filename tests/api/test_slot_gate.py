@@ -52,6 +52,17 @@ async def test_a_full_slot_is_answered_without_asking_the_his(
     assert runtime.his.calls == calls
 
 
+async def test_the_same_request_sent_again_gets_its_order_from_a_full_slot(
+    client: httpx.AsyncClient,
+) -> None:
+    slot_id = await one_place_slot(client)
+    [(token, patient)] = await patients(client, 1)
+    booked = await book(client, token, patient, slot_id)
+    again = await book(client, token, patient, slot_id)
+    assert again["__typename"] == "BookAppointmentSuccess", again
+    assert again["order"]["id"] == booked["order"]["id"]
+
+
 async def test_a_cancelled_place_is_sold_again(client: httpx.AsyncClient) -> None:
     slot_id = await one_place_slot(client)
     (first, first_patient), (second, second_patient) = await patients(client, 2)

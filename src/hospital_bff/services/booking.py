@@ -146,19 +146,24 @@ class BookingService:
         if not idempotency_key or len(idempotency_key) > 128:
             raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
         rt = self.rt
-        # The same key answers the same order (even while the HIS is away); and a patient
-        # not bound to this caller is NOT_FOUND before the HIS hears the id at all.
-        async with uow.unit_of_work(rt) as session:
-            existing = await self._by_key(session, user_id, idempotency_key)
-            if existing is not None:
-                return Booked(existing, created=False)
-            await self.accounts.binding(session, user_id, patient_id)
-        # A full slot is answered here, before the HIS or a transaction hears of it.
+        # A full slot is answered here, before the HIS hears of it: only a request sent again
+        # for the order it already made is told otherwise (the same key, the same order).
         ticket = await rt.slot_gate.take(slot_id)
         if ticket is Ticket.FULL:
+            async with uow.unit_of_work(rt) as session:
+                existing = await self._by_key(session, user_id, idempotency_key)
+            if existing is not None:
+                return Booked(existing, created=False)
             raise SlotFull()
         attempt = _Attempt(ticket_out=ticket is Ticket.TAKEN)
         try:
+            # The same key answers the same order (even while the HIS is away); and a patient
+            # not bound to this caller is NOT_FOUND before the HIS hears the id at all.
+            async with uow.unit_of_work(rt) as session:
+                existing = await self._by_key(session, user_id, idempotency_key)
+                if existing is not None:
+                    return Booked(existing, created=False)
+                await self.accounts.binding(session, user_id, patient_id)
             async with rt.slot_gate.admission.admitted():
                 return await self._book(
                     user_id, patient_id, slot_id, idempotency_key, ticket, attempt
