@@ -35,6 +35,7 @@ from hospital_bff.clock import Clock
 from hospital_bff.loadtest import (
     Cluster,
     burst,
+    cpu_seconds,
     make_population,
     size_schedule,
     start_cluster,
@@ -85,7 +86,9 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int) -> 
             cluster.settings, cluster.sim_his, args.attempts, prefix="bench"
         )
         with core_burner(args.burn_core):
+            cpu_before = cpu_seconds(cluster.pids)
             result = await burst(cluster.servers, bookers, slots, concurrency=args.concurrency)
+            cpu_used = cpu_seconds(cluster.pids) - cpu_before
         ok = result.outcomes.get("OK", 0)
         rate = args.attempts / result.seconds
         unexpected = {k: v for k, v in result.outcomes.items() if k not in {"OK", "SLOT_FULL"}}
@@ -100,6 +103,11 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int) -> 
         print(f"sold                {ok} of {args.places} places (must be exactly all)")
         print(f"wall time           {result.seconds:.2f} s")
         print(f"attempts per second {rate:.0f}   target >= {target}")
+        per_attempt = cpu_used / args.attempts
+        print(
+            f"server CPU          {per_attempt * 1000:.1f} ms per attempt (all servers):"
+            f" {1 / per_attempt:.0f} attempts/s per core they could have had"
+        )
         print(
             f"requests per second {result.requests / result.seconds:.0f} (with TRY_AGAIN resends)"
         )

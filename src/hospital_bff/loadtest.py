@@ -337,6 +337,17 @@ class Cluster:
     sim_his: str
     servers: list[str]
     settings: Settings
+    # The BFF server processes, for benches that read their CPU time and memory.
+    pids: list[int] = field(default_factory=list)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 async def _create_database(admin_url: str, name: str) -> None:
@@ -417,8 +428,9 @@ def start_cluster(
                 log=workdir / "sim.log",
             )
         )
+        pids = []
         for i, port in enumerate(ports):
-            stack.enter_context(
+            server = stack.enter_context(
                 running(
                     ["serve", "--port", str(port)],
                     env=base_env(**common),
@@ -427,9 +439,10 @@ def start_cluster(
                     log=workdir / f"serve{i}.log",
                 )
             )
+            pids.append(server.pid)
         for i in range(workers):
             stack.enter_context(_worker(common, workdir, i))
-        yield Cluster(f"{sim}/his", [f"http://127.0.0.1:{p}" for p in ports], settings)
+        yield Cluster(f"{sim}/his", [f"http://127.0.0.1:{p}" for p in ports], settings, pids)
 
 
 @contextmanager
@@ -471,5 +484,5 @@ def start_embedded(workdir: Path, *, extra_env: dict[str, str] | None = None) ->
         cwd=workdir,
         ready_url=f"{url}/healthz",
         log=workdir / "serve.log",
-    ):
-        yield Cluster(f"{url}/sim/his", [url], settings)
+    ) as proc:
+        yield Cluster(f"{url}/sim/his", [url], settings, [proc.pid])

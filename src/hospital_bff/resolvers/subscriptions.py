@@ -14,6 +14,7 @@ from graphql import GraphQLError
 from hospital_bff.events import notices_topic, order_topic, schedule_topic
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
+from hospital_bff.resolvers.event_loads import EventLoads
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
@@ -62,9 +63,11 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
         async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
             if await runtime.catalogue.schedule(schedule_id) is None:
                 raise _not_found()
-        async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
+        loads: EventLoads = runtime.extras.setdefault("schedule_event_loads", EventLoads())
+        async for event in runtime.events.subscribe(schedule_topic(schedule_id)):
             async with upstream_guard():
-                fresh = await runtime.catalogue.schedule(schedule_id)
+                # Every watcher of this schedule got this very event: one HIS read for all.
+                fresh = await loads.once(event, lambda: runtime.catalogue.schedule(schedule_id))
             if fresh is not None:
                 yield Schedule.from_dto(fresh)
 
