@@ -125,6 +125,11 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int) -> 
             print("TRY_AGAIN answers   0")
         if gc_pause is not None:
             print(f"GC pause, max       {gc_pause:.1f} ms   target <= 5 ms")
+        if result.resent_after_transport_error:
+            print(
+                f"connection broken   {result.resent_after_transport_error} requests sent again"
+                f" (same idempotency key): {result.transport_errors[:2]}"
+            )
         if result.errors:
             print("first errors:", *result.errors[:3], sep="\n  ")
         exact = ok == args.places and not unexpected and not result.errors

@@ -187,6 +187,10 @@ class BurstResult:
     errors: list[str] = field(default_factory=list)
     # TRY_AGAIN answers, each followed by the same request again (as the app does).
     retries: int = 0
+    # Connections that broke before an answer (the outcome unknown to the client): the app
+    # sends the same request again, its idempotency key making that safe.
+    resent_after_transport_error: int = 0
+    transport_errors: list[str] = field(default_factory=list)
     # How long the TRY_AGAIN answers took: the contract says within a second.
     try_again_latencies: list[float] = field(default_factory=list)
 
@@ -240,6 +244,9 @@ async def burst(
                         key = (
                             "OK" if data["__typename"] == "BookAppointmentSuccess" else data["code"]
                         )
+                except httpx.TransportError as exc:
+                    key = "TRANSPORT_ERROR"
+                    result.transport_errors.append(repr(exc)[:300])
                 except Exception as exc:
                     key = "ERROR"
                     result.errors.append(repr(exc)[:300])
@@ -247,13 +254,17 @@ async def burst(
 
         async def one(i: int, b: Booker) -> None:
             started = time.perf_counter()
-            attempt = 0
+            attempt = broken = 0
             while True:
                 key, took = await once(i, b, servers[(i + attempt) % len(servers)])
-                if key != "TRY_AGAIN":
+                if key == "TRANSPORT_ERROR" and broken < 3:
+                    broken += 1
+                    result.resent_after_transport_error += 1
+                elif key != "TRY_AGAIN":
                     break
-                result.retries += 1
-                result.try_again_latencies.append(took)
+                else:
+                    result.retries += 1
+                    result.try_again_latencies.append(took)
                 attempt += 1
                 await asyncio.sleep(retry_pause * (0.5 + random.random()))
             result.latencies.append(time.perf_counter() - started)
@@ -486,3 +497,60 @@ def start_embedded(workdir: Path, *, extra_env: dict[str, str] | None = None) ->
         log=workdir / "serve.log",
     ) as proc:
         yield Cluster(f"{url}/sim/his", [url], settings, [proc.pid])
+
+
+async def seed_awaiting_orders(
+    runtime: Any, count: int, *, expires_at: list[Any], with_payments: bool, prefix: str = "seed"
+) -> list[tuple[str, str]]:
+    """`count` registration orders waiting for their money, straight into the database (one
+    user), each expiring at its `expires_at`; with a PENDING bank payment each when asked.
+    Returns (order id, out_trade_no or "")."""
+    from hospital_bff.services.money.orders import awaiting_payment
+    from hospital_bff.services.money.rules import OrderKind
+    from hospital_bff.store.models import HospitalUser, Payment
+
+    now = runtime.clock.now()
+    made: list[tuple[str, str]] = []
+    async with runtime.sessions() as session, session.begin():
+        user = HospitalUser(
+            id=f"usr_{prefix}",
+            id_number_hash=f"{prefix}-hash",
+            id_number_enc="-",
+            name_enc="-",
+            masked_name="测*",
+            phone_enc="-",
+            created_at=now,
+        )
+        session.add(user)
+        for i in range(count):
+            order = awaiting_payment(
+                order_id=f"ord_{prefix}{i}",
+                kind=OrderKind.REGISTRATION,
+                user_id=user.id,
+                his_patient_id=f"P{prefix}{i}",
+                patient_name="测试",
+                idempotency_key=f"{prefix}-{i}",
+                amount=5000,
+                items=[{"code": "REG", "name": "挂号费", "amount": 5000}],
+                now=now,
+                window_seconds=600,
+            )
+            order.expires_at = expires_at[i]
+            session.add(order)
+            out_trade_no = ""
+            if with_payments:
+                out_trade_no = f"T{prefix}{i:08d}"[:32]
+                session.add(
+                    Payment(
+                        order_id=order.id,
+                        out_trade_no=out_trade_no,
+                        idempotency_key=f"{prefix}-pay-{i}",
+                        amount=5000,
+                        status="PENDING",
+                        pay_url="-",
+                        created_at=now,
+                        expires_at=order.expires_at,
+                    )
+                )
+            made.append((order.id, out_trade_no))
+    return made
