@@ -13,21 +13,29 @@ import gc
 import time
 from typing import Any
 
-from hospital_bff.metrics import GC_MAX_PAUSE, GC_PAUSES
+from hospital_bff.metrics import GC_MAX_PAUSE, GC_MAX_PAUSE_CPU, GC_PAUSES
 
 _started: float | None = None
+_started_cpu = 0.0
 _longest = 0.0
+_longest_cpu = 0.0
 
 
 def _on_collection(phase: str, info: dict[str, Any]) -> None:
-    global _started, _longest
+    global _started, _started_cpu, _longest, _longest_cpu
     if phase == "start":
         _started = time.perf_counter()
+        _started_cpu = time.thread_time()
         return
     if _started is None:
         return
     pause = time.perf_counter() - _started
+    # On a busy machine the wall-clock pause includes time the thread was not scheduled.
+    cpu = time.thread_time() - _started_cpu
     _started = None
+    if cpu > _longest_cpu:
+        _longest_cpu = cpu
+        GC_MAX_PAUSE_CPU.set(cpu)
     GC_PAUSES.labels(str(info.get("generation", "?"))).observe(pause)
     if pause > _longest:
         _longest = pause
