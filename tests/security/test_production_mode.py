@@ -97,6 +97,10 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+# Starts `hospital-bff` as a process of its own (a second or two each): outside the fast tier.
+REAL_PROCESS = pytest.mark.slow
+
+
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """The command as an operator runs it, with nothing of this machine's BFF_ settings."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BFF_")}
@@ -154,6 +158,7 @@ def test_every_row_names_its_own_variable() -> None:
         assert row.field in Settings.model_fields
 
 
+@REAL_PROCESS
 @pytest.mark.parametrize("command", ["serve", "worker"])
 def test_production_without_secrets_names_every_one_and_exits(command: str, tmp_path: Path) -> None:
     result = run_cli(command, env={"BFF_ENV": "production"}, cwd=tmp_path)
@@ -165,6 +170,7 @@ def test_production_without_secrets_names_every_one_and_exits(command: str, tmp_
     assert result.stdout == ""
 
 
+@REAL_PROCESS
 def test_production_on_the_demo_values_names_every_one(tmp_path: Path) -> None:
     demo = Settings(_env_file=None)
     env = as_environment({s.field: getattr(demo, s.field) for s in SECRETS})
@@ -247,6 +253,7 @@ def test_the_app_factory_refuses_too(backend: str, tmp_path: Path) -> None:
     assert "BFF_JWT_KEYS is not set" in str(refused.value.code)
 
 
+@REAL_PROCESS
 def test_uvicorn_factory_refuses_without_traceback(tmp_path: Path) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BFF_")}
     result = subprocess.run(
@@ -263,6 +270,7 @@ def test_uvicorn_factory_refuses_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@REAL_PROCESS
 def test_the_simulators_command_is_refused_in_production(tmp_path: Path) -> None:
     result = run_cli("sim", env={"BFF_ENV": "production"}, cwd=tmp_path)
 
@@ -271,6 +279,7 @@ def test_the_simulators_command_is_refused_in_production(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
+@REAL_PROCESS
 def test_serve_does_not_guess_the_public_url_in_production(tmp_path: Path) -> None:
     values = production_values(tmp_path)
     del values["public_url"]
