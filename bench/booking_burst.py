@@ -155,6 +155,7 @@ def main() -> int:
     parser.add_argument("--burn-core", action="store_true", help="a process spinning beside it")
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--database", default="bff_bench", help="made (emptied) on --postgres")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,7 +165,7 @@ def main() -> int:
         with start_cluster(
             Path(tmp),
             postgres_admin_url=args.postgres,
-            database="bff_bench",
+            database=args.database,
             redis_url=args.redis,
             servers=args.servers,
         ) as cluster:
