@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+from sqlmodel import select
 
 from fixtures.journey import (
     book,
@@ -15,11 +16,12 @@ from fixtures.journey import (
     verified_user,
     wait_for_status,
 )
-from fixtures.money import cancel
+from fixtures.money import cancel, his_faults
 from hospital_bff.clock import FrozenClock
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.slot_gate import Admission
+from hospital_bff.store.models import Order, PlaceHold
 
 
 async def one_place_slot(client: httpx.AsyncClient) -> str:
@@ -100,6 +102,22 @@ async def test_an_overloaded_process_answers_try_again_and_takes_nothing(
         refused = await book(client, token, patient, slot_id)
     assert refused["code"] == "TRY_AGAIN", refused
     # Its ticket came back: the one place is still there for the same request, sent again.
+    again = await book(client, token, patient, slot_id)
+    assert again["__typename"] == "BookAppointmentSuccess", again
+
+
+async def test_an_his_too_slow_to_answer_is_try_again_and_nothing_is_taken(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    slot_id = await one_place_slot(client)
+    [(token, patient)] = await patients(client, 1)
+    await his_faults(client, timeoutRate=1.0)
+    refused = await book(client, token, patient, slot_id)
+    assert refused["code"] == "TRY_AGAIN", refused
+    async with runtime.sessions() as session:
+        assert not (await session.exec(select(Order))).all()
+        assert not (await session.exec(select(PlaceHold))).all()
+    await his_faults(client, timeoutRate=0.0)
     again = await book(client, token, patient, slot_id)
     assert again["__typename"] == "BookAppointmentSuccess", again
 

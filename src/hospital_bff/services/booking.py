@@ -14,7 +14,7 @@ from datetime import datetime, time
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamTimeout, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
@@ -186,6 +186,9 @@ class BookingService:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.slot(slot_id)
             at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
+        except UpstreamTimeout as exc:
+            # Too slow to answer in time (overload, ours or the HIS's): nothing is taken yet.
+            raise TryAgain() from exc
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
         if slot is not None and ticket is Ticket.UNKNOWN:
@@ -265,6 +268,10 @@ class BookingService:
             raise DomainError(exc.detail, code="INVALID_STATE") from exc
         except UpstreamUnavailable as exc:
             await self._release_his_lock(order_id)
+            if isinstance(exc, UpstreamTimeout):
+                # The lock's outcome is unknown, so it is given back, and our hold with it
+                # (the caller's finally): nothing is taken, the same request may come again.
+                raise TryAgain() from exc
             raise UpstreamUnavailableError("his") from exc
         schedule = slot.schedule
         catalogue = await rt.catalogue.catalogue()
