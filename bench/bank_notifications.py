@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +29,10 @@ from hospital_bff.app import create_app
 from hospital_bff.config import Settings
 from hospital_bff.datasources.wechatpay_crypto import seal_resource, signed_headers
 from hospital_bff.jobs import broker as broker_mod
-from hospital_bff.loadtest import seed_awaiting_orders
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.population import seed_awaiting_orders
 from hospital_bff.store.models import Payment
 
 TARGET = 1000

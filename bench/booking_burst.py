@@ -32,15 +32,11 @@ from pathlib import Path
 import httpx
 
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import (
-    Cluster,
-    burst,
-    cpu_seconds,
-    make_population,
-    size_schedule,
-    start_cluster,
-    start_embedded,
-)
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import Cluster, cpu_seconds, start_cluster, start_embedded
+from fixtures.population import burst, make_population, size_schedule
 
 EMBEDDED_TARGET = 300
 CLUSTER_TARGET = 500

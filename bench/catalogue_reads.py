@@ -22,7 +22,10 @@ from pathlib import Path
 import httpx
 
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import base_env, free_port, running
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import base_env, free_port, running
 
 SCHEDULES = """
 query S($d: ID!, $from: Date!, $to: Date!) {

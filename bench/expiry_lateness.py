@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import time
 from datetime import timedelta
@@ -24,7 +25,10 @@ from sqlmodel import col, select
 from hospital_bff.app import create_app
 from hospital_bff.config import Settings
 from hospital_bff.jobs.enqueue import send_now
-from hospital_bff.loadtest import seed_awaiting_orders
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.population import seed_awaiting_orders
 from hospital_bff.store.models import Order
 
 TARGET_P90_MS = 150

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import tempfile
 import time
 from contextlib import AsyncExitStack
@@ -28,7 +29,11 @@ import httpx
 import websockets
 
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import BOOK, make_population, start_embedded
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import start_embedded
+from fixtures.population import BOOK, make_population
 
 WATCH = """
 subscription ScheduleAvailability($scheduleId: ID!) {

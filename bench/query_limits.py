@@ -31,10 +31,13 @@ from graphql.validation import ASTValidationRule
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from hospital_bff.config import Settings
-from hospital_bff.loadtest import base_env, free_port, running
 from hospital_bff.resolvers.query_limits import QueryLimits, query_limits_rule
 from hospital_bff.schema import build_schema
 from hospital_bff.schema.pagination import DEFAULT_PAGE, MAX_PAGE
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import base_env, free_port, running
 
 TARGET_MS = 50.0
 SIMPLE = "{ departments { id name } }"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 import tempfile
 import time
 from contextlib import AsyncExitStack
@@ -26,7 +27,10 @@ import httpx
 import websockets
 
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import base_env, free_port, running
+
+# The process and population fixtures live with the tests (tests/fixtures/).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fixtures.cluster import base_env, free_port, running
 
 DEPARTMENTS = "{ departments { id name children { id name } } }"
 SCHEDULES = """

@@ -68,6 +68,8 @@ async def test_a_request_line_names_operation_and_a_stable_pseudonym(
 ) -> None:
     token, person = await verified_user(client)
     patient_id = await patient_of(client, token)
+    # Calls to the embedded simulators show only at DEBUG; this test reads those lines.
+    logging.getLogger("httpx").filters.clear()
     for _ in range(2):  # unpaid bills are read from the HIS: its client logs each call
         response = await client.post(
             "/graphql",
@@ -113,7 +115,7 @@ async def test_a_client_error_is_one_line_without_a_traceback(
     client: httpx.AsyncClient, streams: Streams
 ) -> None:
     cases = [
-        ("query Broken { nonsense }", "GRAPHQL_VALIDATION"),
+        ("query Broken { nonsense }", "GRAPHQL_VALIDATION_FAILED"),
         ("query Mine { me { id } }", "UNAUTHENTICATED"),
         ('query Stats { statistics(from: "2026-11-27", to: "2026-11-27") { to } }', None),
     ]
@@ -127,7 +129,7 @@ async def test_a_client_error_is_one_line_without_a_traceback(
     client_errors = [line for line in out if line["event"] == "graphql.client_error"]
     assert len(client_errors) == len(cases), out
     assert {line["operation"] for line in client_errors} == {"Broken", "Mine", "Stats"}
-    assert "GRAPHQL_VALIDATION" in {line["code"] for line in client_errors}
+    assert "GRAPHQL_VALIDATION_FAILED" in {line["code"] for line in client_errors}
     assert "UNAUTHENTICATED" in {line["code"] for line in client_errors}
     everything = streams.out.getvalue() + streams.err.getvalue()
     assert "Traceback" not in everything
@@ -157,5 +159,82 @@ def test_the_worker_process_configures_logging(monkeypatch: pytest.MonkeyPatch) 
 
 
 class _NoBroker:
-    def add_middleware(self, middleware: object) -> None:
+    def add_middleware(self, middleware: object, **where: object) -> None:
         pass
+
+
+def test_an_outage_is_one_warning_line_and_a_bug_one_plain_traceback(streams: Streams) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from hospital_bff.logs import log_failure
+
+    log = structlog.get_logger("test")
+    log_failure(log, "sweep_failed", RedisConnectionError("Connection refused"), name="expire")
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError as exc:
+        log_failure(log, "sweep_failed", exc, name="expire")
+    (outage,) = streams.lines(streams.out)
+    assert outage["level"] == "warning" and "ConnectionError" in outage["error"]
+    assert "exception" not in outage
+    (bug,) = streams.lines(streams.err)
+    assert bug["level"] == "error" and bug["name"] == "expire"
+    assert bug["exception"].startswith("Traceback (most recent call last)")
+
+
+def test_console_tracebacks_are_plain_not_rich_with_locals() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    configure_logging("INFO", out=out, err=err)
+    try:
+        secret_local = "a local's value"  # noqa: F841 - rich would print it
+        raise RuntimeError("boom")
+    except RuntimeError:
+        structlog.get_logger("test").exception("bad_thing")
+    finally:
+        configure_logging("INFO")
+    text = err.getvalue()
+    assert "Traceback (most recent call last)" in text and "RuntimeError: boom" in text
+    assert "a local's value" not in text and "╭" not in text
+
+
+def test_every_command_configures_logging_and_answers_alone_on_stdout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from hospital_bff.cli import app
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        "hospital_bff.logs.configure_logging_from",
+        lambda settings, **kw: calls.append({"json": settings.log_json, **kw}),
+    )
+    monkeypatch.setenv("BFF_LOG_JSON", "true")
+    result = CliRunner().invoke(app, ["export-schema"])
+    assert result.exit_code == 0, result.output
+    # Its stdout is the schema a script reads: log lines go to stderr.
+    assert calls == [{"json": True, "quiet_stdout": True}]
+
+
+@pytest.mark.parametrize("level", ["INFO", "DEBUG"])
+def test_a_line_per_simulator_call_shows_only_at_debug(level: str) -> None:
+    found = Streams()
+    configure_logging(level, json=True, out=found.out, err=found.err)
+    try:
+        request = 'HTTP Request: %s %s "%s %d %s"'
+        httpx_log = logging.getLogger("httpx")
+        httpx_log.info(
+            request, "POST", httpx.URL("http://h/sim/his/slot-locks"), "HTTP/1.1", 200, "OK"
+        )
+        httpx_log.info(
+            request, "POST", httpx.URL("https://his.example/slot-locks"), "HTTP/1.1", 200, "OK"
+        )
+        access = logging.getLogger("uvicorn.access")
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/sim/bank/ledger", "1.1", 200)
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "POST", "/graphql", "1.1", 200)
+    finally:
+        configure_logging("INFO")
+    events = [line["event"] for line in found.lines(found.out)]
+    assert any("/graphql" in e for e in events) and any("his.example" in e for e in events)
+    shown = sum("/sim/" in e for e in events)
+    assert shown == (2 if level == "DEBUG" else 0)

@@ -24,10 +24,10 @@ from starlette.applications import Starlette
 from fixtures.accounts import bind, confirmed_order, me, verify
 from fixtures.journey import new_id_number, register_person, sign_in
 from hospital_bff.logs import configure_logging
+from hospital_bff.national_id import InvalidNationalId, mask_id_number, parse_national_id
 from hospital_bff.pii import ID_NUMBER_PATTERN, scrub_national_ids
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.national_id import InvalidNationalId, mask_id_number, parse_national_id
-from hospital_bff.simulators.his_seed import resident_id
+from hospital_bff.simulators.his.id_numbers import resident_id
 
 # The ID number of the seeded demo patient 张伟 has the same shape as the test ones.
 FAR_FUTURE = date(2100, 1, 1)

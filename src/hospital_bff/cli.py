@@ -10,6 +10,8 @@ import typer
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
+from hospital_bff import probe
+from hospital_bff.local_urls import demo_urls, local_host, local_url
 from hospital_bff.staff_cli import issue_token, staff_app
 
 app = typer.Typer(
@@ -19,6 +21,25 @@ app = typer.Typer(
 )
 app.add_typer(staff_app, name="staff")
 
+# The commands that run as services; the others answer on stdout, which scripts read.
+_SERVICES = {"serve", "worker", "sim"}
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    """Every process logs the same way (BFF_LOG_LEVEL, BFF_LOG_JSON, BFF_ERROR_LOG_PATH),
+    whichever command it runs, from its first line on."""
+    from pydantic import ValidationError
+
+    from hospital_bff.config import Settings
+    from hospital_bff.logs import configure_logging_from
+
+    try:
+        settings = Settings()
+    except ValidationError:
+        return  # the command itself reports the bad setting
+    configure_logging_from(settings, quiet_stdout=ctx.invoked_subcommand not in _SERVICES)
+
 
 @app.command()
 def serve(
@@ -26,17 +47,31 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
     workers: Annotated[int, typer.Option(help="Server processes (needs PostgreSQL and Redis)")] = 1,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            help="Start the demo afresh: forget the database (and BFF_REDIS_URL's database) "
+            "and the simulators' records first"
+        ),
+    ] = False,
 ) -> None:
     """Run the API. With no configuration: the embedded default (SQLite file in ./.hospital-bff,
-    in-process Redis stand-in and job workers, the simulators under /sim, demo data), GraphiQL
-    at http://HOST:PORT/graphql."""
+    in-process Redis stand-in and job workers, the simulators under /sim keeping their records
+    in ./.hospital-bff/simulators, demo data), GraphiQL at http://HOST:PORT/graphql."""
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
     refuse_unsafe_production(settings)
+    if settings.env == "demo" and settings.embedded_simulators:
+        from hospital_bff.demo import EMBEDDED_SIMULATORS_DIR
+
+        # The demo's simulators outlive a restart as its database does.
+        os.environ.setdefault("BFF_SIMULATOR_STATE_DIR", str(EMBEDDED_SIMULATORS_DIR))
+        settings = Settings()
     single_process = not settings.redis_url or settings.is_sqlite or settings.embedded_simulators
     if workers > 1 and single_process:
         # Each process would hold its own in-process Redis, simulators and SQLite writers.
@@ -45,24 +80,21 @@ def serve(
             "(run `hospital-bff sim` separately)",
             param_hint="--workers",
         )
+    if reset:  # after every refusal: a start that fails forgets nothing
+        _reset(settings)
     # Demo only: production names its public URL itself (refused above when it does not).
-    if settings.env == "demo" and "BFF_PUBLIC_URL" not in os.environ:
-        os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
-        if settings.embedded_simulators:
-            for name in ("HIS", "BANK", "WECHAT"):
-                os.environ.setdefault(
-                    f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}"
-                )
-            os.environ.setdefault(
-                "BFF_ALIPAY_GATEWAY_URL", f"http://{host}:{port}/sim/alipay/gateway.do"
-            )
+    if settings.env == "demo":
+        for name, value in demo_urls(host, port, embedded=settings.embedded_simulators).items():
+            os.environ.setdefault(name, value)
     # A server process keeps what it built at start for its whole life: out of the collector's
     # walks (gc_pauses.py). Not the app's default: a test process builds and drops many apps.
     os.environ.setdefault("BFF_GC_FREEZE_AFTER_START", "true")
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
+    probe.declare(settings.probe_file, "api", url=f"{local_url(host, port)}/readyz")
     if settings.graphiql:
-        typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
+        public_url = os.environ.get("BFF_PUBLIC_URL", settings.public_url)
+        typer.echo(f"hospital-bff: GraphiQL at {public_url}/graphql")
     uvicorn.run(
         "hospital_bff.app:create_app",
         factory=True,
@@ -71,13 +103,25 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level.lower(),
+        # uvicorn's own lines go through our pipeline (JSON in production), not its config.
+        log_config=None,
         ws="websockets-sansio",
         # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
         ws_max_size=settings.max_body_bytes,
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
         timeout_keep_alive=75,
+        # SIGTERM: WebSockets closed with 1001 (going_away.py), requests in flight get this
+        # long, then the lifespan's shutdown; all within the 30 s an orchestrator waits.
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
+
+
+def _reset(settings: Settings) -> None:
+    from hospital_bff.demo import reset_demo
+
+    for cleared in reset_demo(settings):
+        typer.echo(f"hospital-bff: reset {cleared}")
 
 
 def _start_metrics_port(settings: Settings) -> None:
@@ -114,20 +158,76 @@ def worker(
 def sim(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8100,
+    reset: Annotated[
+        bool, typer.Option(help="Start afresh: forget the simulators' saved records first")
+    ] = False,
 ) -> None:
     """Run the simulators (HIS, bank, WeChat, Alipay) alone, for BFF processes that point at
     them (BFF_HIS_BASE_URL=http://HOST:PORT/his, BFF_ALIPAY_GATEWAY_URL=.../alipay/gateway.do
-    and so on). A demo tool: refused under production."""
+    and so on), keeping their records in ./.hospital-bff/sim-server (BFF_SIMULATOR_STATE_DIR).
+    A demo tool: refused under production."""
+    import shutil
+
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.demo import STANDALONE_SIMULATORS_DIR
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_demo_tool
 
-    refuse_demo_tool(Settings(), "hospital-bff sim")
-    os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
+    settings = Settings()
+    refuse_demo_tool(settings, "hospital-bff sim")
+    os.environ.setdefault("BFF_SIM_PUBLIC_URL", local_url(host, port))
+    os.environ.setdefault("BFF_SIMULATOR_STATE_DIR", str(STANDALONE_SIMULATORS_DIR))
+    if reset:
+        state_dir = Settings().simulator_state_dir
+        if state_dir is not None:
+            shutil.rmtree(state_dir, ignore_errors=True)
+            typer.echo(f"hospital-bff: reset simulators {state_dir}")
+    probe.declare(settings.probe_file, "sim", host=local_host(host), port=port)
+    # Every line of this server's access log is a simulator call: shown at DEBUG only.
+    quiet = Settings().log_level.upper() != "DEBUG"
     uvicorn.run(
-        "hospital_bff.simulators.server:create_sim_server", factory=True, host=host, port=port
+        "hospital_bff.simulators.server:create_sim_server",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        access_log=not quiet,
     )
+
+
+@app.command("probe")
+def probe_command() -> None:
+    """The container's health check: probe this container's process as it declared in
+    BFF_PROBE_FILE (the image runs `python -m hospital_bff.probe`, the same, faster)."""
+    raise typer.Exit(probe.main())
+
+
+demo_app = typer.Typer(help="The demo's people and data.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("people")
+def demo_people() -> None:
+    """Print every person of the demo HIS with today's ID numbers (the son's changes every
+    year), as `verifyIdentity` takes them."""
+    from hospital_bff.clock import Clock
+    from hospital_bff.config import Settings
+    from hospital_bff.demo import EMBEDDED_SIMULATORS_DIR
+    from hospital_bff.production import refuse_demo_tool
+    from hospital_bff.simulators.his.people import demo_people as people_of
+
+    settings = Settings()
+    refuse_demo_tool(settings, "hospital-bff demo people")
+    state_dir = settings.simulator_state_dir or EMBEDDED_SIMULATORS_DIR
+    people, source = people_of(state_dir, Clock(settings.tz).today())
+    typer.echo(f"# the HIS's people in {source}")
+    typer.echo("patient\tname\tsex\tbirth date\tID number\tphone\tinsurance\tcard")
+    for p in people:
+        row = (p.patient_id, p.name, p.sex, p.birth_date.isoformat(), p.id_number)
+        typer.echo("\t".join((*row, p.phone or "-", p.insurance, p.card_number)))
 
 
 @app.command()

@@ -1,7 +1,12 @@
-"""Settings, read once from the environment (prefix ``BFF_``) and passed around explicitly."""
+"""Settings, read once from the environment (prefix ``BFF_``) and passed around explicitly.
+
+Over 400 lines: every setting in one class, so that an operator (and README's table) finds
+each variable, its default and its check in one place.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from functools import cached_property
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -72,6 +77,11 @@ class Settings(BaseSettings):
     )
     demo_data: bool = Field(
         default=True, description="Seed the embedded simulators (default: off in production)"
+    )
+    simulator_state_dir: Path | None = Field(
+        default=None,
+        description="Where the simulators keep their records across restarts (the demo "
+        "commands set ./.hospital-bff/simulators); unset: in memory only",
     )
     run_jobs_in_process: bool = Field(
         default=True, description="Run job workers and the scheduler inside the API process"
@@ -314,6 +324,17 @@ class Settings(BaseSettings):
     persisted_query_ttl_seconds: int = Field(
         default=7 * 24 * 3600, gt=0, description="How long a registered APQ query is kept"
     )
+    # Browsers (hospital_bff.http_middleware; README "GraphQL over HTTP").
+    cors_origins: str = Field(
+        default="",
+        description="Comma-separated origins (https://h5.example.org) whose pages may call "
+        "/graphql from a browser; empty: no CORS headers at all (the apps are not browsers)",
+    )
+    gzip_minimum_bytes: int = Field(
+        default=1024,
+        ge=0,
+        description="Answers at least this long are gzipped for clients that accept it",
+    )
     max_webhook_body_bytes: int = Field(
         default=64 * 1024, description="Largest bank or HIS notification body; larger gets 413"
     )
@@ -347,12 +368,38 @@ class Settings(BaseSettings):
         "reused by the booking limits",
     )
 
+    # --- the whole-response cache of the public catalogue (hospital_bff.response_cache) ---------
+    response_cache: bool = Field(
+        default=True,
+        description="Keep whole answers of public catalogue queries (departments, experts, "
+        "schedules without a patient), encoded, until what they show changes",
+    )
+    response_cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, description="Memory the kept answers may take, per process"
+    )
+    response_cache_max_seconds: int = Field(
+        default=300,
+        description="Longest an answer is kept; answers with remaining counts live no longer "
+        "than the schedules they were read from (cache_remaining_ttl)",
+    )
+
     # --- outbound HTTP ------------------------------------------------------------------------
     http_timeout_seconds: float = 3.0
     http_connect_timeout_seconds: float = 1.0
     http_read_retries: int = 2
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 10.0
+
+    tracing_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector (e.g. http://otel-collector:4318) traces go to; "
+        "OTEL_EXPORTER_OTLP_ENDPOINT does the same; neither set: no tracing (tracing.py)",
+    )
+    probe_file: Path | None = Field(
+        default=None,
+        description="Where a process says how the container's health check probes it, and a "
+        "worker writes its heartbeat (hospital_bff/probe.py; the image sets it)",
+    )
 
     log_level: str = "INFO"
     log_json: bool = False
@@ -379,6 +426,19 @@ class Settings(BaseSettings):
                 ip_network(part.strip(), strict=False)
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        # A browser sends an Origin exactly; a path or a typo would match nothing, silently.
+        for origin in _comma_list(value):
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"BFF_CORS_ORIGINS: {origin!r} is not an origin like https://host")
+        return value
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _comma_list(self.cors_origins)
+
     @cached_property
     def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return tuple(
@@ -395,3 +455,11 @@ class Settings(BaseSettings):
     def sync_database_url(self) -> str:
         """The same database for synchronous tools (Alembic)."""
         return self.database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+
+
+# scheme://host[:port], nothing after: what a browser's Origin header holds.
+_ORIGIN = re.compile(r"https?://[^/\s:]+(:\d{1,5})?")
+
+
+def _comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]

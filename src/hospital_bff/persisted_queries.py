@@ -1,10 +1,12 @@
 """Persisted queries: Apollo's automatic persisted queries (APQ), and a manifest-only mode.
 
 Apollo Client's persisted-query link sends `extensions.persistedQuery = {version: 1,
-sha256Hash}` without the query first; the server answers PERSISTED_QUERY_NOT_FOUND (HTTP 200, as
-Apollo Server does) when it does not know the hash, the link then sends the query with the hash,
-and the server keeps it, so later requests (and hash-only GETs, short enough for a CDN or a
-WeChat mini-program's URL limits) carry only the hash. Known queries live in Redis with a TTL.
+sha256Hash}` without the query first; the server answers PERSISTED_QUERY_NOT_FOUND when it
+does not know the hash (HTTP 200 under application/json, as Apollo Server does; 400 under
+application/graphql-response+json, where an answer without data is a 4xx), the link then sends
+the query with the hash, and the server keeps it, so later requests (and hash-only GETs, short
+enough for a CDN or a WeChat mini-program's URL limits) carry only the hash. Known queries live
+in Redis with a TTL.
 
 `BFF_PERSISTED_QUERIES`:
 - `off`: any persistedQuery extension is answered PERSISTED_QUERY_NOT_SUPPORTED (the link then
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import redis.asyncio as aioredis
+import structlog
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
@@ -42,10 +45,15 @@ from graphql.language import Visitor
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from hospital_bff.graphql_over_http import Refusal
+from hospital_bff.language import Message
+from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.resolvers.masking import PARSE_FAILED_CODE, VALIDATION_FAILED_CODE
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
+
+log = structlog.get_logger(__name__)
 
 PersistedQueryMode = Literal["off", "apq", "only"]
 
@@ -63,14 +71,26 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 DEFAULT_CONTRACT_DIR = Path(__file__).resolve().parents[3] / "shared" / "contract"
 
 
-class PersistedQueryRefused(Exception):
-    """A refusal before execution, answered as GraphQL errors with a stable code."""
+class PersistedQueryRefused(Refusal):
+    """A persisted-query refusal, answered as GraphQL errors with the protocol's code."""
 
-    def __init__(self, status: int, message: str, code: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.code = code
+
+def _refused(status: int, code: str, zh: str, en: str, **kw: Any) -> PersistedQueryRefused:
+    return PersistedQueryRefused(status, code, Message(zh, en), **kw)
+
+
+def not_found() -> PersistedQueryRefused:
+    # The message is the protocol's own token (old links match it, not the code), in any
+    # language. 200 under application/json, as Apollo Server answers; never cached (a CDN
+    # keeping "not found" for a hash would keep the link registering it for ever).
+    return _refused(
+        400,
+        NOT_FOUND_CODE,
+        "PersistedQueryNotFound",
+        "PersistedQueryNotFound",
+        legacy_status=200,
+        headers={"cache-control": "no-store"},
+    )
 
 
 @dataclass
@@ -115,31 +135,49 @@ class PersistedQueries:
                 raise not_in_list()
             return data
         if self.mode == "off":
-            raise PersistedQueryRefused(200, "PersistedQueryNotSupported", NOT_SUPPORTED_CODE)
+            raise _refused(
+                400,
+                NOT_SUPPORTED_CODE,
+                "PersistedQueryNotSupported",
+                "PersistedQueryNotSupported",
+                legacy_status=200,
+            )
         sha = _requested_hash(persisted)
         if data.query is None:
             query = self.manifest.get(sha)
             if query is None and self.mode == "apq":
-                stored = await self.redis().get(KEY_PREFIX + sha)
+                try:
+                    stored = await self.redis().get(KEY_PREFIX + sha)
+                except REDIS_DOWN as exc:
+                    # Redis away: unknown, as after its eviction; the link sends the text.
+                    log.warning("persisted_query_lookup_skipped", error=repr(exc))
+                    stored = None
                 # The app's clients decode responses; bytes only from a bare client.
                 query = stored.decode("utf-8") if isinstance(stored, bytes) else stored
             if query is None:
-                # HTTP 200, as Apollo Server answers it: the link reads it and sends the query.
-                raise PersistedQueryRefused(200, "PersistedQueryNotFound", NOT_FOUND_CODE)
+                # The link reads it and sends the query with its hash.
+                raise not_found()
             return _with_query(data, query, register_hash=None)
         if sha256_hex(data.query) != sha:
-            raise PersistedQueryRefused(400, "provided sha does not match query", BAD_REQUEST_CODE)
+            raise _refused(
+                400, BAD_REQUEST_CODE, "查询与其哈希不符", "provided sha does not match query"
+            )
         if sha in self.manifest:
             return data
         if self.mode == "only":
             raise not_in_list()
         if len(data.query.encode("utf-8")) > self.max_query_bytes:
-            raise PersistedQueryRefused(
-                413, f"query over {self.max_query_bytes} bytes", PAYLOAD_TOO_LARGE_CODE
+            raise _refused(
+                413,
+                PAYLOAD_TOO_LARGE_CODE,
+                f"查询超过{self.max_query_bytes}字节",
+                f"query over {self.max_query_bytes} bytes",
             )
         return _with_query(data, data.query, register_hash=sha)
 
-    def websocket_refusal(self, payload: Mapping[str, object]) -> GraphQLFormattedError | None:
+    def websocket_refusal(
+        self, payload: Mapping[str, object], language: str
+    ) -> GraphQLFormattedError | None:
         """The error answering a WebSocket `subscribe` under `only` (Apollo's link hashes over
         HTTP alone, so a socket carries the text: it must be a manifest operation's)."""
         if self.mode != "only":
@@ -148,7 +186,9 @@ class PersistedQueries:
         if isinstance(query, str) and sha256_hex(query) in self.manifest:
             return None
         refusal = not_in_list()
-        return GraphQLError(refusal.message, extensions={"code": refusal.code}).formatted
+        return GraphQLError(
+            refusal.message.in_language(language), extensions={"code": refusal.code}
+        ).formatted
 
     async def register(self, data: GraphQLRequestData, result: ExecutionResult) -> None:
         """Keep a sent query once it parsed and validated (as Apollo Server does)."""
@@ -158,22 +198,33 @@ class PersistedQueries:
         if any((e.extensions or {}).get("code") in refused for e in result.errors or ()):
             return
         assert data.query is not None
-        await self.redis().set(KEY_PREFIX + data.register_hash, data.query, ex=self.ttl_seconds)
+        try:
+            await self.redis().set(KEY_PREFIX + data.register_hash, data.query, ex=self.ttl_seconds)
+        except REDIS_DOWN as exc:
+            log.warning("persisted_query_register_skipped", error=repr(exc))
 
 
 def not_in_list() -> PersistedQueryRefused:
-    return PersistedQueryRefused(
-        400, "only the operations of the persisted-query manifest are accepted", NOT_IN_LIST_CODE
+    return _refused(
+        400,
+        NOT_IN_LIST_CODE,
+        "只接受已登记（持久化查询清单中）的操作",
+        "only the operations of the persisted-query manifest are accepted",
     )
 
 
 def _requested_hash(persisted: Any) -> str:
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
-        raise PersistedQueryRefused(400, "Unsupported persisted query version", BAD_REQUEST_CODE)
+        raise _refused(
+            400, BAD_REQUEST_CODE, "不支持的持久化查询版本", "Unsupported persisted query version"
+        )
     sha = persisted.get("sha256Hash")
     if not isinstance(sha, str) or not _SHA256_HEX.fullmatch(sha.lower()):
-        raise PersistedQueryRefused(
-            400, "persistedQuery.sha256Hash must be 64 hex digits", BAD_REQUEST_CODE
+        raise _refused(
+            400,
+            BAD_REQUEST_CODE,
+            "persistedQuery.sha256Hash 应为64位十六进制",
+            "persistedQuery.sha256Hash must be 64 hex digits",
         )
     return sha.lower()
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from hospital_bff.services.national_id import mask_id_number, normalise_id_number
+from hospital_bff.national_id import mask_id_number, normalise_id_number
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings

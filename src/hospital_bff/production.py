@@ -150,6 +150,9 @@ def production_problems(settings: Settings) -> list[str]:
     for aid in REFUSED_AIDS:
         if getattr(settings, aid.field):
             problems.append(f"{aid.env_var}=true is a demo aid (leave it unset)")
+    if "*" in settings.cors_origin_list:
+        # Any page on the web could drive the API from a patient's browser.
+        problems.append("BFF_CORS_ORIGINS=* lets any web page call the API; list the origins")
     if settings.staff_oidc_auto_provision:
         # Staff have no roles: every account at the provider would become full staff.
         problems.append(

@@ -109,6 +109,7 @@ async def open_runtime(
         ),
         queue_size=settings.subscription_queue_size,
     )
+    events = EventBus(redis, hub)
     runtime = Runtime(
         settings=settings,
         clock=clock,
@@ -130,8 +131,8 @@ async def open_runtime(
         ),
         bank=BankClient.from_settings(http, settings, clock=clock),
         cache=cache,
-        events=EventBus(redis, hub),
-        catalogue=CatalogueService(his, cache, settings),
+        events=events,
+        catalogue=CatalogueService(his, cache, settings, events),
         tokens=TokenService(
             {kid: key.get_secret_value() for kid, key in settings.jwt_keys.items()},
             settings.jwt_active_kid,

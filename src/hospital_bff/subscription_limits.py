@@ -18,15 +18,16 @@ from dataclasses import dataclass
 from graphql import GraphQLError
 
 from hospital_bff.config import Settings
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.metrics import OPEN_SUBSCRIPTIONS, SUBSCRIPTIONS_REFUSED
 
 
 def subscription_limited(what: str) -> GraphQLError:
     SUBSCRIPTIONS_REFUSED.labels(what).inc()
-    return GraphQLError(
-        f"同时订阅过多，请关闭不用的订阅后再试 / too many open subscriptions ({what})",
-        extensions={"code": "RATE_LIMITED", "limit": what},
+    message = Message(
+        "同时订阅过多，请关闭不用的订阅后再试", f"Too many open subscriptions ({what})"
     )
+    return LocalisedError(message, "RATE_LIMITED", limit=what)
 
 
 @dataclass(frozen=True)

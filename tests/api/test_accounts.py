@@ -20,6 +20,7 @@ from fixtures.accounts import (
     confirmed_order,
     me,
     staff_token,
+    user_id_of,
     verified_as,
     verify,
 )
@@ -27,9 +28,9 @@ from fixtures.graphql import gql, gql_data
 from fixtures.journey import book, new_id_number, open_slot, register_person, sign_in
 from hospital_bff.clock import Clock, FrozenClock
 from hospital_bff.config import Settings
+from hospital_bff.national_id import check_digit
 from hospital_bff.pii import ID_NUMBER_PATTERN
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.national_id import check_digit
 from hospital_bff.tokens import InvalidToken, TokenService
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -118,10 +119,34 @@ async def test_an_unknown_or_expired_sign_in_code_is_a_user_error(
     problem((await gql_data(client, "SignIn", {"code": code}))["signIn"])
 
 
-async def test_me_without_a_token_is_unauthenticated(client: httpx.AsyncClient) -> None:
+async def test_me_without_a_token_is_unauthenticated_and_the_public_data_stays(
+    client: httpx.AsyncClient,
+) -> None:
     body = await gql(client, "Me")
+    assert body["data"] == {"me": None}, body
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["me"], "UNAUTHENTICATED")
+    ]
+    response = await client.post("/graphql", json={"query": "{ departments { id } me { id } }"})
+    body = response.json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"], body
+    assert body["data"]["me"] is None
+    assert body["data"]["departments"], body
+
+
+async def test_me_with_a_bad_token_is_unauthenticated_and_the_public_data_stays(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/graphql",
+        json={"query": "{ departments { id } me { id } }"},
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    body = response.json()
     assert unauthenticated(body), body
-    assert body["data"] is None
+    assert body["errors"][0]["path"] == ["me"]
+    assert body["data"]["me"] is None
+    assert body["data"]["departments"], body
 
 
 async def test_forged_tokens_are_unauthenticated(
@@ -197,6 +222,9 @@ async def test_a_staff_token_is_a_staff_token_and_not_a_patient(
     mine = await me(client, token)
     assert mine["verified"] is False
     assert mine["patients"] == []
+    # A real, stable id (the staff member's), as a client cache needs one.
+    assert mine["id"] == claims.subject and mine["id"].startswith("stf_")
+    assert mine["id"] == (await me(client, await staff_token(runtime)))["id"]
 
 
 def test_the_staff_token_command_prints_a_token_the_app_accepts(
@@ -234,6 +262,25 @@ async def test_verify_identity_binds_the_persons_own_his_record_as_self(
     assert result["me"]["maskedName"] == "李*"
     assert [(p["id"], p["relation"]) for p in result["me"]["patients"]] == [(person["id"], "SELF")]
     assert (await me(client, token))["id"] == result["me"]["id"]
+
+
+async def test_me_keeps_its_id_through_verification(client: httpx.AsyncClient) -> None:
+    """A client cache keys `Me` on its id: verifying must not give the viewer a new one."""
+    person = await register_person(client, name="韩梅梅", phone="13912345679")
+    code = (await client.post("/sim/wechat/authorize", json={"openid": "o-c"})).json()["code"]
+    signed = (await gql_data(client, "SignIn", {"code": code}))["signIn"]
+    before = signed["me"]["id"]
+    assert before.startswith("acc_")
+    unverified = await client.post(
+        "/graphql",
+        json={"query": "{ me { id userId } }"},
+        headers={"Authorization": f"Bearer {signed['token']}"},
+    )
+    assert unverified.json()["data"]["me"] == {"id": before, "userId": None}
+    result = await verify(client, signed["token"], person)
+    assert result["me"]["id"] == before
+    assert (await me(client, signed["token"]))["id"] == before
+    assert (await user_id_of(client, signed["token"])).startswith("usr_")
 
 
 async def test_verify_identity_of_someone_the_hospital_does_not_know_is_a_mismatch(
@@ -321,7 +368,9 @@ async def test_a_second_wechat_account_of_the_same_person_is_the_same_user(
     result = await verify(client, second, person)
     assert result["__typename"] == "VerifyIdentitySuccess", result
     one, two = await me(client, first), await me(client, second)
-    assert one["id"] == two["id"]
+    # Two accounts (two Me ids), one hospital user.
+    assert one["id"] != two["id"]
+    assert await user_id_of(client, first) == await user_id_of(client, second)
     assert one["patients"] == two["patients"]
     assert {p["id"] for p in two["patients"]} == {person["id"], child["id"]}
 
@@ -614,7 +663,7 @@ async def test_only_staff_restrict_a_user(
 ) -> None:
     person = await register_person(client, name="李雷", phone="13912345678")
     token = await verified_as(client, person, "o-a")
-    user_id = (await me(client, token))["id"]
+    user_id = await user_id_of(client, token)
     until = clock.now() + timedelta(days=30)
 
     assert problem(await restrict(client, token, user_id, until)) == "FORBIDDEN"
@@ -644,7 +693,7 @@ async def test_a_restriction_reason_holding_an_id_number_is_stored_masked(
 
     person = await register_person(client, name="李雷", phone="13912345678")
     token = await verified_as(client, person, "o-a")
-    user_id = (await me(client, token))["id"]
+    user_id = await user_id_of(client, token)
     reason = f"冒用身份证{person['idNumber']}挂号"
     done = await restrict(
         client, await staff_token(runtime), user_id, clock.now() + timedelta(days=7), reason
@@ -734,7 +783,8 @@ async def test_account_actions_are_audited_without_id_numbers(
     token = await sign_in(client, "o-a")
     account_id = (await me(client, token))["id"]
     assert (await verify(client, token, parent))["__typename"] == "VerifyIdentitySuccess"
-    user_id = (await me(client, token))["id"]
+    user_id = await user_id_of(client, token)
+    assert account_id != user_id
     assert (await bind(client, token, child, "CHILD"))["__typename"] == "BindPatientSuccess"
     await gql_data(client, "UnbindPatient", {"patientId": child["id"]}, token=token)
 
@@ -793,5 +843,5 @@ async def test_two_accounts_of_one_new_person_verifying_at_once_land_on_one_user
     )
     kinds = [a["verifyIdentity"]["__typename"] for a in answers]
     assert kinds == ["VerifyIdentitySuccess", "VerifyIdentitySuccess"], answers
-    ids = {a["verifyIdentity"]["me"]["id"] for a in answers}
+    ids = {await user_id_of(client, t) for t in tokens}
     assert len(ids) == 1

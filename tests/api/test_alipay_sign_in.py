@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import make_settings
-from fixtures.accounts import WANG_FANG, ZHANG_WEI, bind, confirmed_order, me, verify
+from fixtures.accounts import WANG_FANG, ZHANG_WEI, bind, confirmed_order, me, user_id_of, verify
 from fixtures.graphql import gql_data
 from fixtures.journey import order, sign_in
 from hospital_bff.config import Settings
@@ -118,7 +118,8 @@ async def test_zhang_wei_through_wechat_and_alipay_is_one_user(client: httpx.Asy
     assert verified["__typename"] == "VerifyIdentitySuccess", verified
 
     via_wechat, via_alipay = await me(client, wechat), await me(client, alipay)
-    assert via_alipay["id"] == via_wechat["id"]
+    assert via_alipay["id"] != via_wechat["id"]  # two accounts: each keeps its own id
+    assert await user_id_of(client, alipay) == await user_id_of(client, wechat)
     assert via_alipay["patients"] == via_wechat["patients"]
     assert {p["id"] for p in via_alipay["patients"]} == {ZHANG_WEI["id"], WANG_FANG["id"]}
     # What was booked in WeChat is there in Alipay, and the other way round.
@@ -139,7 +140,7 @@ async def test_alipay_first_then_wechat_joins_the_same_user(client: httpx.AsyncC
     assert (await verify(client, alipay, ZHANG_WEI))["__typename"] == "VerifyIdentitySuccess"
     wechat = await sign_in(client, "o-zhangwei")
     assert (await verify(client, wechat, ZHANG_WEI))["__typename"] == "VerifyIdentitySuccess"
-    assert (await me(client, wechat))["id"] == (await me(client, alipay))["id"]
+    assert await user_id_of(client, wechat) == await user_id_of(client, alipay)
 
 
 async def test_an_alipay_account_verified_as_someone_else_does_not_join(

@@ -26,6 +26,9 @@ from fixtures.journey import (
     wait_for_status,
 )
 from fixtures.money import (
+    FAIL,
+    PASS,
+    ScriptedDice,
     assert_books_balance,
     bank_faults,
     bank_state,
@@ -45,6 +48,7 @@ from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import confirmation
 from hospital_bff.services.money.rules import Confirmation
+from hospital_bff.simulators.bank.serialise import order_json
 
 
 async def booked_and_billed(
@@ -115,7 +119,7 @@ async def paid_unheard(
     token, booked, payment = await booked_and_billed(client)
     assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
     out_trade_no = (await payment_row(runtime, booked["id"])).out_trade_no
-    resource: dict[str, Any] = bank_state(app).orders[out_trade_no].to_json()
+    resource: dict[str, Any] = order_json(bank_state(app).orders[out_trade_no])
     assert resource["trade_state"] == "SUCCESS"
     return token, booked, resource
 
@@ -295,19 +299,6 @@ async def test_his_refusing_to_confirm_fails_the_order_and_refunds_in_full(
     await assert_books_balance(client, app, runtime)
 
 
-class HangFirst:
-    """The HIS gate's dice: the first `n` calls hang (their work done, the answer lost)."""
-
-    def __init__(self, n: int) -> None:
-        self.left = n
-
-    def random(self) -> float:
-        if self.left > 0:
-            self.left -= 1
-            return 0.0
-        return 0.99
-
-
 async def test_his_timing_out_on_confirm_is_settled_by_querying(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
@@ -316,7 +307,7 @@ async def test_his_timing_out_on_confirm_is_settled_by_querying(
     his.hang_seconds = 2.0
     runtime.his.timeout = 0.1
     # The register call does the work and never answers; the query after it is answered.
-    dice = HangFirst(1)
+    dice = ScriptedDice(FAIL, then=PASS)
     calls: list[str] = []
     for name in ("register", "registrations_for_order"):
         original = getattr(runtime.his, name)
@@ -331,7 +322,7 @@ async def test_his_timing_out_on_confirm_is_settled_by_querying(
     assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
 
     async def register_calls_done() -> bool:
-        return dice.left == 0
+        return not dice.left
 
     await eventually(register_calls_done)
     confirmed = await wait_for_status(client, token, booked["id"], "CONFIRMED", "FAILED")

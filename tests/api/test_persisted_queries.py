@@ -122,10 +122,9 @@ async def test_hash_mismatch_is_refused_and_not_registered(
         params = {"query": other, "extensions": json.dumps(forged)}
         response = await client.get("/graphql", params=params)
     assert response.status_code == 400
-    assert response.json()["errors"][0] == {
-        "message": "provided sha does not match query",
-        "extensions": {"code": "BAD_REQUEST"},
-    }
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
+    assert error["message"] == "查询与其哈希不符", "Chinese unless Accept-Language says otherwise"
     hash_only = await send(client, "POST", DEPARTMENTS, with_query=False)
     assert code_of(hash_only) == "PERSISTED_QUERY_NOT_FOUND"
 
@@ -160,8 +159,10 @@ async def test_mutation_over_get_is_refused(client: httpx.AsyncClient) -> None:
     variables = {"ids": ["n-1"]}
     # Sent with its text over GET: refused, and not registered.
     response = await send(client, "GET", MARK_READ, with_query=True, variables=variables)
-    assert response.status_code == 400
-    assert code_of(response) == "BAD_REQUEST"
+    # The GraphQL-over-HTTP spec: a mutation over GET is 405, and says which method to use.
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert code_of(response) == "METHOD_NOT_ALLOWED"
     not_found = await send(client, "POST", MARK_READ, with_query=False, variables=variables)
     assert code_of(not_found) == "PERSISTED_QUERY_NOT_FOUND"
 
@@ -170,8 +171,8 @@ async def test_mutation_over_get_is_refused(client: httpx.AsyncClient) -> None:
     registered = await send(client, "POST", MARK_READ, with_query=True, variables=variables)
     assert code_of(registered) == "UNAUTHENTICATED"
     response = await send(client, "GET", MARK_READ, with_query=False, variables=variables)
-    assert response.status_code == 400
-    assert code_of(response) == "BAD_REQUEST"
+    assert response.status_code == 405
+    assert code_of(response) == "METHOD_NOT_ALLOWED"
     by_hash = await send(client, "POST", MARK_READ, with_query=False, variables=variables)
     assert code_of(by_hash) == "UNAUTHENTICATED"
 

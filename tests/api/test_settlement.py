@@ -48,6 +48,7 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.money import orders, reconciliation
 from hospital_bff.services.money.payments import PaymentService
+from hospital_bff.simulators.bank.serialise import order_json
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Payment, PlaceHold, SlotInventory
 
@@ -169,7 +170,7 @@ async def test_notify_poll_and_expiry_agree_in_any_order(
     await drained(app)
     clock.advance(seconds=8 - paid_at_offset)  # the workers are back
     [row] = await payments_of(runtime, booked["id"])
-    resource: dict[str, Any] = bank_state(app).orders[row.out_trade_no].to_json()
+    resource: dict[str, Any] = order_json(bank_state(app).orders[row.out_trade_no])
     service = PaymentService(runtime)
     for n, step in enumerate(steps):
         if step == "notify":

@@ -21,10 +21,8 @@ from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.bank import (
     BankClient,
     TradeBillError,
-    parse_fund_flow_bill,
-    parse_trade_bill,
-    yuan_to_fen,
 )
+from hospital_bff.datasources.bank_bills import parse_fund_flow_bill, parse_trade_bill
 from hospital_bff.datasources.bank_models import JsapiPayParams, RefundNotice, Transaction
 from hospital_bff.datasources.errors import (
     BankUnavailable,
@@ -412,21 +410,6 @@ async def test_a_bill_that_does_not_match_its_hash_is_refused(world: World) -> N
     world.wire.alter = alter
     with pytest.raises(TradeBillError):
         await world.bank.trade_bill(date(2024, 5, 1))
-
-
-@pytest.mark.parametrize(
-    ("text", "fen"),
-    [("0.01", 1), ("12.34", 1234), ("0.1", 10), ("100", 10000), ("0.00", 0), ("", 0)],
-)
-def test_yuan_to_fen(text: str, fen: int) -> None:
-    assert yuan_to_fen(text) == fen
-
-
-def test_yuan_to_fen_refuses_fractions_of_a_fen_unless_asked() -> None:
-    with pytest.raises(ValueError):
-        yuan_to_fen("1.005")
-    assert yuan_to_fen("0.00600", exact=False) == 1
-    assert yuan_to_fen("0.00400", exact=False) == 0
 
 
 def test_parse_trade_bill_reads_columns_by_name() -> None:

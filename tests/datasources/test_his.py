@@ -21,6 +21,7 @@ from hospital_bff.datasources.his_models import HisEvent, Schedule
 from hospital_bff.datasources.his_webhook import verify_his_signature
 from hospital_bff.datasources.http import CircuitBreaker
 from hospital_bff.simulators.his import HisState, create_his_app, sign_event
+from hospital_bff.simulators.his.rules import register_at_window
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
 KEY = "test-his-key"
@@ -285,7 +286,7 @@ def test_verify_his_signature_rejects_a_malformed_timestamp() -> None:
 
 async def test_active_registrations_of_every_channel(his: HisClient, his_app: Starlette) -> None:
     state: HisState = his_app.state.his
-    state.register_at_window(SLOT, "pat-0001")
+    register_at_window(state, SLOT, "pat-0001")
     day = date(2026, 11, 28)
     [found] = await his.active_registrations("pat-0001", day, day)
     assert found.order_id is None

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from fixtures.graphql import contract_document
-from hospital_bff.loadtest import Booker
+from fixtures.population import Booker
 
 RETRYABLE_CODES = {"UPSTREAM_UNAVAILABLE", "RATE_LIMITED", "TRY_AGAIN", "INTERNAL"}
 

@@ -27,8 +27,8 @@ from conftest import IN_CI, POSTGRES_URL, RABBITMQ_URL, require_service
 from faults.checker import settle
 from faults.cluster import FaultCluster, Proc, fault_cluster
 from faults.flows import PLAN, App, Tally, run_flow
+from fixtures.population import make_population, size_schedule
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import make_population, size_schedule
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.rabbitmq]
 

@@ -12,15 +12,26 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
 
 
-def _queued(broker: dramatiq.Broker) -> list[tuple[str, tuple[object, ...]]]:
-    queue = broker.queues.get("default")  # StubBroker keeps a Queue per name
-    items = list(queue.queue) if queue is not None else []
-    return [(m.actor_name, tuple(m.args)) for m in (dramatiq.Message.decode(i) for i in items)]
+class _Outcomes(dramatiq.Middleware):
+    """Records each processed message's actor and the exception it ended with, if any."""
+
+    def __init__(self) -> None:
+        self.processed: list[tuple[str, BaseException | None]] = []
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: dramatiq.Message[object],
+        *,
+        result: object = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        self.processed.append((message.actor_name, exception))
 
 
 @pytest.fixture
 def broker(app: object, runtime: Runtime) -> dramatiq.Broker:
-    """The app's broker, with its workers paused so messages stay visible."""
+    """The app's in-process broker, its workers running on the test's event loop."""
     b: dramatiq.Broker = app.state.broker  # type: ignore[attr-defined]
     return b
 
@@ -63,15 +74,32 @@ async def test_every_actor_is_declared_on_the_broker(broker: dramatiq.Broker) ->
     assert {a.actor_name for a in ALL} <= set(broker.get_declared_actors())
 
 
-async def test_an_actor_for_a_missing_order_is_a_no_op(broker: dramatiq.Broker) -> None:
+async def test_an_actor_for_a_missing_order_is_a_no_op(
+    runtime: Runtime, broker: dramatiq.Broker
+) -> None:
     """Actors take ids and re-check state: a stale message changes nothing and does not fail."""
     from hospital_bff.jobs.actors import confirm_order, expire_order, release_his_hold, send_refund
 
-    for actor, arg in (
-        (confirm_order, "ord_missing"),
-        (expire_order, "ord_missing"),
-        (send_refund, "rfd_missing"),
-        (release_his_hold, "ord_missing"),
-    ):
-        actor.send(arg)
-    await asyncio.to_thread(broker.join, "default", fail_fast=True, timeout=10_000)
+    outcomes = _Outcomes()
+    broker.add_middleware(outcomes)
+    try:
+        for actor, arg in (
+            (confirm_order, "ord_missing"),
+            (expire_order, "ord_missing"),
+            (send_refund, "rfd_missing"),
+            (release_his_hold, "ord_missing"),
+        ):
+            actor.send(arg)
+        await asyncio.to_thread(broker.join, "default", fail_fast=True, timeout=10_000)
+    finally:
+        broker.middleware.remove(outcomes)
+    assert sorted(outcomes.processed, key=lambda p: p[0]) == [
+        ("confirm_order", None),
+        ("expire_order", None),
+        ("release_his_hold", None),
+        ("send_refund", None),
+    ]
+    async with runtime.sessions() as session:
+        for table in ("bff_order", "payment", "refund", "notice"):
+            count = (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            assert count == 0, f"{table} changed"

@@ -176,7 +176,6 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
         "DepartmentSchedules",
         {"departmentId": "dep-nk", "from": "9999-12-31", "to": "9999-12-31"},
     ),
-    ("malformed date", "DepartmentSchedules", {"departmentId": "dep-nk", "from": "x", "to": "y"}),
 ]
 
 
@@ -189,6 +188,19 @@ async def test_hostile_query_input_answers_invalid_input(
     payload = await _send(client, "mobile", name, variables, token)
     codes = [e["extensions"]["code"] for e in payload["errors"]]
     assert codes == ["INVALID_INPUT"], (case, payload)
+    assert payload["data"] is None
+    assert await _row_counts(runtime) == before
+
+
+async def test_a_variable_that_is_not_its_type_is_bad_user_input(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """A Date variable of "x" does not coerce: Apollo's BAD_USER_INPUT, before anything runs."""
+    token = await verified_as(client, ZHANG_WEI, "o-edge")
+    before = await _row_counts(runtime)
+    variables = {"departmentId": "dep-nk", "from": "x", "to": "y"}
+    payload = await _send(client, "mobile", "DepartmentSchedules", variables, token)
+    assert [e["extensions"]["code"] for e in payload["errors"]] == ["BAD_USER_INPUT"]
     assert payload["data"] is None
     assert await _row_counts(runtime) == before
 

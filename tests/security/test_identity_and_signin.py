@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from conftest import BASE_URL, make_settings
-from fixtures.accounts import WANG_FANG, ZHANG_WEI, bind, me, verified_as, verify
+from fixtures.accounts import WANG_FANG, ZHANG_WEI, bind, me, user_id_of, verified_as, verify
 from fixtures.graphql import gql_data
 from fixtures.journey import new_id_number, register_person, sign_in
 from hospital_bff.clock import FrozenClock
@@ -170,7 +170,7 @@ async def test_a_user_left_by_an_earlier_unverified_claim_does_not_block_the_own
     owner = await sign_in(client, "o-owner")
     result = await verify(client, owner, person)
     assert result["__typename"] == "VerifyIdentitySuccess", result
-    assert result["me"]["id"] != claimed_id
+    assert await user_id_of(client, owner) != claimed_id
     assert result["me"]["maskedName"] == "李*"
     assert [p["id"] for p in result["me"]["patients"]] == [person["id"]]
     # The unproven claim no longer stands; the squatter sees nothing of the owner's.

@@ -13,12 +13,12 @@ import httpx
 from sqlmodel import select
 from starlette.applications import Starlette
 
-from fixtures.accounts import ZHANG_WEI, bind, verified_as
+from fixtures.accounts import ZHANG_WEI, bind, user_id_of, verified_as
 from fixtures.graphql import gql_data
 from fixtures.journey import register_person, sign_in
 from hospital_bff.clock import FrozenClock
 from hospital_bff.runtime import Runtime
-from hospital_bff.simulators.his_seed import resident_id
+from hospital_bff.simulators.his.id_numbers import resident_id
 from hospital_bff.store.models import AuditEntry, Notice, RecordRead
 
 LI_NA = {
@@ -113,8 +113,7 @@ async def report_ready_users(runtime: Runtime, report_id: str) -> set[str]:
 
 
 async def user_of(runtime: Runtime, token: str, client: httpx.AsyncClient) -> str:
-    data = await gql_data(client, "Me", token=token)
-    return str(data["me"]["id"])
+    return await user_id_of(client, token)
 
 
 async def test_a_spouse_without_a_grant_reads_nothing_and_hears_nothing(

@@ -138,10 +138,11 @@ async def test_malformed_variables_in_a_get_are_a_json_400(client: httpx.AsyncCl
 
 async def test_strawberry_refusals_are_json_too(client: httpx.AsyncClient) -> None:
     _assert_coded(await client.post("/graphql", json={}), 400, "BAD_REQUEST")
+    # The GraphQL-over-HTTP spec: a body in a media type we do not take is 415.
     _assert_coded(
         await client.post("/graphql", content=b"query=x", headers={"content-type": "text/plain"}),
-        400,
-        "BAD_REQUEST",
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
     )
 
 

@@ -26,7 +26,7 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from sqlmodel import select
 
 from conftest import START
-from fixtures.accounts import audit_entries, me, staff_token, verified_as
+from fixtures.accounts import audit_entries, me, staff_token, user_id_of, verified_as
 from fixtures.graphql import gql
 from fixtures.journey import register_person, sign_in
 from hospital_bff.clock import FrozenClock
@@ -197,7 +197,7 @@ async def test_a_staff_mutation_is_audited_with_who_and_what(
 ) -> None:
     person = await register_person(client, name="李雷", phone="13912345678")
     patient = await verified_as(client, person, "o-a")
-    user_id = (await me(client, patient))["id"]
+    user_id = await user_id_of(client, patient)
     token = await staff_token(runtime, "nurse-li")
     session_id = await _member_session(runtime, "nurse-li")
     until = (clock.now() + timedelta(days=7)).isoformat()

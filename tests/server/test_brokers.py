@@ -13,9 +13,9 @@ import pytest
 
 from conftest import POSTGRES_URL, RABBITMQ_URL, REDIS_URL, require_service
 from fixtures.graphql import contract_document
+from fixtures.population import make_population
 from fixtures.servers import start_cluster
 from hospital_bff.clock import Clock
-from hospital_bff.loadtest import make_population
 
 pytestmark = pytest.mark.slow
 

@@ -11,10 +11,11 @@ from datetime import timedelta
 
 import pytest
 
+from fixtures.cluster import Cluster
+from fixtures.population import burst, make_population, size_schedule
 from fixtures.servers import cluster_of
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
-from hospital_bff.loadtest import Cluster, burst, make_population, size_schedule
 
 pytestmark = pytest.mark.slow
 

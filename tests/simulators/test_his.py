@@ -19,7 +19,7 @@ from starlette.routing import Route
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.his_webhook import verify_his_signature
 from hospital_bff.simulators.his import HisState, create_his_app
-from hospital_bff.simulators.his_seed import id_check_digit, id_number_facts
+from hospital_bff.simulators.his.id_numbers import id_check_digit, id_number_facts
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
 TODAY = START.date()

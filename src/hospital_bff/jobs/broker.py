@@ -21,6 +21,8 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
+from hospital_bff.tracing import tracing_on
+
 # Below RabbitMQ's default consumer acknowledgement timeout (30 min) by far: a job that
 # hangs is killed and retried long before the broker gives its message to someone else.
 JOB_TIME_LIMIT_MS = 60_000
@@ -71,6 +73,11 @@ def middleware(*, own_event_loop: bool) -> list[Any]:
     if own_event_loop:
         # A worker process runs async actors on an event loop thread of its own.
         chain.append(AsyncIO())
+    if tracing_on():
+        from hospital_bff.jobs.tracing import JobTracing
+
+        # First: the job's span encloses the other middleware's work, retries included.
+        chain.insert(0, JobTracing())
     return chain
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.resolvers.context import Info, require_staff
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.context import Info, staff_actor
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.accounts import (
     BindPatientInput,
     BindPatientSuccess,
@@ -20,61 +21,80 @@ from hospital_bff.schema.accounts import (
     VerifyIdentityInput,
     VerifyIdentitySuccess,
 )
-from hospital_bff.schema.errors import AnyUserError
-from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.schema.results import (
+    BindPatientResult,
+    RestrictUserResult,
+    SignInResult,
+    UnbindPatientResult,
+    VerifyIdentityResult,
+)
+from hospital_bff.services.accounts import identity, patients, restrictions, signin
+from hospital_bff.services.errors import NotVerified
+from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import Account, HospitalUser
 
 
-async def _me(
-    service: AccountService,
-    session: AsyncSession,
-    account: Account | None,
-    user: HospitalUser | None,
-) -> Me:
-    patients = await service.patients(session, user.id) if user else []
+async def _me(session: AsyncSession, account: Account, user: HospitalUser | None) -> Me:
+    bound = await patients.bound_patients(session, user.id) if user else []
     return Me(
-        id=strawberry.ID(user.id if user else (account.id if account else "")),
+        id=strawberry.ID(account.id),
+        user_id=strawberry.ID(user.id) if user else None,
         verified=user is not None,
         masked_name=user.masked_name if user else None,
         restricted_until=user.restricted_until if user else None,
-        patients=[Patient.from_binding(p) for p in patients],
+        patients=[Patient.from_binding(p) for p in bound],
     )
 
 
-async def me(info: Info) -> Me:
+def _staff_me(staff: StaffActor) -> Me:
+    return Me(
+        id=strawberry.ID(staff.staff_id),
+        user_id=None,
+        verified=False,
+        masked_name=None,
+        restricted_until=None,
+        patients=[],
+    )
+
+
+async def me(info: Info) -> Me | None:
+    """The caller. No token or a bad one is UNAUTHENTICATED, as the contract says, but only at
+    `me`: the field is nullable, so the public data of the same query stays."""
     viewer = await info.context.require_viewer()
+    if viewer.staff is not None:
+        return _staff_me(viewer.staff)
     runtime = info.context.runtime
-    service = AccountService(runtime)
     async with runtime.sessions() as session:
         account = await session.get(Account, viewer.account_id) if viewer.account_id else None
-        user = await session.get(HospitalUser, viewer.user_id) if viewer.user_id else None
-        return await _me(service, session, account, user)
+        if account is None:
+            return None  # gone since the token was checked: as signed out
+        user = await session.get(HospitalUser, account.user_id) if account.user_id else None
+        return await _me(session, account, user)
 
 
-async def sign_in(info: Info, platform: str, code: str) -> SignInSuccess | AnyUserError:
-    service = AccountService(info.context.runtime)
+async def sign_in(info: Info, platform: str, code: str) -> SignInResult:
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> SignInSuccess:
-        result = await service.sign_in(session, platform, code, info.context.client_address)
+        result = await signin.sign_in(runtime, session, platform, code, info.context.client_address)
         return SignInSuccess(
             token=result.token.token,
             expires_at=result.token.expires_at,
-            me=await _me(service, session, result.account, result.user),
+            me=await _me(session, result.account, result.user),
         )
 
-    return await unit_of_work(info, work)
+    return cast("SignInResult", await in_one_unit(info, work, SignInResult))
 
 
-async def verify_identity(
-    info: Info, data: VerifyIdentityInput
-) -> VerifyIdentitySuccess | AnyUserError:
+async def verify_identity(info: Info, data: VerifyIdentityInput) -> VerifyIdentityResult:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> VerifyIdentitySuccess:
         if viewer.account_id is None:
             raise NotVerified()
-        user = await service.verify_identity(
+        user = await identity.verify_identity(
+            runtime,
             session,
             viewer.account_id,
             info.context.client_address,
@@ -83,19 +103,21 @@ async def verify_identity(
             data.phone,
         )
         account = await session.get(Account, viewer.account_id)
-        return VerifyIdentitySuccess(me=await _me(service, session, account, user))
+        assert account is not None  # verify_identity found it (NOT_FOUND otherwise)
+        return VerifyIdentitySuccess(me=await _me(session, account, user))
 
-    return await unit_of_work(info, work)
+    return cast("VerifyIdentityResult", await in_one_unit(info, work, VerifyIdentityResult))
 
 
-async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess | AnyUserError:
+async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientResult:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> BindPatientSuccess:
         if viewer.user_id is None:
             raise NotVerified()
-        binding = await service.bind_patient(
+        binding = await patients.bind_patient(
+            runtime,
             session,
             viewer.user_id,
             viewer.account_id,
@@ -107,34 +129,36 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientSuccess
         )
         return BindPatientSuccess(patient=Patient.from_binding(binding))
 
-    return await unit_of_work(info, work)
+    return cast("BindPatientResult", await in_one_unit(info, work, BindPatientResult))
 
 
-async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientSuccess | AnyUserError:
+async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientResult:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> UnbindPatientSuccess:
         if viewer.user_id is None:
             raise NotVerified()
-        await service.unbind_patient(session, viewer.user_id, viewer.account_id, patient_id)
+        await patients.unbind_patient(
+            runtime, session, viewer.user_id, viewer.account_id, patient_id
+        )
         return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
 
-    return await unit_of_work(info, work)
+    return cast("UnbindPatientResult", await in_one_unit(info, work, UnbindPatientResult))
 
 
 async def restrict_user(
     info: Info, user_id: str, until: datetime, reason: str
-) -> RestrictUserSuccess | AnyUserError:
+) -> RestrictUserResult:
     viewer = await info.context.require_viewer()
-    service = AccountService(info.context.runtime)
+    runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> RestrictUserSuccess:
-        staff = require_staff(viewer)
-        user = await service.restrict_user(session, staff, user_id, until, reason)
+        staff = staff_actor(viewer)
+        user = await restrictions.restrict_user(runtime, session, staff, user_id, until, reason)
         assert user.restricted_until is not None
         return RestrictUserSuccess(
             user_id=strawberry.ID(user.id), restricted_until=user.restricted_until
         )
 
-    return await unit_of_work(info, work)
+    return cast("RestrictUserResult", await in_one_unit(info, work, RestrictUserResult))

@@ -60,7 +60,9 @@ from graphql.pyutils import is_awaitable
 from strawberry.extensions import SchemaExtension
 
 from hospital_bff.clock import EARLIEST_DAY, LATEST_DAY
+from hospital_bff.language import LocalisedError, Message
 from hospital_bff.pii import mask_national_ids
+from hospital_bff.resolvers.masking import BAD_USER_INPUT_CODE
 from hospital_bff.schema.errors import from_domain
 from hospital_bff.schema.pagination import decode_cursor
 from hospital_bff.services.errors import InvalidInput
@@ -252,7 +254,8 @@ def find_refusals(
         raise GraphQLError(
             mask_national_ids(first.message),  # GraphQL quotes the value it could not coerce
             nodes=first.nodes,
-            extensions={"code": "INVALID_INPUT"},
+            # Apollo's name for a variable that does not coerce to its type.
+            extensions={"code": BAD_USER_INPUT_CODE},
         )
     root = schema.get_root_type(operation.operation)
     if root is None:
@@ -284,11 +287,11 @@ class CheckEdgeInput(SchemaExtension):
                     first = refusals[0]
                     self._refuse(
                         operation,
-                        GraphQLError(
-                            first.error().message_en,
+                        LocalisedError(
+                            Message(first.error().message, first.error().message_en),
+                            "INVALID_INPUT",
                             nodes=[operation],
                             path=[first.root_key],
-                            extensions={"code": "INVALID_INPUT"},
                         ),
                     )
         yield

@@ -22,7 +22,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
-from hospital_bff.resolvers.masking import should_mask
+from hospital_bff.resolvers.masking import should_mask, with_code
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +36,8 @@ def order_context(order_id: str | None) -> AbstractContextManager[None]:
 
 async def caller_fields(context: Any) -> dict[str, str]:
     """`user` (pseudonym) or `staff` for the log, from the operation's context if it has one."""
-    viewer_of = getattr(context, "viewer", None)
+    # Naming the caller in the log does not make a public answer theirs (response cache).
+    viewer_of = getattr(context, "caller_for_log", None) or getattr(context, "viewer", None)
     if viewer_of is None:
         return {}
     try:
@@ -69,10 +70,9 @@ class LogContext(SchemaExtension):
 
 
 def _code(error: GraphQLError) -> str:
-    code = (error.extensions or {}).get("code")
-    if isinstance(code, str):
-        return code
-    return "GRAPHQL_VALIDATION" if error.original_error is None else "GRAPHQL_ERROR"
+    # The code the client is answered with (the masker codes GraphQL's own errors the same way).
+    code = (with_code(error).extensions or {}).get("code")
+    return code if isinstance(code, str) else "GRAPHQL_ERROR"
 
 
 class LoggingSchema(strawberry.Schema):

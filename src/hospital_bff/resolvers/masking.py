@@ -13,14 +13,15 @@ import re
 from collections.abc import Iterator
 
 import structlog
-from graphql import GraphQLError
+from graphql import GraphQLError, ValueNode
 from strawberry.extensions import MaskErrors
 
+from hospital_bff.language import DEFAULT_LANGUAGE, LocalisedError, Message
 from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
 from hospital_bff.request_id import current_request_id, new_request_id
-from hospital_bff.resolvers.errors import PUBLIC_CODES
+from hospital_bff.resolvers.errors import PUBLIC_CODES, try_again_error
 
-INTERNAL_MESSAGE = "内部错误，请稍后再试 / internal error"
+INTERNAL_MESSAGE = Message("内部错误，请稍后再试", "Internal error; please try again later")
 INTERNAL_CODE = "INTERNAL"
 # GraphQL's own refusals of a document, coded like every other refusal (the names are the
 # ones Apollo's clients already know): a document that does not parse (including one over
@@ -28,6 +29,15 @@ INTERNAL_CODE = "INTERNAL"
 # switched off).
 PARSE_FAILED_CODE = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED_CODE = "GRAPHQL_VALIDATION_FAILED"
+# A variable whose value does not coerce to its type (refused by resolvers/edge_input.py).
+BAD_USER_INPUT_CODE = "BAD_USER_INPUT"
+# GraphQL's own messages are graphql-core's English, for the developer who wrote the document;
+# a Chinese caller reads what kind of mistake it is first.
+GRAPHQL_MESSAGE_IN_CHINESE = {
+    PARSE_FAILED_CODE: "查询语句有语法错误",
+    VALIDATION_FAILED_CODE: "查询不符合接口定义",
+    BAD_USER_INPUT_CODE: "变量取值无效",
+}
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +47,8 @@ def should_mask(error: GraphQLError) -> bool:
     # type) pass; anything else is a bug whose details belong in the log, not in an app.
     if error.original_error is None or isinstance(error.original_error, GraphQLError):
         return False
+    if unreadable_literal(error):
+        return False
     code = (error.extensions or {}).get("code")
     return code not in PUBLIC_CODES
 
@@ -45,7 +57,11 @@ class MaskInternalErrors(MaskErrors):
     """MaskErrors per operation: INTERNAL with a request id, and ID numbers never echoed."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=should_mask, error_message=INTERNAL_MESSAGE)
+        super().__init__(should_mask_error=should_mask, error_message=INTERNAL_MESSAGE.zh)
+
+    @property
+    def language(self) -> str:
+        return str(getattr(self.execution_context.context, "lang", DEFAULT_LANGUAGE))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = current_request_id() or new_request_id()
@@ -57,7 +73,7 @@ class MaskInternalErrors(MaskErrors):
             exc_info=error.original_error,
         )
         return GraphQLError(
-            message=self.error_message,
+            message=INTERNAL_MESSAGE.in_language(self.language),
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,
@@ -72,10 +88,24 @@ class MaskInternalErrors(MaskErrors):
         try:
             yield from super().on_operation()
         except GraphQLError as error:
-            raise with_code(without_id_numbers(error)) from error
+            raise localised(with_code(without_id_numbers(error)), self.language) from error
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [with_code(without_id_numbers(e)) for e in super()._process_errors(errors)]
+        # Redis away is no bug: a coded TRY_AGAIN (one log line, no traceback), not INTERNAL.
+        coded: list[GraphQLError] = []
+        for error in errors:
+            try_again = try_again_error(error)
+            if try_again is not None:
+                log.warning(
+                    "graphql.try_again",
+                    path=".".join(str(p) for p in error.path or ()),
+                    error=repr(error.original_error),
+                )
+            coded.append(try_again or error)
+        return [
+            localised(with_code(without_id_numbers(e)), self.language)
+            for e in super()._process_errors(coded)
+        ]
 
 
 class MaskInternalErrorsAndSuggestions(MaskInternalErrors):
@@ -97,8 +127,39 @@ def without_suggestions(error: GraphQLError) -> GraphQLError:
     return _with_message(error, _SUGGESTION.sub("", error.message))
 
 
+def localised(error: GraphQLError, language: str) -> GraphQLError:
+    """The error's message in the caller's language: ours carry both (LocalisedError, also as
+    the original error of the located copy graphql-core makes); GraphQL's own get a Chinese
+    lead for a Chinese caller."""
+    source = error if isinstance(error, LocalisedError) else error.original_error
+    if isinstance(source, LocalisedError):
+        return _with_message(error, source.localised.in_language(language))
+    lead = GRAPHQL_MESSAGE_IN_CHINESE.get(str((error.extensions or {}).get("code")))
+    if lead is None or language == "en" or error.original_error is not None:
+        return error
+    return _with_message(error, f"{lead}：{error.message}")
+
+
+def unreadable_literal(error: GraphQLError) -> bool:
+    """A literal of the document that graphql-core's validation could not even read (an Int of
+    5,000 digits passes Python's int limit): the client's mistake, not our bug."""
+    return (
+        isinstance(error.original_error, ValueError)
+        and error.path is None
+        and bool(error.nodes)
+        and all(isinstance(node, ValueNode) for node in error.nodes or ())
+    )
+
+
 def with_code(error: GraphQLError) -> GraphQLError:
     """GraphQL's own error (no code, no exception behind it) with its stable code."""
+    if unreadable_literal(error):
+        return GraphQLError(
+            "A literal value of the document cannot be read (too long, or malformed)",
+            nodes=error.nodes,
+            original_error=None,
+            extensions={"code": VALIDATION_FAILED_CODE},
+        )
     if error.original_error is not None or (error.extensions or {}).get("code"):
         return error
     code = PARSE_FAILED_CODE if error.message.startswith("Syntax Error") else VALIDATION_FAILED_CODE

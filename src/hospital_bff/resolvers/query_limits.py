@@ -32,7 +32,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
@@ -54,7 +53,10 @@ from graphql.utilities import type_from_ast
 from graphql.validation import ASTValidationRule, ValidationContext, ValidationRule
 from strawberry.extensions import AddValidationRules
 
+from hospital_bff.language import LocalisedError, Message
+
 CODE = "QUERY_TOO_COMPLEX"
+NESTED_TOO_DEEPLY = Message("查询过于复杂：嵌套过深", "query too complex: nested too deeply")
 # Assumed length of a list that is not paged (a department's experts, a schedule's slots).
 LIST_LENGTH = 10
 PAGE_ARGUMENTS = ("first", "last")
@@ -81,7 +83,7 @@ class QueryLimits:
     default_page: int
     max_page: int
 
-    def judge(self, figures: Figures) -> list[tuple[str, str]]:
+    def judge(self, figures: Figures) -> list[tuple[str, Message]]:
         """The limits these figures pass, as (limit, message); empty when within all of them."""
         over = [
             ("depth", figures.depth, self.max_depth, "BFF_MAX_QUERY_DEPTH"),
@@ -91,8 +93,10 @@ class QueryLimits:
         return [
             (
                 name,
-                f"查询过于复杂 / query too complex: {name} {value} exceeds the limit {limit} "
-                f"({setting})",
+                Message(
+                    f"查询过于复杂：{name} {value} 超过上限 {limit}（{setting}）",
+                    f"query too complex: {name} {value} exceeds the limit {limit} ({setting})",
+                ),
             )
             for name, value, limit, setting in over
             if value > limit
@@ -230,10 +234,10 @@ def query_limits_rule(limits: QueryLimits) -> type[ASTValidationRule]:
                 except RecursionError:
                     # The parser refuses documents nested beyond the interpreter's stack; a
                     # fragment chain as long as the token limit allows is the only way here.
-                    messages = [("depth", "查询过于复杂 / query too complex: nested too deeply")]
+                    messages = [("depth", NESTED_TOO_DEEPLY)]
                 for limit, message in messages:
                     self.report_error(
-                        GraphQLError(message, definition, extensions={"code": CODE, "limit": limit})
+                        LocalisedError(message, CODE, nodes=[definition], limit=limit)
                     )
             return SKIP
 

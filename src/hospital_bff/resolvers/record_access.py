@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
-from hospital_bff.resolvers.mutations import unit_of_work
-from hospital_bff.schema.errors import AnyUserError
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.record_access import (
     GrantRecordAccessInput,
     GrantRecordAccessSuccess,
@@ -14,8 +15,9 @@ from hospital_bff.schema.record_access import (
     RecordGrant,
     RevokeRecordAccessSuccess,
 )
+from hospital_bff.schema.results import GrantRecordAccessResult, RevokeRecordAccessResult
 from hospital_bff.services import record_access
-from hospital_bff.services.accounts import NotVerified
+from hospital_bff.services.errors import NotVerified
 
 READS_SHOWN = 100
 
@@ -29,9 +31,7 @@ async def my_record_access(info: Info) -> RecordAccess | None:
     return RecordAccess.from_view(view, today) if view is not None else None
 
 
-async def grant_record_access(
-    info: Info, input: GrantRecordAccessInput
-) -> GrantRecordAccessSuccess | AnyUserError:
+async def grant_record_access(info: Info, input: GrantRecordAccessInput) -> GrantRecordAccessResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -50,12 +50,10 @@ async def grant_record_access(
         )
         return GrantRecordAccessSuccess(grant=RecordGrant.from_row(row, runtime.clock.today()))
 
-    return await unit_of_work(info, work)
+    return cast("GrantRecordAccessResult", await in_one_unit(info, work, GrantRecordAccessResult))
 
 
-async def revoke_record_access(
-    info: Info, grant_id: str
-) -> RevokeRecordAccessSuccess | AnyUserError:
+async def revoke_record_access(info: Info, grant_id: str) -> RevokeRecordAccessResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -71,4 +69,4 @@ async def revoke_record_access(
         )
         return RevokeRecordAccessSuccess(grant=RecordGrant.from_row(row, runtime.clock.today()))
 
-    return await unit_of_work(info, work)
+    return cast("RevokeRecordAccessResult", await in_one_unit(info, work, RevokeRecordAccessResult))

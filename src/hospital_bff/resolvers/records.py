@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.errors import upstream_guard
-from hospital_bff.resolvers.mutations import unit_of_work
-from hospital_bff.schema.errors import AnyUserError
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.notices import MarkNoticesReadSuccess, Notice, NoticeConnection, NoticeEdge
 from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from hospital_bff.schema.records import Prescription, Report, ReportConnection, ReportEdge
+from hospital_bff.schema.results import MarkNoticesReadResult
 from hospital_bff.services import notices
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.records import RecordService
@@ -89,7 +91,7 @@ async def notice_page(info: Info, first: int | None, after: str | None) -> Notic
     )
 
 
-async def mark_notices_read(info: Info, ids: list[str]) -> MarkNoticesReadSuccess | AnyUserError:
+async def mark_notices_read(info: Info, ids: list[str]) -> MarkNoticesReadResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
@@ -99,4 +101,4 @@ async def mark_notices_read(info: Info, ids: list[str]) -> MarkNoticesReadSucces
         count = await notices.mark_read(session, viewer.user_id, ids[:200], runtime.clock.now())
         return MarkNoticesReadSuccess(unread_count=count)
 
-    return await unit_of_work(info, work)
+    return cast("MarkNoticesReadResult", await in_one_unit(info, work, MarkNoticesReadResult))

@@ -12,6 +12,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from hospital_bff.resolvers.chosen_operation import ChosenOperation
 from hospital_bff.resolvers.edge_input import CheckEdgeInput
 from hospital_bff.resolvers.log_context import LogContext, LoggingSchema
 from hospital_bff.resolvers.masking import MaskInternalErrors, MaskInternalErrorsAndSuggestions
@@ -31,6 +32,7 @@ def build_schema(
     max_cost: int = 10_000,
     introspection: bool = True,
     field_suggestions: bool = True,
+    tracing: bool = False,
 ) -> strawberry.Schema:
     """The schema; production turns `introspection` and `field_suggestions` off, so a
     stranger cannot read (or guess, one suggestion at a time) the operations we serve."""
@@ -40,6 +42,8 @@ def build_schema(
         # The apps send the same few documents over and over: parse and validate each once.
         ParserCache(maxsize=256),
         ValidationCache(maxsize=256),
+        # After the cache, whose answer it overrides: several operations need a name.
+        ChosenOperation,
         # Tokens bound the parsing; the rest is judged over the fragment graph, once per fragment.
         MaxTokensLimiter(max_token_count=max_tokens),
         QueryLimiter(QueryLimits(max_depth, max_aliases, max_cost, DEFAULT_PAGE, MAX_PAGE)),
@@ -49,6 +53,11 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection())
+    if tracing:
+        from hospital_bff.tracing import GraphQLTracing
+
+        # First: the operation's span encloses every other extension's work.
+        extensions.insert(0, GraphQLTracing)
     return LoggingSchema(
         query=Query,
         mutation=Mutation,

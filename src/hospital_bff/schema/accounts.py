@@ -37,10 +37,19 @@ class Patient:
         )
 
 
-@strawberry.type(description="The signed-in user")
+@strawberry.type(
+    description="Who is signed in: a patient's account (WeChat or Alipay) or a staff member"
+)
 class Me:
+    # One id for the life of the sign-in, whatever happens to it: a client cache keys on it,
+    # so verifying (which ties the account to a hospital user) must not change it.
     id: strawberry.ID = strawberry.field(
-        description="The hospital user's ID once verified; before that, the account's"
+        description="Stable ID of the signed-in account (acc_…), or of the staff member "
+        "(stf_…); it never changes, verified or not"
+    )
+    user_id: strawberry.ID | None = strawberry.field(
+        description="The hospital user this account is tied to once the identity is verified "
+        "(the ID staff tools name in restrictUser); null before, and for staff"
     )
     verified: bool = strawberry.field(description="Has the identity been verified by national ID")
     masked_name: str | None = strawberry.field(description="The verified name, masked: 张*")

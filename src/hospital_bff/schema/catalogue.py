@@ -144,7 +144,12 @@ class Schedule:
         "the answer for anyone (open and not full)."
     )
     async def eligibility(
-        self, info: Info, patient_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="One of the caller's patients; none: for anyone"),
+        ] = None,
     ) -> Annotated[Eligibility, strawberry.lazy("hospital_bff.schema.booking")]:
         from hospital_bff.resolvers import booking
 

@@ -1,13 +1,11 @@
 """Expected failures as data: the UserError interface and one type per ErrorCode.
 
 Each type is named after its code (SLOT_FULL -> SlotFullError) so a client can switch on
-`__typename` or on `code`, whichever it prefers. Every mutation's result is its success type
-or any of these (`AnyUserError`).
+`__typename` or on `code`, whichever it prefers. Each mutation's result lists only the ones
+it can return (schema/results.py).
 """
 
 from __future__ import annotations
-
-from typing import Union, cast
 
 import strawberry
 
@@ -143,32 +141,6 @@ class ForbiddenError(UserError):
     pass
 
 
-AnyUserError = Union[  # noqa: UP007  (strawberry unions need typing.Union)
-    InvalidInputError,
-    InvalidIdNumberError,
-    IdentityMismatchError,
-    NotVerifiedError,
-    NotFoundError,
-    AlreadyBoundError,
-    PatientLimitReachedError,
-    ScheduleNotOpenError,
-    SlotFullError,
-    IneligibleSexError,
-    IneligibleAgeError,
-    BookingLimitReachedError,
-    DuplicateBookingError,
-    UserRestrictedError,
-    InvalidStateError,
-    OrderExpiredError,
-    OrderClosedError,
-    PayAtHospitalError,
-    CancelNotAllowedError,
-    UpstreamUnavailableError,
-    RateLimitedError,
-    TryAgainError,
-    ForbiddenError,
-]
-
 ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.INVALID_INPUT: InvalidInputError,
     ErrorCode.INVALID_ID_NUMBER: InvalidIdNumberError,
@@ -197,11 +169,7 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
 ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())
 
 
-def user_error(code: str, message: str) -> AnyUserError:
-    """An instance of the error type of `code`."""
-    error_code = ErrorCode(code)
-    return cast("AnyUserError", ERROR_TYPES[error_code](code=error_code, message=message))
-
-
-def from_domain(error: DomainError, lang: str) -> AnyUserError:
-    return user_error(error.code, error.localized(lang))
+def from_domain(error: DomainError, lang: str) -> UserError:
+    """The error type of `error.code`, with its message in the caller's language."""
+    code = ErrorCode(error.code)
+    return ERROR_TYPES[code](code=code, message=error.localized(lang))

@@ -1,110 +1,89 @@
-"""The root Mutation: every field answers a union of its success type and the UserErrors."""
+"""The root Mutation: every field answers a union of its success type and the UserErrors it
+can return (schema/results.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Union
+from typing import Annotated
 
 import strawberry
 
 from hospital_bff.resolvers import accounts, booking, notice_push, record_access, records, staff
 from hospital_bff.resolvers.context import Info
-from hospital_bff.schema.accounts import (
-    BindPatientInput,
-    BindPatientSuccess,
-    RestrictUserSuccess,
-    SignInSuccess,
-    UnbindPatientSuccess,
-    VerifyIdentityInput,
-    VerifyIdentitySuccess,
-)
+from hospital_bff.schema.accounts import BindPatientInput, VerifyIdentityInput
 from hospital_bff.schema.enums import PaymentChannel, Platform
-from hospital_bff.schema.errors import AnyUserError
-from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess, MarkNoticesReadSuccess
-from hospital_bff.schema.orders import (
-    BookAppointmentInput,
-    BookAppointmentSuccess,
-    CancelAppointmentSuccess,
-    PayBillsInput,
-    PayBillsSuccess,
-    PayOrderSuccess,
-)
-from hospital_bff.schema.record_access import (
-    GrantRecordAccessInput,
-    GrantRecordAccessSuccess,
-    RevokeRecordAccessSuccess,
-)
-from hospital_bff.schema.staff import (
-    ResolveReconciliationFindingSuccess,
-    RunReconciliationSuccess,
-    SuspendScheduleSuccess,
+from hospital_bff.schema.orders import BookAppointmentInput, PayBillsInput
+from hospital_bff.schema.record_access import GrantRecordAccessInput
+from hospital_bff.schema.results import (
+    AcceptNoticeSubscriptionsResult,
+    BindPatientResult,
+    BookAppointmentResult,
+    CancelAppointmentResult,
+    GrantRecordAccessResult,
+    MarkNoticesReadResult,
+    PayBillsResult,
+    PayOrderResult,
+    ResolveReconciliationFindingResult,
+    RestrictUserResult,
+    RevokeRecordAccessResult,
+    RunReconciliationResult,
+    SignInResult,
+    SuspendScheduleResult,
+    UnbindPatientResult,
+    VerifyIdentityResult,
 )
 
-SignInResult = Annotated[Union[SignInSuccess, AnyUserError], strawberry.union("SignInResult")]  # noqa: UP007
-VerifyIdentityResult = Annotated[
-    VerifyIdentitySuccess | AnyUserError, strawberry.union("VerifyIdentityResult")
-]
-BindPatientResult = Annotated[
-    BindPatientSuccess | AnyUserError, strawberry.union("BindPatientResult")
-]
-UnbindPatientResult = Annotated[
-    UnbindPatientSuccess | AnyUserError, strawberry.union("UnbindPatientResult")
-]
-RestrictUserResult = Annotated[
-    RestrictUserSuccess | AnyUserError, strawberry.union("RestrictUserResult")
-]
-BookAppointmentResult = Annotated[
-    BookAppointmentSuccess | AnyUserError, strawberry.union("BookAppointmentResult")
-]
-PayOrderResult = Annotated[Union[PayOrderSuccess, AnyUserError], strawberry.union("PayOrderResult")]  # noqa: UP007
-CancelAppointmentResult = Annotated[
-    CancelAppointmentSuccess | AnyUserError, strawberry.union("CancelAppointmentResult")
-]
-PayBillsResult = Annotated[Union[PayBillsSuccess, AnyUserError], strawberry.union("PayBillsResult")]  # noqa: UP007
-MarkNoticesReadResult = Annotated[
-    MarkNoticesReadSuccess | AnyUserError, strawberry.union("MarkNoticesReadResult")
-]
-GrantRecordAccessResult = Annotated[
-    GrantRecordAccessSuccess | AnyUserError, strawberry.union("GrantRecordAccessResult")
-]
-RevokeRecordAccessResult = Annotated[
-    RevokeRecordAccessSuccess | AnyUserError, strawberry.union("RevokeRecordAccessResult")
-]
-AcceptNoticeSubscriptionsResult = Annotated[
-    AcceptNoticeSubscriptionsSuccess | AnyUserError,
-    strawberry.union("AcceptNoticeSubscriptionsResult"),
-]
-SuspendScheduleResult = Annotated[
-    SuspendScheduleSuccess | AnyUserError, strawberry.union("SuspendScheduleResult")
-]
-ResolveReconciliationFindingResult = Annotated[
-    ResolveReconciliationFindingSuccess | AnyUserError,
-    strawberry.union("ResolveReconciliationFindingResult"),
-]
-RunReconciliationResult = Annotated[
-    RunReconciliationSuccess | AnyUserError, strawberry.union("RunReconciliationResult")
-]
 
-
-@strawberry.type
+@strawberry.type(
+    description="What a client can change; each answers its success type or a UserError as data"
+)
 class Mutation:
     @strawberry.mutation(description="Exchange a one-time WeChat code for a session token")
-    async def sign_in(self, info: Info, platform: Platform, code: str) -> SignInResult:
+    async def sign_in(
+        self,
+        info: Info,
+        platform: Annotated[Platform, strawberry.argument(description="Where the code comes from")],
+        code: Annotated[
+            str,
+            strawberry.argument(
+                description="The one-time code of the platform's OAuth (valid 5 minutes, once)"
+            ),
+        ],
+    ) -> SignInResult:
         return await accounts.sign_in(info, platform.value, code)
 
     @strawberry.mutation(
         description="Tie this account to the hospital user of a national ID "
         "(name and phone must match)"
     )
-    async def verify_identity(self, info: Info, input: VerifyIdentityInput) -> VerifyIdentityResult:
+    async def verify_identity(
+        self,
+        info: Info,
+        input: Annotated[
+            VerifyIdentityInput, strawberry.argument(description="Who the user says they are")
+        ],
+    ) -> VerifyIdentityResult:
         return await accounts.verify_identity(info, input)
 
     @strawberry.mutation(description="Bind a person from the hospital's master index (at most 5)")
-    async def bind_patient(self, info: Info, input: BindPatientInput) -> BindPatientResult:
+    async def bind_patient(
+        self,
+        info: Info,
+        input: Annotated[
+            BindPatientInput,
+            strawberry.argument(description="The person, as the hospital knows them"),
+        ],
+    ) -> BindPatientResult:
         return await accounts.bind_patient(info, input)
 
     @strawberry.mutation(description="Unbind a patient; their orders stay in the history")
-    async def unbind_patient(self, info: Info, patient_id: strawberry.ID) -> UnbindPatientResult:
+    async def unbind_patient(
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's patients")
+        ],
+    ) -> UnbindPatientResult:
         return await accounts.unbind_patient(info, str(patient_id))
 
     @strawberry.mutation(
@@ -112,7 +91,12 @@ class Mutation:
         "Same idempotencyKey, same order"
     )
     async def book_appointment(
-        self, info: Info, input: BookAppointmentInput
+        self,
+        info: Info,
+        input: Annotated[
+            BookAppointmentInput,
+            strawberry.argument(description="Who, which slot, and the idempotency key"),
+        ],
     ) -> BookAppointmentResult:
         return await booking.book_appointment(info, input)
 
@@ -122,8 +106,16 @@ class Mutation:
     async def pay_order(
         self,
         info: Info,
-        order_id: strawberry.ID,
-        idempotency_key: str,
+        order_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="One of the caller's orders, AWAITING_PAYMENT"),
+        ],
+        idempotency_key: Annotated[
+            str,
+            strawberry.argument(
+                description="Any string of 1-128 characters; the same key answers the same result"
+            ),
+        ],
         channel: Annotated[
             PaymentChannel,
             strawberry.argument(
@@ -137,19 +129,39 @@ class Mutation:
         description="Cancel a booking (退号); a paid one is refunded (see order.refund)"
     )
     async def cancel_appointment(
-        self, info: Info, order_id: strawberry.ID, reason: str | None = None
+        self,
+        info: Info,
+        order_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's orders")
+        ],
+        reason: Annotated[
+            str | None,
+            strawberry.argument(description="Why, in the patient's words (kept with the order)"),
+        ] = None,
     ) -> CancelAppointmentResult:
         return await booking.cancel_appointment(info, str(order_id), reason)
 
     @strawberry.mutation(
         description="One order to pay chosen outpatient bills (self-pay patients only)"
     )
-    async def pay_bills(self, info: Info, input: PayBillsInput) -> PayBillsResult:
+    async def pay_bills(
+        self,
+        info: Info,
+        input: Annotated[
+            PayBillsInput,
+            strawberry.argument(description="Whose bills, which, and the idempotency key"),
+        ],
+    ) -> PayBillsResult:
         return await booking.pay_bills(info, input)
 
     @strawberry.mutation(description="Mark the caller's notices read")
     async def mark_notices_read(
-        self, info: Info, ids: list[strawberry.ID]
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="The notices (at most 200 are read)"),
+        ],
     ) -> MarkNoticesReadResult:
         return await records.mark_notices_read(info, [str(i) for i in ids])
 
@@ -158,13 +170,21 @@ class Mutation:
         "prescriptions until a date (replaces their earlier grant)"
     )
     async def grant_record_access(
-        self, info: Info, input: GrantRecordAccessInput
+        self,
+        info: Info,
+        input: Annotated[
+            GrantRecordAccessInput, strawberry.argument(description="Whom, what, and until when")
+        ],
     ) -> GrantRecordAccessResult:
         return await record_access.grant_record_access(info, input)
 
     @strawberry.mutation(description="As the patient: take a grant back at once")
     async def revoke_record_access(
-        self, info: Info, grant_id: strawberry.ID
+        self,
+        info: Info,
+        grant_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The grant (myRecordAccess lists them)")
+        ],
     ) -> RevokeRecordAccessResult:
         return await record_access.revoke_record_access(info, str(grant_id))
 
@@ -173,13 +193,31 @@ class Mutation:
         "(wx.requestSubscribeMessage / wx-open-subscribe): their notices are pushed to the phone"
     )
     async def accept_notice_subscriptions(
-        self, info: Info, template_ids: list[str]
+        self,
+        info: Info,
+        template_ids: Annotated[
+            list[str],
+            strawberry.argument(
+                description="The template ids WeChat's prompt reported as accepted"
+            ),
+        ],
     ) -> AcceptNoticeSubscriptionsResult:
         return await notice_push.accept_notice_subscriptions(info, template_ids)
 
     @strawberry.mutation(description="Staff: restrict a user from booking until a time")
     async def restrict_user(
-        self, info: Info, user_id: strawberry.ID, until: datetime, reason: str
+        self,
+        info: Info,
+        user_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The hospital user (Me.userId)")
+        ],
+        until: Annotated[
+            datetime,
+            strawberry.argument(
+                description="When booking opens again for them (with a UTC offset)"
+            ),
+        ],
+        reason: Annotated[str, strawberry.argument(description="Why (kept, and shown to staff)")],
     ) -> RestrictUserResult:
         return await accounts.restrict_user(info, str(user_id), until, reason)
 
@@ -188,20 +226,36 @@ class Mutation:
         "and refunded in full"
     )
     async def suspend_schedule(
-        self, info: Info, schedule_id: strawberry.ID, reason: str
+        self,
+        info: Info,
+        schedule_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The schedule the expert stops")
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why (1-200 characters; told to the patients)")
+        ],
     ) -> SuspendScheduleResult:
         return await staff.suspend_schedule(info, str(schedule_id), reason)
 
     @strawberry.mutation(
         description="Staff: reconcile a past day with the bank's trade bill (safe to repeat)"
     )
-    async def run_reconciliation(self, info: Info, date: date) -> RunReconciliationResult:
+    async def run_reconciliation(
+        self,
+        info: Info,
+        date: Annotated[date, strawberry.argument(description="A past day (hospital zone)")],
+    ) -> RunReconciliationResult:
         return await staff.run_reconciliation(info, date)
 
     @strawberry.mutation(
         description="Staff: mark a reconciliation finding dealt with, with a note (kept)"
     )
     async def resolve_reconciliation_finding(
-        self, info: Info, id: strawberry.ID, note: str
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The finding")],
+        note: Annotated[
+            str, strawberry.argument(description="What was done about it (1-500 characters; kept)")
+        ],
     ) -> ResolveReconciliationFindingResult:
         return await staff.resolve_reconciliation_finding(info, str(id), note)

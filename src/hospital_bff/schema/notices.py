@@ -38,17 +38,17 @@ class Notice:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One notice in a page, with its cursor")
 class NoticeEdge:
-    cursor: str
-    node: Notice
+    cursor: str = strawberry.field(description="This item's cursor")
+    node: Notice = strawberry.field(description="The notice")
 
 
 @strawberry.type(description="A page of notices, newest first")
 class NoticeConnection:
     unread_count: int = strawberry.field(description="Unread notices in all")
-    edges: list[NoticeEdge]
-    page_info: PageInfo
+    edges: list[NoticeEdge] = strawberry.field(description="The notices of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where")
 
 
 @strawberry.type(description="Marked read")

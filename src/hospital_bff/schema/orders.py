@@ -155,7 +155,7 @@ class Order:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One order in a page, with its cursor")
 class OrderEdge:
     cursor: str = strawberry.field(description="This item's cursor")
     node: Order = strawberry.field(description="The order")
@@ -163,8 +163,8 @@ class OrderEdge:
 
 @strawberry.type(description="A page of orders, newest first")
 class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
+    edges: list[OrderEdge] = strawberry.field(description="The orders of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where")
 
 
 @strawberry.type(
@@ -239,19 +239,19 @@ class PayBillsInput:
 
 @strawberry.type(description="Booked: pay within the window (expiresAt)")
 class BookAppointmentSuccess:
-    order: Order
+    order: Order = strawberry.field(description="The new order, AWAITING_PAYMENT")
 
 
 @strawberry.type(description="The payment to make at the bank's cashier")
 class PayOrderSuccess:
-    payment: Payment
+    payment: Payment = strawberry.field(description="The payment to complete at the bank")
 
 
 @strawberry.type(description="Cancelled; the order's refund says what happens to the money")
 class CancelAppointmentSuccess:
-    order: Order
+    order: Order = strawberry.field(description="The cancelled order, with its refund")
 
 
 @strawberry.type(description="An order for the chosen bills: pay within the window")
 class PayBillsSuccess:
-    order: Order
+    order: Order = strawberry.field(description="The new CLINIC_PAYMENT order, to pay")

@@ -24,10 +24,16 @@ from hospital_bff.schema.records import Bill, Prescription, Report, ReportConnec
 from hospital_bff.schema.staff import Reconciliation, Statistics
 
 
-@strawberry.type
+@strawberry.type(description="What a client can read: the catalogue for anyone, the rest signed in")
 class Query:
-    @strawberry.field(description="The signed-in user, with their patients")
-    async def me(self, info: Info) -> Me:
+    # Nullable so that a signed-out query keeps its public data: `{ departments { id } me {
+    # id } }` answers the departments, `me: null` and an UNAUTHENTICATED error at ["me"]
+    # (a non-null `me` took `data` down with it).
+    @strawberry.field(
+        description="Who is signed in, with their patients; null with an UNAUTHENTICATED error "
+        "at this path when no token, or a bad or expired one, is sent"
+    )
+    async def me(self, info: Info) -> Me | None:
         return await account_resolvers.me(info)
 
     @strawberry.field(description="Every department, top-level and sub-departments alike")
@@ -35,12 +41,20 @@ class Query:
         return [Department.from_dto(d) for d in await catalogue_resolvers.departments(info)]
 
     @strawberry.field(description="One department, or null")
-    async def department(self, info: Info, id: strawberry.ID) -> Department | None:
+    async def department(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The department's ID")],
+    ) -> Department | None:
         found = await catalogue_resolvers.department(info, str(id))
         return Department.from_dto(found) if found else None
 
     @strawberry.field(description="One expert, or null")
-    async def expert(self, info: Info, id: strawberry.ID) -> Expert | None:
+    async def expert(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The expert's ID")],
+    ) -> Expert | None:
         found = await catalogue_resolvers.expert(info, str(id))
         return Expert.from_dto(found) if found else None
 
@@ -48,7 +62,10 @@ class Query:
     async def schedules(
         self,
         info: Info,
-        department_id: strawberry.ID,
+        department_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The department (sub-departments are their own)"),
+        ],
         from_: Annotated[date, strawberry.argument(name="from", description="First day")],
         to: Annotated[date, strawberry.argument(description="Last day, inclusive")],
     ) -> list[Schedule]:
@@ -56,17 +73,29 @@ class Query:
         return [Schedule.from_dto(s) for s in items]
 
     @strawberry.field(description="One of the caller's orders, or null")
-    async def order(self, info: Info, id: strawberry.ID) -> Order | None:
+    async def order(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The order's ID")],
+    ) -> Order | None:
         return await booking_resolvers.order(info, str(id))
 
     @strawberry.field(description="The caller's orders, newest first")
     async def orders(
         self,
         info: Info,
-        patient_id: strawberry.ID | None = None,
-        status: list[OrderStatus] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        patient_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this patient's orders")
+        ] = None,
+        status: Annotated[
+            list[OrderStatus] | None, strawberry.argument(description="Only orders in these states")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100)")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page")
+        ] = None,
     ) -> OrderConnection:
         return await booking_resolvers.orders(
             info,
@@ -77,7 +106,13 @@ class Query:
         )
 
     @strawberry.field(description="A self-pay patient's unpaid outpatient bills")
-    async def unpaid_bills(self, info: Info, patient_id: strawberry.ID) -> list[Bill]:
+    async def unpaid_bills(
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's patients")
+        ],
+    ) -> list[Bill]:
         return await booking_resolvers.unpaid_bills(info, str(patient_id))
 
     @strawberry.field(
@@ -87,21 +122,37 @@ class Query:
     async def reports(
         self,
         info: Info,
-        patient_id: strawberry.ID,
-        first: int | None = None,
-        after: str | None = None,
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's patients")
+        ],
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100)")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page")
+        ] = None,
     ) -> ReportConnection:
         return await record_resolvers.reports(info, str(patient_id), first, after)
 
     @strawberry.field(description="One report you may read (see reports), or null")
-    async def report(self, info: Info, id: strawberry.ID) -> Report | None:
+    async def report(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The report's ID")],
+    ) -> Report | None:
         return await record_resolvers.report(info, str(id))
 
     @strawberry.field(
         description="A patient's prescriptions with medication guidance, on the same terms as "
         "reports"
     )
-    async def prescriptions(self, info: Info, patient_id: strawberry.ID) -> list[Prescription]:
+    async def prescriptions(
+        self,
+        info: Info,
+        patient_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's patients")
+        ],
+    ) -> list[Prescription]:
         return await record_resolvers.prescriptions(info, str(patient_id))
 
     @strawberry.field(
@@ -113,12 +164,23 @@ class Query:
 
     @strawberry.field(description="The caller's notices, newest first")
     async def notices(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100)")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page")
+        ] = None,
     ) -> NoticeConnection:
         return await record_resolvers.notice_page(info, first, after)
 
     @strawberry.field(description="Staff: one day's reconciliation, or null if not run")
-    async def reconciliation(self, info: Info, date: date) -> Reconciliation | None:
+    async def reconciliation(
+        self,
+        info: Info,
+        date: Annotated[date, strawberry.argument(description="The day (hospital zone)")],
+    ) -> Reconciliation | None:
         return await staff_resolvers.reconciliation(info, date)
 
     @strawberry.field(
@@ -128,8 +190,11 @@ class Query:
     async def statistics(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
-        department_id: strawberry.ID | None = None,
+        from_: Annotated[date, strawberry.argument(name="from", description="First day")],
+        to: Annotated[date, strawberry.argument(description="Last day, inclusive")],
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="One department; none: the whole hospital"),
+        ] = None,
     ) -> Statistics:
         return await staff_resolvers.statistics(info, from_, to, department_id)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from hospital_bff.schema.enums import Relation
+from hospital_bff.schema.enums import Relation, described
 from hospital_bff.services import record_access as policy
 from hospital_bff.store import models
 
@@ -14,14 +14,31 @@ from hospital_bff.store import models
 RecordScope = policy.RecordScope
 AccessBasis = policy.AccessBasis
 RecordReadKind = policy.RecordReadKind
-strawberry.enum(policy.RecordScope, description="What a grant opens: REPORTS, PRESCRIPTIONS")
-strawberry.enum(
-    policy.AccessBasis,
-    description="Why a read was allowed: SELF (the patient), GUARDIAN (of a minor), GRANT",
+described(
+    policy.RecordScope,
+    "What a grant opens: REPORTS, PRESCRIPTIONS",
+    {
+        "REPORTS": "The patient's lab and exam reports",
+        "PRESCRIPTIONS": "The patient's prescriptions and medication guidance",
+    },
 )
-strawberry.enum(
+described(
+    policy.AccessBasis,
+    "Why a read was allowed: SELF (the patient), GUARDIAN (of a minor), GRANT",
+    {
+        "SELF": "The reader is the patient",
+        "GUARDIAN": "The reader bound the patient as their minor child",
+        "GRANT": "The patient granted the reader access",
+    },
+)
+described(
     policy.RecordReadKind,
-    description="What was read: one REPORT, the REPORT_LIST, or the PRESCRIPTION_LIST",
+    "What was read: one REPORT, the REPORT_LIST, or the PRESCRIPTION_LIST",
+    {
+        "REPORT": "One report, opened",
+        "REPORT_LIST": "The list of the patient's reports",
+        "PRESCRIPTION_LIST": "The list of the patient's prescriptions",
+    },
 )
 
 

@@ -73,16 +73,16 @@ class Report:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One report in a page, with its cursor")
 class ReportEdge:
-    cursor: str
-    node: Report
+    cursor: str = strawberry.field(description="This item's cursor")
+    node: Report = strawberry.field(description="The report")
 
 
 @strawberry.type(description="A page of reports, newest first")
 class ReportConnection:
-    edges: list[ReportEdge]
-    page_info: PageInfo
+    edges: list[ReportEdge] = strawberry.field(description="The reports of this page")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where")
 
 
 @strawberry.type(description="One drug, and how to take it (用药指导)")

@@ -45,7 +45,7 @@ class ReconciliationFinding:
 
 @strawberry.type(description="The day's batch refund file (批量退款文件), the finance record")
 class RefundBatch:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The batch's ID")
     lines: int = strawberry.field(description="Refunds in the file")
     amount: int = strawberry.field(description="Total in fen")
     status: str = strawberry.field(
@@ -58,7 +58,7 @@ class RefundBatch:
 
 @strawberry.type(description="One day's reconciliation of the bank's trade bill against our orders")
 class Reconciliation:
-    date: date
+    date: date = strawberry.field(description="The day reconciled (hospital zone)")
     status: str = strawberry.field(
         description="BALANCED, ANOMALIES (an open finding), or RESOLVED (all findings resolved)"
     )
@@ -82,18 +82,18 @@ class Reconciliation:
     description="The schedule is suspended; its orders are being cancelled and refunded"
 )
 class SuspendScheduleSuccess:
-    schedule: Schedule
+    schedule: Schedule = strawberry.field(description="The schedule, now SUSPENDED")
     affected_orders: int = strawberry.field(description="Orders being cancelled and refunded")
 
 
 @strawberry.type(description="The finding is resolved")
 class ResolveReconciliationFindingSuccess:
-    finding: ReconciliationFinding
+    finding: ReconciliationFinding = strawberry.field(description="The finding, resolved")
 
 
 @strawberry.type(description="Reconciliation ran")
 class RunReconciliationSuccess:
-    reconciliation: Reconciliation
+    reconciliation: Reconciliation = strawberry.field(description="The day's result")
 
 
 @strawberry.type(description="Refunds of one mode owed on a day")
@@ -105,7 +105,7 @@ class RefundFigure:
 
 @strawberry.type(description="One day's figures of the patient channel (hospital zone)")
 class DayStatistics:
-    date: date
+    date: date = strawberry.field(description="The day (hospital zone)")
     booked: int = strawberry.field(description="Registration orders created that day")
     registrations: int = strawberry.field(
         description="Our registrations for visits that day the HIS holds (not cancelled)"

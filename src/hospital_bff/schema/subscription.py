@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -13,25 +14,46 @@ from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a client can watch over WebSocket (graphql-transport-ws; token in "
+    "connection_init)"
+)
 class Subscription:
-    @strawberry.subscription(description="The caller's new notices as they happen")
+    @strawberry.subscription(
+        description=(
+            "The caller's unread notices (the latest, when it starts), then each new one as it "
+            "happens"
+        )
+    )
     async def notices(self, info: Info) -> AsyncGenerator[Notice, None]:
         async for item in resolve.notices(info):
             yield item
 
-    @strawberry.subscription(description="One of the caller's orders, each time it changes")
+    @strawberry.subscription(
+        description="One of the caller's orders: as it is when it starts, then each time it changes"
+    )
     async def order_updated(
-        self, info: Info, order_id: strawberry.ID
+        self,
+        info: Info,
+        order_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's orders")
+        ],
     ) -> AsyncGenerator[Order, None]:
         async for item in resolve.order_updated(info, str(order_id)):
             yield item
 
     @strawberry.subscription(
-        description="A schedule's status and remaining places, each time they change"
+        description=(
+            "A schedule's status and remaining places: as they are when it starts, then each "
+            "time they change"
+        )
     )
     async def schedule_updated(
-        self, info: Info, schedule_id: strawberry.ID
+        self,
+        info: Info,
+        schedule_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The schedule to watch")
+        ],
     ) -> AsyncGenerator[Schedule, None]:
         async for item in resolve.schedule_updated(info, str(schedule_id)):
             yield item

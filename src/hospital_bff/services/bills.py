@@ -10,16 +10,17 @@ from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailabl
 from hospital_bff.datasources.his_models import Bill
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.accounts import patients
+from hospital_bff.services.accounts.restrictions import ensure_not_restricted
 from hospital_bff.services.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    NotVerified,
     UpstreamUnavailableError,
 )
 from hospital_bff.services.money import orders
 from hospital_bff.services.money.rules import OrderKind
-from hospital_bff.services.restrictions import ensure_not_restricted
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, PatientBinding
 
@@ -41,11 +42,10 @@ class BillService:
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.accounts = AccountService(runtime)
 
     async def unpaid(self, user_id: str | None, patient_id: str) -> list[Bill]:
         async with uow.unit_of_work(self.rt) as session:
-            await self.accounts.binding(session, user_id, patient_id)
+            await patients.binding_of(session, user_id, patient_id)
         return await self.rt.his.unpaid_bills(patient_id)
 
     async def _insurance_now(self, binding: PatientBinding) -> str:
@@ -72,8 +72,7 @@ class BillService:
         rt = self.rt
         if user_id is None:
             raise NotVerified()
-        if not key or len(key) > 128:
-            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        orders.check_idempotency_key(key)
         unique = sorted(set(bill_ids))
         if not unique or len(unique) > MAX_BILLS:
             raise InvalidInput(
@@ -83,7 +82,7 @@ class BillService:
             existing = await orders.by_idempotency_key(session, user_id, key)
             if existing is not None:
                 return existing
-            binding = await self.accounts.binding(session, user_id, patient_id)
+            binding = await patients.binding_of(session, user_id, patient_id)
             await ensure_not_restricted(session, user_id, rt.clock.now())
         if await self._insurance_now(binding) != "SELF_PAY":
             raise PayAtHospital()

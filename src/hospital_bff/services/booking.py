@@ -8,6 +8,7 @@ given back. An AWAITING_PAYMENT order with a payment window ends the step.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
@@ -18,9 +19,10 @@ from hospital_bff.datasources.errors import UpstreamRejected, UpstreamTimeout, U
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.accounts import AccountService, NotVerified
+from hospital_bff.services.accounts import patients
 from hospital_bff.services.eligibility import (
     BookedVisit,
+    BookingCounts,
     BookingLimits,
     PatientFacts,
     ScheduleFacts,
@@ -31,11 +33,11 @@ from hospital_bff.services.eligibility import (
 )
 from hospital_bff.services.errors import (
     DomainError,
-    InvalidInput,
     NotFound,
+    NotVerified,
     UpstreamUnavailableError,
 )
-from hospital_bff.services.his_bookings import his_visits
+from hospital_bff.services.his_bookings import his_visits, his_visits_by_day
 from hospital_bff.services.money import orders
 from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
@@ -97,7 +99,6 @@ class BookingService:
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.accounts = AccountService(runtime)
 
     async def eligibility(
         self,
@@ -107,9 +108,32 @@ class BookingService:
         schedule: Schedule,
         remaining: int | None = None,
     ) -> Verdict:
-        binding = await self.accounts.binding(session, user_id, patient_id)
+        binding = await patients.binding_of(session, user_id, patient_id)
         at_his = await his_visits(self.rt, binding.his_patient_id, schedule.date)
         return await self._verdict(session, user_id, binding, schedule, at_his, remaining)
+
+    async def eligibility_of_schedules(
+        self, session: AsyncSession, user_id: str, patient_id: str, schedules: Sequence[Schedule]
+    ) -> list[Verdict]:
+        """One patient's verdict on many schedules in a fixed number of queries and HIS calls
+        (the binding, the user, our orders of those days, the HIS's registrations of those
+        days), however many schedules a screen lists."""
+        binding = await patients.binding_of(session, user_id, patient_id)
+        days = {s.date for s in schedules}
+        at_his = await his_visits_by_day(self.rt, binding.his_patient_id, days)
+        ours = await orders.active_visits_by_day(session, binding.his_patient_id, days)
+        user = await self._user(session, user_id)
+        catalogue = await self.rt.catalogue.catalogue()
+        return [
+            self._check(
+                user,
+                binding,
+                s,
+                catalogue.departments_by_id.get(s.department_id),
+                count_bookings(ours[s.date], at_his[s.date], s.id, s.department_id),
+            )
+            for s in schedules
+        ]
 
     async def _verdict(
         self,
@@ -120,13 +144,28 @@ class BookingService:
         at_his: list[BookedVisit],
         remaining: int | None = None,
     ) -> Verdict:
-        user = await session.get(HospitalUser, user_id)
-        if user is None:
-            raise NotVerified()
+        user = await self._user(session, user_id)
         catalogue = await self.rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
         ours = await orders.active_visits(session, binding.his_patient_id, schedule.date)
         counts = count_bookings(ours, at_his, schedule.id, schedule.department_id)
+        return self._check(user, binding, schedule, department, counts, remaining)
+
+    async def _user(self, session: AsyncSession, user_id: str) -> HospitalUser:
+        user = await session.get(HospitalUser, user_id)
+        if user is None:
+            raise NotVerified()
+        return user
+
+    def _check(
+        self,
+        user: HospitalUser,
+        binding: PatientBinding,
+        schedule: Schedule,
+        department: Department | None,
+        counts: BookingCounts,
+        remaining: int | None = None,
+    ) -> Verdict:
         return check_eligibility(
             self.rt.clock.now(),
             UserFacts(restricted_until=user.restricted_until),
@@ -143,8 +182,7 @@ class BookingService:
         to every other process before the HIS is asked, and given back if the HIS says no."""
         if user_id is None:
             raise NotVerified()
-        if not idempotency_key or len(idempotency_key) > 128:
-            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        orders.check_idempotency_key(idempotency_key)
         rt = self.rt
         # A full slot is answered here, before the HIS hears of it: only a request sent again
         # for the order it already made is told otherwise (the same key, the same order).
@@ -163,7 +201,7 @@ class BookingService:
                 existing = await self._by_key(session, user_id, idempotency_key)
                 if existing is not None:
                     return Booked(existing, created=False)
-                await self.accounts.binding(session, user_id, patient_id)
+                await patients.binding_of(session, user_id, patient_id)
             async with rt.slot_gate.admission.admitted():
                 return await self._book(
                     user_id, patient_id, slot_id, idempotency_key, ticket, attempt
@@ -205,7 +243,7 @@ class BookingService:
             existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
-            binding = await self.accounts.binding(session, user_id, patient_id)
+            binding = await patients.binding_of(session, user_id, patient_id)
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Final, Literal
 
 from hospital_bff.clock import SHANGHAI
-from hospital_bff.services.national_id import Sex, age_on
+from hospital_bff.national_id import Sex, age_on
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings

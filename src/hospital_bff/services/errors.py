@@ -4,6 +4,7 @@ DomainError(code)
 ├── NotFound                 missing, or someone else's: the two look the same
 ├── InvalidInput             malformed arguments
 ├── UpstreamUnavailableError the HIS or bank could not answer; try again
+├── NotVerified              the user has not proven who they are yet
 └── (any code of the contract's ErrorCode, raised as DomainError(code, message))
 """
 
@@ -48,3 +49,10 @@ class UpstreamUnavailableError(DomainError):
             f"{names.get(system, system)}暂时无法访问，请稍后再试",
             message_en=f"The {system} is unavailable right now; please try again shortly",
         )
+
+
+class NotVerified(DomainError):
+    code = "NOT_VERIFIED"
+
+    def __init__(self) -> None:
+        super().__init__("请先完成实名认证", message_en="Verify your identity first")

@@ -11,9 +11,10 @@ from sqlalchemy import and_, or_, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.amounts import yuan
 from hospital_bff.events import notices_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
-from hospital_bff.services.money.rules import OrderKind, yuan
+from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Notice, Order
@@ -85,6 +86,22 @@ async def unread_count(session: AsyncSession, user_id: str) -> int:
             )
         ).one()
     )
+
+
+# What a notice stream starts with, at most: the latest unread ones (older ones are in the
+# paged list; a stream is for what is new).
+UNREAD_ON_START = 50
+
+
+async def unread(session: AsyncSession, user_id: str, limit: int = UNREAD_ON_START) -> list[Notice]:
+    """The user's latest unread notices, oldest first (the order a stream delivers them)."""
+    query = (
+        select(Notice)
+        .where(Notice.user_id == user_id, col(Notice.read_at).is_(None))
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.exec(query)).all()))
 
 
 async def mark_read(session: AsyncSession, user_id: str, ids: list[str], now: datetime) -> int:

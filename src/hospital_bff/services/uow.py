@@ -1,7 +1,9 @@
 """Units of work: one transaction, then what it made true leaves (jobs, published events).
 
-Services never commit; the request or job boundary opens a unit and commits it. Jobs go
-out through the after-commit buffer in jobs/enqueue.py; events through this module.
+A service command opens its own units here, as many short ones as its flow needs; a step is
+handed the session of its caller's unit and never commits (the convention is written out in
+`services/__init__.py`). Jobs leave through the after-commit buffer in jobs/enqueue.py, events
+through `publish_after_commit` below, each only once the unit has committed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def place_freed_after_commit(session: AsyncSession, slot_id: str) -> None:
 
 @asynccontextmanager
 async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the block ends, rolled back if it raises; the events it
+    published are sent after the commit."""
     async with runtime.sessions() as session:
         async with session.begin():
             yield session

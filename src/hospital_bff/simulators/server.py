@@ -1,16 +1,18 @@
 """The simulators alone (`hospital-bff sim`): HIS, bank, WeChat and Alipay under /his, /bank,
 /wechat and /alipay, for several BFF processes to share. They call the BFF back at
-BFF_SIM_BFF_URL."""
+BFF_SIM_BFF_URL, and keep their records in BFF_SIMULATOR_STATE_DIR when it is set."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
 from starlette.routing import Mount
+from starlette.types import ASGIApp
 
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
@@ -18,6 +20,7 @@ from hospital_bff.datasources.wechatpay_crypto import ensure_demo_keys
 from hospital_bff.simulators.alipay import create_demo_alipay_app
 from hospital_bff.simulators.bank import create_bank_app
 from hospital_bff.simulators.his import create_his_app
+from hospital_bff.simulators.persistence import simulator_store
 from hospital_bff.simulators.wechat import create_wechat_app
 
 
@@ -50,14 +53,32 @@ def create_sim_server(settings: Settings | None = None) -> Starlette:
         app_secret=settings.wechat_app_secret.get_secret_value(),
         templates=settings.wechat_push_templates.values(),
         one_off_templates=settings.wechat_push_one_off_templates,
+        # Its consent page sends the user back to the BFF (GraphiQL's demo sign-in).
+        web_auth_domains={host for host in [urlsplit(bff).hostname] if host},
+        demo_people=settings.demo_data,
+    )
+
+    store = simulator_store(
+        settings.simulator_state_dir, {"his": his, "bank": bank, "wechat": wechat}
     )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
+        if store is None:
+            yield
+        else:
+            async with store.autosave():
+                yield
         await http.aclose()
 
-    routes = [Mount("/his", app=his), Mount("/bank", app=bank), Mount("/wechat", app=wechat)]
+    def kept(app: Starlette) -> ASGIApp:
+        return store.track(app) if store is not None else app
+
+    routes = [
+        Mount("/his", app=kept(his)),
+        Mount("/bank", app=kept(bank)),
+        Mount("/wechat", app=kept(wechat)),
+    ]
     if settings.alipay_app_id:
         routes.append(Mount("/alipay", app=create_demo_alipay_app(settings, clock)))
     return Starlette(routes=routes, lifespan=lifespan)

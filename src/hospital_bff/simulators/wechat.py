@@ -1,4 +1,5 @@
-"""A simulated WeChat web authorisation (OAuth 2.0, snsapi_base): codes for openids.
+"""A simulated WeChat web authorisation (OAuth 2.0): codes for openids, from its consent page
+(`wechat_oauth`) or, for tests and scripts, `POST /authorize`.
 
 Like the real service, every answer of the token endpoint is HTTP 200; a refusal is a JSON
 `{errcode, errmsg}`, so the client must look inside the body.
@@ -18,6 +19,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from hospital_bff.clock import Clock
+from hospital_bff.simulators.wechat_oauth import (
+    DemoWechatUser,
+    WebAuthScope,
+    oauth_routes,
+    seed_patients_as_wechat_users,
+)
 from hospital_bff.simulators.wechat_push import PushState, push_routes
 
 CODE_LIFETIME = timedelta(minutes=5)
@@ -38,6 +45,7 @@ class AuthorizationCode:
 
     openid: str
     expires_at: datetime
+    scope: WebAuthScope = WebAuthScope.BASE
     used: bool = False
 
 
@@ -51,9 +59,9 @@ class WechatState:
         self.codes: dict[str, AuthorizationCode] = {}
         self.access_tokens: dict[str, str] = {}  # token -> openid
 
-    def authorize(self, openid: str) -> str:
+    def authorize(self, openid: str, scope: WebAuthScope = WebAuthScope.BASE) -> str:
         code = secrets.token_urlsafe(24)
-        self.codes[code] = AuthorizationCode(openid, self.clock.now() + CODE_LIFETIME)
+        self.codes[code] = AuthorizationCode(openid, self.clock.now() + CODE_LIFETIME, scope)
         return code
 
     def exchange(
@@ -80,7 +88,7 @@ class WechatState:
             "expires_in": ACCESS_TOKEN_SECONDS,
             "refresh_token": secrets.token_urlsafe(32),
             "openid": grant.openid,
-            "scope": "snsapi_base",
+            "scope": grant.scope.value,
         }
 
 
@@ -96,10 +104,18 @@ def create_wechat_app(
     app_secret: str,
     templates: Iterable[str] = (),
     one_off_templates: Iterable[str] = (),
+    web_auth_domains: Iterable[str] = (),
+    demo_people: bool = False,
 ) -> Starlette:
     """The simulated WeChat (sign-in, and the message push with the `templates` the account
-    has added) as an ASGI app; its state is `app.state.wechat` and `app.state.wechat_push`."""
+    has added) as an ASGI app; its state is `app.state.wechat` and `app.state.wechat_push`.
+    Its consent page redirects to `web_auth_domains` (and its own host) and, with
+    `demo_people`, offers the HIS seed patients."""
     state = WechatState(clock, app_id, app_secret)
+
+    def people() -> list[DemoWechatUser]:
+        return seed_patients_as_wechat_users(clock) if demo_people else []
+
     push = PushState(clock, app_id, app_secret, set(templates), set(one_off_templates))
 
     async def authorize(request: Request) -> Response:
@@ -123,6 +139,12 @@ def create_wechat_app(
         routes=[
             Route("/authorize", authorize, methods=["POST"]),
             Route("/sns/oauth2/access_token", access_token, methods=["GET"]),
+            *oauth_routes(
+                app_id=app_id,
+                web_auth_domains=frozenset(web_auth_domains),
+                issue_code=state.authorize,
+                people=people,
+            ),
             *push_routes(push),
         ]
     )

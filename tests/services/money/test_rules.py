@@ -3,14 +3,11 @@ from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from hospital_bff.clock import SHANGHAI
 from hospital_bff.services.money.rules import (
     TRANSITIONS,
     ArrivedMoney,
-    InvalidAmount,
     InvalidTransition,
     OrderKind,
     OrderStatus,
@@ -24,10 +21,8 @@ from hospital_bff.services.money.rules import (
     can_cancel,
     can_transition,
     cancellation_refund_mode,
-    fen_from_yuan,
     payability,
     refund_expected_by,
-    yuan,
 )
 
 S = OrderStatus
@@ -159,59 +154,6 @@ def test_can_cancel(
     status: OrderStatus, now: datetime, visited: bool, printed: bool, answer: str | None
 ) -> None:
     assert can_cancel(status, VISIT, now, visited=visited, invoice_printed=printed) == answer
-
-
-@pytest.mark.parametrize(
-    ("fen", "text"),
-    [
-        (0, "0.00"),
-        (1, "0.01"),
-        (10, "0.10"),
-        (99, "0.99"),
-        (100, "1.00"),
-        (1250, "12.50"),
-        (100000, "1000.00"),
-        (-50, "-0.50"),
-        (-1250, "-12.50"),
-    ],
-)
-def test_yuan(fen: int, text: str) -> None:
-    assert yuan(fen) == text
-
-
-@pytest.mark.parametrize(
-    ("text", "fen"),
-    [
-        ("12.50", 1250),
-        ("12.5", 1250),
-        ("12", 1200),
-        ("0.01", 1),
-        ("0.1", 10),
-        ("0", 0),
-        (" 3.00 ", 300),
-        ("-0.50", -50),
-        ("0.29", 29),  # float("0.29") * 100 == 28.999999999999996
-        ("1.15", 115),  # float("1.15") * 100 == 114.99999999999999
-        ("12345678901234567890123456789.99", 1234567890123456789012345678999),
-    ],
-)
-def test_fen_from_yuan(text: str, fen: int) -> None:
-    assert fen_from_yuan(text) == fen
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["12.501", "0.001", "12.", ".5", "", " ", "1e3", "1E2", "NaN", "Infinity", "+1", "1,000",
-     "１２", "12.5.0", "--1", "¥12"],
-)  # fmt: skip
-def test_fen_from_yuan_refuses(text: str) -> None:
-    with pytest.raises(InvalidAmount):
-        fen_from_yuan(text)
-
-
-@given(st.integers(min_value=-(10**15), max_value=10**15))
-def test_yuan_round_trips(fen: int) -> None:
-    assert fen_from_yuan(yuan(fen)) == fen
 
 
 # --- settling money -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from hospital_bff.services.money.rules import yuan
+from hospital_bff.amounts import yuan
 
 HEADER = (
     "序号",

@@ -20,7 +20,7 @@ from hospital_bff.datasources.his_models import BillPayment, Registration
 from hospital_bff.metrics import NO_SHOWS, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
-from hospital_bff.services.accounts import AccountService
+from hospital_bff.services.accounts import restrictions
 from hospital_bff.services.money import orders, refunds
 from hospital_bff.services.money.rules import (
     Confirmation,
@@ -62,7 +62,7 @@ async def record_visit(runtime: Runtime, order_id: str, *, attended: bool) -> Vi
         session.add(order)
         await session.flush()
         await orders.transition(session, order, OrderStatus.COMPLETED)
-        await AccountService(runtime).record_no_show(session, order)
+        await restrictions.record_no_show(runtime, session, order)
         return Visit.NO_SHOW
 
 

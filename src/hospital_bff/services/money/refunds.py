@@ -11,6 +11,7 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.amounts import yuan
 from hospital_bff.datasources.bank_models import REFUSED_REFUND_STATES, RefundNotice
 from hospital_bff.datasources.bank_models import RefundStatus as BankRefundStatus
 from hospital_bff.datasources.errors import UpstreamRejected
@@ -24,7 +25,6 @@ from hospital_bff.services.money.rules import (
     RefundOutcome,
     RefundStatus,
     refund_expected_by,
-    yuan,
 )
 from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.models import Order, Payment, Refund

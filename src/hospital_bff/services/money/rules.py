@@ -13,7 +13,6 @@ cancelled order is refunded, the order does not come back to life.
 from __future__ import annotations
 
 import enum
-import re
 from datetime import datetime, time, timedelta
 from typing import Final, Literal
 
@@ -181,10 +180,6 @@ class InvalidTransition(Exception):
         self.target = target
 
 
-class InvalidAmount(ValueError):
-    """A money amount that is not a plain yuan figure with at most two decimals."""
-
-
 _S = OrderStatus
 TRANSITIONS: Final[dict[OrderStatus, frozenset[OrderStatus]]] = {
     _S.AWAITING_PAYMENT: frozenset({_S.PAID, _S.EXPIRED, _S.CANCELLED}),
@@ -197,6 +192,8 @@ TRANSITIONS: Final[dict[OrderStatus, frozenset[OrderStatus]]] = {
 }
 TERMINAL: Final[frozenset[OrderStatus]] = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 CANCELLABLE: Final[frozenset[OrderStatus]] = frozenset({_S.AWAITING_PAYMENT, _S.CONFIRMED})
+# An order that ends in one of these gives its place back; paying and confirming keep it.
+PLACE_RELEASED: Final[frozenset[OrderStatus]] = frozenset({_S.EXPIRED, _S.CANCELLED, _S.FAILED})
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
@@ -304,25 +301,3 @@ def can_cancel(
     if visited or invoice_printed or past_visit:
         return "CANCEL_NOT_ALLOWED"
     return None
-
-
-_YUAN = re.compile(r"-?[0-9]+(?:\.[0-9]{1,2})?")
-
-
-def yuan(fen: int) -> str:
-    """1250 -> "12.50"."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
-
-
-def fen_from_yuan(text: str) -> int:
-    """ "12.5" -> 1250, exactly; more than two decimals, exponents or NaN are refused."""
-    text = text.strip()
-    if not _YUAN.fullmatch(text):
-        raise InvalidAmount(f"not a yuan amount: {text!r}")
-    # Integer arithmetic on the digits: exact at any size, unlike Decimal's 28-digit context.
-    negative = text.startswith("-")
-    whole, _, cents = text.lstrip("-").partition(".")
-    fen = int(whole) * 100 + int(cents.ljust(2, "0"))
-    return -fen if negative else fen
