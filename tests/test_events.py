@@ -1,6 +1,7 @@
 """The event hub: one pub/sub connection for any number of local subscribers, on the in-process
 stand-in and on real Redis; fan-out once each, reference-counted channels, a slow subscriber
-cut off, and a lost connection re-established with every channel subscribed again."""
+cut off, and a lost connection re-established with every channel subscribed again, each
+subscriber told to look again (what was published meanwhile is lost)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import redis.asyncio as aioredis
 from conftest import REDIS_URL, require_service
 from hospital_bff import cache
 from hospital_bff.cache import create_pubsub_redis, create_redis, reset_fake_redis
-from hospital_bff.events import PREFIX, EventBus, EventHub, Subscriber
+from hospital_bff.events import CURRENT, PREFIX, RESYNC, EventBus, EventHub, Subscriber
 
 
 @dataclass
@@ -129,11 +130,37 @@ async def test_a_lost_connection_comes_back_subscribed_and_subscribers_stay_open
             await hub.wait_until(
                 lambda: hub.connects == 2 and hub.is_listening("a") and hub.is_listening("b")
             )
+        # Whatever was published while the connection was down is lost: each is told so.
+        assert await _next(first) == {RESYNC: True}
+        assert await _next(second) == {RESYNC: True}
         await bus.publish("a", {"n": 2})
         await bus.publish("b", {"n": 3})
         assert await _next(first) == {"n": 2}
         assert await _next(second) == {"n": 3}
         assert not first.dropped and not second.dropped
+
+
+async def test_a_watch_starts_with_the_current_state_once_listening(setup: Setup) -> None:
+    watch = setup.bus.watch("a")
+    assert await asyncio.wait_for(anext(watch), 5) == {CURRENT: True}
+    # Read "the current state" now, and no later change is missed: the channel is live.
+    assert setup.hub.is_listening("a")
+    await setup.bus.publish("a", {"n": 1})
+    assert await asyncio.wait_for(anext(watch), 5) == {"n": 1}
+    await watch.aclose()
+
+
+async def test_a_publish_with_redis_away_is_lost_not_raised() -> None:
+    reset_fake_redis()
+    redis = create_redis(None)
+    hub = EventHub(create_pubsub_redis(None, client_name="away"))
+    cache._fake_server.connected = False
+    try:
+        await EventBus(redis, hub).publish("a", {"n": 1})  # no exception: the caller goes on
+    finally:
+        cache._fake_server.connected = True
+        await hub.aclose()
+        await redis.aclose()
 
 
 async def test_closing_the_hub_ends_every_stream(setup: Setup) -> None:

@@ -40,6 +40,10 @@ LAYERS: dict[str, int] = {
     "hospital_bff.request_limits": FOUNDATION,
     "hospital_bff.subscription_limits": FOUNDATION,
     "hospital_bff.tokens": FOUNDATION,
+    # Telemetry and the container's health probe: set up by the processes, used by any layer.
+    "hospital_bff.tracing": FOUNDATION,
+    "hospital_bff.probe": FOUNDATION,
+    "hospital_bff.local_urls": FOUNDATION,
     # The after-commit buffer: services record jobs in their transaction; no actor is imported.
     "hospital_bff.jobs.enqueue": FOUNDATION,
     # The outside systems and our tables.
@@ -67,8 +71,12 @@ LAYERS: dict[str, int] = {
     "hospital_bff.schema.mutation": ENTRY,
     "hospital_bff.schema.subscription": ENTRY,
     "hospital_bff.graphql_http": ENTRY,
+    "hospital_bff.health": ENTRY,
     "hospital_bff.http_middleware": ENTRY,
     "hospital_bff.persisted_queries": ENTRY,
+    # Whole answers of the public catalogue, and a patient's schedules laid over them.
+    "hospital_bff.response_cache": ENTRY,
+    "hospital_bff.eligibility_overlay": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     "hospital_bff.jobs": ENTRY,
     "hospital_bff.staff_cli": ENTRY,

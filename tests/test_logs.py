@@ -159,8 +159,61 @@ def test_the_worker_process_configures_logging(monkeypatch: pytest.MonkeyPatch) 
 
 
 class _NoBroker:
-    def add_middleware(self, middleware: object) -> None:
+    def add_middleware(self, middleware: object, **where: object) -> None:
         pass
+
+
+def test_an_outage_is_one_warning_line_and_a_bug_one_plain_traceback(streams: Streams) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from hospital_bff.logs import log_failure
+
+    log = structlog.get_logger("test")
+    log_failure(log, "sweep_failed", RedisConnectionError("Connection refused"), name="expire")
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError as exc:
+        log_failure(log, "sweep_failed", exc, name="expire")
+    (outage,) = streams.lines(streams.out)
+    assert outage["level"] == "warning" and "ConnectionError" in outage["error"]
+    assert "exception" not in outage
+    (bug,) = streams.lines(streams.err)
+    assert bug["level"] == "error" and bug["name"] == "expire"
+    assert bug["exception"].startswith("Traceback (most recent call last)")
+
+
+def test_console_tracebacks_are_plain_not_rich_with_locals() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    configure_logging("INFO", out=out, err=err)
+    try:
+        secret_local = "a local's value"  # noqa: F841 - rich would print it
+        raise RuntimeError("boom")
+    except RuntimeError:
+        structlog.get_logger("test").exception("bad_thing")
+    finally:
+        configure_logging("INFO")
+    text = err.getvalue()
+    assert "Traceback (most recent call last)" in text and "RuntimeError: boom" in text
+    assert "a local's value" not in text and "╭" not in text
+
+
+def test_every_command_configures_logging_and_answers_alone_on_stdout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from hospital_bff.cli import app
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        "hospital_bff.logs.configure_logging_from",
+        lambda settings, **kw: calls.append({"json": settings.log_json, **kw}),
+    )
+    monkeypatch.setenv("BFF_LOG_JSON", "true")
+    result = CliRunner().invoke(app, ["export-schema"])
+    assert result.exit_code == 0, result.output
+    # Its stdout is the schema a script reads: log lines go to stderr.
+    assert calls == [{"json": True, "quiet_stdout": True}]
 
 
 @pytest.mark.parametrize("level", ["INFO", "DEBUG"])

@@ -10,21 +10,28 @@ from urllib.parse import urlsplit
 
 import httpx
 import structlog
+from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.eligibility_overlay import overlaid
+from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
+from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
 from hospital_bff.h5 import h5_page
+from hospital_bff.health import healthz, readyz
 from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
@@ -33,9 +40,16 @@ from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.response_cache import (
+    ResponseCache,
+    ResponseCacheFill,
+    ResponseCacheMiddleware,
+    note_answer,
+)
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
 from hospital_bff.subscription_limits import SocketsPerAddress
+from hospital_bff.tracing import asgi_middleware, configure_tracing, tracing_on
 from hospital_bff.webhooks import routes as webhook_routes
 
 if TYPE_CHECKING:
@@ -58,6 +72,7 @@ class BffGraphQL(BoundedGraphQL):
                 max_cost=settings.max_query_cost,
                 introspection=settings.introspection,
                 field_suggestions=settings.field_suggestions,
+                tracing=tracing_on(),
             ),
             max_body_bytes=settings.max_body_bytes,
             max_query_string_bytes=settings.max_query_string_bytes,
@@ -69,6 +84,7 @@ class BffGraphQL(BoundedGraphQL):
         self.settings = settings
         self.sockets = SocketsPerAddress(settings.websockets_per_address)
         self.persisted_queries = persisted_queries_for(settings, lambda: app.state.runtime.redis)
+        self.response_cache: ResponseCache | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -81,6 +97,30 @@ class BffGraphQL(BoundedGraphQL):
                 await WebSocket(scope, receive, send).close(code=1008)
                 return
             await super().__call__(scope, receive, send)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        run = super().execute_single
+
+        async def run_with(data: GraphQLRequestData) -> ExecutionResult:
+            return await run(request, request_adapter, sub_response, context, root_value, data)
+
+        result = None
+        if self.response_cache is not None:
+            # A patient's schedules: the kept public answer with their verdicts laid over it.
+            result = await overlaid(request_data, context, self.response_cache, run_with)
+        if result is None:
+            result = await run_with(request_data)
+        # Tells the response cache (outside the router) whether anyone may get this answer.
+        note_answer(request.scope, context, request_data, result)
+        return result
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our page and the package's own copy of GraphiQL, not strawberry's from a CDN.
@@ -113,6 +153,7 @@ def create_app(
     configure_logging(
         settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
     )
+    configure_tracing(settings)
 
     sims = _simulators(settings, clock) if settings.embedded_simulators else {}
     sim_store = _simulator_store(settings, sims)
@@ -128,6 +169,8 @@ def create_app(
                 open_runtime(settings, clock, transport=transport)
             )
             app.state.runtime = runtime
+            if settings.response_cache:
+                await stack.enter_async_context(response_cache.attached(runtime))
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
                 await _migrate(settings)
@@ -141,6 +184,11 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
+            watch_pauses()
+            if settings.gc_freeze_after_start:
+                freeze_start_up_heap()
+            # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
+            stack.callback(close_websockets_on_sigterm())
             log.info(
                 "started",
                 database=settings.database_url.split("@")[-1],
@@ -149,11 +197,15 @@ def create_app(
             yield
             log.info("stopping")
 
+    response_cache = ResponseCache.from_settings(settings)
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
+    if settings.response_cache:
+        graphql.response_cache = response_cache
     routes: list[Any] = [
         Route("/", lambda _r: RedirectResponse("/graphql")),
-        Route("/healthz", _healthz),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
         # Every method: the view answers the others 405 with `Allow`, as GraphQL JSON.
         Route("/graphql", graphql),
     ]
@@ -172,10 +224,24 @@ def create_app(
         app.router.routes.append(Mount(f"/sim/{name}", app=mounted))
     app.state.settings = settings
     app.state.simulators = sims
+    app.state.response_cache = response_cache
     for middleware in reversed(http_middleware(settings)):
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
-    # Outermost: a refused preflight or a compressed answer carries the request id too.
+    # A miss is filled outside CORS and gzip, so what is kept is the answer as sent (compressed
+    # once, keyed by Accept-Encoding and Origin), and inside the request id for the view's logs.
+    app.add_middleware(ResponseCacheFill, cache=response_cache)
+    # Outermost but for the cache: a refused preflight or a compressed answer carries the id.
     app.add_middleware(RequestIdMiddleware)
+    # It sees every WebSocket, to close each with 1001 when the server stops.
+    app.add_middleware(GoingAwayMiddleware)
+    # Outside all of ours: a kept answer is sent before anything else runs.
+    app.add_middleware(
+        ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes
+    )
+    if tracing_on():
+        # Outermost: the request's span encloses everything it causes, kept answers too.
+        tracing_middleware, options = asgi_middleware()
+        app.add_middleware(tracing_middleware, **options)
     return app
 
 
@@ -244,26 +310,3 @@ def _simulator_store(settings: Settings, sims: dict[str, Starlette]) -> Simulato
 
 def _hostnames(*urls: str) -> set[str]:
     return {host for url in urls if (host := urlsplit(url).hostname)}
-
-
-async def _healthz(request: Request) -> Response:
-    runtime: Runtime = request.app.state.runtime
-    checks: dict[str, str] = {}
-    try:
-        await runtime.redis.ping()
-        checks["redis"] = "ok"
-    except Exception as exc:
-        checks["redis"] = f"error: {type(exc).__name__}"
-    try:
-        async with runtime.engine.connect() as conn:
-            from sqlalchemy import text
-
-            await conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"error: {type(exc).__name__}"
-    checks["his_circuit"] = "open" if runtime.his.breaker.is_open else "closed"
-    healthy = checks["redis"] == "ok" and checks["database"] == "ok"
-    return JSONResponse(
-        {"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503
-    )

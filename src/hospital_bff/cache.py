@@ -11,11 +11,16 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 import structlog
 
+from hospital_bff.outages import REDIS_DOWN
+
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
 
 _fake_server: Any = None
+# What else the embedded default keeps in the process beside the stand-in (its slot counts),
+# forgotten with it.
+_in_process: dict[str, Any] = {}
 PARSED_ENTRIES = 512
 
 
@@ -66,10 +71,23 @@ def reset_fake_redis() -> None:
     """Forget the in-process stand-in's data (tests)."""
     global _fake_server
     _fake_server = None
+    _in_process.clear()
+
+
+def in_process_state(name: str, make: Callable[[], T]) -> T:
+    """One object per process under `name` (made on first use), shared by the API and the
+    in-process job threads like the stand-in itself."""
+    state: T | None = _in_process.get(name)
+    if state is None:
+        state = _in_process.setdefault(name, make())  # atomic: two threads get one object
+    return state
 
 
 class Cache:
-    """JSON values under namespaced keys, with a long-lived "last good" copy for outages."""
+    """JSON values under namespaced keys, with a long-lived "last good" copy for outages.
+
+    Redis away is a miss, and a write lost: callers load from the source of truth instead
+    (outages.py), so a Redis outage costs speed, never an answer."""
 
     def __init__(self, redis: aioredis.Redis, prefix: str = "bff:cache:") -> None:
         self.redis = redis
@@ -82,15 +100,48 @@ class Cache:
         self._parsed: OrderedDict[str, tuple[str | bytes, Any]] = OrderedDict()
 
     async def get_json(self, key: str) -> Any | None:
-        raw = await self.redis.get(self.prefix + key)
+        raw = await self._get(key)
         return None if raw is None else json.loads(raw)
 
+    async def get_many_json(self, keys: list[str]) -> list[Any | None]:
+        """Several keys in one round trip, None for each one missing."""
+        if not keys:
+            return []
+        try:
+            raws = await self.redis.mget([self.prefix + k for k in keys])
+        except REDIS_DOWN as exc:
+            log.warning("cache_read_skipped", keys=len(keys), error=repr(exc))
+            return [None] * len(keys)
+        return [None if raw is None else json.loads(raw) for raw in raws]
+
+    async def lifetimes(self, keys: list[str]) -> list[float]:
+        """Seconds each key has left; 0 for one that is gone or never expires."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in keys:
+                pipe.pttl(self.prefix + key)
+            left = await pipe.execute()
+        return [max(int(ms), 0) / 1000 for ms in left]
+
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
-        await self.redis.set(self.prefix + key, json.dumps(value, default=str), ex=ttl)
+        try:
+            await self.redis.set(self.prefix + key, _text(value), ex=ttl)
+        except REDIS_DOWN as exc:
+            log.warning("cache_write_skipped", key=key, error=repr(exc))
 
     async def delete(self, *keys: str) -> None:
         if keys:
-            await self.redis.delete(*(self.prefix + k for k in keys))
+            try:
+                await self.redis.delete(*(self.prefix + k for k in keys))
+            except REDIS_DOWN as exc:
+                # Entries left behind expire by their TTL, which bounds how stale they get.
+                log.warning("cache_delete_skipped", keys=list(keys), error=repr(exc))
+
+    async def _get(self, key: str) -> Any | None:
+        try:
+            return await self.redis.get(self.prefix + key)
+        except REDIS_DOWN as exc:
+            log.warning("cache_read_skipped", key=key, error=repr(exc))
+            return None
 
     async def get_or_load(
         self,
@@ -101,9 +152,13 @@ class Cache:
         parse: Callable[[Any], T],
         *,
         stale_ttl: int = 24 * 3600,
+        texts: dict[str, str] | None = None,
     ) -> T:
-        """Fresh copy if any; else load; if loading fails, the last good copy, else the error."""
-        raw = await self.redis.get(self.prefix + key)
+        """Fresh copy if any; else load; if loading fails, the last good copy, else the error.
+        `texts` gets the key's text as kept (what was read can be told from what is there)."""
+        raw = await self._get(key)
+        if raw is not None and texts is not None:
+            texts[key] = raw if isinstance(raw, str) else raw.decode()
         if raw is not None:
             last = self._parsed.get(key)
             if last is not None and last[0] == raw:
@@ -117,7 +172,10 @@ class Cache:
             return value
         pending = self._loading.get(key)
         if pending is not None:
-            return parse(await asyncio.shield(pending))
+            dumped = await asyncio.shield(pending)
+            if texts is not None:
+                texts[key] = _text(dumped)
+            return parse(dumped)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
         try:
@@ -130,6 +188,8 @@ class Cache:
             future.set_result(dumped)
         finally:
             del self._loading[key]
+        if texts is not None:
+            texts[key] = _text(dumped)
         return parse(dumped)
 
     async def _load(
@@ -152,3 +212,8 @@ class Cache:
         await self.set_json(key, dumped, ttl)
         await self.set_json("stale:" + key, dumped, stale_ttl)
         return dumped
+
+
+def _text(value: Any) -> str:
+    """A value as it is kept in Redis: the same value, the same text."""
+    return json.dumps(value, default=str)

@@ -10,6 +10,8 @@ import typer
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
+from hospital_bff import probe
+from hospital_bff.local_urls import demo_urls, local_host, local_url
 from hospital_bff.staff_cli import issue_token, staff_app
 
 app = typer.Typer(
@@ -18,6 +20,25 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(staff_app, name="staff")
+
+# The commands that run as services; the others answer on stdout, which scripts read.
+_SERVICES = {"serve", "worker", "sim"}
+
+
+@app.callback()
+def _every_command(ctx: typer.Context) -> None:
+    """Every process logs the same way (BFF_LOG_LEVEL, BFF_LOG_JSON, BFF_ERROR_LOG_PATH),
+    whichever command it runs, from its first line on."""
+    from pydantic import ValidationError
+
+    from hospital_bff.config import Settings
+    from hospital_bff.logs import configure_logging_from
+
+    try:
+        settings = Settings()
+    except ValidationError:
+        return  # the command itself reports the bad setting
+    configure_logging_from(settings, quiet_stdout=ctx.invoked_subcommand not in _SERVICES)
 
 
 @app.command()
@@ -40,6 +61,7 @@ def serve(
     import uvicorn
 
     from hospital_bff.config import Settings
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
@@ -61,20 +83,18 @@ def serve(
     if reset:  # after every refusal: a start that fails forgets nothing
         _reset(settings)
     # Demo only: production names its public URL itself (refused above when it does not).
-    if settings.env == "demo" and "BFF_PUBLIC_URL" not in os.environ:
-        os.environ["BFF_PUBLIC_URL"] = f"http://{host}:{port}"
-        if settings.embedded_simulators:
-            for name in ("HIS", "BANK", "WECHAT"):
-                os.environ.setdefault(
-                    f"BFF_{name}_BASE_URL", f"http://{host}:{port}/sim/{name.lower()}"
-                )
-            os.environ.setdefault(
-                "BFF_ALIPAY_GATEWAY_URL", f"http://{host}:{port}/sim/alipay/gateway.do"
-            )
+    if settings.env == "demo":
+        for name, value in demo_urls(host, port, embedded=settings.embedded_simulators).items():
+            os.environ.setdefault(name, value)
+    # A server process keeps what it built at start for its whole life: out of the collector's
+    # walks (gc_pauses.py). Not the app's default: a test process builds and drops many apps.
+    os.environ.setdefault("BFF_GC_FREEZE_AFTER_START", "true")
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
+    probe.declare(settings.probe_file, "api", url=f"{local_url(host, port)}/readyz")
     if settings.graphiql:
-        typer.echo(f"hospital-bff: GraphiQL at http://{host}:{port}/graphql")
+        public_url = os.environ.get("BFF_PUBLIC_URL", settings.public_url)
+        typer.echo(f"hospital-bff: GraphiQL at {public_url}/graphql")
     uvicorn.run(
         "hospital_bff.app:create_app",
         factory=True,
@@ -83,12 +103,17 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level.lower(),
+        # uvicorn's own lines go through our pipeline (JSON in production), not its config.
+        log_config=None,
         ws="websockets-sansio",
         # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
         ws_max_size=settings.max_body_bytes,
         # Longer than the clients' idle pools, so a client never sends on a connection the
         # server is closing at that instant (a ReadError the client cannot tell from a crash).
         timeout_keep_alive=75,
+        # SIGTERM: WebSockets closed with 1001 (going_away.py), requests in flight get this
+        # long, then the lifespan's shutdown; all within the 30 s an orchestrator waits.
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
 
 
@@ -147,16 +172,19 @@ def sim(
 
     from hospital_bff.config import Settings
     from hospital_bff.demo import STANDALONE_SIMULATORS_DIR
+    from hospital_bff.going_away import GRACEFUL_SECONDS
     from hospital_bff.production import refuse_demo_tool
 
-    refuse_demo_tool(Settings(), "hospital-bff sim")
-    os.environ.setdefault("BFF_SIM_PUBLIC_URL", f"http://{host}:{port}")
+    settings = Settings()
+    refuse_demo_tool(settings, "hospital-bff sim")
+    os.environ.setdefault("BFF_SIM_PUBLIC_URL", local_url(host, port))
     os.environ.setdefault("BFF_SIMULATOR_STATE_DIR", str(STANDALONE_SIMULATORS_DIR))
     if reset:
         state_dir = Settings().simulator_state_dir
         if state_dir is not None:
             shutil.rmtree(state_dir, ignore_errors=True)
             typer.echo(f"hospital-bff: reset simulators {state_dir}")
+    probe.declare(settings.probe_file, "sim", host=local_host(host), port=port)
     # Every line of this server's access log is a simulator call: shown at DEBUG only.
     quiet = Settings().log_level.upper() != "DEBUG"
     uvicorn.run(
@@ -164,8 +192,17 @@ def sim(
         factory=True,
         host=host,
         port=port,
+        log_config=None,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
         access_log=not quiet,
     )
+
+
+@app.command("probe")
+def probe_command() -> None:
+    """The container's health check: probe this container's process as it declared in
+    BFF_PROBE_FILE (the image runs `python -m hospital_bff.probe`, the same, faster)."""
+    raise typer.Exit(probe.main())
 
 
 demo_app = typer.Typer(help="The demo's people and data.", no_args_is_help=True)

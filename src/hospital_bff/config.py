@@ -1,4 +1,8 @@
-"""Settings, read once from the environment (prefix ``BFF_``) and passed around explicitly."""
+"""Settings, read once from the environment (prefix ``BFF_``) and passed around explicitly.
+
+Over 400 lines: every setting in one class, so that an operator (and README's table) finds
+each variable, its default and its check in one place.
+"""
 
 from __future__ import annotations
 
@@ -216,6 +220,24 @@ class Settings(BaseSettings):
         description="A place held for a booking whose order has not committed by then "
         "(the process died half-way) is given back by the sweep",
     )
+    gc_freeze_after_start: bool = Field(
+        default=False,
+        description="Freeze what start-up allocated out of later garbage collections "
+        "(`hospital-bff serve` turns it on; gc_pauses.py)",
+    )
+    slot_gate_ttl_seconds: float = Field(
+        default=3.0,
+        description="How long the slot gate trusts its count of a slot's places before it "
+        "reads the database's holds again (services/slot_gate.py)",
+    )
+    booking_concurrency: int = Field(
+        default=24,
+        description="Bookings one process works on at once past the slot gate; more wait",
+    )
+    booking_admission_wait_seconds: float = Field(
+        default=0.5,
+        description="How long a booking waits for its turn before it answers TRY_AGAIN",
+    )
     confirm_deadline_seconds: int = Field(
         default=900,
         description="A paid order the HIS has not confirmed (and has no record of) "
@@ -351,12 +373,38 @@ class Settings(BaseSettings):
         "reused by the booking limits",
     )
 
+    # --- the whole-response cache of the public catalogue (hospital_bff.response_cache) ---------
+    response_cache: bool = Field(
+        default=True,
+        description="Keep whole answers of public catalogue queries (departments, experts, "
+        "schedules without a patient), encoded, until what they show changes",
+    )
+    response_cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, description="Memory the kept answers may take, per process"
+    )
+    response_cache_max_seconds: int = Field(
+        default=300,
+        description="Longest an answer is kept; answers with remaining counts live no longer "
+        "than the schedules they were read from (cache_remaining_ttl)",
+    )
+
     # --- outbound HTTP ------------------------------------------------------------------------
     http_timeout_seconds: float = 3.0
     http_connect_timeout_seconds: float = 1.0
     http_read_retries: int = 2
     breaker_failure_threshold: int = 5
     breaker_reset_seconds: float = 10.0
+
+    tracing_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector (e.g. http://otel-collector:4318) traces go to; "
+        "OTEL_EXPORTER_OTLP_ENDPOINT does the same; neither set: no tracing (tracing.py)",
+    )
+    probe_file: Path | None = Field(
+        default=None,
+        description="Where a process says how the container's health check probes it, and a "
+        "worker writes its heartbeat (hospital_bff/probe.py; the image sets it)",
+    )
 
     log_level: str = "INFO"
     log_json: bool = False

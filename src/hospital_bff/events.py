@@ -9,8 +9,11 @@ The hub subscribes a channel when its first local subscriber arrives and unsubsc
 the last one leaves, and fans each message out to one bounded queue per subscriber. A
 subscriber whose queue is full (its client does not read) is closed rather than buffered
 without end. If Redis goes away the hub reconnects with backoff and subscribes every channel
-again; subscribers stay open through the outage but miss whatever was published while the
-connection was down (pub/sub keeps no history; each of our events only says "look again").
+again; subscribers stay open through the outage. Pub/sub keeps no history, so what was
+published while the connection was down is lost; instead, once Redis confirms a channel again,
+each of its subscribers gets a `{"resync": true}` event. Each of our events only says "look
+again", so a subscriber that reads the current state on every event (`EventBus.watch`, which
+also starts with one such read) misses nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from hospital_bff.metrics import EVENT_HUB_EVENTS
 log = structlog.get_logger(__name__)
 
 PREFIX = "bff:events:"
+# Events the hub makes itself: "read the current state" (the first, and after a reconnection).
+CURRENT = "current"
+RESYNC = "resync"
 
 # What a broken or silent connection raises; anything else is a bug and is not retried blindly.
 _CONNECTION_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
@@ -46,6 +52,12 @@ def schedule_topic(schedule_id: str) -> str:
 
 def notices_topic(user_id: str) -> str:
     return f"notices:{user_id}"
+
+
+def catalogue_topic() -> str:
+    """A department's schedules changed (a booking, a cancellation, a suspension, an expiry):
+    `{"departmentId", "version"}`; every process's response cache forgets what it showed."""
+    return "catalogue"
 
 
 class _Closed:
@@ -112,6 +124,9 @@ class EventHub:
         self._subscribers: dict[str, set[Subscriber]] = {}
         self._sent: set[str] = set()  # channels SUBSCRIBE was sent for on this connection
         self._confirmed: set[str] = set()  # channels Redis confirmed on this connection
+        # Channels subscribed again on a new connection: their subscribers may have missed
+        # events while there was none, and are told to look again once Redis confirms.
+        self._resync_due: set[str] = set()
         self._lock = asyncio.Lock()  # one SUBSCRIBE/UNSUBSCRIBE on the wire at a time
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
@@ -243,6 +258,9 @@ class EventHub:
                 if channels:
                     await pubsub.subscribe(*channels)
                 self._pubsub, self._sent, self._confirmed = pubsub, set(channels), set()
+                # Not on a first connection that nobody waited through: its subscribers
+                # were confirmed before they read anything.
+                self._resync_due = set(channels) if self.connects or self._down else set()
         except BaseException:
             with suppress(*_CONNECTION_ERRORS):
                 await pubsub.aclose()
@@ -278,6 +296,9 @@ class EventHub:
         if kind == "subscribe" and channel in self._sent:
             self._confirmed.add(channel)
             self._notify()
+            if channel in self._resync_due:
+                self._resync_due.discard(channel)
+                self._fan_out(channel, {RESYNC: True})
         elif kind == "unsubscribe" and channel not in self._sent:
             self._confirmed.discard(channel)
             self._notify()
@@ -291,6 +312,12 @@ class EventHub:
             event: dict[str, Any] = json.loads(data)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             log.warning("events_unreadable_message", channel=channel)
+            return
+        self._fan_out(channel, event)
+
+    def _fan_out(self, channel: str, event: dict[str, Any]) -> None:
+        subscribers = self._subscribers.get(channel)
+        if not subscribers:
             return
         for subscriber in list(subscribers):
             if not subscriber.offer(event):
@@ -315,9 +342,24 @@ class EventBus:
         self.hub = hub
 
     async def publish(self, topic: str, payload: dict[str, Any]) -> None:
-        await self.redis.publish(PREFIX + topic, json.dumps(payload, default=str))
+        """Best-effort: Redis away loses this event, never the caller's work (it is committed;
+        a subscription reads the current state again when its connection comes back)."""
+        try:
+            await self.redis.publish(PREFIX + topic, json.dumps(payload, default=str))
+        except _CONNECTION_ERRORS as exc:
+            EVENT_HUB_EVENTS.labels("publish_lost").inc()
+            log.warning("events_publish_lost", topic=topic, error=repr(exc))
 
     async def subscribe(self, topic: str) -> AsyncIterator[dict[str, Any]]:
         async with self.hub.listen(topic) as subscriber:
+            async for event in subscriber:
+                yield event
+
+    async def watch(self, topic: str) -> AsyncIterator[dict[str, Any]]:
+        """`subscribe`, starting with a `{"current": true}` event once listening: a watcher
+        that reads the state on every event starts with the current state, read after no
+        change can be missed any more, so a client that reconnects misses nothing."""
+        async with self.hub.listen(topic) as subscriber:
+            yield {CURRENT: True}
             async for event in subscriber:
                 yield event

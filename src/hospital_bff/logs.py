@@ -11,11 +11,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import structlog
+from opentelemetry import trace
 
 from hospital_bff.pii import mask_national_ids, scrub_national_ids
+
+if TYPE_CHECKING:
+    from hospital_bff.config import Settings
 
 
 def _mask_arg(value: Any) -> Any:
@@ -109,6 +113,7 @@ def configure_logging(
     error_log_path: str | Path | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    quiet_stdout: bool = False,
 ) -> None:
     """One pipeline for structlog and the standard library: console text, or JSON lines.
 
@@ -116,15 +121,22 @@ def configure_logging(
     when set, so an operator can watch (or alert on) the exceptional ones alone. Every line
     carries what structlog's contextvars hold: request id, operation, user pseudonym, order.
     Idempotent: a second call replaces the handlers it installed, nobody else's.
+    `quiet_stdout` sends every line to stderr: for commands whose stdout is their answer
+    (a staff token, the schema), which a script reads.
     """
     install_record_scrubber()
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        # Plain tracebacks: structlog's default (rich, with every frame's locals) took
+        # seconds per line, on the event loop every job and request shares.
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_trace_ids,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso"),
@@ -139,7 +151,11 @@ def configure_logging(
         foreign_pre_chain=[*shared[:-3], _exc_text_to_exception, scrub_national_ids],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
-    normal = logging.StreamHandler(out) if out else _StdStreamHandler("stdout")
+    normal = (
+        logging.StreamHandler(out)
+        if out
+        else _StdStreamHandler("stderr" if quiet_stdout else "stdout")
+    )
     normal.addFilter(_BelowError())
     errors = logging.StreamHandler(err) if err else _StdStreamHandler("stderr")
     errors.setLevel(logging.ERROR)
@@ -178,6 +194,16 @@ def configure_logging(
     )
 
 
+def add_trace_ids(_: Any, __: str, event_dict: Any) -> Any:
+    """The trace and span a line was written under (tracing.py), to go from a trace to its
+    lines and back; nothing when tracing is off (no span is ever current then)."""
+    span_context = trace.get_current_span().get_span_context()
+    if span_context.is_valid:
+        event_dict["trace_id"] = format(span_context.trace_id, "032x")
+        event_dict["span_id"] = format(span_context.span_id, "016x")
+    return event_dict
+
+
 def _exc_text_to_exception(_: Any, __: str, event_dict: Any) -> Any:
     """A standard-library record's traceback, as the scrubbing factory left it (exc_text)."""
     record = event_dict.get("_record")
@@ -185,3 +211,31 @@ def _exc_text_to_exception(_: Any, __: str, event_dict: Any) -> Any:
     if text and "exception" not in event_dict:
         event_dict["exception"] = text
     return event_dict
+
+
+def configure_logging_from(settings: Settings, *, quiet_stdout: bool = False) -> None:
+    """configure_logging as the settings say: what every process (serve, worker, sim, the CLI
+    commands) calls first, so BFF_LOG_JSON and BFF_LOG_LEVEL hold everywhere."""
+    configure_logging(
+        settings.log_level,
+        json=settings.log_json,
+        error_log_path=settings.error_log_path,
+        quiet_stdout=quiet_stdout,
+    )
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A service that is away (Redis, a socket that broke), not a bug."""
+    from hospital_bff.outages import REDIS_DOWN, TryAgain
+
+    return isinstance(exc, (*REDIS_DOWN, TryAgain))
+
+
+def log_failure(logger: Any, event: str, exc: BaseException, **fields: Any) -> None:
+    """One line for a failure: an outage is a warning naming the error, repeated every few
+    seconds while it lasts, so it carries no traceback; anything else is a bug and logs
+    its (plain) traceback once per occurrence."""
+    if is_outage(exc):
+        logger.warning(event, error=repr(exc), **fields)
+    else:
+        logger.error(event, exc_info=exc, **fields)

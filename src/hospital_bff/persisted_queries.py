@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import redis.asyncio as aioredis
+import structlog
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
@@ -46,10 +47,13 @@ from strawberry.types import ExecutionResult
 
 from hospital_bff.graphql_over_http import Refusal
 from hospital_bff.language import Message
+from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.resolvers.masking import PARSE_FAILED_CODE, VALIDATION_FAILED_CODE
 
 if TYPE_CHECKING:
     from hospital_bff.config import Settings
+
+log = structlog.get_logger(__name__)
 
 PersistedQueryMode = Literal["off", "apq", "only"]
 
@@ -142,7 +146,12 @@ class PersistedQueries:
         if data.query is None:
             query = self.manifest.get(sha)
             if query is None and self.mode == "apq":
-                stored = await self.redis().get(KEY_PREFIX + sha)
+                try:
+                    stored = await self.redis().get(KEY_PREFIX + sha)
+                except REDIS_DOWN as exc:
+                    # Redis away: unknown, as after its eviction; the link sends the text.
+                    log.warning("persisted_query_lookup_skipped", error=repr(exc))
+                    stored = None
                 # The app's clients decode responses; bytes only from a bare client.
                 query = stored.decode("utf-8") if isinstance(stored, bytes) else stored
             if query is None:
@@ -189,7 +198,10 @@ class PersistedQueries:
         if any((e.extensions or {}).get("code") in refused for e in result.errors or ()):
             return
         assert data.query is not None
-        await self.redis().set(KEY_PREFIX + data.register_hash, data.query, ex=self.ttl_seconds)
+        try:
+            await self.redis().set(KEY_PREFIX + data.register_hash, data.query, ex=self.ttl_seconds)
+        except REDIS_DOWN as exc:
+            log.warning("persisted_query_register_skipped", error=repr(exc))
 
 
 def not_in_list() -> PersistedQueryRefused:

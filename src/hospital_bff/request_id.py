@@ -9,8 +9,8 @@ masker and every service log line carry it without being handed it.
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 
 import structlog
 from starlette.datastructures import MutableHeaders
@@ -22,7 +22,8 @@ _CONTEXT_KEY = "request_id"
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    # 32 hex digits like uuid4().hex, at a tenth of its cost: every request pays for it.
+    return os.urandom(16).hex()
 
 
 def sane_request_id(value: str | None) -> str | None:

@@ -3,10 +3,11 @@ same verdict from BookAppointment."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 
 from fixtures.accounts import staff_token, user_id_of
 from fixtures.graphql import gql_data
@@ -168,3 +169,55 @@ async def test_another_users_patient_looks_like_none(client: httpx.AsyncClient) 
     verdict = data["schedules"][0]["eligibility"]
     assert verdict["eligible"] is False
     assert verdict["code"] == "NOT_FOUND"
+
+
+async def test_a_weeks_eligibility_costs_the_queries_of_one_day(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """42 schedules are judged with as many SQL statements as 6: per request, not per schedule."""
+    token, _ = await verified_user(client)
+    patient = await patient_of(client, token)
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    async def listed(days: int) -> tuple[int, int]:
+        statements.clear()
+        to = (date.fromisoformat(DAY) + timedelta(days=days - 1)).isoformat()
+        data = await gql_data(
+            client,
+            "DepartmentSchedules",
+            {"departmentId": "dep-nk", "from": DAY, "to": to, "patientId": patient},
+            token=token,
+        )
+        assert all(s["eligibility"]["code"] != "NOT_FOUND" for s in data["schedules"])
+        return len(data["schedules"]), len(statements)
+
+    await listed(1)  # the catalogue and the first day's HIS registrations, loaded once
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        one_day, day_statements = await listed(1)
+        week, week_statements = await listed(7)
+    finally:
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", count)
+    assert week >= 6 * one_day > 0
+    assert week_statements == day_statements, statements
+    # The caller's account, then the binding, the user and the orders of the days asked.
+    assert day_statements <= 4, statements
+
+
+async def test_someone_elses_patient_is_not_found_on_every_schedule(
+    client: httpx.AsyncClient,
+) -> None:
+    owner, _ = await verified_user(client)
+    patient = await patient_of(client, owner)
+    stranger, _ = await verified_user(client, openid="o-stranger", name="王小二")
+    data = await gql_data(
+        client,
+        "DepartmentSchedules",
+        {"departmentId": "dep-nk", "from": DAY, "to": DAY, "patientId": patient},
+        token=stranger,
+    )
+    assert data["schedules"]
+    assert {s["eligibility"]["code"] for s in data["schedules"]} == {"NOT_FOUND"}

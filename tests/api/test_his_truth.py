@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from sqlmodel import select
 from starlette.applications import Starlette
 
@@ -24,7 +23,10 @@ from fixtures.journey import (
     wait_for_status,
 )
 from fixtures.money import (
+    FAIL,
     LATER_DAY,
+    PASS,
+    ScriptedDice,
     assert_books_balance,
     confirmed_order,
     drained,
@@ -34,7 +36,6 @@ from fixtures.money import (
     refund_rows,
 )
 from hospital_bff.clock import FrozenClock
-from hospital_bff.datasources.errors import HisUnavailable
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.his_bookings import cache_key
@@ -204,16 +205,18 @@ async def test_our_own_confirmed_booking_is_counted_once(
 
 
 async def test_booking_refuses_when_the_his_cannot_say_what_is_booked(
-    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
     token, _ = await verified_user(client)
     found = await open_slot(client)
-
-    async def unreachable(*_args: Any) -> Any:
-        raise HisUnavailable("his down")
-
-    monkeypatch.setattr(runtime.his, "active_registrations", unreachable)
-    refused = await book(client, token, await patient_of(client, token), found["slot"]["id"])
+    patient_id = await patient_of(client, token)
+    # The slot is read; the look-up of what the patient has booked (and its retries) fails.
+    dice = ScriptedDice(PASS, then=FAIL)
+    his_state(app).random = dice  # type: ignore[assignment]
+    await his_faults(client, errorRate=0.5)
+    refused = await book(client, token, patient_id, found["slot"]["id"])
+    await his_faults(client, errorRate=0.0)
+    assert not dice.left, "the slot was read before the look-up failed"
     assert refused["code"] == "UPSTREAM_UNAVAILABLE", refused
     async with runtime.sessions() as session:
         assert not (await session.exec(select(Order))).all()

@@ -26,6 +26,9 @@ from fixtures.journey import (
     wait_for_status,
 )
 from fixtures.money import (
+    FAIL,
+    PASS,
+    ScriptedDice,
     assert_books_balance,
     bank_faults,
     bank_state,
@@ -296,19 +299,6 @@ async def test_his_refusing_to_confirm_fails_the_order_and_refunds_in_full(
     await assert_books_balance(client, app, runtime)
 
 
-class HangFirst:
-    """The HIS gate's dice: the first `n` calls hang (their work done, the answer lost)."""
-
-    def __init__(self, n: int) -> None:
-        self.left = n
-
-    def random(self) -> float:
-        if self.left > 0:
-            self.left -= 1
-            return 0.0
-        return 0.99
-
-
 async def test_his_timing_out_on_confirm_is_settled_by_querying(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime
 ) -> None:
@@ -317,7 +307,7 @@ async def test_his_timing_out_on_confirm_is_settled_by_querying(
     his.hang_seconds = 2.0
     runtime.his.timeout = 0.1
     # The register call does the work and never answers; the query after it is answered.
-    dice = HangFirst(1)
+    dice = ScriptedDice(FAIL, then=PASS)
     calls: list[str] = []
     for name in ("register", "registrations_for_order"):
         original = getattr(runtime.his, name)
@@ -332,7 +322,7 @@ async def test_his_timing_out_on_confirm_is_settled_by_querying(
     assert (await cashier_pay(client, payment["payUrl"])).status_code == 200
 
     async def register_calls_done() -> bool:
-        return dice.left == 0
+        return not dice.left
 
     await eventually(register_calls_done)
     confirmed = await wait_for_status(client, token, booked["id"], "CONFIRMED", "FAILED")

@@ -15,16 +15,21 @@ from starlette.applications import Starlette
 
 from fixtures.journey import eventually, ledger, open_slot, verified_user, wait_for_status
 from fixtures.money import (
+    FAIL,
     LATER_DAY,
+    PASS,
+    ScriptedDice,
     assert_books_balance,
     cancel,
     confirmed_order,
     drained,
+    his_faults,
+    his_state,
     order_row,
     refund_rows,
 )
 from hospital_bff.clock import SHANGHAI, FrozenClock
-from hospital_bff.datasources.errors import HisUnavailable, UpstreamTimeout
+from hospital_bff.datasources.errors import UpstreamTimeout
 from hospital_bff.jobs import enqueue, scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
@@ -93,14 +98,16 @@ async def test_a_cancel_whose_his_answer_is_lost_is_settled_by_asking(
     confirmed = await confirmed_order(
         client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
     )
-    real = runtime.his.cancel_registration
-
-    async def done_but_answer_lost(registration_id: str, reason: str) -> Any:
-        await real(registration_id, reason)
-        raise UpstreamTimeout("his timed out: POST cancel", system="his")
-
-    runtime.his.cancel_registration = done_but_answer_lost  # type: ignore[method-assign]
+    his = his_state(app)
+    # The registration is read; the cancel is done but its answer comes after our timeout;
+    # the question after it is answered.
+    his.hang_seconds = runtime.settings.http_timeout_seconds * 2
+    dice = ScriptedDice(PASS, FAIL, then=PASS)
+    his.random = dice  # type: ignore[assignment]
+    await his_faults(client, timeoutRate=0.5)
     answer = await cancel(client, token, confirmed["id"])
+    await his_faults(client, timeoutRate=0.0)
+    assert not dice.left, "the cancel itself was the call whose answer was lost"
     assert answer["__typename"] == "CancelAppointmentSuccess", answer
     assert answer["order"]["status"] == "CANCELLED"
     assert answer["order"]["refund"]["amount"] == confirmed["amount"]
@@ -114,26 +121,19 @@ async def test_a_cancel_the_his_cannot_even_confirm_is_finished_by_the_sweep(
     confirmed = await confirmed_order(
         client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
     )
-    real_cancel, real_query = runtime.his.cancel_registration, runtime.his.registrations_for_order
-    down = {"on": False}
-
-    async def cancel_then_vanish(registration_id: str, reason: str) -> Any:
-        await real_cancel(registration_id, reason)
-        down["on"] = True  # the HIS did it, then went away before anyone heard
-        raise UpstreamTimeout("his timed out", system="his")
-
-    async def query(order_id: str) -> Any:
-        if down["on"]:
-            raise HisUnavailable("his down", system="his")
-        return await real_query(order_id)
-
-    runtime.his.cancel_registration = cancel_then_vanish  # type: ignore[method-assign]
-    runtime.his.registrations_for_order = query  # type: ignore[method-assign]
+    his = his_state(app)
+    his.hang_seconds = runtime.settings.http_timeout_seconds * 2
+    # Two draws a call (errorRate, then timeoutRate): the registration is read; the cancel is
+    # done but its answer is lost; then the HIS is down for every question after it.
+    dice = ScriptedDice(PASS, PASS, PASS, FAIL, then=FAIL)
+    his.random = dice  # type: ignore[assignment]
+    await his_faults(client, errorRate=0.5, timeoutRate=0.5)
     answer = await cancel(client, token, confirmed["id"])
+    assert not dice.left, "the cancel went through and its answer was lost"
     assert answer["__typename"] == "UpstreamUnavailableError"
     assert (await order_row(runtime, confirmed["id"])).cancel_requested_at is not None
 
-    down["on"] = False  # the HIS is back
+    await his_faults(client, errorRate=0.0, timeoutRate=0.0)  # the HIS is back
     clock.advance(seconds=61)
     assert await scheduler.finish_cancellations(runtime) == 1
     done = await wait_for_status(client, token, confirmed["id"], "CANCELLED")
@@ -148,12 +148,14 @@ async def test_a_cancel_the_his_never_did_leaves_the_order_standing(
     confirmed = await confirmed_order(
         client, token, (await open_slot(client, day=LATER_DAY))["slot"]["id"]
     )
-
-    async def never_arrives(*_a: Any) -> Any:
-        raise UpstreamTimeout("his timed out", system="his")
-
-    runtime.his.cancel_registration = never_arrives  # type: ignore[method-assign]
+    # The registration is read; the cancel fails at the HIS, which does nothing; the question
+    # after it is answered: not cancelled, so the patient is told to try again.
+    dice = ScriptedDice(PASS, FAIL, then=PASS)
+    his_state(app).random = dice  # type: ignore[assignment]
+    await his_faults(client, errorRate=0.5)
     answer = await cancel(client, token, confirmed["id"])
+    await his_faults(client, errorRate=0.0)
+    assert not dice.left, "the cancel itself failed"
     assert answer["__typename"] == "UpstreamUnavailableError"
     clock.advance(seconds=61)
     assert await scheduler.finish_cancellations(runtime) == 1

@@ -21,9 +21,8 @@ from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.bank import (
     BankClient,
     TradeBillError,
-    parse_fund_flow_bill,
-    parse_trade_bill,
 )
+from hospital_bff.datasources.bank_bills import parse_fund_flow_bill, parse_trade_bill
 from hospital_bff.datasources.bank_models import JsapiPayParams, RefundNotice, Transaction
 from hospital_bff.datasources.errors import (
     BankUnavailable,

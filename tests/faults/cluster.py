@@ -19,7 +19,14 @@ from pathlib import Path
 
 import httpx
 
-from fixtures.cluster import base_env, command, create_database, free_port, fresh_state
+from fixtures.cluster import (
+    base_env,
+    cluster_env,
+    command,
+    create_database,
+    free_port,
+    fresh_state,
+)
 from hospital_bff.config import Settings
 
 # Short enough for the whole run to settle in a minute or two; each is a real setting.
@@ -156,19 +163,16 @@ def fault_cluster(
     ports = [free_port(), free_port()]
     sim = f"http://127.0.0.1:{sim_port}"
     common = {
-        "BFF_DATABASE_URL": postgres_admin_url.rsplit("/", 1)[0] + f"/{database}",
-        "BFF_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        **cluster_env(
+            database_url=postgres_admin_url.rsplit("/", 1)[0] + f"/{database}",
+            redis_url=f"redis://127.0.0.1:{redis_port}/0",
+            sim=sim,
+            # The bank and the HIS call back the first server; killing it loses their deliveries.
+            public_url=f"http://127.0.0.1:{ports[0]}",
+            workdir=workdir,
+        ),
         "BFF_BROKER_URL": broker_url,
         "BFF_RUN_JOBS_IN_PROCESS": "false",
-        "BFF_EMBEDDED_SIMULATORS": "false",
-        "BFF_AUTO_MIGRATE": "false",
-        "BFF_HIS_BASE_URL": f"{sim}/his",
-        "BFF_BANK_BASE_URL": f"{sim}/bank",
-        "BFF_WECHAT_BASE_URL": f"{sim}/wechat",
-        "BFF_BANK_KEYS_DIR": str(workdir / "keys"),
-        # The bank and the HIS call back the first server; killing it loses their deliveries.
-        "BFF_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
-        "BFF_LOG_LEVEL": "WARNING",
         **SHORT_SETTINGS,
     }
     env = base_env(**common)

@@ -69,8 +69,11 @@ async def _watch(ws: Socket, op_id: str, schedule_id: str) -> None:
 
 
 async def _refusal(ws: Socket, op_id: str) -> dict[str, Any]:
-    """The error answering `op_id` (any other message on the socket is a failure)."""
+    """The error answering `op_id` (any other message on the socket, but the current state
+    each admitted subscription starts with, is a failure)."""
     message = await ws.receive(timeout=10)
+    while message["id"] != op_id and message["type"] == "next" and "data" in message["payload"]:
+        message = await ws.receive(timeout=10)
     assert message["id"] == op_id and message["type"] in ("error", "next"), message
     payload = message["payload"]
     errors: list[dict[str, Any]] = payload if message["type"] == "error" else payload["errors"]

@@ -22,7 +22,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with running(
-        ["serve", "--port", str(port)],
+        # Bound everywhere, as in a container: the URLs it hands out must still open.
+        ["serve", "--host", "0.0.0.0", "--port", str(port)],
         env=base_env(),
         cwd=cwd,
         ready_url=f"{url}/healthz",
@@ -106,6 +107,7 @@ def test_a_patient_books_and_pays_over_real_http(server: str) -> None:
         payment = _op(client, "PayOrder", {"orderId": order["id"], "idempotencyKey": "y"}, token)[
             "payOrder"
         ]["payment"]  # type: ignore[index]
+        assert payment["payUrl"].startswith(f"{server}/sim/bank/"), "never http://0.0.0.0"
         assert client.post(payment["payUrl"], data={"action": "pay"}).status_code in (200, 303)
         import time
 
@@ -122,6 +124,9 @@ def test_a_patient_books_and_pays_over_real_http(server: str) -> None:
 def test_health_and_metrics(server: str) -> None:
     health = httpx.get(f"{server}/healthz").json()
     assert health["status"] == "ok"
+    # The embedded default migrates its SQLite file at start: ready, with nothing else to run.
+    ready = httpx.get(f"{server}/readyz")
+    assert ready.status_code == 200, ready.text
     assert httpx.get(f"{server}/metrics").status_code == 200
 
 

@@ -82,6 +82,9 @@ def test_order_and_schedule_updates_cross_processes(cluster: Cluster) -> None:
                 token=booker.token,
                 operation="ScheduleAvailability",
             ) as sched_sub:
+                # It starts with the schedule as it is, once listening.
+                current = await sched_sub.next(timeout=10)
+                assert current["data"]["scheduleUpdated"]["remaining"] == schedule["remaining"]
                 await _until_subscribed(cluster, schedule_topic(schedule["id"]))  # type: ignore[index]
                 booked = (
                     await _op(
@@ -108,6 +111,8 @@ def test_order_and_schedule_updates_cross_processes(cluster: Cluster) -> None:
                 token=booker.token,
                 operation="OrderUpdates",
             ) as order_sub:
+                current = await order_sub.next(timeout=10)
+                assert current["data"]["orderUpdated"]["status"] == "AWAITING_PAYMENT"
                 await _until_subscribed(cluster, order_topic(order_id))
                 payment = (
                     await _op(

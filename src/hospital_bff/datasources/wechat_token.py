@@ -6,18 +6,24 @@ keep invalidating each other's tokens (and the daily fetch quota is small). Here
 lives in Redis with its expiry (shortened by a margin, so it is renewed before WeChat drops
 it); a process that finds none takes a Redis lock, fetches, and stores; the others wait for
 the stored token instead of fetching too.
+
+While Redis is away each process uses the last token it saw, for as long as that is known to
+be valid (a token Redis still held lives at least the margin longer), and otherwise answers
+WechatUnavailable (a push job retries later) rather than fetching on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from hospital_bff.datasources.errors import WechatUnavailable
+from hospital_bff.outages import REDIS_DOWN
 
 # A refresher that dies holding the lock blocks the others only this long.
 LOCK_MS = 10_000
@@ -41,9 +47,22 @@ class AccessTokenStore:
         self.lock_key = f"{self.key}:lock"
         self._fetch = fetch  # -> (token, expires_in seconds)
         self.margin = refresh_margin_seconds
+        self._last: tuple[str, float] | None = None  # (token, monotonic time it stops being sure)
 
     async def get(self) -> str:
         """The current token; fetched from WeChat only if none is stored."""
+        try:
+            token = await self._get()
+        except REDIS_DOWN as exc:
+            if self._last is not None and time.monotonic() < self._last[1]:
+                return self._last[0]
+            raise WechatUnavailable(
+                "wechat access token store unavailable", system="wechat"
+            ) from exc
+        self._last = (token, time.monotonic() + self.margin)
+        return token
+
+    async def _get(self) -> str:
         deadline = asyncio.get_running_loop().time() + LOCK_MS / 1000
         while True:
             token = _text(await self.redis.get(self.key))
@@ -62,6 +81,8 @@ class AccessTokenStore:
     async def invalidate(self, token: str) -> None:
         """WeChat called `token` invalid or expired (40001/42001): drop it, unless another
         process has already replaced it, so that one bad token causes one refresh."""
+        if self._last is not None and self._last[0] == token:
+            self._last = None
         await self._delete_if(self.key, token)
 
     async def _refresh(self) -> str:

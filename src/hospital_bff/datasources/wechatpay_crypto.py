@@ -13,6 +13,9 @@ WechatPayCryptoError
 ├── InvalidCiphertext      the resource does not decrypt under our APIv3 key
 ├── ForgedNotification     unknown serial, bad signature, bad ciphertext, malformed envelope
 └── StaleNotification      signed too long ago (or in the future): a replay, refused
+
+Over 400 lines: all of WeChat Pay's cryptography (keys, signatures, AEAD, the notification
+verifier) in one module, so a change to any of it is reviewed in one place.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
+from hospital_bff.tracing import tracing_on
+
 # Below RabbitMQ's default consumer acknowledgement timeout (30 min) by far: a job that
 # hangs is killed and retried long before the broker gives its message to someone else.
 JOB_TIME_LIMIT_MS = 60_000
@@ -29,12 +31,38 @@ MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 5 * 60_000
 
 
+class ProcessTimeLimit(TimeLimit):  # type: ignore[misc]
+    """dramatiq's TimeLimit with one watchdog thread per process, however many brokers.
+
+    Its watchdog is a thread that never ends; the API builds a broker at every start (the
+    test suite starts an app per test), so each start used to leave one more thread polling
+    every second. The watchdog only maps worker thread ids to deadlines: one serves all.
+    """
+
+    _shared: Any = None
+    _started = False
+    _lock = threading.Lock()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with ProcessTimeLimit._lock:
+            if ProcessTimeLimit._shared is None:
+                ProcessTimeLimit._shared = self.manager
+            self.manager = ProcessTimeLimit._shared
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        with ProcessTimeLimit._lock:
+            if not ProcessTimeLimit._started:
+                super().after_process_boot(broker)  # type: ignore[no-untyped-call]
+                ProcessTimeLimit._started = True
+
+
 def middleware(*, own_event_loop: bool) -> list[Any]:
     chain: list[Any] = [
         # Drop messages nobody processed for a day: the sweeps will have settled them.
         AgeLimit(max_age=24 * 3600 * 1000),
         # Kill a job that runs too long; the retry picks it up.
-        TimeLimit(time_limit=JOB_TIME_LIMIT_MS),
+        ProcessTimeLimit(time_limit=JOB_TIME_LIMIT_MS),
         ShutdownNotifications(),
         Callbacks(),
         Pipelines(),
@@ -45,6 +73,11 @@ def middleware(*, own_event_loop: bool) -> list[Any]:
     if own_event_loop:
         # A worker process runs async actors on an event loop thread of its own.
         chain.append(AsyncIO())
+    if tracing_on():
+        from hospital_bff.jobs.tracing import JobTracing
+
+        # First: the job's span encloses the other middleware's work, retries included.
+        chain.insert(0, JobTracing())
     return chain
 
 

@@ -13,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.logs import log_failure
+
 log = structlog.get_logger(__name__)
 
 _KEY = "hospital_bff.jobs"
@@ -37,9 +39,10 @@ def _send_buffered(session: Session) -> None:
     for actor_name, args, delay_ms in session.info.pop(_KEY, []):
         try:
             send_now(actor_name, *args, delay_ms=delay_ms)
-        except Exception:
-            # The sweeps will enqueue it again; the commit already happened.
-            log.exception("enqueue_failed", actor=actor_name)
+        except Exception as exc:
+            # The sweeps will enqueue it again; the commit already happened. A broker on a
+            # Redis that is away is an outage (one line), not a bug (a traceback).
+            log_failure(log, "enqueue_failed", exc, actor=actor_name)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,8 +1,10 @@
 """Scheduled work: the sweeps that settle whatever a lost message or a crash left behind.
 
-Every process runs the loop; a Redis lock per tick lets exactly one of them do each sweep.
-Each sweep fans out one idempotent job per id, like the delayed jobs it backs up. The sweeps
-only schedule: what is due is asked of the services that own it (services/money/).
+Every process may run the loop; the one holding the scheduler's lease (jobs/lease.py) does
+the sweeps, so no sweep ever runs in two processes at once, and another takes over when it
+stops or dies. Each sweep fans out one idempotent job per id, like the delayed jobs it backs
+up. The sweeps only schedule: what is due is asked of the services that own it
+(services/money/).
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import time, timedelta
+from time import monotonic
 
 import structlog
 
 from hospital_bff.jobs.enqueue import send_now
+from hospital_bff.jobs.lease import SchedulerLease, lease_for
+from hospital_bff.logs import log_failure
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import (
     cancellation,
@@ -163,18 +168,38 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
 ]
 
 
-async def run_scheduler(runtime: Runtime, stop: asyncio.Event) -> None:
-    """Tick every few seconds; each sweep runs at most once per interval across all processes."""
+async def run_scheduler(
+    runtime: Runtime, stop: asyncio.Event, sweeps: list[tuple[str, int, Sweep]] | None = None
+) -> None:
+    """Tick every few seconds; while this process holds the lease, run each sweep that is due."""
     settings = runtime.settings
-    while not stop.is_set():
-        for name, default_interval, sweep in SWEEPS:
-            interval = settings.sweep_intervals.get(name, default_interval)
-            try:
-                if await runtime.redis.set(f"bff:cron:{name}", "1", nx=True, ex=interval):
+    lease = lease_for(runtime.engine)
+    due_at: dict[str, float] = {}  # monotonic; a new holder runs every sweep at once
+    try:
+        while not stop.is_set():
+            for name, default_interval, sweep in SWEEPS if sweeps is None else sweeps:
+                if stop.is_set() or monotonic() < due_at.get(name, 0.0):
+                    continue
+                # Asked before each sweep: a holder whose session died stops at once.
+                if not await _holds(lease):
+                    due_at.clear()
+                    break
+                due_at[name] = monotonic() + settings.sweep_intervals.get(name, default_interval)
+                try:
                     count = await sweep(runtime)
                     if count:
                         log.info("sweep", name=name, count=count)
-            except Exception:
-                log.exception("sweep_failed", name=name)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)
+                except Exception as exc:
+                    log_failure(log, "sweep_failed", exc, name=name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=settings.scheduler_tick_seconds)
+    finally:
+        await lease.release()
+
+
+async def _holds(lease: SchedulerLease) -> bool:
+    try:
+        return await lease.hold()
+    except Exception as exc:  # the database is down: nobody sweeps
+        log_failure(log, "scheduler_lease_failed", exc)
+        return False

@@ -4,19 +4,27 @@ real broker (`hospital-bff worker`)."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import signal
 import sys
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from types import FrameType
+from typing import Any
 
 import dramatiq
 import structlog
 from dramatiq import Worker
-from dramatiq.middleware import Middleware
+from dramatiq.middleware import AsyncIO, Middleware
 
 from hospital_bff.config import Settings
 from hospital_bff.jobs import broker as broker_mod
 from hospital_bff.jobs.runtime import set_runtime
 from hospital_bff.jobs.scheduler import run_scheduler
+from hospital_bff.probe import heartbeat
 from hospital_bff.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -24,11 +32,14 @@ log = structlog.get_logger(__name__)
 
 @asynccontextmanager
 async def in_process_jobs(
-    runtime: Runtime, *, threads: int = 4, scheduler: bool = True
+    runtime: Runtime, *, threads: int = 16, scheduler: bool = True
 ) -> AsyncIterator[dramatiq.Broker]:
     """The jobs of the API process: with no broker configured, a StubBroker and worker
     threads that run the async actors on this very event loop; with a real broker, this
-    process only sends (`hospital-bff worker` processes consume). The scheduler either way."""
+    process only sends (`hospital-bff worker` processes consume). The scheduler either way.
+
+    Each thread only waits for its actor's coroutine on this loop, so the threads bound how
+    many jobs are in flight: with four, expiries fell seconds behind at 75 a second."""
     broker = broker_mod.build_broker(runtime.settings.broker_url or None)
     broker_mod.install(broker)
     set_runtime(runtime)
@@ -52,12 +63,17 @@ async def in_process_jobs(
 
 
 class RuntimeMiddleware(Middleware):  # type: ignore[misc]
-    """Owns the worker process's Runtime: opened on the event loop thread at boot."""
+    """Owns the worker process's Runtime: opened on the event loop thread at boot, closed
+    once the worker threads have finished (or given back) their jobs, before the loop stops.
+
+    Placed before AsyncIO in the chain, so that its `after_worker_shutdown` runs while the
+    event loop still does (AsyncIO stops the loop in its own)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._cm: AbstractAsyncContextManager[Runtime] | None = None
         self._stop: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     def after_worker_boot(self, broker: dramatiq.Broker, worker: Worker) -> None:
         from dramatiq.asyncio import get_event_loop_thread
@@ -73,40 +89,100 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
             self._cm = cm
             set_runtime(runtime)
             self._stop = asyncio.Event()
-            asyncio.get_running_loop().create_task(run_scheduler(runtime, self._stop))
+            loop = asyncio.get_running_loop()
+            self._tasks = [
+                loop.create_task(run_scheduler(runtime, self._stop)),
+                # The container's health check: this loop runs (hospital_bff/probe.py).
+                loop.create_task(heartbeat(self.settings.probe_file, self._stop)),
+            ]
 
         loop_thread.run_coroutine(start())
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Worker) -> None:
+        # No new sweeps while the jobs in flight finish.
+        self._on_loop(self._stop_scheduler())
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: Worker) -> None:
+        self._on_loop(self._close_runtime())
+
+    async def _stop_scheduler(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+        # The scheduler gives its lease up on the Runtime's engine: before it closes.
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _close_runtime(self) -> None:
+        cm, self._cm = self._cm, None
+        if cm is not None:
+            set_runtime(None)
+            await cm.__aexit__(None, None, None)
+
+    def _on_loop(self, coro: Coroutine[Any, Any, None]) -> None:
         from dramatiq.asyncio import get_event_loop_thread
 
         loop_thread = get_event_loop_thread()
-        if loop_thread is None or self._cm is None:
+        if loop_thread is None or not loop_thread.loop.is_running():
+            coro.close()
             return
+        try:
+            loop_thread.run_coroutine(coro)
+        except Exception:
+            log.exception("worker_shutdown_step_failed")
 
-        async def stop() -> None:
-            if self._stop is not None:
-                self._stop.set()
-            if self._cm is not None:
-                await self._cm.__aexit__(None, None, None)
 
-        loop_thread.run_coroutine(stop())
+# dramatiq's worker process stops at its first SIGTERM and exits hard at a second one, which
+# a group SIGTERM always delivers (the signal itself, then dramatiq's parent passing it on):
+# a hard exit in the middle of a stop left its non-daemon event loop thread running, and the
+# process logging "Killing worker process..." for minutes. Here a second signal is ignored,
+# and a stop that outlasts STOP_DEADLINE_SECONDS ends the process (its unacknowledged
+# messages go back to the broker).
+SHUTDOWN_TIMEOUT_MS = 20_000  # for jobs in flight; dramatiq's default is 10 minutes
+STOP_DEADLINE_SECONDS = 27.0  # within the 30 s an orchestrator waits after SIGTERM
+
+
+def stop_once_and_within_deadline() -> None:
+    """In a dramatiq worker process: the first SIGTERM stops it, later ones are ignored, and
+    the process exits within STOP_DEADLINE_SECONDS of the first, whatever is still running."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if not callable(previous):
+        return
+    stopping = threading.Event()
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        if stopping.is_set():
+            return
+        stopping.set()
+        threading.Thread(target=_exit_after_deadline, name="stop-deadline", daemon=True).start()
+        previous(signum, frame)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_term)
+
+
+def _exit_after_deadline() -> None:
+    time.sleep(STOP_DEADLINE_SECONDS)
+    log.error("worker_stop_deadline_passed", seconds=STOP_DEADLINE_SECONDS)
+    logging.shutdown()
+    os._exit(1)  # dramatiq's RET_KILLED
 
 
 def build_worker_broker(settings: Settings) -> dramatiq.Broker:
     from hospital_bff.logs import configure_logging
     from hospital_bff.production import refuse_unsafe_production
+    from hospital_bff.tracing import configure_tracing
 
     # Each worker process imports this (worker_entry): its lines follow BFF_LOG_JSON too.
     configure_logging(
         settings.log_level, json=settings.log_json, error_log_path=settings.error_log_path
     )
     refuse_unsafe_production(settings)
+    configure_tracing(settings)
     if not settings.broker_url:
         raise SystemExit("hospital-bff worker needs BFF_BROKER_URL (amqp://... or redis://...)")
     broker = broker_mod.build_broker(settings.broker_url)
-    # After AsyncIO in the chain: the event loop thread exists when the Runtime opens.
-    broker.add_middleware(RuntimeMiddleware(settings))
+    # Before AsyncIO in the chain (see RuntimeMiddleware); its boot hook runs after every
+    # middleware's before_worker_boot, so the event loop thread exists by then.
+    broker.add_middleware(RuntimeMiddleware(settings), before=AsyncIO)
     broker_mod.install(broker)
     return broker
 
@@ -123,6 +199,11 @@ def run_worker(*, processes: int, threads: int, metrics_port: bool = False) -> i
         str(processes),
         "--threads",
         str(threads),
+        # Our logging, configured by every process (worker_entry in each worker), not
+        # dramatiq's basicConfig beside it.
+        "--skip-logging",
+        "--worker-shutdown-timeout",
+        str(SHUTDOWN_TIMEOUT_MS),
     ]
     if metrics_port:
         sys.argv += ["--fork-function", "hospital_bff.metrics_server:serve_worker_metrics"]

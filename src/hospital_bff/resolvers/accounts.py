@@ -8,8 +8,8 @@ from typing import cast
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.resolvers.context import Info, require_staff
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.context import Info, staff_actor
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.accounts import (
     BindPatientInput,
     BindPatientSuccess,
@@ -83,7 +83,7 @@ async def sign_in(info: Info, platform: str, code: str) -> SignInResult:
             me=await _me(session, result.account, result.user),
         )
 
-    return cast("SignInResult", await unit_of_work(info, work, SignInResult))
+    return cast("SignInResult", await in_one_unit(info, work, SignInResult))
 
 
 async def verify_identity(info: Info, data: VerifyIdentityInput) -> VerifyIdentityResult:
@@ -106,7 +106,7 @@ async def verify_identity(info: Info, data: VerifyIdentityInput) -> VerifyIdenti
         assert account is not None  # verify_identity found it (NOT_FOUND otherwise)
         return VerifyIdentitySuccess(me=await _me(session, account, user))
 
-    return cast("VerifyIdentityResult", await unit_of_work(info, work, VerifyIdentityResult))
+    return cast("VerifyIdentityResult", await in_one_unit(info, work, VerifyIdentityResult))
 
 
 async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientResult:
@@ -129,7 +129,7 @@ async def bind_patient(info: Info, data: BindPatientInput) -> BindPatientResult:
         )
         return BindPatientSuccess(patient=Patient.from_binding(binding))
 
-    return cast("BindPatientResult", await unit_of_work(info, work, BindPatientResult))
+    return cast("BindPatientResult", await in_one_unit(info, work, BindPatientResult))
 
 
 async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientResult:
@@ -144,7 +144,7 @@ async def unbind_patient(info: Info, patient_id: str) -> UnbindPatientResult:
         )
         return UnbindPatientSuccess(patient_id=strawberry.ID(patient_id))
 
-    return cast("UnbindPatientResult", await unit_of_work(info, work, UnbindPatientResult))
+    return cast("UnbindPatientResult", await in_one_unit(info, work, UnbindPatientResult))
 
 
 async def restrict_user(
@@ -154,11 +154,11 @@ async def restrict_user(
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> RestrictUserSuccess:
-        staff = require_staff(viewer)
+        staff = staff_actor(viewer)
         user = await restrictions.restrict_user(runtime, session, staff, user_id, until, reason)
         assert user.restricted_until is not None
         return RestrictUserSuccess(
             user_id=strawberry.ID(user.id), restricted_until=user.restricted_until
         )
 
-    return cast("RestrictUserResult", await unit_of_work(info, work, RestrictUserResult))
+    return cast("RestrictUserResult", await in_one_unit(info, work, RestrictUserResult))

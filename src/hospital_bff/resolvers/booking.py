@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import cast
 
 import strawberry
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources import his_models as his
 from hospital_bff.metrics import BOOKING_OUTCOMES
-from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.context import Context, Info
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.log_context import order_context
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import command_result
 from hospital_bff.schema.booking import Eligibility
 from hospital_bff.schema.enums import ErrorCode
 from hospital_bff.schema.errors import UserError
@@ -49,7 +48,14 @@ async def schedule_eligibility(
     info: Info, schedule: his.Schedule, patient_id: strawberry.ID | None
 ) -> Eligibility:
     """With a patient: the booking rules' verdict. Without: open and not full, for anyone."""
-    lang = info.context.lang
+    return await eligibility_in(info.context, schedule, patient_id)
+
+
+async def eligibility_in(
+    context: Context, schedule: his.Schedule, patient_id: strawberry.ID | str | None
+) -> Eligibility:
+    """The same, given the operation's context (also the eligibility overlay's)."""
+    lang = context.lang
     if patient_id is None:
         facts = schedule_facts(schedule, None)
         if facts.status != "OPEN":
@@ -61,12 +67,11 @@ async def schedule_eligibility(
             )
             return Eligibility(eligible=False, code=code, reason=reason)
         return Eligibility(eligible=True, code=None, reason=None)
-    viewer = await info.context.require_viewer()
-    service = BookingService(info.context.runtime)
-    async with upstream_guard(), info.context.runtime.sessions() as session:
+    viewer = await context.require_viewer()
+    async with upstream_guard():
         try:
-            verdict = await service.eligibility(
-                session, viewer.user_id or "", str(patient_id), schedule
+            verdict = await context.loaders.eligibility_of(
+                viewer.user_id or "", str(patient_id), schedule
             )
         except NotFound:
             # Someone else's patient answers like a missing one.
@@ -88,13 +93,13 @@ async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppoin
     viewer = await info.context.require_viewer()
     service = BookingService(info.context.runtime)
 
-    async def work(_session: AsyncSession) -> BookAppointmentSuccess:
+    async def work() -> BookAppointmentSuccess:
         booked = await service.book(
             viewer.user_id, str(data.patient_id), str(data.slot_id), data.idempotency_key
         )
         return BookAppointmentSuccess(order=Order.from_row(booked.order))
 
-    answer = cast("BookAppointmentResult", await unit_of_work(info, work, BookAppointmentResult))
+    answer = cast("BookAppointmentResult", await command_result(info, work, BookAppointmentResult))
     BOOKING_OUTCOMES.labels(answer.code.value if isinstance(answer, UserError) else "OK").inc()
     return answer
 
@@ -112,7 +117,7 @@ async def pay_order(
     viewer = await info.context.require_viewer()
     service = PaymentService(info.context.runtime)
 
-    async def work(_session: AsyncSession) -> PayOrderSuccess:
+    async def work() -> PayOrderSuccess:
         payment = await service.pay_order(
             viewer.user_id,
             order_id,
@@ -124,7 +129,7 @@ async def pay_order(
         return PayOrderSuccess(payment=PaymentType.from_row(payment))
 
     with order_context(order_id):
-        return cast("PayOrderResult", await unit_of_work(info, work, PayOrderResult))
+        return cast("PayOrderResult", await command_result(info, work, PayOrderResult))
 
 
 async def cancel_appointment(
@@ -133,13 +138,13 @@ async def cancel_appointment(
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
-    async def work(_session: AsyncSession) -> CancelAppointmentSuccess:
+    async def work() -> CancelAppointmentSuccess:
         order = await cancel_by_patient(runtime, viewer.user_id, order_id, reason)
         return CancelAppointmentSuccess(order=Order.from_row(order))
 
     with order_context(order_id):
         return cast(
-            "CancelAppointmentResult", await unit_of_work(info, work, CancelAppointmentResult)
+            "CancelAppointmentResult", await command_result(info, work, CancelAppointmentResult)
         )
 
 
@@ -147,7 +152,7 @@ async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsResult:
     viewer = await info.context.require_viewer()
     service = BillService(info.context.runtime)
 
-    async def work(_session: AsyncSession) -> PayBillsSuccess:
+    async def work() -> PayBillsSuccess:
         order = await service.pay(
             viewer.user_id,
             str(data.patient_id),
@@ -156,7 +161,7 @@ async def pay_bills(info: Info, data: PayBillsInput) -> PayBillsResult:
         )
         return PayBillsSuccess(order=Order.from_row(order))
 
-    return cast("PayBillsResult", await unit_of_work(info, work, PayBillsResult))
+    return cast("PayBillsResult", await command_result(info, work, PayBillsResult))
 
 
 async def order(info: Info, order_id: str) -> Order | None:

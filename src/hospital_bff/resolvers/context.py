@@ -17,6 +17,7 @@ from hospital_bff.client_address import client_address
 from hospital_bff.language import LocalisedError, Message, caller_language
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.errors import DomainError
 from hospital_bff.services.staff import StaffActor
 from hospital_bff.services.staff_auth import StaffAuthError
 from hospital_bff.store.models import Account
@@ -58,12 +59,20 @@ def forbidden(message: Message = Message("仅限医院工作人员", "Staff only
     return LocalisedError(message, "FORBIDDEN")
 
 
-def require_staff(viewer: Viewer) -> StaffActor:
-    """In a mutation: a non-staff caller gets FORBIDDEN as data; staff are who the audit names."""
-    from hospital_bff.services.errors import DomainError
+class StaffOnly(DomainError):
+    """A staff mutation asked by someone else: FORBIDDEN, as data in the mutation's union."""
 
+    code = "FORBIDDEN"
+
+    def __init__(self) -> None:
+        super().__init__("仅限医院工作人员", message_en="Staff only")
+
+
+def staff_actor(viewer: Viewer) -> StaffActor:
+    """In a staff mutation, the staff member the audit names, or StaffOnly (FORBIDDEN as data).
+    A query asks `Context.require_staff()`, whose refusal is a top-level GraphQL error."""
     if not viewer.is_staff or viewer.staff is None:
-        raise DomainError("仅限医院工作人员", code="FORBIDDEN", message_en="Staff only")
+        raise StaffOnly()
     return viewer.staff
 
 
@@ -78,6 +87,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     _viewer: Viewer | None = field(default=None, init=False)
     _viewer_resolved: bool = field(default=False, init=False)
+    # Some resolver asked who is calling: the answer may be personal and is never shared.
+    asked_who: bool = field(default=False, init=False)
 
     @property
     def client_address(self) -> str:
@@ -105,6 +116,11 @@ class Context:
 
     async def viewer(self) -> Viewer | None:
         """The caller, or None when no token was sent; a bad token is UNAUTHENTICATED."""
+        self.asked_who = True
+        return await self.caller_for_log()
+
+    async def caller_for_log(self) -> Viewer | None:
+        """The same, for the log lines only: asking does not make the answer personal."""
         if self._viewer_resolved:
             return self._viewer
         token = self._bearer()
@@ -142,6 +158,8 @@ class Context:
         return viewer
 
     async def require_staff(self) -> Viewer:
+        """In a query: a non-staff caller gets a FORBIDDEN GraphQL error (a mutation uses
+        `staff_actor`, whose refusal is data)."""
         viewer = await self.require_viewer()
         if not viewer.is_staff:
             raise forbidden()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from graphql import GraphQLError
+
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.language import LocalisedError, Message
+from hospital_bff.outages import REDIS_DOWN, TRY_AGAIN_CODE, TryAgain
 from hospital_bff.services.errors import DomainError
 
 # Codes that may reach a client in a top-level GraphQL error; everything else is masked.
@@ -18,6 +21,7 @@ PUBLIC_CODES = frozenset(
         "INVALID_INPUT",
         "RATE_LIMITED",
         "NOT_FOUND",
+        TRY_AGAIN_CODE,
     }
 )
 
@@ -42,3 +46,16 @@ async def upstream_guard() -> AsyncIterator[None]:
         ) from exc
     except DomainError as exc:
         raise localised_domain_error(exc) from exc
+
+
+TRY_AGAIN = Message(
+    "服务暂时繁忙，请稍后再试", "The service is briefly unavailable; please try again shortly"
+)
+
+
+def try_again_error(error: GraphQLError) -> GraphQLError | None:
+    """The coded TRY_AGAIN a client retries on, for an error caused by Redis being away (raised
+    as TryAgain, or a Redis error that reached the resolver); None for any other error."""
+    if not isinstance(error.original_error, (TryAgain, *REDIS_DOWN)):
+        return None
+    return LocalisedError(TRY_AGAIN, TRY_AGAIN_CODE, nodes=error.nodes, path=error.path)

@@ -11,10 +11,14 @@ from strawberry.dataloader import DataLoader
 
 from hospital_bff.datasources.his_models import Schedule
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.catalogue import Catalogue
+from hospital_bff.services.booking import BookingService
+from hospital_bff.services.catalogue import Catalogue, CatalogueReads
+from hospital_bff.services.eligibility import Verdict
 from hospital_bff.store.models import Refund
 
 ScheduleRangeKey = tuple[str, date, date]
+# (user, patient, schedule): whose eligibility, for whom, on what.
+EligibilityKey = tuple[str, str, str]
 
 
 @dataclass
@@ -24,16 +28,26 @@ class DataLoaders:
     runtime: Runtime
     department_schedules: DataLoader[ScheduleRangeKey, list[Schedule]] = field(init=False)
     refund_by_order: DataLoader[str, Refund | None] = field(init=False)
+    eligibility: DataLoader[EligibilityKey, Verdict] = field(init=False)
+    # What this request's answer was read from: the response cache keeps it no longer.
+    reads: CatalogueReads = field(default_factory=CatalogueReads, init=False)
     _catalogue: asyncio.Task[Catalogue] | None = field(default=None, init=False)
+    _schedules: dict[str, Schedule] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.department_schedules = DataLoader(load_fn=self._load_department_schedules)
         self.refund_by_order = DataLoader(load_fn=self._load_refunds)
+        self.eligibility = DataLoader(load_fn=self._load_eligibility)
+
+    async def eligibility_of(self, user_id: str, patient_id: str, schedule: Schedule) -> Verdict:
+        """The booking rules' verdict; every schedule of a query is judged in one batch."""
+        self._schedules[schedule.id] = schedule
+        return await self.eligibility.load((user_id, patient_id, schedule.id))
 
     async def catalogue(self) -> Catalogue:
         # One snapshot per request: every Department and Expert field of a query reads it.
         if self._catalogue is None:
-            self._catalogue = asyncio.ensure_future(self.runtime.catalogue.catalogue())
+            self._catalogue = asyncio.ensure_future(self.runtime.catalogue.catalogue(self.reads))
         return await self._catalogue
 
     async def _load_department_schedules(
@@ -41,10 +55,33 @@ class DataLoaders:
     ) -> list[list[Schedule] | BaseException]:
         service = self.runtime.catalogue
         results = await asyncio.gather(
-            *(service.schedules_of_department(dep, start, end) for dep, start, end in keys),
+            *(
+                service.schedules_of_department(dep, start, end, self.reads)
+                for dep, start, end in keys
+            ),
             return_exceptions=True,
         )
         return list(results)
+
+    async def _load_eligibility(self, keys: list[EligibilityKey]) -> list[Verdict | BaseException]:
+        groups: dict[tuple[str, str], list[EligibilityKey]] = {}
+        for key in keys:
+            groups.setdefault(key[:2], []).append(key)
+        service = BookingService(self.runtime)
+        answers: dict[EligibilityKey, Verdict | BaseException] = {}
+        async with self.runtime.sessions() as session:
+            for (user_id, patient_id), group in groups.items():
+                try:
+                    verdicts = await service.eligibility_of_schedules(
+                        session, user_id, patient_id, [self._schedules[k[2]] for k in group]
+                    )
+                except Exception as exc:
+                    # Raised again at each of this patient's loads (someone else's patient is
+                    # NOT_FOUND there); another patient's batch is not failed by it.
+                    answers.update(dict.fromkeys(group, exc))
+                else:
+                    answers.update(zip(group, verdicts, strict=True))
+        return [answers[k] for k in keys]
 
     async def _load_refunds(self, order_ids: list[str]) -> list[Refund | None]:
         # The latest refund of each order, in one query for a whole page of orders.

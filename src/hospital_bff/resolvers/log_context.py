@@ -36,7 +36,8 @@ def order_context(order_id: str | None) -> AbstractContextManager[None]:
 
 async def caller_fields(context: Any) -> dict[str, str]:
     """`user` (pseudonym) or `staff` for the log, from the operation's context if it has one."""
-    viewer_of = getattr(context, "viewer", None)
+    # Naming the caller in the log does not make a public answer theirs (response cache).
+    viewer_of = getattr(context, "caller_for_log", None) or getattr(context, "viewer", None)
     if viewer_of is None:
         return {}
     try:

@@ -19,7 +19,7 @@ from strawberry.extensions import MaskErrors
 from hospital_bff.language import DEFAULT_LANGUAGE, LocalisedError, Message
 from hospital_bff.pii import ID_NUMBER_PATTERN, mask_national_ids
 from hospital_bff.request_id import current_request_id, new_request_id
-from hospital_bff.resolvers.errors import PUBLIC_CODES
+from hospital_bff.resolvers.errors import PUBLIC_CODES, try_again_error
 
 INTERNAL_MESSAGE = Message("内部错误，请稍后再试", "Internal error; please try again later")
 INTERNAL_CODE = "INTERNAL"
@@ -91,9 +91,20 @@ class MaskInternalErrors(MaskErrors):
             raise localised(with_code(without_id_numbers(error)), self.language) from error
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        # Redis away is no bug: a coded TRY_AGAIN (one log line, no traceback), not INTERNAL.
+        coded: list[GraphQLError] = []
+        for error in errors:
+            try_again = try_again_error(error)
+            if try_again is not None:
+                log.warning(
+                    "graphql.try_again",
+                    path=".".join(str(p) for p in error.path or ()),
+                    error=repr(error.original_error),
+                )
+            coded.append(try_again or error)
         return [
             localised(with_code(without_id_numbers(e)), self.language)
-            for e in super()._process_errors(errors)
+            for e in super()._process_errors(coded)
         ]
 
 

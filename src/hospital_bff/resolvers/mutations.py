@@ -1,4 +1,6 @@
-"""The one shape of every mutation: a unit of work that commits, or a UserError as data."""
+"""The two shapes of a mutation (see the transaction convention in `services/__init__.py`):
+a service command that opens its own units of work, or steps in one unit opened here; either
+way a DomainError becomes the UserError its result union lists, as data."""
 
 from __future__ import annotations
 
@@ -27,17 +29,35 @@ class UndeclaredUserError(Exception):
     codegen told the client that this mutation never answers it."""
 
 
-async def unit_of_work(
+async def command_result(
+    info: Info, command: Callable[[], Awaitable[T]], result: object
+) -> T | UserError:
+    """Run a service command, which opens its own units of work (no session is held here
+    around it); its DomainError becomes the UserError the mutation's `result` union lists
+    (schema/results.py)."""
+    try:
+        return await command()
+    except DomainError as exc:
+        # Expected: the client is told why in data; one line, no traceback.
+        log.info("graphql.user_error", code=exc.code)
+        return as_listed(exc, result, info.context.lang)
+    except UpstreamUnavailable as exc:
+        log.warning("upstream_unavailable", system=exc.system, error=str(exc))
+        return as_listed(UpstreamUnavailableError(exc.system), result, info.context.lang)
+
+
+async def in_one_unit(
     info: Info, work: Callable[[AsyncSession], Awaitable[T]], result: object
 ) -> T | UserError:
-    """Run `work` in one transaction; a DomainError rolls back and becomes its UserError,
-    one of those the mutation's `result` union lists (schema/results.py).
+    """Run `work` (service steps that take a session) in one unit of work; a DomainError
+    rolls it back and becomes its listed UserError, as in `command_result`.
 
     A unique key taken by a concurrent request (two accounts of one person verifying at the
     same instant) rolls back and runs the work once more, which now sees the other's row.
     """
     runtime = info.context.runtime
-    try:
+
+    async def once_or_twice() -> T:
         for attempt in range(2):
             try:
                 async with uow.unit_of_work(runtime) as session:
@@ -47,13 +67,8 @@ async def unit_of_work(
                     raise
                 log.info("unique_conflict_retry")
         raise AssertionError("unreachable")
-    except DomainError as exc:
-        # Expected: the client is told why in data; one line, no traceback.
-        log.info("graphql.user_error", code=exc.code)
-        return as_listed(exc, result, info.context.lang)
-    except UpstreamUnavailable as exc:
-        log.warning("upstream_unavailable", system=exc.system, error=str(exc))
-        return as_listed(UpstreamUnavailableError(exc.system), result, info.context.lang)
+
+    return await command_result(info, once_or_twice, result)
 
 
 def as_listed(error: DomainError, result: object, lang: str) -> UserError:

@@ -7,11 +7,12 @@ from typing import cast
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.enums import NoticeKind
 from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess
 from hospital_bff.schema.results import AcceptNoticeSubscriptionsResult
 from hospital_bff.services import notice_push
+from hospital_bff.services.accounts.signin import Platform
 from hospital_bff.services.errors import InvalidInput, NotVerified
 from hospital_bff.store.models import Account
 
@@ -31,7 +32,7 @@ async def accept_notice_subscriptions(
         if len(template_ids) > MAX_TEMPLATES or not set(template_ids) <= known:
             raise InvalidInput("未知的消息模板", message_en="Unknown notice template")
         account = await session.get(Account, viewer.account_id)
-        if account is None or account.platform != notice_push.WECHAT_PLATFORM:
+        if account is None or account.platform != Platform.WECHAT:
             raise InvalidInput("仅支持微信账号", message_en="Only a WeChat account can subscribe")
         kinds = await notice_push.accept(
             session,
@@ -45,5 +46,5 @@ async def accept_notice_subscriptions(
 
     return cast(
         "AcceptNoticeSubscriptionsResult",
-        await unit_of_work(info, work, AcceptNoticeSubscriptionsResult),
+        await in_one_unit(info, work, AcceptNoticeSubscriptionsResult),
     )

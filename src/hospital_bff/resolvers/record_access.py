@@ -7,7 +7,7 @@ from typing import cast
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.record_access import (
     GrantRecordAccessInput,
     GrantRecordAccessSuccess,
@@ -50,7 +50,7 @@ async def grant_record_access(info: Info, input: GrantRecordAccessInput) -> Gran
         )
         return GrantRecordAccessSuccess(grant=RecordGrant.from_row(row, runtime.clock.today()))
 
-    return cast("GrantRecordAccessResult", await unit_of_work(info, work, GrantRecordAccessResult))
+    return cast("GrantRecordAccessResult", await in_one_unit(info, work, GrantRecordAccessResult))
 
 
 async def revoke_record_access(info: Info, grant_id: str) -> RevokeRecordAccessResult:
@@ -69,6 +69,4 @@ async def revoke_record_access(info: Info, grant_id: str) -> RevokeRecordAccessR
         )
         return RevokeRecordAccessSuccess(grant=RecordGrant.from_row(row, runtime.clock.today()))
 
-    return cast(
-        "RevokeRecordAccessResult", await unit_of_work(info, work, RevokeRecordAccessResult)
-    )
+    return cast("RevokeRecordAccessResult", await in_one_unit(info, work, RevokeRecordAccessResult))

@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.errors import upstream_guard
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import in_one_unit
 from hospital_bff.schema.notices import MarkNoticesReadSuccess, Notice, NoticeConnection, NoticeEdge
 from hospital_bff.schema.pagination import PageInfo, decode_cursor, encode_cursor, page_size
 from hospital_bff.schema.records import Prescription, Report, ReportConnection, ReportEdge
@@ -101,4 +101,4 @@ async def mark_notices_read(info: Info, ids: list[str]) -> MarkNoticesReadResult
         count = await notices.mark_read(session, viewer.user_id, ids[:200], runtime.clock.now())
         return MarkNoticesReadSuccess(unread_count=count)
 
-    return cast("MarkNoticesReadResult", await unit_of_work(info, work, MarkNoticesReadResult))
+    return cast("MarkNoticesReadResult", await in_one_unit(info, work, MarkNoticesReadResult))

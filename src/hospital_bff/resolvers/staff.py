@@ -8,9 +8,9 @@ from typing import cast
 import strawberry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.resolvers.context import Info, require_staff
+from hospital_bff.resolvers.context import Info, staff_actor
 from hospital_bff.resolvers.errors import upstream_guard
-from hospital_bff.resolvers.mutations import unit_of_work
+from hospital_bff.resolvers.mutations import command_result, in_one_unit
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.results import (
     ResolveReconciliationFindingResult,
@@ -104,23 +104,19 @@ async def run_reconciliation(info: Info, day: date) -> RunReconciliationResult:
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
-    async def work(session: AsyncSession) -> RunReconciliationSuccess:
-        staff = require_staff(viewer)
+    async def work() -> RunReconciliationSuccess:
+        staff = staff_actor(viewer)
         if day >= runtime.clock.today():
             raise InvalidInput(
                 "只能对已结束的日期对账", message_en="Only a past day can be reconciled"
             )
-        row = await reconcile(runtime, day)
-        audit.record(
-            session,
-            runtime.clock.now(),
-            "RUN_RECONCILIATION",
-            **staff.audit_fields(),
-            day=day.isoformat(),
-        )
-        return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
+        row = await reconcile(runtime, day, asked_by=staff)
+        async with runtime.sessions() as session:
+            return RunReconciliationSuccess(reconciliation=await _to_schema(session, row))
 
-    return cast("RunReconciliationResult", await unit_of_work(info, work, RunReconciliationResult))
+    return cast(
+        "RunReconciliationResult", await command_result(info, work, RunReconciliationResult)
+    )
 
 
 async def resolve_reconciliation_finding(
@@ -130,7 +126,7 @@ async def resolve_reconciliation_finding(
     runtime = info.context.runtime
 
     async def work(session: AsyncSession) -> ResolveReconciliationFindingSuccess:
-        staff = require_staff(viewer)
+        staff = staff_actor(viewer)
         finding = await reconciliation_service.resolve_finding(
             session, runtime, finding_id, note, by=staff.name
         )
@@ -146,7 +142,7 @@ async def resolve_reconciliation_finding(
 
     return cast(
         "ResolveReconciliationFindingResult",
-        await unit_of_work(info, work, ResolveReconciliationFindingResult),
+        await in_one_unit(info, work, ResolveReconciliationFindingResult),
     )
 
 
@@ -154,8 +150,8 @@ async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> Suspend
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
 
-    async def work(session: AsyncSession) -> SuspendScheduleSuccess:
-        staff = require_staff(viewer)
+    async def work() -> SuspendScheduleSuccess:
+        staff = staff_actor(viewer)
         reason_text = reason.strip()
         if not reason_text or len(reason_text) > 200:
             raise InvalidInput(
@@ -164,21 +160,13 @@ async def suspend_schedule(info: Info, schedule_id: str, reason: str) -> Suspend
         if await runtime.catalogue.schedule(schedule_id) is None:
             raise NotFound("排班", "schedule")
         affected = await cancellation.suspend_schedule(
-            runtime, schedule_id, reason_text, tell_his=True
-        )
-        audit.record(
-            session,
-            runtime.clock.now(),
-            "SUSPEND_SCHEDULE",
-            **staff.audit_fields(),
-            schedule=schedule_id,
-            reason=reason_text,
+            runtime, schedule_id, reason_text, tell_his=True, asked_by=staff
         )
         fresh = await runtime.catalogue.schedule(schedule_id)
         assert fresh is not None
         return SuspendScheduleSuccess(schedule=Schedule.from_dto(fresh), affected_orders=affected)
 
-    return cast("SuspendScheduleResult", await unit_of_work(info, work, SuspendScheduleResult))
+    return cast("SuspendScheduleResult", await command_result(info, work, SuspendScheduleResult))
 
 
 async def statistics(info: Info, start: date, end: date, department_id: str | None) -> Statistics:

@@ -2,7 +2,10 @@
 
 Each one first takes a place under the subscription limits (RATE_LIMITED when there is none,
 before anything is opened) and holds it until it ends; then it listens through the process's
-one shared pub/sub connection (`events.EventHub`)."""
+one shared pub/sub connection (`events.EventHub`). Each starts with the current state of what
+it watches (the order, the schedule, the unread notices) and reads it again on every event,
+including the hub's "look again" after Redis comes back: a client that reconnects, or a socket
+that lived through an outage, misses nothing."""
 
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ from hospital_bff.events import notices_topic, order_topic, schedule_topic
 from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
+from hospital_bff.resolvers.event_loads import EventLoads
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
+from hospital_bff.services import notices as notice_queries
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import orders as order_queries
 from hospital_bff.store.models import Notice as NoticeRow
@@ -43,16 +48,14 @@ async def order_updated(info: Info, order_id: str) -> AsyncGenerator[Order, None
     viewer = await info.context.require_viewer()
     runtime = info.context.runtime
     with _admitted(info, viewer):
-        async with runtime.sessions() as session:
-            try:
-                await order_queries.owned_order(session, viewer.user_id, order_id)
-            except NotFound:
-                raise _not_found() from None
-        async for _event in runtime.events.subscribe(order_topic(order_id)):
-            # Each update reads the order afresh (and fresh loaders: the refund may be new).
+        async for _event in runtime.events.watch(order_topic(order_id)):
+            # Each read is afresh (and with fresh loaders: the refund may be new).
             info.context.loaders = DataLoaders(runtime)
             async with runtime.sessions() as session:
-                row = await order_queries.owned_order(session, viewer.user_id, order_id)
+                try:
+                    row = await order_queries.owned_order(session, viewer.user_id, order_id)
+                except NotFound:
+                    raise _not_found() from None
             yield Order.from_row(row)
 
 
@@ -65,13 +68,15 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
     viewer = await info.context.viewer()  # a bad token is refused; anyone may watch availability
     runtime = info.context.runtime
     with _admitted(info, viewer):
-        async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
-            last = await runtime.catalogue.schedule(schedule_id)
-        if last is None:
-            raise _not_found()
-        async for _event in runtime.events.subscribe(schedule_topic(schedule_id)):
-            async with upstream_guard():
-                fresh = await runtime.catalogue.schedule(schedule_id)
+        last = None
+        loads: EventLoads = runtime.extras.setdefault("schedule_event_loads", EventLoads())
+        async for event in runtime.events.watch(schedule_topic(schedule_id)):
+            async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
+                # Every watcher of this schedule got this very event: one HIS read for all (the
+                # first, "current" event is each watcher's own, so its read is its own).
+                fresh = await loads.once(event, lambda: runtime.catalogue.schedule(schedule_id))
+            if fresh is None and last is None:
+                raise _not_found()
             if fresh is not None and fresh != last:
                 last = fresh
                 yield Schedule.from_dto(fresh)
@@ -83,8 +88,15 @@ async def notices(info: Info) -> AsyncGenerator[Notice, None]:
         raise LocalisedError(Message("请先完成实名认证", "Verify your identity first"), "FORBIDDEN")
     runtime = info.context.runtime
     with _admitted(info, viewer):
-        async for event in runtime.events.subscribe(notices_topic(viewer.user_id)):
+        sent: set[str] = set()
+        async for event in runtime.events.watch(notices_topic(viewer.user_id)):
             async with runtime.sessions() as session:
-                row = await session.get(NoticeRow, str(event["id"]))
-            if row is not None and row.user_id == viewer.user_id:
-                yield Notice.from_row(row)
+                if "id" in event:
+                    row = await session.get(NoticeRow, str(event["id"]))
+                    rows = [row] if row is not None and row.user_id == viewer.user_id else []
+                else:  # the start, or Redis back: whatever is unread and not sent yet
+                    rows = await notice_queries.unread(session, viewer.user_id)
+            for row in rows:
+                if row.id not in sent:
+                    sent.add(row.id)
+                    yield Notice.from_row(row)

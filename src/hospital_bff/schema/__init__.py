@@ -32,6 +32,7 @@ def build_schema(
     max_cost: int = 10_000,
     introspection: bool = True,
     field_suggestions: bool = True,
+    tracing: bool = False,
 ) -> strawberry.Schema:
     """The schema; production turns `introspection` and `field_suggestions` off, so a
     stranger cannot read (or guess, one suggestion at a time) the operations we serve."""
@@ -52,6 +53,11 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection())
+    if tracing:
+        from hospital_bff.tracing import GraphQLTracing
+
+        # First: the operation's span encloses every other extension's work.
+        extensions.insert(0, GraphQLTracing)
     return LoggingSchema(
         query=Query,
         mutation=Mutation,

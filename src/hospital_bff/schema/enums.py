@@ -12,6 +12,8 @@ from typing import TypeVar
 
 import strawberry
 
+from hospital_bff.services.accounts.patients import Relation as Relation
+from hospital_bff.services.accounts.signin import Platform as Platform
 from hospital_bff.services.money.rules import OrderKind as OrderKind
 from hospital_bff.services.money.rules import OrderStatus as OrderStatus
 from hospital_bff.services.money.rules import PaymentChannel as PaymentChannel
@@ -39,11 +41,6 @@ def described(
     return cls
 
 
-class Platform(Enum):
-    WECHAT = "WECHAT"
-    ALIPAY = "ALIPAY"
-
-
 described(
     Platform,
     "Where the account signs in from",
@@ -64,14 +61,6 @@ described(
     "A patient's sex, as the hospital records it (some departments take only one)",
     {"MALE": "Male", "FEMALE": "Female"},
 )
-
-
-class Relation(Enum):
-    SELF = "SELF"
-    CHILD = "CHILD"
-    PARENT = "PARENT"
-    SPOUSE = "SPOUSE"
-    OTHER = "OTHER"
 
 
 described(
@@ -288,6 +277,7 @@ class ErrorCode(Enum):
     CANCEL_NOT_ALLOWED = "CANCEL_NOT_ALLOWED"
     UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    TRY_AGAIN = "TRY_AGAIN"
     FORBIDDEN = "FORBIDDEN"
 
 
@@ -316,6 +306,7 @@ described(
         "CANCEL_NOT_ALLOWED": "Visited, invoice printed, or past the visit: cannot cancel",
         "UPSTREAM_UNAVAILABLE": "The HIS, the bank or the sign-in platform is away; try again",
         "RATE_LIMITED": "Too many attempts; try again later",
+        "TRY_AGAIN": "Too many bookings at once: nothing was taken; send the same request again",
         "FORBIDDEN": "The caller may not do this (staff only)",
     },
 )

@@ -6,9 +6,10 @@ every mutation shares: INVALID_INPUT, since the edge check (resolvers/edge_input
 a bad argument of any of them as data. What reaches an outside system adds
 UPSTREAM_UNAVAILABLE; what needs a verified user adds NOT_VERIFIED; staff-only ones FORBIDDEN.
 
-`resolvers.mutations.unit_of_work` maps a DomainError only to a member of the union it is
-given; a code the union does not list is a bug (logged, and an internal error to the
-client), and tests/api/test_result_unions.py keeps the table below and the resolvers in step.
+`resolvers.mutations` (`command_result`, `in_one_unit`) maps a DomainError only to a member
+of the union it is given; a code the union does not list is a bug (logged, and an internal
+error to the client), and tests/api/test_result_unions.py keeps the table below and the
+resolvers in step.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from hospital_bff.schema.errors import (
     RateLimitedError,
     ScheduleNotOpenError,
     SlotFullError,
+    TryAgainError,
     UpstreamUnavailableError,
     UserError,
     UserRestrictedError,
@@ -128,7 +130,8 @@ BookAppointmentResult = Annotated[
     | DuplicateBookingError
     | BookingLimitReachedError
     | InvalidStateError
-    | UpstreamUnavailableError,
+    | UpstreamUnavailableError
+    | TryAgainError,
     strawberry.union("BookAppointmentResult", description="Booked, or why not"),
 ]
 

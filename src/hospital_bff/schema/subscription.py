@@ -19,12 +19,19 @@ from hospital_bff.schema.orders import Order
     "connection_init)"
 )
 class Subscription:
-    @strawberry.subscription(description="The caller's new notices as they happen")
+    @strawberry.subscription(
+        description=(
+            "The caller's unread notices (the latest, when it starts), then each new one as it "
+            "happens"
+        )
+    )
     async def notices(self, info: Info) -> AsyncGenerator[Notice, None]:
         async for item in resolve.notices(info):
             yield item
 
-    @strawberry.subscription(description="One of the caller's orders, each time it changes")
+    @strawberry.subscription(
+        description="One of the caller's orders: as it is when it starts, then each time it changes"
+    )
     async def order_updated(
         self,
         info: Info,
@@ -36,7 +43,10 @@ class Subscription:
             yield item
 
     @strawberry.subscription(
-        description="A schedule's status and remaining places, each time they change"
+        description=(
+            "A schedule's status and remaining places: as they are when it starts, then each "
+            "time they change"
+        )
     )
     async def schedule_updated(
         self,

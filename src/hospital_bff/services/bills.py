@@ -72,8 +72,7 @@ class BillService:
         rt = self.rt
         if user_id is None:
             raise NotVerified()
-        if not key or len(key) > 128:
-            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        orders.check_idempotency_key(key)
         unique = sorted(set(bill_ids))
         if not unique or len(unique) > MAX_BILLS:
             raise InvalidInput(

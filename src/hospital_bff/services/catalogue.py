@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import structlog
 
 from hospital_bff.cache import Cache
 from hospital_bff.config import Settings
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.his_models import Department, Expert, Schedule
+from hospital_bff.events import catalogue_topic
+from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.services.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from hospital_bff.events import EventBus
+
+log = structlog.get_logger(__name__)
+
 MAX_RANGE_DAYS = 31
+CATALOGUE_KEY = "catalogue"
+
+# Told at once, in this process, that a department's schedules changed: (department, version).
+ScheduleChangeListener = Callable[[str, int], None]
+
+
+@dataclass
+class CatalogueReads:
+    """What one answer was read from: the cache entries and the text each held (the answer is
+    true no longer than they live, and again as long as they hold the same text), the schedule
+    version of each department it showed (a booking there makes it stale), and what to read
+    again to tell (`CatalogueService.reread`)."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    department_versions: dict[str, int] = field(default_factory=dict)
+    catalogue: bool = False
+    schedule_ranges: set[tuple[str, date, date]] = field(default_factory=set)
+
+    @property
+    def cache_keys(self) -> list[str]:
+        return sorted(self.texts)
 
 
 @dataclass(frozen=True)
@@ -48,31 +79,45 @@ def check_date_range(date_from: date, date_to: date) -> None:
 class CatalogueService:
     """Reads the catalogue through the cache; schedules live only seconds so capacity is fresh."""
 
-    def __init__(self, his: HisClient, cache: Cache, settings: Settings) -> None:
+    def __init__(
+        self, his: HisClient, cache: Cache, settings: Settings, events: EventBus | None = None
+    ) -> None:
         self.his = his
         self.cache = cache
         self.settings = settings
+        self.events = events
+        self.listeners: list[ScheduleChangeListener] = []
 
-    async def catalogue(self) -> Catalogue:
+    async def catalogue(self, reads: CatalogueReads | None = None) -> Catalogue:
         async def load() -> Catalogue:
             departments = await self.his.departments()
             experts = await self.his.experts()
             return Catalogue(departments=departments, experts=experts)
 
+        if reads is not None:
+            reads.catalogue = True
         return await self.cache.get_or_load(
-            "catalogue",
+            CATALOGUE_KEY,
             self.settings.cache_catalogue_ttl,
             load,
             dump=_dump_catalogue,
             parse=_parse_catalogue,
+            texts=reads.texts if reads is not None else None,
         )
 
     async def schedules_of_department(
-        self, department_id: str, date_from: date, date_to: date
+        self,
+        department_id: str,
+        date_from: date,
+        date_to: date,
+        reads: CatalogueReads | None = None,
     ) -> list[Schedule]:
         check_date_range(date_from, date_to)
         version = await self._schedule_version(department_id)
         key = f"schedules:{department_id}:v{version}:{date_from}:{date_to}"
+        if reads is not None:
+            reads.schedule_ranges.add((department_id, date_from, date_to))
+            reads.department_versions[department_id] = version
 
         async def load() -> list[Schedule]:
             return await self.his.schedules(
@@ -85,21 +130,57 @@ class CatalogueService:
             load,
             dump=lambda items: [s.model_dump(mode="json", by_alias=True) for s in items],
             parse=lambda raw: [Schedule.model_validate(s) for s in raw],
+            texts=reads.texts if reads is not None else None,
         )
+
+    async def reread(self, reads: CatalogueReads) -> CatalogueReads:
+        """Read again what an answer was read from (the HIS for entries that lapsed)."""
+        again = CatalogueReads()
+        if reads.catalogue:
+            await self.catalogue(again)
+        for department_id, date_from, date_to in sorted(reads.schedule_ranges):
+            await self.schedules_of_department(department_id, date_from, date_to, again)
+        return again
 
     async def schedule(self, schedule_id: str) -> Schedule | None:
         found = await self.his.schedules(ids=[schedule_id])
         return found[0] if found else None
 
     async def invalidate_schedules(self, department_id: str) -> None:
-        """A booking or a suspension changed capacity: the next read goes to the HIS."""
-        await self.cache.redis.incr(self._version_key(department_id))
+        """A booking or a suspension changed capacity: the next read goes to the HIS, and every
+        process forgets the answers that showed this department's schedules."""
+        try:
+            version = int(await self.cache.redis.incr(self.version_key(department_id)))
+        except REDIS_DOWN as exc:
+            # The booking is committed; with Redis away nothing is read from it, and the answers
+            # kept in processes lapse by their short lifetime (3 s at most).
+            log.warning("schedules_invalidation_skipped", department=department_id, error=repr(exc))
+            return
+        for listener in self.listeners:
+            listener(department_id, version)
+        if self.events is not None:
+            await self.events.publish(
+                catalogue_topic(), {"departmentId": department_id, "version": version}
+            )
+
+    async def schedule_versions(self, department_ids: list[str]) -> list[int]:
+        """The current schedule version of each department (0 before any change)."""
+        if not department_ids:
+            return []
+        raws = await self.cache.redis.mget([self.version_key(d) for d in department_ids])
+        return [int(raw or 0) for raw in raws]
 
     async def _schedule_version(self, department_id: str) -> int:
-        raw = await self.cache.redis.get(self._version_key(department_id))
+        try:
+            raw = await self.cache.redis.get(self.version_key(department_id))
+        except REDIS_DOWN:
+            # No version to trust: the cache, away too, is skipped, so the HIS answers; -1 is a
+            # version no change ever publishes.
+            return -1
         return int(raw or 0)
 
-    def _version_key(self, department_id: str) -> str:
+    @staticmethod
+    def version_key(department_id: str) -> str:
         return f"bff:schedver:{department_id}"
 
 

@@ -6,6 +6,9 @@ templates the user accepted in WeChat's prompt. Every (notice, openid) gets a de
 whose status says what happened; it is marked SENDING (committed) before the call, so a
 retry, or a second worker, never sends the same notice twice: a SENDING row found later
 means a call whose outcome was lost, recorded as FAILED / OUTCOME_UNKNOWN, not resent.
+
+Over 400 lines: the delivery state machine (a row per notice and openid) and the three
+WeChat channels it drives are one concept; a split would put the SENDING rule in two files.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from hospital_bff.datasources.wechat_push import PushChannel, WechatPushRefused
 from hospital_bff.national_id import mask_name
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
+from hospital_bff.services.accounts.signin import Platform
 from hospital_bff.services.notices import NoticeKind
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import (
@@ -40,7 +44,6 @@ from hospital_bff.store.upsert import insert_ignore
 
 log = structlog.get_logger(__name__)
 
-WECHAT_PLATFORM = "WECHAT"
 # WeChat's `thing` values take 20 characters at most.
 THING_MAX = 20
 
@@ -134,7 +137,7 @@ async def deliver(runtime: Runtime, notice_id: str) -> dict[str, DeliveryStatus]
         openids = (
             await session.exec(
                 select(Account.external_id).where(
-                    Account.user_id == notice.user_id, Account.platform == WECHAT_PLATFORM
+                    Account.user_id == notice.user_id, Account.platform == Platform.WECHAT
                 )
             )
         ).all()

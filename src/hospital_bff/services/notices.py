@@ -88,6 +88,22 @@ async def unread_count(session: AsyncSession, user_id: str) -> int:
     )
 
 
+# What a notice stream starts with, at most: the latest unread ones (older ones are in the
+# paged list; a stream is for what is new).
+UNREAD_ON_START = 50
+
+
+async def unread(session: AsyncSession, user_id: str, limit: int = UNREAD_ON_START) -> list[Notice]:
+    """The user's latest unread notices, oldest first (the order a stream delivers them)."""
+    query = (
+        select(Notice)
+        .where(Notice.user_id == user_id, col(Notice.read_at).is_(None))
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+        .limit(limit)
+    )
+    return list(reversed((await session.exec(query)).all()))
+
+
 async def mark_read(session: AsyncSession, user_id: str, ids: list[str], now: datetime) -> int:
     """Mark the caller's notices read; ids of others' notices are ignored like unknown ones."""
     if ids:

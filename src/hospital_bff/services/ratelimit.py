@@ -8,7 +8,8 @@ so an attempt is counted before the work it guards and the count is never behind
 
 What lives here is lost with Redis: fine for per-address and per-openid limits (they slow
 floods, an hour of them is little to lose). The identity attempts of an account, which guard
-personal data, are kept in the database instead (services/identity_attempts.py).
+personal data, are kept in the database instead (services/identity_attempts.py). While Redis
+is away a limited door does not open unguarded: `hit` raises TryAgain (outages.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ import uuid
 from datetime import datetime
 
 import redis.asyncio as aioredis
+import structlog
 
+from hospital_bff.outages import REDIS_DOWN, TryAgain
 from hospital_bff.services.errors import DomainError
+
+log = structlog.get_logger(__name__)
 
 
 class RateLimited(DomainError):
@@ -40,19 +45,26 @@ async def hit(
     at = now.timestamp()
     member = f"{at:.6f}:{uuid.uuid4().hex}"
     # One MULTI: concurrent attempts each see every attempt added before their own count.
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.zremrangebyscore(full, "-inf", at - window_seconds)
-        pipe.zadd(full, {member: at})
-        pipe.zcard(full)
-        # Redis forgets an idle key by itself; the window proper is kept by the scores above.
-        pipe.expire(full, window_seconds + 60)
-        _removed, _added, count, _expiring = await pipe.execute()
-    if count > limit:
-        await redis.zrem(full, member)
-        raise RateLimited()
+    try:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(full, "-inf", at - window_seconds)
+            pipe.zadd(full, {member: at})
+            pipe.zcard(full)
+            # Redis forgets an idle key by itself; the window proper is kept by the scores.
+            pipe.expire(full, window_seconds + 60)
+            _removed, _added, count, _expiring = await pipe.execute()
+        if count > limit:
+            await redis.zrem(full, member)
+            raise RateLimited()
+    except REDIS_DOWN as exc:
+        raise TryAgain("redis") from exc
     return member
 
 
 async def forgive(redis: aioredis.Redis, key: str, member: str) -> None:
     """Take back an attempt that succeeded: only failures keep counting."""
-    await redis.zrem(f"bff:rl:{key}", member)
+    try:
+        await redis.zrem(f"bff:rl:{key}", member)
+    except REDIS_DOWN as exc:
+        # The work is done; the attempt counts against the window until it lapses.
+        log.warning("rate_limit_forgive_skipped", key=key, error=repr(exc))

@@ -7,6 +7,9 @@ Binding a person (booking and paying for family) does not open their records. A 
   patient, for REPORTS and/or PRESCRIPTIONS, until an end date, revocable at any time).
 Anything else reads as if the records did not exist. The rules are the pure functions at the
 top; the rest is the I/O around them: grants, the read trail, and who hears of a new report.
+
+Over 400 lines: the access rules and the I/O they decide are kept in one place on purpose,
+so that whoever changes who may read a record sees every reader of the rule.
 """
 
 from __future__ import annotations

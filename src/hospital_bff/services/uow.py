@@ -1,7 +1,9 @@
 """Units of work: one transaction, then what it made true leaves (jobs, published events).
 
-Services never commit; the request or job boundary opens a unit and commits it. Jobs go
-out through the after-commit buffer in jobs/enqueue.py; events through this module.
+A service command opens its own units here, as many short ones as its flow needs; a step is
+handed the session of its caller's unit and never commits (the convention is written out in
+`services/__init__.py`). Jobs leave through the after-commit buffer in jobs/enqueue.py, events
+through `publish_after_commit` below, each only once the unit has committed.
 """
 
 from __future__ import annotations
@@ -18,18 +20,33 @@ from hospital_bff.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 _EVENTS = "hospital_bff.events"
+_PLACES_FREED = "hospital_bff.places_freed"
 
 
 def publish_after_commit(session: AsyncSession, topic: str, payload: dict[str, Any]) -> None:
     session.sync_session.info.setdefault(_EVENTS, []).append((topic, payload))
 
 
+def place_freed_after_commit(session: AsyncSession, slot_id: str) -> None:
+    """Tell the slot gate (services/slot_gate.py) once the place is free for everyone."""
+    session.sync_session.info.setdefault(_PLACES_FREED, []).append(slot_id)
+
+
 @asynccontextmanager
 async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the block ends, rolled back if it raises; the events it
+    published are sent after the commit."""
     async with runtime.sessions() as session:
         async with session.begin():
             yield session
         events: list[tuple[str, dict[str, Any]]] = session.sync_session.info.pop(_EVENTS, [])
+        freed: list[str] = session.sync_session.info.pop(_PLACES_FREED, [])
+    if freed:
+        try:
+            await runtime.slot_gate.places_freed(freed)
+        except Exception:
+            # The gate reads the database's holds again within its ttl; the place is free.
+            log.warning("slot_gate_not_told", slots=freed)
     for topic, payload in events:
         try:
             await runtime.events.publish(topic, payload)

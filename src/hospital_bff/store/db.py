@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +15,9 @@ from hospital_bff.store import models  # noqa: F401  (registers the tables)
 
 
 def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+    # Looked up on its module at each call: with tracing on, OpenTelemetry's SQLAlchemy
+    # instrumentation has wrapped it there (tracing.py).
+    create_async_engine = sqlalchemy_asyncio.create_async_engine
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

@@ -12,16 +12,7 @@ from hospital_bff.datasources.his_models import HisPatient
 from hospital_bff.national_id import mask_name
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import audit
-from hospital_bff.services.accounts import patients
-from hospital_bff.services.accounts.matching import (
-    IdentityMismatch,
-    check_phone,
-    check_text,
-    his_records,
-    identity_attempt,
-    matching,
-    parse_id,
-)
+from hospital_bff.services.accounts import matching, patients
 from hospital_bff.services.errors import DomainError, NotFound
 from hospital_bff.store.models import Account, HospitalUser, PatientBinding
 
@@ -43,27 +34,27 @@ async def verify_identity(
     a patient, and nobody can claim a number ahead of its owner. A new person registers
     at the hospital (建档) first; the HIS WebAPI publishes no registration call.
     """
-    async with identity_attempt(runtime, f"acc:{account_id}", address):
+    async with matching.identity_attempt(runtime, f"acc:{account_id}", address):
         return await _verify(runtime, session, account_id, name, id_number, phone)
 
 
 async def _verify(
     runtime: Runtime, session: AsyncSession, account_id: str, name: str, id_number: str, phone: str
 ) -> HospitalUser:
-    name = check_text(name, "姓名")
-    phone = check_phone(phone)
-    nid = parse_id(id_number, runtime)
+    name = matching.check_text(name, "姓名")
+    phone = matching.check_phone(phone)
+    nid = matching.parse_id(id_number, runtime)
     # The HIS first, before this transaction reads anything: no connection idles in a
     # transaction while the HIS answers.
-    records = await his_records(runtime, nid.number)
+    records = await matching.his_records(runtime, nid.number)
     account = await session.get(Account, account_id)
     if account is None:
         raise NotFound("账户", "account")
-    person = matching(records, name, phone)
+    person = matching.matching_record(records, name, phone)
     now = runtime.clock.now()
     if person is None:
         await audit.record_apart(runtime, now, "VERIFY_REJECTED", account_id=account_id)
-        raise IdentityMismatch()
+        raise matching.IdentityMismatch()
     id_hash = runtime.pii.lookup_hash(nid.number)
     user = (
         await session.exec(select(HospitalUser).where(HospitalUser.id_number_hash == id_hash))

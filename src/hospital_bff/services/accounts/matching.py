@@ -11,6 +11,7 @@ from datetime import timedelta
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.datasources.his_models import HisPatient
 from hospital_bff.national_id import InvalidNationalId, NationalId, parse_national_id
+from hospital_bff.outages import TryAgain
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import identity_attempts, ratelimit
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
@@ -42,7 +43,7 @@ def _same(known: str | None, given: str) -> bool:
     return hmac.compare_digest(known.strip().encode(), given.strip().encode())
 
 
-def matching(records: list[HisPatient], name: str, phone: str) -> HisPatient | None:
+def matching_record(records: list[HisPatient], name: str, phone: str) -> HisPatient | None:
     """The HIS record these facts match, if any. Every record is compared in full (and a blank
     one when there is none), so an unknown number costs what a wrong name costs."""
     found: HisPatient | None = None
@@ -104,7 +105,7 @@ async def identity_attempt(runtime: Runtime, account_key: str, address: str) -> 
         member = await ratelimit.hit(
             runtime.redis, by_address, settings.verify_attempts_per_address_per_hour, 3600, now
         )
-    except ratelimit.RateLimited:
+    except (ratelimit.RateLimited, TryAgain):
         await identity_attempts.forgive(runtime, row)
         raise
     try:

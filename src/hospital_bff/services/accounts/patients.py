@@ -4,6 +4,7 @@ index on facts it holds, at most a few per user."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -13,19 +14,19 @@ from hospital_bff.datasources.his_models import HisPatient
 from hospital_bff.national_id import mask_id_number
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import audit
-from hospital_bff.services.accounts.matching import (
-    IdentityMismatch,
-    check_phone,
-    check_text,
-    his_records,
-    identity_attempt,
-    matching,
-    parse_id,
-)
+from hospital_bff.services.accounts import matching
 from hospital_bff.services.errors import DomainError, InvalidInput, NotFound, NotVerified
 from hospital_bff.store.models import HospitalUser, PatientBinding
 
-RELATIONS = frozenset({"SELF", "CHILD", "PARENT", "SPOUSE", "OTHER"})
+
+class Relation(StrEnum):
+    """How a patient is related to the user who binds them; the schema's Relation is this."""
+
+    SELF = "SELF"
+    CHILD = "CHILD"
+    PARENT = "PARENT"
+    SPOUSE = "SPOUSE"
+    OTHER = "OTHER"
 
 
 class AlreadyBound(DomainError):
@@ -58,7 +59,7 @@ async def bind_patient(
     """Bind a person the HIS knows by these facts; an unknown number and wrong facts get
     the same answer (IDENTITY_MISMATCH), as at verification."""
     key = f"acc:{account_id}" if account_id else f"usr:{user_id}"
-    async with identity_attempt(runtime, key, address):
+    async with matching.identity_attempt(runtime, key, address):
         return await _bind_checked(
             runtime, session, user_id, account_id, name, id_number, phone, relation
         )
@@ -74,25 +75,25 @@ async def _bind_checked(
     phone: str,
     relation: str,
 ) -> PatientBinding:
-    if relation not in RELATIONS:
+    if relation not in set(Relation):
         raise InvalidInput("关系不正确", message_en="Invalid relation")
-    name = check_text(name, "姓名")
-    phone = check_phone(phone)
-    nid = parse_id(id_number, runtime)
+    name = matching.check_text(name, "姓名")
+    phone = matching.check_phone(phone)
+    nid = matching.parse_id(id_number, runtime)
     user = await session.get(HospitalUser, user_id)
     if user is None:
         raise NotVerified()
-    if relation == "SELF" and user.id_number_hash != runtime.pii.lookup_hash(nid.number):
+    if relation == Relation.SELF and user.id_number_hash != runtime.pii.lookup_hash(nid.number):
         raise InvalidInput(
             "“本人”只能绑定认证身份本人", message_en="SELF must be the verified person"
         )
-    person = matching(await his_records(runtime, nid.number), name, phone)
+    person = matching.matching_record(await matching.his_records(runtime, nid.number), name, phone)
     now = runtime.clock.now()
     if person is None:
         await audit.record_apart(
             runtime, now, "BIND_REJECTED", user_id=user_id, account_id=account_id
         )
-        raise IdentityMismatch()
+        raise matching.IdentityMismatch()
     binding = await bind(runtime, session, user, person, relation, now)
     assert binding is not None  # only a quiet bind skips
     audit.record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,7 +20,13 @@ from hospital_bff.tokens import IssuedToken
 # platform is asked.
 SIGN_IN_CODE = re.compile(r"[A-Za-z0-9_-]{8,128}")
 SIGN_IN_WINDOW_SECONDS = 600
-PLATFORMS = frozenset({"WECHAT", "ALIPAY"})
+
+
+class Platform(StrEnum):
+    """Where an account signs in from; the schema's Platform is this enum."""
+
+    WECHAT = "WECHAT"
+    ALIPAY = "ALIPAY"
 
 
 class SignInRejected(DomainError):
@@ -48,11 +55,11 @@ async def sign_in(
 
     The account is the platform's user (platform + its id); verifying the identity ties
     it to the one hospital user of that person, whatever platform verified first."""
-    if platform not in PLATFORMS:
+    if platform not in set(Platform):
         raise InvalidInput(
             "暂不支持该平台登录", message_en=f"{platform} sign-in is not supported yet"
         )
-    if platform == "ALIPAY" and runtime.alipay is None:
+    if platform == Platform.ALIPAY and runtime.alipay is None:
         raise InvalidInput(
             "本院暂未开通支付宝登录，请使用微信登录",
             message_en="Alipay sign-in is not offered by this hospital; use WeChat",
@@ -108,7 +115,7 @@ async def sign_in(
 
 async def _exchange(runtime: Runtime, platform: str, code: str) -> str:
     """The platform's id of the user whose one-time code this is."""
-    if platform == "ALIPAY":
+    if platform == Platform.ALIPAY:
         assert runtime.alipay is not None  # refused above when not configured
         return (await runtime.alipay.exchange_code(code)).external_id
     return (await runtime.wechat.exchange_code(code)).openid

@@ -3,6 +3,9 @@
 The HIS is asked first (was the patient seen, is the invoice printed); only then the
 order is cancelled and the money goes back: a same-day reversal between 01:00 and 23:00,
 else the next day's batch. A suspension refunds in full at once: it is the hospital's doing.
+
+Over 400 lines: the patient's cancel and the hospital's suspension share every step (ask
+the HIS, write the intent, cancel, refund) and the sweeps that finish either one.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from hospital_bff.events import schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import notices, uow
+from hospital_bff.services import audit, notices, uow
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
 from hospital_bff.services.money import orders, refunds
 from hospital_bff.services.money.payments import PaymentService, UnpaidNotice
@@ -38,6 +41,7 @@ from hospital_bff.services.money.rules import (
     cancellation_refund_mode,
 )
 from hospital_bff.services.notices import NoticeKind
+from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import Order, SuspendedSchedule
 from hospital_bff.store.upsert import insert_ignore
 
@@ -265,9 +269,15 @@ async def _complete_cancellation(
 
 
 async def suspend_schedule(
-    runtime: Runtime, schedule_id: str, reason: str, *, tell_his: bool
+    runtime: Runtime,
+    schedule_id: str,
+    reason: str,
+    *,
+    tell_his: bool,
+    asked_by: StaffActor | None = None,
 ) -> int:
-    """Suspend at the HIS (staff) or after the HIS told us; fan out one job per active order."""
+    """Suspend at the HIS (staff) or after the HIS told us; fan out one job per active order.
+    A suspension a staff member asked for is on the audit trail in the same commit."""
     if tell_his:
         try:
             await runtime.his.suspend_schedule(schedule_id, reason)
@@ -292,6 +302,15 @@ async def suspend_schedule(
         ids = await active_orders_on(session, schedule_id)
         for order_id in ids:
             enqueue_after_commit(session, "cancel_for_suspension", order_id, reason)
+        if asked_by is not None:
+            audit.record(
+                session,
+                runtime.clock.now(),
+                "SUSPEND_SCHEDULE",
+                **asked_by.audit_fields(),
+                schedule=schedule_id,
+                reason=reason,
+            )
         uow.publish_after_commit(session, schedule_topic(schedule_id), {"id": schedule_id})
     if schedule is not None:
         await runtime.catalogue.invalidate_schedules(schedule.department_id)

@@ -1,7 +1,12 @@
-"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds."""
+"""Orders: creation, owned look-ups, the one way to move an order's status, and leased holds.
+
+Over 400 lines: a little, for one concept (an order's life outside its payment); the
+holds live here because a hold becomes the order's place in the order's own commit.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,7 +25,7 @@ from hospital_bff.metrics import ORDER_TRANSITIONS, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.eligibility import BookedVisit
-from hospital_bff.services.errors import NotFound
+from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.money.rules import (
     PLACE_RELEASED,
     OrderKind,
@@ -80,6 +85,18 @@ def awaiting_payment(
         expires_at=now + timedelta(seconds=window_seconds),
         **fields,
     )
+
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def check_idempotency_key(key: str) -> None:
+    """A client's idempotency key is 1-128 characters, or INVALID_INPUT before anything is done."""
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidInput(
+            "缺少幂等键",
+            message_en=f"idempotencyKey must be 1-{MAX_IDEMPOTENCY_KEY} characters",
+        )
 
 
 async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> Order | None:
@@ -281,11 +298,13 @@ async def free_expired_hold(session: AsyncSession, hold_id: str, now: datetime) 
 
 
 async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> None:
-    await session.execute(
+    result = await session.execute(
         update(SlotInventory)
         .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) > 0)
         .values(held=col(SlotInventory.held) - 1, updated_at=now)
     )
+    if result.rowcount:  # type: ignore[attr-defined]
+        uow.place_freed_after_commit(session, slot_id)
 
 
 def _active_orders(slot_id: Any) -> Any:
@@ -374,16 +393,29 @@ async def succeeded_payment(session: AsyncSession, order_id: str) -> Payment | N
 
 async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -> list[BookedVisit]:
     """The patient's active registrations with us for visits on `day` (the limits count them)."""
-    query = select(Order.id, Order.schedule_id, Order.department_id).where(
+    return (await active_visits_by_day(session, his_patient_id, [day]))[day]
+
+
+async def active_visits_by_day(
+    session: AsyncSession, his_patient_id: str, days: Iterable[date]
+) -> dict[date, list[BookedVisit]]:
+    """The same for several days, in one query whatever their number."""
+    wanted = set(days)
+    query = select(
+        col(Order.id), col(Order.schedule_id), col(Order.department_id), col(Order.visit_date)
+    ).where(
         Order.his_patient_id == his_patient_id,
         Order.kind == OrderKind.REGISTRATION.value,
         col(Order.status).in_([s.value for s in ACTIVE]),
-        Order.visit_date == day,
+        col(Order.visit_date).in_(wanted),
     )
-    return [
-        BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
-        for oid, sid, did in (await session.exec(query)).all()
-    ]
+    found: dict[date, list[BookedVisit]] = {d: [] for d in wanted}
+    for oid, sid, did, day in (await session.exec(query)).all():
+        if day in found:
+            found[day].append(
+                BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
+            )
+    return found
 
 
 async def page(

@@ -7,6 +7,9 @@ never changes the outcome. A payment is asked about until the bank's answer is f
 (`Payment.final_at`): money that reaches the bank for an order no longer payable is found
 within minutes and refunded at once. A timeout is an unknown outcome: it is settled by
 querying the bank, never by guessing.
+
+Over 400 lines: every path that settles a payment (pay, notification, poll, expiry, close)
+must go through the one `settle_transaction`; kept together so none can grow a second way.
 """
 
 from __future__ import annotations
@@ -152,8 +155,7 @@ class PaymentService:
 
         JSAPI pays as the signed-in account's WeChat openid; a live bank order of the other
         channel is closed first, so that one order never has two open at the bank."""
-        if not idempotency_key or len(idempotency_key) > 128:
-            raise InvalidInput("缺少幂等键", message_en="idempotencyKey must be 1-128 characters")
+        orders.check_idempotency_key(idempotency_key)
         openid = await self._payer_openid(account_id) if channel is PaymentChannel.JSAPI else None
         order, answer, attempt = await self._payable(user_id, order_id)
         if answer is not None:

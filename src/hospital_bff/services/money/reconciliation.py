@@ -8,6 +8,10 @@ each through the refunds API (one refusal or outage touches one refund, never th
 again and keep the findings. Re-running a day sends nothing twice and changes no finding:
 the same fact keeps its row (and a person's note), a new fact adds one, a fact that stopped
 being true is marked ``current=False``.
+
+Over 400 lines: the runner, the corrections it applies and the day's batch are one
+transaction-ordered flow; the matching itself is already apart, pure, in
+``reconciliation_rules``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from hospital_bff.datasources.bank_models import FundFlowSummary, TradeBill
 from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.metrics import PAYMENTS_SUCCEEDED, PAYMENTS_SUCCEEDED_FEN, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import uow
+from hospital_bff.services import audit, uow
 from hospital_bff.services.errors import InvalidInput, NotFound
 from hospital_bff.services.money import batch_file, orders, refunds
 from hospital_bff.services.money.reconciliation_rules import (
@@ -45,6 +49,7 @@ from hospital_bff.services.money.rules import (
     RefundMode,
     RefundStatus,
 )
+from hospital_bff.services.staff import StaffActor
 from hospital_bff.store.models import (
     Order,
     Payment,
@@ -89,8 +94,11 @@ async def days_due(runtime: Runtime) -> list[date]:
     return [d for d in days if d not in done]
 
 
-async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
-    """Compare, correct, refund the long, flag the rest; safe to run any number of times."""
+async def reconcile(
+    runtime: Runtime, day: date, *, asked_by: StaffActor | None = None
+) -> Reconciliation:
+    """Compare, correct, refund the long, flag the rest; safe to run any number of times.
+    A run a staff member asked for is on the audit trail in the same commit as its record."""
     bill = await runtime.bank.trade_bill(day)
     async with uow.unit_of_work(runtime) as session:
         first = match(bill.lines, bill.summary, *await _facts(session, runtime, day, bill))
@@ -103,6 +111,14 @@ async def reconcile(runtime: Runtime, day: date) -> Reconciliation:
         final = match(bill.lines, bill.summary, *await _facts(session, runtime, day, bill))
         final.findings.extend(match_fund_flow(flow, final.hospital))
         record = await _keep(session, runtime, day, final, batch_id)
+        if asked_by is not None:
+            audit.record(
+                session,
+                runtime.clock.now(),
+                "RUN_RECONCILIATION",
+                **asked_by.audit_fields(),
+                day=day.isoformat(),
+            )
     return record
 
 

@@ -1,0 +1,121 @@
+"""services/booking.py against the HIS simulator: a place held, locked at the HIS and billed, or
+nothing at all; one key, one order."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from fixtures.accounts import verified_patient
+from fixtures.journey import open_slot
+from fixtures.money import his_faults
+from hospital_bff.runtime import Runtime
+from hospital_bff.services.booking import BookingService
+from hospital_bff.services.errors import (
+    DomainError,
+    NotFound,
+    NotVerified,
+    UpstreamUnavailableError,
+)
+from hospital_bff.services.money.rules import OrderKind, OrderStatus
+from hospital_bff.store.models import Order, PlaceHold
+
+
+async def nothing_held(runtime: Runtime) -> bool:
+    async with runtime.sessions() as session:
+        orders = (await session.exec(select(Order))).all()
+        holds = (await session.exec(select(PlaceHold))).all()
+    return not orders and not holds
+
+
+async def test_a_booking_holds_locks_and_bills_the_slot(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, patient_id = await verified_patient(client, runtime)
+    found = await open_slot(client)
+    slot_id = found["slot"]["id"]
+    before = await runtime.his.slot(slot_id)
+    assert before is not None
+
+    booked = await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")
+
+    assert booked.created
+    order = booked.order
+    assert order.kind == OrderKind.REGISTRATION
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert order.slot_id == slot_id and order.his_patient_id == patient_id
+    assert order.amount == before.schedule.registration_fee + before.schedule.diagnosis_fee
+    after = await runtime.his.slot(slot_id)
+    assert after is not None and after.remaining == before.remaining - 1, "locked at the HIS"
+
+
+async def test_the_same_key_answers_the_same_order(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    service = BookingService(runtime)
+
+    first = await service.book(user_id, patient_id, slot_id, "same")
+    again = await service.book(user_id, patient_id, slot_id, "same")
+
+    assert (first.created, again.created) == (True, False)
+    assert again.order.id == first.order.id
+    async with runtime.sessions() as session:
+        assert len((await session.exec(select(Order))).all()) == 1
+
+
+async def test_a_slot_with_no_place_left_books_nothing(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    # Another channel (the window) sold the last place after we read the schedule.
+    taken = await client.post(f"/sim/his/slots/{slot_id}/capacity", json={"capacity": 0})
+    assert taken.status_code == 200, taken.text
+
+    with pytest.raises(DomainError) as refused:
+        await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")
+
+    assert refused.value.code == "SLOT_FULL"
+
+    assert await nothing_held(runtime)
+
+
+async def test_a_his_that_does_not_answer_books_nothing(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    await his_faults(client, errorRate=1.0)
+
+    with pytest.raises(UpstreamUnavailableError):
+        await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")
+
+    await his_faults(client, errorRate=0.0)
+    assert await nothing_held(runtime)
+
+
+async def test_someone_elses_patient_is_not_found_and_not_booked(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    _, patient_id = await verified_patient(client, runtime, openid="o-owner")
+    stranger, _ = await verified_patient(client, runtime, openid="o-stranger", name="韩梅梅")
+    slot_id = (await open_slot(client))["slot"]["id"]
+
+    with pytest.raises(NotFound):
+        await BookingService(runtime).book(stranger, patient_id, slot_id, "k1")
+
+    assert await nothing_held(runtime)
+
+
+async def test_an_unverified_user_books_nothing(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    slot_id = (await open_slot(client))["slot"]["id"]
+
+    with pytest.raises(NotVerified):
+        await BookingService(runtime).book(None, "pat-0001", slot_id, "k1")
+
+    assert await nothing_held(runtime)
