@@ -112,7 +112,7 @@ export type BookAppointmentInput = {
 };
 
 /** Booked, or why not */
-export type BookAppointmentResult = BookAppointmentSuccess | BookingLimitReachedError | DuplicateBookingError | IneligibleAgeError | IneligibleSexError | InvalidInputError | InvalidStateError | NotFoundError | NotVerifiedError | ScheduleNotOpenError | SlotFullError | UpstreamUnavailableError | UserRestrictedError;
+export type BookAppointmentResult = BookAppointmentSuccess | BookingLimitReachedError | DuplicateBookingError | IneligibleAgeError | IneligibleSexError | InvalidInputError | InvalidStateError | NotFoundError | NotVerifiedError | ScheduleNotOpenError | SlotFullError | TryAgainError | UpstreamUnavailableError | UserRestrictedError;
 
 /** Booked: pay within the window (expiresAt) */
 export type BookAppointmentSuccess = {
@@ -266,6 +266,8 @@ export type ErrorCode =
   | 'SCHEDULE_NOT_OPEN'
   /** No place is left in this slot */
   | 'SLOT_FULL'
+  /** Too many bookings at once: nothing was taken; send the same request again */
+  | 'TRY_AGAIN'
   /** The HIS, the bank or the sign-in platform is away; try again */
   | 'UPSTREAM_UNAVAILABLE'
   /** The user may not book or pay online until restrictedUntil */
@@ -942,7 +944,7 @@ export type Query = {
   departments: Array<Department>;
   /** One expert, or null */
   expert: Maybe<Expert>;
-  /** Who is signed in, with their patients; null when no token is sent (a bad or expired token is an UNAUTHENTICATED error) */
+  /** Who is signed in, with their patients; null with an UNAUTHENTICATED error at this path when no token, or a bad or expired one, is sent */
   me: Maybe<Me>;
   /** Who bound the caller, whom the caller lets read their records, and who read what; null until the caller is verified */
   myRecordAccess: Maybe<RecordAccess>;
@@ -1530,11 +1532,11 @@ export type Statistics = {
 /** What a client can watch over WebSocket (graphql-transport-ws; token in connection_init) */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** The caller's new notices as they happen */
+  /** The caller's unread notices (the latest, when it starts), then each new one as it happens */
   notices: Notice;
-  /** One of the caller's orders, each time it changes */
+  /** One of the caller's orders: as it is when it starts, then each time it changes */
   orderUpdated: Order;
-  /** A schedule's status and remaining places, each time they change */
+  /** A schedule's status and remaining places: as they are when it starts, then each time they change */
   scheduleUpdated: Schedule;
 };
 
@@ -1571,6 +1573,15 @@ export type Ticket = {
   number: Scalars['Int']['output'];
   /** When to arrive, to wait least */
   suggestedArrival: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A failure with code TRY_AGAIN: too many bookings at once; nothing was taken, send the same request again in a moment */
+export type TryAgainError = UserError & {
+  __typename?: 'TryAgainError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
 };
 
 /** Unbound, or why not */
@@ -1669,6 +1680,8 @@ type Problem_ScheduleNotOpenError_Fragment = { __typename?: 'ScheduleNotOpenErro
 
 type Problem_SlotFullError_Fragment = { __typename?: 'SlotFullError', code: ErrorCode, message: string };
 
+type Problem_TryAgainError_Fragment = { __typename?: 'TryAgainError', code: ErrorCode, message: string };
+
 type Problem_UpstreamUnavailableError_Fragment = { __typename?: 'UpstreamUnavailableError', code: ErrorCode, message: string };
 
 type Problem_UserRestrictedError_Fragment = { __typename?: 'UserRestrictedError', code: ErrorCode, message: string };
@@ -1694,6 +1707,7 @@ export type ProblemFragment =
   | Problem_RateLimitedError_Fragment
   | Problem_ScheduleNotOpenError_Fragment
   | Problem_SlotFullError_Fragment
+  | Problem_TryAgainError_Fragment
   | Problem_UpstreamUnavailableError_Fragment
   | Problem_UserRestrictedError_Fragment
 ;
@@ -1813,6 +1827,7 @@ export type BookAppointmentMutation = { __typename?: 'Mutation', bookAppointment
     | { __typename: 'NotVerifiedError', code: ErrorCode, message: string }
     | { __typename: 'ScheduleNotOpenError', code: ErrorCode, message: string }
     | { __typename: 'SlotFullError', code: ErrorCode, message: string }
+    | { __typename: 'TryAgainError', code: ErrorCode, message: string }
     | { __typename: 'UpstreamUnavailableError', code: ErrorCode, message: string }
     | { __typename: 'UserRestrictedError', code: ErrorCode, message: string }
    };
