@@ -59,6 +59,16 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://host:port/db; empty for the in-process stand-in"
     )
+    redis_timeout_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How long one Redis command may wait for its answer: a hung (not refused) "
+        "Redis then reads as away (caches miss, rate limits answer TRY_AGAIN) instead of "
+        "holding requests. The event hub's blocking listen is exempt (it pings when idle).",
+    )
+    redis_connect_timeout_seconds: float = Field(
+        default=1.0, gt=0, description="How long opening a connection to Redis may take"
+    )
     broker_url: str | None = Field(
         default=None, description="amqp://... (RabbitMQ), redis://... or empty for in-process"
     )
