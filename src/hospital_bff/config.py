@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     his_base_url: str = "http://127.0.0.1:8000/sim/his"
     bank_base_url: str = "http://127.0.0.1:8000/sim/bank"
     wechat_base_url: str = "http://127.0.0.1:8000/sim/wechat"
+    wechat_web_url: str | None = Field(
+        default=None,
+        description="Where a browser opens the simulated WeChat's OAuth page (GraphiQL's demo "
+        "sign-in) when that differs from BFF_WECHAT_BASE_URL, the address this server calls "
+        "(a container name in compose); empty: /sim/wechat when the simulators are embedded, "
+        "else BFF_WECHAT_BASE_URL",
+    )
     embedded_simulators: bool = Field(
         default=True,
         description="Mount the simulators under /sim (default: off in production)",
