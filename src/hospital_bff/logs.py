@@ -225,10 +225,13 @@ def configure_logging_from(settings: Settings, *, quiet_stdout: bool = False) ->
 
 
 def is_outage(exc: BaseException) -> bool:
-    """A service that is away (Redis, a socket that broke), not a bug."""
+    """A service that is away (Redis, a socket that broke, the HIS, the bank or WeChat not
+    answering or behind an open circuit), not a bug."""
+    from hospital_bff.datasources.errors import UpstreamUnavailable
     from hospital_bff.outages import REDIS_DOWN, TryAgain
+    from hospital_bff.services.errors import UpstreamUnavailableError
 
-    return isinstance(exc, (*REDIS_DOWN, TryAgain))
+    return isinstance(exc, (*REDIS_DOWN, TryAgain, UpstreamUnavailable, UpstreamUnavailableError))
 
 
 def log_failure(logger: Any, event: str, exc: BaseException, **fields: Any) -> None:
