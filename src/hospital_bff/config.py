@@ -6,6 +6,7 @@ each variable, its default and its check in one place.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import time
 from functools import cached_property
@@ -327,7 +328,8 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         default="",
         description="Comma-separated origins (https://h5.example.org) whose pages may call "
-        "/graphql from a browser; empty: no CORS headers at all (the apps are not browsers)",
+        '/graphql from a browser, or the same as a JSON list (["https://h5.example.org"]); '
+        "empty: no CORS headers at all (the apps are not browsers)",
     )
     gzip_minimum_bytes: int = Field(
         default=1024,
@@ -425,9 +427,22 @@ class Settings(BaseSettings):
                 ip_network(part.strip(), strict=False)
         return value
 
-    @field_validator("cors_origins")
+    @field_validator("cors_origins", mode="before")
     @classmethod
-    def _origins(cls, value: str) -> str:
+    def _origins(cls, value: object) -> str:
+        # The JSON-list form is how pydantic-settings spells a list elsewhere: accepted, kept
+        # as the comma-separated form.
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"BFF_CORS_ORIGINS: not a JSON list of origins: {exc}") from exc
+        if isinstance(value, list):
+            if not all(isinstance(origin, str) for origin in value):
+                raise ValueError("BFF_CORS_ORIGINS: a JSON list holds origins as strings")
+            value = ",".join(value)
+        if not isinstance(value, str):
+            raise ValueError("BFF_CORS_ORIGINS: comma-separated origins or a JSON list of them")
         # A browser sends an Origin exactly; a path or a typo would match nothing, silently.
         for origin in _comma_list(value):
             if origin != "*" and not _ORIGIN.fullmatch(origin):
