@@ -19,11 +19,19 @@ import dramatiq
 import structlog
 from dramatiq.middleware import Middleware
 
+from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.logs import is_outage, log_failure
+from hospital_bff.services.errors import UpstreamUnavailableError
 
 log = structlog.get_logger(__name__)
 
 _WRAPPED = "_bff_retries_outages"
+
+
+def is_expected(exc: BaseException) -> bool:
+    """An outage of a system the job needs, not a bug: Redis, the HIS, the bank, WeChat (not
+    answering, or behind an open circuit)."""
+    return is_outage(exc) or isinstance(exc, (UpstreamUnavailable, UpstreamUnavailableError))
 
 
 def retrying_outages(actor_name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,9 +42,9 @@ def retrying_outages(actor_name: str, fn: Callable[..., Any]) -> Callable[..., A
         try:
             return fn(*args, **kwargs)
         except Exception as exc:
-            if not is_outage(exc):
+            if not is_expected(exc):
                 raise
-            log_failure(log, "job_waits_for_outage", exc, actor=actor_name)
+            log_failure(log, "job_waits_for_outage", exc, outage=True, actor=actor_name)
             # `from None`: the retry's record is the warning above, not a chained traceback.
             raise dramatiq.Retry(f"{type(exc).__name__}: {exc}") from None
 
