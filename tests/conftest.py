@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,26 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(message)
 
 
+# Where the embedded default's demo key pairs live for this run (see demo_keys_made_once).
+DEMO_KEYS_DIR_VARIABLE = "BFF_TEST_DEMO_KEYS_DIR"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def demo_keys_made_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The embedded default makes four 2048-bit RSA demo keys on its first start (about half a
+    second of CPU); every test's app shares one directory of them per run instead of making
+    its own. Production never reaches this: it loads the keys it is given (production.py)."""
+    os.environ[DEMO_KEYS_DIR_VARIABLE] = str(tmp_path_factory.mktemp("demo-keys"))
+    yield
+    os.environ.pop(DEMO_KEYS_DIR_VARIABLE, None)
+
+
+def demo_keys_dir(tmp_path: Path) -> Path:
+    """This run's shared demo keys (a test's own directory outside a pytest session)."""
+    shared = os.environ.get(DEMO_KEYS_DIR_VARIABLE)
+    return Path(shared) if shared else tmp_path / "keys"
+
+
 BACKENDS = {
     "sqlite": {"db": "sqlite", "redis": False},
     "postgres": {"db": "postgres", "redis": True},
@@ -82,7 +102,7 @@ def make_settings(backend: str, tmp_path: Path, **overrides: Any) -> Settings:
         "his_base_url": f"{BASE_URL}/sim/his",
         "bank_base_url": f"{BASE_URL}/sim/bank",
         "wechat_base_url": f"{BASE_URL}/sim/wechat",
-        "bank_keys_dir": tmp_path / "keys",
+        "bank_keys_dir": demo_keys_dir(tmp_path),
         "auto_migrate": False,
         "scheduler_enabled": False,
         "breaker_reset_seconds": 0.5,
@@ -97,16 +117,39 @@ def settings(backend: str, tmp_path: Path) -> Settings:
     return make_settings(backend, tmp_path)
 
 
+# Set once this run has made the PostgreSQL test schema afresh (see reset_state).
+PG_SCHEMA_MADE_VARIABLE = "BFF_TEST_PG_SCHEMA_MADE"
+
+
 async def reset_state(runtime: Runtime) -> None:
-    """A clean database and cache for each test, on either backend."""
+    """A clean database and cache for each test, on either backend.
+
+    PostgreSQL's tables are made afresh once per run; after that a test empties them (a few
+    milliseconds where dropping and creating took half a second, for every test). If that
+    fails (a test took the schema apart, a migration test), the tables are made again."""
     from hospital_bff.store.db import create_all, drop_all
 
     if runtime.settings.is_sqlite:
         await create_all(runtime.engine)
-    else:
+    elif os.environ.get(PG_SCHEMA_MADE_VARIABLE) != runtime.settings.database_url:
         await drop_all(runtime.engine)
         await create_all(runtime.engine)
+        os.environ[PG_SCHEMA_MADE_VARIABLE] = runtime.settings.database_url
+    else:
+        try:
+            await _empty_tables(runtime)
+        except Exception:
+            await drop_all(runtime.engine)
+            await create_all(runtime.engine)
     await runtime.redis.flushdb()
+
+
+async def _empty_tables(runtime: Runtime) -> None:
+    from sqlmodel import SQLModel
+
+    async with runtime.engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await conn.execute(table.delete())
 
 
 @pytest.fixture

@@ -32,7 +32,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     [
         pytest.param(("ruff", "check", *CHECKED), id="ruff-check"),
         pytest.param(("ruff", "format", "--check", *CHECKED), id="ruff-format"),
-        pytest.param(("mypy",), id="mypy-strict"),
+        # A minute of CPU on a cold cache: in the whole suite, not the fast tier.
+        pytest.param(("mypy",), id="mypy-strict", marks=pytest.mark.slow),
     ],
 )
 def test_the_tree_is_clean(command: tuple[str, ...]) -> None:

@@ -25,10 +25,12 @@ from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.eligibility_overlay import overlaid
+from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
 from hospital_bff.graphql_http import BoundedGraphQL
+from hospital_bff.h5 import h5_page
 from hospital_bff.health import healthz, readyz
 from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
@@ -182,6 +184,9 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
+            watch_pauses()
+            if settings.gc_freeze_after_start:
+                freeze_start_up_heap()
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(
@@ -206,6 +211,8 @@ def create_app(
     ]
     if settings.graphiql:
         routes.append(graphiql_static_files())
+    if settings.h5_page and (page := h5_page()) is not None:
+        routes.append(page)
     metrics = main_port_endpoint(settings)
     if metrics is not None:
         routes.append(Route("/metrics", metrics))

@@ -18,6 +18,9 @@ log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 _fake_server: Any = None
+# What else the embedded default keeps in the process beside the stand-in (its slot counts),
+# forgotten with it.
+_in_process: dict[str, Any] = {}
 PARSED_ENTRIES = 512
 
 
@@ -90,6 +93,16 @@ def reset_fake_redis() -> None:
     """Forget the in-process stand-in's data (tests)."""
     global _fake_server
     _fake_server = None
+    _in_process.clear()
+
+
+def in_process_state(name: str, make: Callable[[], T]) -> T:
+    """One object per process under `name` (made on first use), shared by the API and the
+    in-process job threads like the stand-in itself."""
+    state: T | None = _in_process.get(name)
+    if state is None:
+        state = _in_process.setdefault(name, make())  # atomic: two threads get one object
+    return state
 
 
 class Cache:

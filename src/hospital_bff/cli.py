@@ -86,6 +86,9 @@ def serve(
     if settings.env == "demo":
         for name, value in demo_urls(host, port, embedded=settings.embedded_simulators).items():
             os.environ.setdefault(name, value)
+    # A server process keeps what it built at start for its whole life: out of the collector's
+    # walks (gc_pauses.py). Not the app's default: a test process builds and drops many apps.
+    os.environ.setdefault("BFF_GC_FREEZE_AFTER_START", "true")
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
     probe.declare(settings.probe_file, "api", url=f"{local_url(host, port)}/readyz")

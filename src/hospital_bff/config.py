@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     graphiql: bool = Field(
         default=True, description="Serve GraphiQL at GET /graphql (default: off in production)"
     )
+    h5_page: bool = Field(
+        default=True,
+        description="Serve the patient's H5 page (web/, when built) at /h5/ (default: off in "
+        "production)",
+    )
     introspection: bool = Field(
         default=True, description="Answer __schema/__type queries (default: off in production)"
     )
@@ -232,6 +237,24 @@ class Settings(BaseSettings):
         default=30,
         description="A place held for a booking whose order has not committed by then "
         "(the process died half-way) is given back by the sweep",
+    )
+    gc_freeze_after_start: bool = Field(
+        default=False,
+        description="Freeze what start-up allocated out of later garbage collections "
+        "(`hospital-bff serve` turns it on; gc_pauses.py)",
+    )
+    slot_gate_ttl_seconds: float = Field(
+        default=3.0,
+        description="How long the slot gate trusts its count of a slot's places before it "
+        "reads the database's holds again (services/slot_gate.py)",
+    )
+    booking_concurrency: int = Field(
+        default=24,
+        description="Bookings one process works on at once past the slot gate; more wait",
+    )
+    booking_admission_wait_seconds: float = Field(
+        default=0.5,
+        description="How long a booking waits for its turn before it answers TRY_AGAIN",
     )
     confirm_deadline_seconds: int = Field(
         default=900,

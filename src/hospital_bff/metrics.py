@@ -28,6 +28,17 @@ BOOKING_OUTCOMES = Counter(
 WEBHOOKS = Counter(
     "bff_webhooks_total", "Inbound webhooks by source and outcome", ["source", "outcome"]
 )
+GC_PAUSES = Histogram(
+    "bff_gc_pause_seconds",
+    "Garbage-collection pauses of this process by generation",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1),
+)
+GC_MAX_PAUSE = Gauge("bff_gc_max_pause_seconds", "The longest garbage-collection pause so far")
+GC_MAX_PAUSE_CPU = Gauge(
+    "bff_gc_max_pause_cpu_seconds",
+    "The most CPU one garbage collection took (its pause had the machine been idle)",
+)
 OPEN_SUBSCRIPTIONS = Gauge("bff_open_subscriptions", "GraphQL subscriptions open in this process")
 SUBSCRIPTIONS_REFUSED = Counter(
     "bff_subscriptions_refused_total", "Subscriptions refused by a limit", ["limit"]

@@ -97,6 +97,7 @@ DEMO_AIDS: tuple[Setting, ...] = (
     Setting("embedded_simulators", "BFF_EMBEDDED_SIMULATORS"),
     Setting("demo_data", "BFF_DEMO_DATA"),
     Setting("graphiql", "BFF_GRAPHIQL"),
+    Setting("h5_page", "BFF_H5_PAGE"),
     Setting("introspection", "BFF_INTROSPECTION"),
     Setting("field_suggestions", "BFF_FIELD_SUGGESTIONS"),
 )

@@ -28,6 +28,7 @@ from hospital_bff.datasources.wechat_push import WechatPushClient
 from hospital_bff.events import EventBus, EventHub
 from hospital_bff.pii import PiiCipher
 from hospital_bff.services.catalogue import CatalogueService
+from hospital_bff.services.slot_gate import Admission, SlotGate, gate_store
 from hospital_bff.services.staff_auth import StaffAuthenticator
 from hospital_bff.store.db import create_engine, session_factory
 from hospital_bff.subscription_limits import SubscriptionLimits, SubscriptionLimitValues
@@ -55,6 +56,7 @@ class Runtime:
     pii: PiiCipher
     staff_auth: StaffAuthenticator
     subscription_limits: SubscriptionLimits
+    slot_gate: SlotGate
     extras: dict[str, Any] = field(default_factory=dict)
     # None when the hospital has no Alipay app: signIn(ALIPAY) then says it is not offered.
     alipay: AlipayClient | None = None
@@ -148,6 +150,11 @@ async def open_runtime(
         staff_auth=StaffAuthenticator.from_settings(settings, clock, http, sessions),
         subscription_limits=SubscriptionLimits(SubscriptionLimitValues.from_settings(settings)),
         alipay=AlipayClient.from_settings(http, settings, clock),
+        slot_gate=SlotGate(
+            gate_store(settings.redis_url, redis),
+            settings.slot_gate_ttl_seconds,
+            Admission(settings.booking_concurrency, settings.booking_admission_wait_seconds),
+        ),
     )
     try:
         yield runtime

@@ -61,6 +61,7 @@ TABLE: dict[str, set[str]] = {
         "BOOKING_LIMIT_REACHED",
         "INVALID_STATE",
         "UPSTREAM_UNAVAILABLE",
+        "TRY_AGAIN",
     },
     "payOrder": {
         "INVALID_INPUT",

@@ -18,7 +18,7 @@ import httpx
 from fixtures.graphql import contract_document
 from fixtures.population import Booker
 
-RETRYABLE_CODES = {"UPSTREAM_UNAVAILABLE", "RATE_LIMITED", "INTERNAL"}
+RETRYABLE_CODES = {"UPSTREAM_UNAVAILABLE", "RATE_LIMITED", "TRY_AGAIN", "INTERNAL"}
 
 
 class Flow(StrEnum):

@@ -217,7 +217,13 @@ async def test_production_with_an_alipay_app_uses_its_keys_and_the_real_gateway(
     backend: str, tmp_path: Path, clock: FrozenClock
 ) -> None:
     files = alipay_key_files(tmp_path)
-    values = {**production_values(tmp_path), **files, "alipay_app_id": "2021004100000001"}
+    values = {
+        **production_values(tmp_path),
+        **files,
+        "alipay_app_id": "2021004100000001",
+        # Its own directory, not the run's shared demo keys: the test proves none is made.
+        "bank_keys_dir": tmp_path / "keys",
+    }
     settings = make_settings(backend, tmp_path, **values)
     async with running(settings, clock) as prod:
         client = prod.runtime.alipay

@@ -4,6 +4,7 @@ no open /metrics. Demo mode keeps all of them."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import secrets
@@ -48,10 +49,15 @@ SECRET_VARS = [s.env_var for s in SECRETS + KEY_FILES]
 METRICS_TOKEN = "metrics-" + "t" * 24
 
 
+@functools.cache
+def _made_up_bank_keys() -> tuple[Any, Any]:
+    # Two 2048-bit keys cost a fifth of a second; one made-up pair serves the whole run.
+    return generate_private_key(), generate_private_key()
+
+
 def production_values(tmp_path: Path) -> dict[str, Any]:
     """Real secrets of a production deployment, made up for this test."""
-    merchant = generate_private_key()
-    platform = generate_private_key()
+    merchant, platform = _made_up_bank_keys()
     merchant_path = tmp_path / "apiclient_key.pem"
     merchant_path.write_bytes(private_key_to_pem(merchant))
     platform_path = tmp_path / "platform_public_key.pem"
@@ -89,6 +95,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, SecretStr):
         return value.get_secret_value()
     return str(value)
+
+
+# Starts `hospital-bff` as a process of its own (a second or two each): outside the fast tier.
+REAL_PROCESS = pytest.mark.slow
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -148,6 +158,7 @@ def test_every_row_names_its_own_variable() -> None:
         assert row.field in Settings.model_fields
 
 
+@REAL_PROCESS
 @pytest.mark.parametrize("command", ["serve", "worker"])
 def test_production_without_secrets_names_every_one_and_exits(command: str, tmp_path: Path) -> None:
     result = run_cli(command, env={"BFF_ENV": "production"}, cwd=tmp_path)
@@ -159,6 +170,7 @@ def test_production_without_secrets_names_every_one_and_exits(command: str, tmp_
     assert result.stdout == ""
 
 
+@REAL_PROCESS
 def test_production_on_the_demo_values_names_every_one(tmp_path: Path) -> None:
     demo = Settings(_env_file=None)
     env = as_environment({s.field: getattr(demo, s.field) for s in SECRETS})
@@ -241,6 +253,7 @@ def test_the_app_factory_refuses_too(backend: str, tmp_path: Path) -> None:
     assert "BFF_JWT_KEYS is not set" in str(refused.value.code)
 
 
+@REAL_PROCESS
 def test_uvicorn_factory_refuses_without_traceback(tmp_path: Path) -> None:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BFF_")}
     result = subprocess.run(
@@ -257,6 +270,7 @@ def test_uvicorn_factory_refuses_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@REAL_PROCESS
 def test_the_simulators_command_is_refused_in_production(tmp_path: Path) -> None:
     result = run_cli("sim", env={"BFF_ENV": "production"}, cwd=tmp_path)
 
@@ -265,6 +279,7 @@ def test_the_simulators_command_is_refused_in_production(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
+@REAL_PROCESS
 def test_serve_does_not_guess_the_public_url_in_production(tmp_path: Path) -> None:
     values = production_values(tmp_path)
     del values["public_url"]

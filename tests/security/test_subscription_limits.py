@@ -107,6 +107,12 @@ async def test_two_hundred_subscriptions_use_one_connection_and_leave_the_pool_a
         for ws in sockets:
             for n in range(50):
                 await _watch(ws, str(n), schedule_id)
+        # Each subscription starts with the schedule as it is now: heard before any change, so
+        # that a change made while a start state is being read cannot merge into it.
+        for ws in sockets:
+            started = [(await ws.receive(timeout=20)) for _ in range(50)]
+            assert sorted(m["id"] for m in started) == sorted(str(n) for n in range(50))
+            assert {m["type"] for m in started} == {"next"}, started
         await _subscribers(runtime, topic, 200)
         hub = runtime.events.hub
         async with asyncio.timeout(10):
@@ -138,7 +144,7 @@ async def test_two_hundred_subscriptions_use_one_connection_and_leave_the_pool_a
             assert sorted(heard) == sorted([str(n) for n in range(50)] * 2)
         assert _pool_in_use(runtime) <= in_use_before
     async with asyncio.timeout(20):
-        await hub.wait_until(lambda: hub.subscriber_count() == 0)
+        await hub.wait_until(lambda: hub.subscriber_count(topic) == 0)
     health = await client.get("/healthz")
     assert health.status_code == 200, health.text
 
@@ -236,7 +242,7 @@ async def test_the_process_holds_only_so_many_in_all(
         await _watch(late, "1", schedule_id)
         error = await _refusal(late, "1")
         assert error["extensions"] == {"code": "RATE_LIMITED", "limit": "process"}
-        assert runtime.events.hub.subscriber_count() == 2
+        assert runtime.events.hub.subscriber_count(topic) == 2
 
 
 def test_places_are_given_back_when_subscriptions_end() -> None:

@@ -74,6 +74,8 @@ def test_a_burst_of_2000_for_200_places_answers_200_and_1800_slot_full_with_no_e
         slots = await size_schedule(cluster.sim_his, schedule, places=200, per_slot=25)
         bookers = await make_population(cluster.settings, cluster.sim_his, 2000, prefix="b")
         result = await burst(cluster.servers, bookers, slots, concurrency=400)
+        # Every patient's final answer (after TRY_AGAIN, sent again) is a place or SLOT_FULL:
+        # no place is left unsold to someone who still wanted one, none is sold twice.
         assert result.outcomes == {"OK": 200, "SLOT_FULL": 1800}, (
             result.outcomes,
             result.errors[:3],

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -248,6 +250,24 @@ async def test_cashier_form_post_is_a_person_clicking(world: World) -> None:
     assert "支付成功" in paid.text
     await world.state.drain()
     assert len(world.receiver.received) == 1
+
+
+async def test_the_cashier_links_back_to_the_merchants_redirect_url_once_done(
+    world: World,
+) -> None:
+    """WeChat Pay H5: the merchant appends redirect_url to h5_url; the payer goes back there
+    after paying (or giving up), never before, and only to an http(s) address."""
+    h5_url = await world.order()
+    back = "http://127.0.0.1:8000/h5/?order=ord_1&x=<y>"
+    with_return = f"{h5_url}?{urlencode({'redirect_url': back})}"
+    unpaid = await world.http.get(with_return)
+    assert "返回商家" not in unpaid.text
+    paid = await world.http.post(with_return, data={"action": "pay"})
+    assert "支付成功" in paid.text
+    assert f"<a href='{html.escape(back, quote=True)}'>返回商家</a>" in paid.text
+    assert "返回商家" in (await world.http.get(with_return)).text
+    script = f"{h5_url}?{urlencode({'redirect_url': 'javascript:alert(1)'})}"
+    assert "返回商家" not in (await world.http.get(script)).text
 
 
 async def test_cancel_at_the_cashier_closes_the_bank_order_for_good(world: World) -> None:

@@ -32,12 +32,38 @@ MIN_BACKOFF_MS = 1_000
 MAX_BACKOFF_MS = 5 * 60_000
 
 
+class ProcessTimeLimit(TimeLimit):  # type: ignore[misc]
+    """dramatiq's TimeLimit with one watchdog thread per process, however many brokers.
+
+    Its watchdog is a thread that never ends; the API builds a broker at every start (the
+    test suite starts an app per test), so each start used to leave one more thread polling
+    every second. The watchdog only maps worker thread ids to deadlines: one serves all.
+    """
+
+    _shared: Any = None
+    _started = False
+    _lock = threading.Lock()
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        with ProcessTimeLimit._lock:
+            if ProcessTimeLimit._shared is None:
+                ProcessTimeLimit._shared = self.manager
+            self.manager = ProcessTimeLimit._shared
+
+    def after_process_boot(self, broker: dramatiq.Broker) -> None:
+        with ProcessTimeLimit._lock:
+            if not ProcessTimeLimit._started:
+                super().after_process_boot(broker)  # type: ignore[no-untyped-call]
+                ProcessTimeLimit._started = True
+
+
 def middleware(*, own_event_loop: bool) -> list[Any]:
     chain: list[Any] = [
         # Drop messages nobody processed for a day: the sweeps will have settled them.
         AgeLimit(max_age=24 * 3600 * 1000),
         # Kill a job that runs too long; the retry picks it up.
-        TimeLimit(time_limit=JOB_TIME_LIMIT_MS),
+        ProcessTimeLimit(time_limit=JOB_TIME_LIMIT_MS),
         ShutdownNotifications(),
         Callbacks(),
         Pipelines(),

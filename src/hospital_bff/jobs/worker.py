@@ -32,11 +32,14 @@ log = structlog.get_logger(__name__)
 
 @asynccontextmanager
 async def in_process_jobs(
-    runtime: Runtime, *, threads: int = 4, scheduler: bool = True
+    runtime: Runtime, *, threads: int = 16, scheduler: bool = True
 ) -> AsyncIterator[dramatiq.Broker]:
     """The jobs of the API process: with no broker configured, a StubBroker and worker
     threads that run the async actors on this very event loop; with a real broker, this
-    process only sends (`hospital-bff worker` processes consume). The scheduler either way."""
+    process only sends (`hospital-bff worker` processes consume). The scheduler either way.
+
+    Each thread only waits for its actor's coroutine on this loop, so the threads bound how
+    many jobs are in flight: with four, expiries fell seconds behind at 75 a second."""
     broker = broker_mod.build_broker(runtime.settings.broker_url or None)
     broker_mod.install(broker)
     set_runtime(runtime)

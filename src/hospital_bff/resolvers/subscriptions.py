@@ -18,6 +18,7 @@ from hospital_bff.events import notices_topic, order_topic, schedule_topic
 from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
+from hospital_bff.resolvers.event_loads import EventLoads
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
@@ -68,9 +69,12 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
     runtime = info.context.runtime
     with _admitted(info, viewer):
         last = None
-        async for _event in runtime.events.watch(schedule_topic(schedule_id)):
+        loads: EventLoads = runtime.extras.setdefault("schedule_event_loads", EventLoads())
+        async for event in runtime.events.watch(schedule_topic(schedule_id)):
             async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
-                fresh = await runtime.catalogue.schedule(schedule_id)
+                # Every watcher of this schedule got this very event: one HIS read for all (the
+                # first, "current" event is each watcher's own, so its read is its own).
+                fresh = await loads.once(event, lambda: runtime.catalogue.schedule(schedule_id))
             if fresh is None and last is None:
                 raise _not_found()
             if fresh is not None and fresh != last:

@@ -277,6 +277,7 @@ class ErrorCode(Enum):
     CANCEL_NOT_ALLOWED = "CANCEL_NOT_ALLOWED"
     UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
     RATE_LIMITED = "RATE_LIMITED"
+    TRY_AGAIN = "TRY_AGAIN"
     FORBIDDEN = "FORBIDDEN"
 
 
@@ -305,6 +306,7 @@ described(
         "CANCEL_NOT_ALLOWED": "Visited, invoice printed, or past the visit: cannot cancel",
         "UPSTREAM_UNAVAILABLE": "The HIS, the bank or the sign-in platform is away; try again",
         "RATE_LIMITED": "Too many attempts; try again later",
+        "TRY_AGAIN": "Too many bookings at once: nothing was taken; send the same request again",
         "FORBIDDEN": "The caller may not do this (staff only)",
     },
 )

@@ -128,6 +128,14 @@ class RateLimitedError(UserError):
     pass
 
 
+@strawberry.type(
+    description="A failure with code TRY_AGAIN: too many bookings at once; nothing was taken, "
+    "send the same request again in a moment"
+)
+class TryAgainError(UserError):
+    pass
+
+
 @strawberry.type(description="A failure with code FORBIDDEN")
 class ForbiddenError(UserError):
     pass
@@ -155,6 +163,7 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.CANCEL_NOT_ALLOWED: CancelNotAllowedError,
     ErrorCode.UPSTREAM_UNAVAILABLE: UpstreamUnavailableError,
     ErrorCode.RATE_LIMITED: RateLimitedError,
+    ErrorCode.TRY_AGAIN: TryAgainError,
     ErrorCode.FORBIDDEN: ForbiddenError,
 }
 ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())

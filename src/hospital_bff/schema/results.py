@@ -48,6 +48,7 @@ from hospital_bff.schema.errors import (
     RateLimitedError,
     ScheduleNotOpenError,
     SlotFullError,
+    TryAgainError,
     UpstreamUnavailableError,
     UserError,
     UserRestrictedError,
@@ -129,7 +130,8 @@ BookAppointmentResult = Annotated[
     | DuplicateBookingError
     | BookingLimitReachedError
     | InvalidStateError
-    | UpstreamUnavailableError,
+    | UpstreamUnavailableError
+    | TryAgainError,
     strawberry.union("BookAppointmentResult", description="Booked, or why not"),
 ]
 

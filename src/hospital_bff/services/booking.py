@@ -7,6 +7,7 @@ given back. An AWAITING_PAYMENT order with a payment window ends the step.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -14,7 +15,7 @@ from datetime import datetime, time
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamTimeout, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
@@ -39,6 +40,7 @@ from hospital_bff.services.errors import (
 from hospital_bff.services.his_bookings import his_visits, his_visits_by_day
 from hospital_bff.services.money import orders
 from hospital_bff.services.money.rules import OrderKind
+from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 
@@ -50,6 +52,13 @@ class SlotFull(DomainError):
 
     def __init__(self) -> None:
         super().__init__("该时段号源已满，请选择其他时段", message_en="This time slot is full")
+
+
+@dataclass
+class _Attempt:
+    """Whether a booking still has a ticket of the slot gate to give back."""
+
+    ticket_out: bool
 
 
 @dataclass(frozen=True)
@@ -175,19 +184,59 @@ class BookingService:
             raise NotVerified()
         orders.check_idempotency_key(idempotency_key)
         rt = self.rt
-        # The same key answers the same order (even while the HIS is away); and a patient
-        # not bound to this caller is NOT_FOUND before the HIS hears the id at all.
-        async with uow.unit_of_work(rt) as session:
-            existing = await self._by_key(session, user_id, idempotency_key)
+        # A full slot is answered here, before the HIS hears of it: only a request sent again
+        # for the order it already made is told otherwise (the same key, the same order).
+        ticket = await rt.slot_gate.take(slot_id)
+        if ticket is Ticket.FULL:
+            async with uow.unit_of_work(rt) as session:
+                existing = await self._by_key(session, user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
-            await patients.binding_of(session, user_id, patient_id)
+            raise SlotFull()
+        attempt = _Attempt(ticket_out=ticket is Ticket.TAKEN)
+        try:
+            # The same key answers the same order (even while the HIS is away); and a patient
+            # not bound to this caller is NOT_FOUND before the HIS hears the id at all.
+            async with uow.unit_of_work(rt) as session:
+                existing = await self._by_key(session, user_id, idempotency_key)
+                if existing is not None:
+                    return Booked(existing, created=False)
+                await patients.binding_of(session, user_id, patient_id)
+            async with rt.slot_gate.admission.admitted():
+                return await self._book(
+                    user_id, patient_id, slot_id, idempotency_key, ticket, attempt
+                )
+        finally:
+            if attempt.ticket_out:
+                await rt.slot_gate.give_back(slot_id)
+
+    async def _book(
+        self,
+        user_id: str,
+        patient_id: str,
+        slot_id: str,
+        idempotency_key: str,
+        ticket: Ticket,
+        attempt: _Attempt,
+    ) -> Booked:
+        rt = self.rt
         try:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.slot(slot_id)
             at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
+        except UpstreamTimeout as exc:
+            # Too slow to answer in time (overload, ours or the HIS's): nothing is taken yet.
+            raise TryAgain() from exc
         except UpstreamUnavailable as exc:
             raise UpstreamUnavailableError("his") from exc
+        if slot is not None and ticket is Ticket.UNKNOWN:
+            # The gate had no count for this slot: start it from the database's holds.
+            ticket = await rt.slot_gate.seed_and_take(
+                slot.id, slot.capacity, functools.partial(self._held, slot.id)
+            )
+            if ticket is Ticket.FULL:
+                raise SlotFull()
+            attempt.ticket_out = True
         # One short transaction, no HTTP inside: the same key answers the same order; then
         # the rules, explained; then a place is held, visible to every process at commit.
         async with uow.unit_of_work(rt) as session:
@@ -219,6 +268,8 @@ class BookingService:
                 rt.settings.place_hold_lease_seconds,
             ):
                 raise SlotFull()
+        # The ticket is the hold's now: whoever frees the place tells the gate (uow.py).
+        attempt.ticket_out = False
         booked: Booked | None = None
         try:
             booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
@@ -255,6 +306,10 @@ class BookingService:
             raise DomainError(exc.detail, code="INVALID_STATE") from exc
         except UpstreamUnavailable as exc:
             await self._release_his_lock(order_id)
+            if isinstance(exc, UpstreamTimeout):
+                # The lock's outcome is unknown, so it is given back, and our hold with it
+                # (the caller's finally): nothing is taken, the same request may come again.
+                raise TryAgain() from exc
             raise UpstreamUnavailableError("his") from exc
         schedule = slot.schedule
         catalogue = await rt.catalogue.catalogue()
@@ -295,7 +350,7 @@ class BookingService:
             # This booking outlived its lease (the HIS answered that slowly): the sweep gave
             # the place back already, so nothing was booked; the patient tries again.
             await self._release_his_lock(order_id)
-            raise UpstreamUnavailableError("his") from exc
+            raise TryAgain() from exc
         if not created:
             # A concurrent request with the same key won: ours was given back, theirs answers.
             return Booked(order, created=False)
@@ -304,6 +359,10 @@ class BookingService:
 
     async def _release_his_lock(self, lock_id: str) -> None:
         await orders.release_his_lock(self.rt, lock_id, OrderKind.REGISTRATION)
+
+    async def _held(self, slot_id: str) -> int:
+        async with uow.unit_of_work(self.rt) as session:
+            return await held_places(session, slot_id)
 
     async def _by_key(self, session: AsyncSession, user_id: str, key: str) -> Order | None:
         return await orders.by_idempotency_key(session, user_id, key)

@@ -20,10 +20,16 @@ from hospital_bff.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 _EVENTS = "hospital_bff.events"
+_PLACES_FREED = "hospital_bff.places_freed"
 
 
 def publish_after_commit(session: AsyncSession, topic: str, payload: dict[str, Any]) -> None:
     session.sync_session.info.setdefault(_EVENTS, []).append((topic, payload))
+
+
+def place_freed_after_commit(session: AsyncSession, slot_id: str) -> None:
+    """Tell the slot gate (services/slot_gate.py) once the place is free for everyone."""
+    session.sync_session.info.setdefault(_PLACES_FREED, []).append(slot_id)
 
 
 @asynccontextmanager
@@ -34,6 +40,13 @@ async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
         async with session.begin():
             yield session
         events: list[tuple[str, dict[str, Any]]] = session.sync_session.info.pop(_EVENTS, [])
+        freed: list[str] = session.sync_session.info.pop(_PLACES_FREED, [])
+    if freed:
+        try:
+            await runtime.slot_gate.places_freed(freed)
+        except Exception:
+            # The gate reads the database's holds again within its ttl; the place is free.
+            log.warning("slot_gate_not_told", slots=freed)
     for topic, payload in events:
         try:
             await runtime.events.publish(topic, payload)

@@ -298,11 +298,13 @@ async def free_expired_hold(session: AsyncSession, hold_id: str, now: datetime) 
 
 
 async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> None:
-    await session.execute(
+    result = await session.execute(
         update(SlotInventory)
         .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) > 0)
         .values(held=col(SlotInventory.held) - 1, updated_at=now)
     )
+    if result.rowcount:  # type: ignore[attr-defined]
+        uow.place_freed_after_commit(session, slot_id)
 
 
 def _active_orders(slot_id: Any) -> Any:

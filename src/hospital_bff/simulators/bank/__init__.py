@@ -16,7 +16,8 @@ Signed API (the merchant's ``Authorization`` is checked; every answer is signed 
   a future day is refused.
 
 Unsigned helpers for people and tests: the cashier ``GET|POST /cashier/{prepay_id}`` (its
-"cancel" closes the bank order, so that payUrl can never be paid),
+"cancel" closes the bank order, so that payUrl can never be paid; a ``redirect_url`` the
+merchant appended, as WeChat Pay H5 allows, is linked once the payer is done),
 ``GET /ledger``, ``GET|PUT /faults``, ``POST /reset``.
 
 Faults apply to the signed API only. ``timeoutRate`` does the work and then holds the answer

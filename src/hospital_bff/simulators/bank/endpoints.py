@@ -260,7 +260,8 @@ async def cashier_page(request: Request) -> Response:
             order = state.order_by_prepay(request.path_params["prepay_id"])
         except BankError as exc:
             return HTMLResponse(page("订单不存在", exc.message), status_code=404)
-        return HTMLResponse(cashier_html(order, state.clock.now(), None))
+        back = request.query_params.get("redirect_url")
+        return HTMLResponse(cashier_html(order, state.clock.now(), None, back))
 
 
 async def cashier_action(request: Request) -> Response:
@@ -295,7 +296,8 @@ async def cashier_action(request: Request) -> Response:
                 return HTMLResponse(page("支付失败", exc.message), status_code=exc.status)
             return JSONResponse({"code": exc.code, "message": exc.message}, exc.status)
         answer = {**trade_answer(order), "cancelled": order.cancelled_by_payer}
-        html = cashier_html(order, now, "已取消" if action == "cancel" else None)
+        note = "已取消" if action == "cancel" else None
+        html = cashier_html(order, now, note, request.query_params.get("redirect_url"))
     if notice is not None:
         _notifier(request).send(notice)
     return HTMLResponse(html) if is_form else JSONResponse(answer)

@@ -1,0 +1,37 @@
+"""What every datasource shares: a call's timeout counts from when it is sent, not while it
+queues behind our own limit of calls in flight to one upstream."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+from hospital_bff.datasources.http import JsonClient
+
+BASE = "http://upstream.test"
+
+
+async def test_a_call_queued_behind_the_in_flight_limit_does_not_time_out_while_queued() -> None:
+    answering = asyncio.Semaphore(0)
+    arrived = [asyncio.Event() for _ in range(4)]
+    sent = 0
+
+    async def upstream(request: httpx.Request) -> httpx.Response:
+        nonlocal sent
+        arrived[sent].set()
+        sent += 1
+        await answering.acquire()  # each call is answered when the test says so
+        return httpx.Response(200, json={"ok": True})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(upstream)) as http:
+        client = JsonClient(http, BASE, timeout=1.0, read_retries=0, max_in_flight=1)
+        calls = [asyncio.create_task(client.request("GET", f"/things/{i}")) for i in range(4)]
+        for n in range(4):
+            await arrived[n].wait()  # the n-th call is at the upstream; the others queue
+            # Each call takes 0.8 s at the upstream, within its own 1 s; the last one queues
+            # 2.4 s behind the others, past any deadline that started while it queued.
+            await asyncio.sleep(0.8)
+            answering.release()
+        answers = await asyncio.gather(*calls)
+    assert answers == [{"ok": True}] * 4
