@@ -17,7 +17,7 @@ from fixtures.journey import book, eventually, open_slot, patient_of, verified_u
 from fixtures.money import cancel
 from hospital_bff.config import Settings
 from hospital_bff.persisted_queries import KEY_PREFIX, sha256_hex
-from hospital_bff.response_cache import REDIS_PREFIX, Entry, ResponseCache
+from hospital_bff.response_cache import CDN_MAX_AGE_SECONDS, REDIS_PREFIX, Entry, ResponseCache
 from hospital_bff.runtime import Runtime, open_runtime
 
 DAY = "2026-11-28"
@@ -272,6 +272,35 @@ async def test_a_get_carries_an_etag_and_answers_304_when_unchanged(
     )
     assert other.status_code == 200
     assert other.content == first.content
+
+
+async def test_a_hash_only_get_is_cdn_cacheable_and_a_signed_in_answer_never(
+    client: httpx.AsyncClient,
+) -> None:
+    query = "query Departments { departments { id name } }"
+    extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex(query)}}
+    registered = await client.post("/graphql", json={"query": query, "extensions": extensions})
+    assert registered.status_code == 200, registered.text
+    params = {"extensions": json.dumps(extensions)}
+    for _ in range(2):  # the answer that fills the cache, then one from it
+        public = await client.get("/graphql", params=params, headers={"accept": "*/*"})
+        assert public.status_code == 200, public.text
+        cache_control = public.headers["cache-control"]
+        assert cache_control.startswith("public, max-age="), cache_control
+        # A few seconds, never longer than the app's own cache keeps it.
+        assert 0 < int(cache_control.rsplit("=", 1)[1]) <= CDN_MAX_AGE_SECONDS
+    # The document in the URL: a long, per-client URL no CDN is asked to keep.
+    with_document = await client.get("/graphql", params={"query": query}, headers={"accept": "*/*"})
+    assert not with_document.headers["cache-control"].startswith("public")
+
+    token, _ = await verified_user(client)
+    signed_in = {"accept": "*/*", "authorization": f"Bearer {token}"}
+    mine = await client.get("/graphql", params=params, headers=signed_in)
+    assert mine.status_code == 200, mine.text
+    assert mine.headers["cache-control"] == "private, no-store"
+    me = await client.post("/graphql", json={"query": "{ me { id } }"}, headers=signed_in)
+    assert me.json()["data"]["me"]["id"], me.text
+    assert me.headers["cache-control"] == "private, no-store"
 
 
 async def test_a_changed_answer_has_another_etag(client: httpx.AsyncClient) -> None:

@@ -24,12 +24,34 @@ _in_process: dict[str, Any] = {}
 PARSED_ENTRIES = 512
 
 
-def create_redis(url: str | None, *, max_connections: int = 64) -> aioredis.Redis:
+def create_redis(
+    url: str | None,
+    *,
+    max_connections: int = 64,
+    timeout: float = 1.0,
+    connect_timeout: float = 1.0,
+) -> aioredis.Redis:
     """A client with a bounded, blocking pool: a burst waits for a connection instead of
-    failing with "Too many connections" (redis-py's default pool raises at its limit)."""
+    failing with "Too many connections" (redis-py's default pool raises at its limit).
+
+    Every command has a deadline (`timeout`): a Redis that hangs (stopped, swapping, a network
+    that drops packets) would otherwise hold every request that asks it for as long as the
+    kernel keeps the connection; with it, the command raises TimeoutError, one of
+    `outages.REDIS_DOWN`, and the caller treats Redis as away. One retry, at once, still
+    replaces a pooled connection that a restarted Redis closed; more would only multiply the
+    wait on a hung one."""
     if url:
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
         pool = aioredis.BlockingConnectionPool.from_url(
-            url, max_connections=max_connections, timeout=10, decode_responses=True
+            url,
+            max_connections=max_connections,
+            timeout=10,
+            decode_responses=True,
+            socket_timeout=timeout,
+            socket_connect_timeout=connect_timeout,
+            retry=Retry(NoBackoff(), 1),
         )
         return aioredis.Redis(connection_pool=pool)
     import fakeredis

@@ -6,6 +6,7 @@ each variable, its default and its check in one place.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import time
 from functools import cached_property
@@ -64,6 +65,16 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://host:port/db; empty for the in-process stand-in"
     )
+    redis_timeout_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How long one Redis command may wait for its answer: a hung (not refused) "
+        "Redis then reads as away (caches miss, rate limits answer TRY_AGAIN) instead of "
+        "holding requests. The event hub's blocking listen is exempt (it pings when idle).",
+    )
+    redis_connect_timeout_seconds: float = Field(
+        default=1.0, gt=0, description="How long opening a connection to Redis may take"
+    )
     broker_url: str | None = Field(
         default=None, description="amqp://... (RabbitMQ), redis://... or empty for in-process"
     )
@@ -76,6 +87,13 @@ class Settings(BaseSettings):
     his_base_url: str = "http://127.0.0.1:8000/sim/his"
     bank_base_url: str = "http://127.0.0.1:8000/sim/bank"
     wechat_base_url: str = "http://127.0.0.1:8000/sim/wechat"
+    wechat_web_url: str | None = Field(
+        default=None,
+        description="Where a browser opens the simulated WeChat's OAuth page (GraphiQL's demo "
+        "sign-in) when that differs from BFF_WECHAT_BASE_URL, the address this server calls "
+        "(a container name in compose); empty: /sim/wechat when the simulators are embedded, "
+        "else BFF_WECHAT_BASE_URL",
+    )
     embedded_simulators: bool = Field(
         default=True,
         description="Mount the simulators under /sim (default: off in production)",
@@ -333,7 +351,8 @@ class Settings(BaseSettings):
     cors_origins: str = Field(
         default="",
         description="Comma-separated origins (https://h5.example.org) whose pages may call "
-        "/graphql from a browser; empty: no CORS headers at all (the apps are not browsers)",
+        '/graphql from a browser, or the same as a JSON list (["https://h5.example.org"]); '
+        "empty: no CORS headers at all (the apps are not browsers)",
     )
     gzip_minimum_bytes: int = Field(
         default=1024,
@@ -431,9 +450,22 @@ class Settings(BaseSettings):
                 ip_network(part.strip(), strict=False)
         return value
 
-    @field_validator("cors_origins")
+    @field_validator("cors_origins", mode="before")
     @classmethod
-    def _origins(cls, value: str) -> str:
+    def _origins(cls, value: object) -> str:
+        # The JSON-list form is how pydantic-settings spells a list elsewhere: accepted, kept
+        # as the comma-separated form.
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"BFF_CORS_ORIGINS: not a JSON list of origins: {exc}") from exc
+        if isinstance(value, list):
+            if not all(isinstance(origin, str) for origin in value):
+                raise ValueError("BFF_CORS_ORIGINS: a JSON list holds origins as strings")
+            value = ",".join(value)
+        if not isinstance(value, str):
+            raise ValueError("BFF_CORS_ORIGINS: comma-separated origins or a JSON list of them")
         # A browser sends an Origin exactly; a path or a typo would match nothing, silently.
         for origin in _comma_list(value):
             if origin != "*" and not _ORIGIN.fullmatch(origin):

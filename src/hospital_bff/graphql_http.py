@@ -69,6 +69,7 @@ from hospital_bff.persisted_queries import PersistedQueries
 from hospital_bff.request_limits import BodyTooLarge, limit_receive, refuse_declared_excess
 from hospital_bff.resolvers.chosen_operation import OPERATION_RESOLUTION_FAILURE
 from hospital_bff.resolvers.context import Context
+from hospital_bff.response_cache import PRIVATE
 
 log = structlog.get_logger(__name__)
 
@@ -369,6 +370,10 @@ class BoundedGraphQL(GraphQL[Context, None]):
         sub_response = await super().get_sub_response(request)
         # create_response sees only this: it carries the negotiated media type there.
         sub_response.graphql_media_type = request.state.media_type  # type: ignore[attr-defined]
+        if "authorization" in request.headers:
+            # A signed-in answer is this caller's: no browser history, proxy or CDN keeps it.
+            # (The response cache replaces this header on the public answers it keeps.)
+            sub_response.headers["cache-control"] = PRIVATE.decode()
         return sub_response
 
 

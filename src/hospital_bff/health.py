@@ -1,9 +1,13 @@
 """Liveness and readiness, for the orchestrator and the reverse proxy.
 
 `/healthz` says the process answers (restart it when it does not); `/readyz` says it can do
-its work now: the database reachable and migrated to this code's head, Redis and the job
-broker reachable. A process that is alive but not ready is taken out of the proxy's rotation,
-not restarted: a Redis outage must not make every API process restart at once.
+its work now: the database reachable and migrated to this code's head. A process that is alive
+but not ready is taken out of the proxy's rotation, not restarted.
+
+Redis and the job broker are reported, not required: what does not need them (webhooks,
+payments, the catalogue) keeps working through their outage, and what does answers TRY_AGAIN.
+Were they readiness, an outage would take every API replica out of the proxy's rotation at once
+and the whole site down with them.
 """
 
 from __future__ import annotations
@@ -34,18 +38,23 @@ async def healthz(_request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready: every dependency answers; the body names each check and what failed."""
+    """Ready: the database answers at this code's migrations; the body says what failed."""
     runtime: Runtime = request.app.state.runtime
-    names = list(CHECKS)
-    results = await asyncio.gather(*(_run(CHECKS[name], runtime) for name in names))
-    checks = dict(zip(names, results, strict=True))
+    names = [*CHECKS, *INFORMATION]
+    checks_and_information = {**CHECKS, **INFORMATION}
+    results = await asyncio.gather(*(_run(checks_and_information[name], runtime) for name in names))
+    answers = dict(zip(names, results, strict=True))
+    checks = {name: answers[name] for name in CHECKS}
     failed = [name for name, result in checks.items() if result != OK]
     body = {
         "status": "ready" if not failed else "not ready",
         "failed": failed,
         "checks": checks,
         # Information, not readiness: an open circuit is the HIS's trouble, and the API still
-        # answers what it can (a restart or a removal from rotation would not help).
+        # answers what it can (a restart or a removal from rotation would not help). The same
+        # for Redis and the broker (see the module's docstring).
+        "redis": answers["redis"],
+        "broker": answers["broker"],
         "his_circuit": "open" if runtime.his.breaker.is_open else "closed",
     }
     return JSONResponse(body, status_code=200 if not failed else 503)
@@ -104,9 +113,13 @@ async def broker(runtime: Runtime) -> str:
     return OK
 
 
+# What readiness needs: without these the process can do nothing useful.
 CHECKS: dict[str, Check] = {
     "database": database,
     "migrations": migrations,
+}
+# What the body reports besides, never failing readiness.
+INFORMATION: dict[str, Check] = {
     "redis": redis,
     "broker": broker,
 }

@@ -19,7 +19,8 @@ from hospital_bff.config import Settings
 from hospital_bff.request_id import HEADER as REQUEST_ID_HEADER
 
 # What a browser page sends to /graphql: the token, the JSON body, the language, a support id,
-# and Apollo Client's identification headers.
+# Apollo Client's identification headers, and the header Apollo's CSRF prevention asks pages
+# to send (`apollo-require-preflight`) so that a simple request cannot carry an operation.
 CORS_REQUEST_HEADERS = (
     "authorization",
     "content-type",
@@ -28,6 +29,7 @@ CORS_REQUEST_HEADERS = (
     REQUEST_ID_HEADER.lower(),
     "apollographql-client-name",
     "apollographql-client-version",
+    "apollo-require-preflight",
 )
 # zlib's default level: nearly all of level 9's saving at a fraction of its CPU.
 GZIP_LEVEL = 6

@@ -231,11 +231,14 @@ def is_outage(exc: BaseException) -> bool:
     return isinstance(exc, (*REDIS_DOWN, TryAgain))
 
 
-def log_failure(logger: Any, event: str, exc: BaseException, **fields: Any) -> None:
+def log_failure(
+    logger: Any, event: str, exc: BaseException, *, outage: bool = False, **fields: Any
+) -> None:
     """One line for a failure: an outage is a warning naming the error, repeated every few
     seconds while it lasts, so it carries no traceback; anything else is a bug and logs
-    its (plain) traceback once per occurrence."""
-    if is_outage(exc):
+    its (plain) traceback once per occurrence. `outage`: the caller knows it is one (an
+    upstream system's error, which this module, below the datasources, cannot name)."""
+    if outage or is_outage(exc):
         logger.warning(event, error=repr(exc), **fields)
     else:
         logger.error(event, exc_info=exc, **fields)

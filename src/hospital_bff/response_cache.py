@@ -52,6 +52,10 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 REDIS_PREFIX: Final = "bff:response:v1:"
+# How long a CDN may keep a hash-only GET's public answer: a few seconds, and never past the
+# answer's own freshness here (schedules' remaining counts are 3 s fresh).
+CDN_MAX_AGE_SECONDS: Final = 3
+PRIVATE: Final = b"private, no-store"  # any answer to a caller with a token, kept here or not
 
 
 @dataclass(slots=True)

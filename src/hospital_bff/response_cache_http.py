@@ -2,6 +2,10 @@
 it in the ASGI scope), and the two middlewares that answer a kept request and fill the cache.
 
 The store itself, its lifetimes and its sharing through Redis are in `response_cache`.
+
+Over 400 lines: the outer middleware (answer a kept request) and the inner one (fill on a miss)
+share the request's key, its headers' reading and the way an answer is sent, which are private
+to this module and only make sense together.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qs
 
 from graphql import (
     DocumentNode,
@@ -30,7 +35,7 @@ from strawberry.types import ExecutionResult
 from hospital_bff.language import caller_language
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.resolvers.context import Context
-from hospital_bff.response_cache import Entry, ResponseCache
+from hospital_bff.response_cache import CDN_MAX_AGE_SECONDS, PRIVATE, Entry, ResponseCache
 from hospital_bff.services.catalogue import CatalogueReads
 
 if TYPE_CHECKING:
@@ -134,6 +139,12 @@ class _Asked:
     key: bytes
     method: str
     if_none_match: bytes
+    # A GET naming its document by hash only (APQ): its URL is short and the same for every
+    # caller, so a CDN in front may keep the answer for a few seconds.
+    hash_only: bool = False
+    # With a token: whatever the answer, no cache outside the app keeps it (a shared cache
+    # must never hand one caller's answer to another; the app's own cache knows which are).
+    signed_in: bool = False
 
 
 class ResponseCacheMiddleware:
@@ -155,8 +166,11 @@ class ResponseCacheMiddleware:
             return
         method = scope["method"]
         language = accept = encoding = origin = content_type = if_none_match = request_id = b""
+        signed_in = False
         for name, value in scope["headers"]:
-            if name == b"x-request-id":
+            if name == b"authorization":
+                signed_in = True
+            elif name == b"x-request-id":
                 request_id = value
             elif name == b"origin":
                 origin = value
@@ -197,16 +211,16 @@ class ResponseCacheMiddleware:
             ),
             digest_size=16,
         ).digest()
+        hash_only = method == "GET" and _hash_only(material)
+        asked = _Asked(key, method, if_none_match, hash_only, signed_in)
         entry = cache.fresh(key)
         if entry is not None:
             # Answered outside the request-id middleware (a hit logs nothing), so named here.
             rid = sane_request_id(request_id.decode("latin-1")) if request_id else None
-            await _answer(
-                entry, send, method, if_none_match, _HIT, (rid or new_request_id()).encode()
-            )
+            await _answer(entry, send, asked, _HIT, cache.now(), (rid or new_request_id()).encode())
             return
         # What is not answered here goes through the request id, then the fill, then the view.
-        scope[ASKED_KEY] = _Asked(key, method, if_none_match)
+        scope[ASKED_KEY] = asked
         await self.app(scope, receive, send)
 
 
@@ -223,7 +237,7 @@ class ResponseCacheFill:
         if not isinstance(asked, _Asked):
             await self.app(scope, receive, send)
             return
-        key, method, if_none_match = asked.key, asked.method, asked.if_none_match
+        key = asked.key
         cache = self.cache
         if cache.is_personal(key):
             _PERSONAL.inc()
@@ -235,7 +249,7 @@ class ResponseCacheFill:
             await asyncio.shield(pending)
             entry = cache.fresh(key)
             if entry is not None:
-                await _answer(entry, send, method, if_none_match, _HIT)
+                await _answer(entry, send, asked, _HIT, cache.now())
                 return
             await self.app(scope, receive, send)
             return
@@ -244,13 +258,13 @@ class ResponseCacheFill:
         try:
             entry = await cache.shared(key)
             if entry is not None:
-                await _answer(entry, send, method, if_none_match, _SHARED)
+                await _answer(entry, send, asked, _SHARED, cache.now())
                 return
             entry = await cache.revalidate(key)
             if entry is not None:
-                await _answer(entry, send, method, if_none_match, _REVALIDATED)
+                await _answer(entry, send, asked, _REVALIDATED, cache.now())
                 return
-            await self._run(scope, receive, send, key, method, if_none_match)
+            await self._run(scope, receive, send, asked)
         finally:
             if cache.inflight.get(key) is done:
                 del cache.inflight[key]
@@ -261,10 +275,9 @@ class ResponseCacheFill:
         scope: Scope,
         receive: Receive,
         send: Send,
-        key: bytes,
-        method: str,
-        if_none_match: bytes,
+        asked: _Asked,
     ) -> None:
+        key = asked.key
         captured = _Captured(send)
         await self.app(scope, receive, captured.send)
         if captured.streaming or captured.start is None:
@@ -279,7 +292,7 @@ class ResponseCacheFill:
             (_PERSONAL if scope.get(PERSONAL_KEY) else _MISS).inc()
             await captured.flush()
             return
-        await _answer(entry, send, method, if_none_match, _MISS)
+        await _answer(entry, send, asked, _MISS, self.cache.now())
 
 
 class _Captured:
@@ -336,12 +349,13 @@ class _Captured:
 async def _answer(
     entry: Entry,
     send: Send,
-    method: str,
-    if_none_match: bytes,
+    asked: _Asked,
     count: Any,
+    now: float,
     request_id: bytes | None = None,
 ) -> None:
     named = [(b"x-request-id", request_id)] if request_id is not None else []
+    method, if_none_match = asked.method, asked.if_none_match
     if method == "GET" and if_none_match and _matches(if_none_match, entry.etag):
         _NOT_MODIFIED.inc()
         await send(
@@ -355,8 +369,23 @@ async def _answer(
         return
     count.inc()
     # A copy: the middlewares outside add their own headers to the list they are given.
-    await send({"type": "http.response.start", "status": 200, "headers": [*entry.headers, *named]})
+    headers = [*entry.headers, *named]
+    public_for = min(CDN_MAX_AGE_SECONDS, int(entry.expires - now))
+    if asked.signed_in:
+        headers = [(k, PRIVATE if k == b"cache-control" else v) for k, v in headers]
+    elif asked.hash_only and public_for > 0:
+        # Never longer than this answer is true here; Vary (Accept, Accept-Language, and the
+        # Accept-Encoding and Origin the middlewares outside add) keeps the variants apart.
+        cache_control = f"public, max-age={public_for}".encode()
+        headers = [(k, cache_control if k == b"cache-control" else v) for k, v in headers]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": entry.body})
+
+
+def _hash_only(query_string: bytes) -> bool:
+    """A GET with a persisted query's hash and no document (Apollo's APQ)."""
+    params = parse_qs(query_string.decode("latin-1"))
+    return "query" not in params and "extensions" in params
 
 
 def _matches(if_none_match: bytes, etag: bytes) -> bool:

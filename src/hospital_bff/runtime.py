@@ -76,7 +76,11 @@ async def open_runtime(
     clock = clock or Clock(settings.tz)
     own_engine = engine is None
     engine = engine or create_engine(settings.database_url)
-    redis = create_redis(settings.redis_url)
+    redis = create_redis(
+        settings.redis_url,
+        timeout=settings.redis_timeout_seconds,
+        connect_timeout=settings.redis_connect_timeout_seconds,
+    )
     if transport is not None:
         http = httpx.AsyncClient(transport=transport, timeout=settings.http_timeout_seconds)
     else:

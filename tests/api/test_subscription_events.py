@@ -4,7 +4,8 @@ Each order transition used to publish "look at this schedule again", paid and co
 too, and so did giving the HIS hold back after an expiry: the subscription answered every
 hint with the schedule as it was, so a booking that was paid reached every watcher three
 times with the same `remaining`. The test counts the events of a whole journey, ending each
-phase with a real change so that a duplicate would arrive before it.
+phase with a real change so that a duplicate would arrive before it. Every subscription first
+sends the state it starts from (issue 12); the changes are counted after that message.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ async def test_a_paid_confirmed_and_cancelled_booking_sends_each_change_once(
         )
         async with asyncio.timeout(20):
             await hub.wait_until(lambda: hub.is_listening(topic))
+        # A subscription starts with the current state, so a client that reconnects misses
+        # nothing; the changes follow it.
+        assert await _next_remaining(ws) == before
 
         booked = await book(client, token, patient_id, slot_id, key="watch-1")
         assert booked["__typename"] == "BookAppointmentSuccess", booked
@@ -102,6 +106,7 @@ async def test_a_hint_that_changes_nothing_sends_nothing(
         )
         async with asyncio.timeout(20):
             await hub.wait_until(lambda: hub.is_listening(topic))
+        assert await _next_remaining(ws) == found["schedule"]["remaining"]
         for _ in range(3):
             await runtime.events.publish(topic, {"id": schedule_id})
         booked = await book(client, token, patient_id, found["slot"]["id"], key="hint")

@@ -15,6 +15,7 @@ import secrets
 from ipaddress import ip_address, ip_network
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -179,5 +180,12 @@ def test_the_demo_is_only_the_demo() -> None:
     demo = dotenv_values(ROOT / "deploy" / "demo" / "bff.env")
     assert demo["BFF_ENV"] == "demo"
     assert compose()["services"]["sim"]["environment"]["BFF_ENV"] == "demo"
+    # GraphiQL's demo sign-in is followed by a browser: the simulators' published address, not
+    # the container name the BFF calls them at.
+    sim = compose()["services"]["sim"]
+    published = {str(port).split(":")[0] for port in sim["ports"]}
+    web = urlsplit(demo["BFF_WECHAT_WEB_URL"] or "")
+    assert web.hostname == "localhost" and str(web.port) in published, web
+    assert demo["BFF_WECHAT_WEB_URL"] == sim["environment"]["BFF_SIM_PUBLIC_URL"] + "/wechat"
     gitignore = (ROOT / ".gitignore").read_text("utf-8").split()
     assert {"deploy/production.env", "deploy/infra.env"} <= set(gitignore)

@@ -117,6 +117,22 @@ async def test_separate_simulators_are_signed_in_with_at_their_address(tmp_path:
     )
 
 
+async def test_the_browser_is_sent_to_the_simulators_browser_address(tmp_path: Path) -> None:
+    """In compose the BFF calls `sim:8100`, a name only the containers resolve; the browser
+    needs the port the host publishes."""
+    async with _client(
+        tmp_path,
+        embedded_simulators=False,
+        wechat_base_url="http://sim:8100/wechat",
+        wechat_web_url="http://localhost:8100/wechat",
+    ) as client:
+        config = _config((await client.get("/graphql", headers=HTML)).text)
+
+    assert config["demoSignIn"]["authorizeUrl"] == (
+        "http://localhost:8100/wechat/connect/oauth2/authorize"
+    )
+
+
 def test_production_with_graphiql_opted_in_has_no_demo_sign_in(tmp_path: Path) -> None:
     settings = make_settings("sqlite", tmp_path, env="production", graphiql=True)
 

@@ -1,7 +1,8 @@
-"""A SIGTERM to a process's group (what an orchestrator sends) stops it gracefully and in
-bounded time: `serve` closes its WebSockets with 1001 (clients reconnect elsewhere) and exits,
-a worker stops once (the group signal and dramatiq's own relay of it are one stop, not a
-"kill" half-way) and exits; both within the 30 s an orchestrator waits. Both log JSON lines
+"""A SIGTERM to a process's group (what an orchestrator may send), or to its first process
+alone (what `docker stop` sends, to PID 1 only), stops it gracefully and in bounded time:
+`serve` closes its WebSockets with 1001 (clients reconnect elsewhere) and exits, a worker stops
+once (the group signal and dramatiq's own relay of it are one stop, not a "kill" half-way) and
+exits; every process of the group within the 30 s an orchestrator waits. Both log JSON lines
 when BFF_LOG_JSON is set, dramatiq's lines included.
 
 Real processes on the embedded defaults (SQLite, the simulators in the server); the worker on
@@ -14,6 +15,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -61,6 +63,30 @@ def _wait_for(proc: subprocess.Popen[bytes], log: Path, ready: object) -> None:
             proc.wait(timeout=0.2)
 
 
+# Who receives the SIGTERM: the first process alone (docker stop), or its whole group.
+SENDERS = pytest.mark.parametrize("send", [os.kill, os.killpg], ids=["pid", "group"])
+
+
+def _live_members(group: int) -> list[int]:
+    """The processes of `group` still running (zombies waiting for a reaper do not count)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after ")".
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _wait_until_gone(group: int, log: Path) -> None:
+    """Every process of the group exits within the bound, not only the one signalled."""
+    deadline = time.monotonic() + STOP_WITHIN_SECONDS
+    while _live_members(group) and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling /proc: no process here to wait on (they are not our children)
+    assert _live_members(group) == [], log.read_text()[-3000:]
+
+
 def _json_lines(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
 
@@ -92,11 +118,15 @@ def _two_processes(tmp_path: Path, url: str) -> dict[str, str]:
     return env
 
 
+@SENDERS
 @pytest.mark.parametrize(
     ("setup", "workers"), [(_one_process, "1"), (_two_processes, "2")], ids=["one", "workers"]
 )
-def test_serve_closes_websockets_with_1001_and_exits_on_a_group_sigterm(
-    tmp_path: Path, setup: Callable[[Path, str], dict[str, str]], workers: str
+def test_serve_closes_websockets_with_1001_and_exits_on_a_sigterm(
+    tmp_path: Path,
+    setup: Callable[[Path, str], dict[str, str]],
+    workers: str,
+    send: Callable[[int, int], None],
 ) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -117,13 +147,14 @@ def test_serve_closes_websockets_with_1001_and_exits_on_a_group_sigterm(
             async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
                 await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
                 assert json.loads(await ws.recv())["type"] == "connection_ack"
-                os.killpg(proc.pid, signal.SIGTERM)
+                send(proc.pid, signal.SIGTERM)
                 async with asyncio.timeout(STOP_WITHIN_SECONDS):
                     await ws.wait_closed()
                 return ws.close_code
 
         assert asyncio.run(scenario()) == 1001
         proc.wait(timeout=STOP_WITHIN_SECONDS)
+        _wait_until_gone(proc.pid, log)
     # uvicorn, its shutdown done, re-raises the signal it caught: "ended by SIGTERM".
     assert proc.returncode in (0, -signal.SIGTERM), log.read_text()[-3000:]
     events = {line.get("event") for line in _json_lines(log)}
@@ -131,7 +162,10 @@ def test_serve_closes_websockets_with_1001_and_exits_on_a_group_sigterm(
     assert any(str(e).startswith("Application shutdown") for e in events), events  # uvicorn's
 
 
-def test_a_worker_exits_once_within_the_bound_on_a_group_sigterm(tmp_path: Path) -> None:
+@SENDERS
+def test_a_worker_exits_once_within_the_bound_on_a_sigterm(
+    tmp_path: Path, send: Callable[[int, int], None]
+) -> None:
     require_service("Redis", "127.0.0.1", 6379)
     database = f"sqlite+aiosqlite:///{tmp_path / 'bff.db'}"
     env = base_env(
@@ -150,8 +184,9 @@ def test_a_worker_exits_once_within_the_bound_on_a_group_sigterm(tmp_path: Path)
             log,
             lambda: log.exists() and log.read_text().count("Worker process is ready") >= 2,
         )
-        os.killpg(proc.pid, signal.SIGTERM)
+        send(proc.pid, signal.SIGTERM)
         proc.wait(timeout=STOP_WITHIN_SECONDS)
+        _wait_until_gone(proc.pid, log)
     text = log.read_text()
     assert "Killing worker process" not in text, text[-3000:]
     assert "worker_stop_deadline_passed" not in text, text[-3000:]

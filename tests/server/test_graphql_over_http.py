@@ -462,6 +462,26 @@ def test_a_malformed_origin_stops_the_start(value: str) -> None:
         Settings(cors_origins=value)
 
 
+async def test_apollo_clients_csrf_header_passes_the_preflight(
+    cors_client: httpx.AsyncClient,
+) -> None:
+    asks = {**PREFLIGHT, "access-control-request-headers": "content-type, apollo-require-preflight"}
+    preflight = await cors_client.options("/graphql", headers=asks)
+    assert preflight.status_code == 200, preflight.text
+    assert "apollo-require-preflight" in preflight.headers["access-control-allow-headers"].lower()
+
+
+def test_origins_may_be_given_as_a_json_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BFF_CORS_ORIGINS", f'["{ALLOWED}", "https://staff.example"]')
+    assert Settings().cors_origin_list == [ALLOWED, "https://staff.example"]
+    monkeypatch.setenv("BFF_CORS_ORIGINS", f'["{ALLOWED}",')
+    with pytest.raises(ValueError, match="BFF_CORS_ORIGINS: not a JSON list"):
+        Settings()
+    monkeypatch.setenv("BFF_CORS_ORIGINS", '["h5.hospital.example"]')
+    with pytest.raises(ValueError, match="BFF_CORS_ORIGINS"):
+        Settings()
+
+
 def test_production_refuses_cors_for_any_origin() -> None:
     settings = Settings(env="production", cors_origins="*")
     assert any("BFF_CORS_ORIGINS" in problem for problem in production_problems(settings))

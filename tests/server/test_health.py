@@ -48,7 +48,8 @@ async def test_a_migrated_embedded_server_is_ready(tmp_path: Path, clock: Frozen
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["status"] == "ready" and body["failed"] == []
-    assert body["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok", "broker": "ok"}
+    assert body["checks"] == {"database": "ok", "migrations": "ok"}
+    assert body["redis"] == "ok" and body["broker"] == "ok"
 
 
 async def test_a_database_behind_the_code_is_not_ready(client: httpx.AsyncClient) -> None:
@@ -61,7 +62,12 @@ async def test_a_database_behind_the_code_is_not_ready(client: httpx.AsyncClient
     assert (await client.get("/healthz")).status_code == 200, "alive all the same"
 
 
-async def test_unreachable_redis_and_broker_are_named(tmp_path: Path, clock: FrozenClock) -> None:
+async def test_unreachable_redis_and_broker_are_named_and_leave_it_ready(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """An outage of Redis or the broker must not drop every replica from the proxy's rotation:
+    webhooks, payments and the catalogue work without them, so they are reported, not required.
+    """
     async with serving(
         "sqlite",
         tmp_path,
@@ -73,13 +79,13 @@ async def test_unreachable_redis_and_broker_are_named(tmp_path: Path, clock: Fro
     ) as client:
         r = await client.get("/readyz")
         alive = await client.get("/healthz")
-    assert r.status_code == 503, r.text
+    assert r.status_code == 200, r.text
     body = r.json()
-    assert body["status"] == "not ready"
-    assert body["failed"] == ["redis", "broker"]
-    assert body["checks"]["redis"].startswith("error: ")
-    assert body["checks"]["broker"].startswith("error: ")
-    assert body["checks"]["database"] == "ok"
+    assert body["status"] == "ready"
+    assert body["failed"] == []
+    assert body["redis"].startswith("error: ")
+    assert body["broker"].startswith("error: ")
+    assert body["checks"] == {"database": "ok", "migrations": "ok"}
     assert alive.status_code == 200
 
 
@@ -99,3 +105,4 @@ async def test_postgres_redis_and_rabbitmq_ready(tmp_path: Path, clock: FrozenCl
         r = await client.get("/readyz")
     assert r.status_code == 200, r.text
     assert r.json()["failed"] == []
+    assert r.json()["redis"] == "ok" and r.json()["broker"] == "ok"

@@ -71,7 +71,11 @@ def demo_sign_in(settings: Settings) -> dict[str, str] | None:
     """Where the page sends a developer to sign in, or None outside demo mode."""
     if settings.env != "demo":
         return None
-    base = "/sim/wechat" if settings.embedded_simulators else settings.wechat_base_url
+    # The browser follows this link, so it needs the browser's address of the simulators, not
+    # the one this server calls them at (in compose, `sim:8100` resolves only inside).
+    base = settings.wechat_web_url or (
+        "/sim/wechat" if settings.embedded_simulators else settings.wechat_base_url
+    )
     return {
         "authorizeUrl": f"{base.rstrip('/')}/connect/oauth2/authorize",
         "appId": settings.wechat_app_id,

@@ -21,6 +21,7 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
+from hospital_bff.jobs.expected_failures import RetryOutages
 from hospital_bff.tracing import tracing_on
 
 # Below RabbitMQ's default consumer acknowledgement timeout (30 min) by far: a job that
@@ -68,6 +69,8 @@ def middleware(*, own_event_loop: bool) -> list[Any]:
         Pipelines(),
         # Exponential backoff; every actor is idempotent so a retry is always safe.
         Retries(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS),
+        # An outage of the HIS, the bank or Redis: one warning line and a retry, no traceback.
+        RetryOutages(),
         CurrentMessage(),
     ]
     if own_event_loop:
