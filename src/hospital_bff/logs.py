@@ -79,6 +79,9 @@ _HANDLER_MARK = "hospital_bff_handler"
 _PER_CALL_LOGGERS = ("httpx", "uvicorn.access")
 
 
+_UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
 class _SimulatorCallsAtDebug(logging.Filter):
     """A line per call to or from the embedded simulators (under /sim/) shows only at DEBUG:
     at INFO every click of a demo printed several, burying the lines that matter."""
@@ -177,6 +180,15 @@ def configure_logging(
     # which revision it reached); its warnings still show. They must not land on stdout
     # either, where the CLI prints what scripts read (a staff token).
     logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # uvicorn's own logging setup (a `uvicorn.Config` without `log_config=None`, in this
+    # process before) gives its loggers handlers of their own, no propagation and a level:
+    # their lines would bypass this pipeline (and its JSON, and its ID-number scrubbing).
+    for name in _UVICORN_LOGGERS:
+        own = logging.getLogger(name)
+        for handler in list(own.handlers):
+            own.removeHandler(handler)
+        own.propagate = True
+        own.setLevel(logging.NOTSET)
     for name in _PER_CALL_LOGGERS:
         per_call = logging.getLogger(name)
         for stale in [f for f in per_call.filters if isinstance(f, _SimulatorCallsAtDebug)]:

@@ -294,7 +294,7 @@ async def server(app: Starlette) -> AsyncIterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     sock.listen(16)
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
     task = asyncio.create_task(uv.serve(sockets=[sock]))
     yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     uv.should_exit = True

@@ -50,7 +50,7 @@ async def server(app: Starlette) -> AsyncIterator[str]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(512)  # connections wait in the backlog until uvicorn accepts: no start-up race
     port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
     task = asyncio.create_task(uv.serve(sockets=[sock]))
     yield f"http://127.0.0.1:{port}"
     uv.should_exit = True
