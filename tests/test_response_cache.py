@@ -320,11 +320,12 @@ async def test_a_changed_answer_has_another_etag(client: httpx.AsyncClient) -> N
     assert after.headers["etag"] != first.headers["etag"]
 
 
+# Answers are shared between processes through Redis only: the PostgreSQL-and-Redis backend.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_another_process_takes_a_shared_answer_until_its_department_changes(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime, settings: Settings
 ) -> None:
-    if settings.redis_url is None:
-        pytest.skip("answers are shared between processes through Redis only")
+    assert settings.redis_url is not None
     await schedules(client)
     (key,) = list(cache_of(app)._entries)
     other = ResponseCache(share=True, namespace=cache_of(app).namespace)
