@@ -65,6 +65,15 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         offline.watch(page)
         page_errors: list[str] = []
         page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+        # The page's Content Security Policy (h5/__init__.py) must refuse nothing it does.
+        page.on(
+            "console",
+            lambda m: (
+                page_errors.append(m.text)
+                if m.type == "error" and "Content Security Policy" in m.text
+                else None
+            ),
+        )
         sent: list[dict[str, Any]] = []
         page.on(
             "request",
