@@ -233,6 +233,17 @@ class Settings(BaseSettings):
         description="A closed bank order is asked about until this long after its close: "
         "a payment started before the close can still land",
     )
+    waitlist_offer_minutes: int = Field(
+        default=5,
+        ge=1,
+        description="How long a place that came back is held for the waiter it is offered to "
+        "(services/waitlist.py); declined or lapsed, it passes to the next waiter",
+    )
+    waitlist_max_days: int = Field(
+        default=14,
+        ge=1,
+        description="The longest date range (inclusive) a patient may wait on for one expert",
+    )
     place_hold_lease_seconds: int = Field(
         default=30,
         description="A place held for a booking whose order has not committed by then "

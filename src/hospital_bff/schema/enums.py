@@ -251,6 +251,8 @@ described(
         "EXPERT_SUSPENDED": "The expert stopped work; the booking is cancelled and refunded",
         "REPORT_READY": "A lab or exam report is ready to read",
         "VISIT_REMINDER": "A reminder of an upcoming visit",
+        "WAITLIST_OFFER": "A place came back and is held for a waiting patient for a few "
+        "minutes: accept it (acceptWaitlistOffer) or decline it",
     },
 )
 
