@@ -18,7 +18,7 @@ from hospital_bff.services.booking import BookingService
 from hospital_bff.services.errors import DomainError, InvalidInput, NotFound
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.money.rules import OrderStatus
-from hospital_bff.services.waitlist import entries, offers, waiting
+from hospital_bff.services.waitlist import entries, offers, sweep, waiting
 from hospital_bff.services.waitlist.rules import (
     AlreadyWaiting,
     OfferNotOpen,
@@ -135,7 +135,7 @@ async def test_a_declined_offer_passes_to_the_next_and_a_lapsed_one_goes_back_on
 
     assert await offers.lapse(runtime, offer_b.id) is False, "not yet due"
     clock.advance(minutes=runtime.settings.waitlist_offer_minutes, seconds=1)
-    assert await offers.offers_due(runtime) == [offer_b.id]
+    assert await sweep.offers_due(runtime) == [offer_b.id]
     assert await offers.lapse(runtime, offer_b.id) is True
     assert await offers.lapse(runtime, offer_b.id) is False
 
@@ -237,9 +237,9 @@ async def test_the_sweep_offers_capacity_added_at_the_his(
     added = await client.post(f"/sim/his/slots/{slot_id}/capacity", json={"capacity": 2})
     assert added.status_code == 200
 
-    assert await offers.schedules_waited_for(runtime) == [found["schedule"]["id"]]
-    assert await offers.offer_schedule(runtime, found["schedule"]["id"]) == 1
-    assert await offers.offer_schedule(runtime, found["schedule"]["id"]) == 0, "offered once"
+    assert await sweep.schedules_waited_for(runtime) == [found["schedule"]["id"]]
+    assert await sweep.offer_schedule(runtime, found["schedule"]["id"]) == 1
+    assert await sweep.offer_schedule(runtime, found["schedule"]["id"]) == 0, "offered once"
 
     await eventually(lambda: _has_open(runtime, a.id))
 

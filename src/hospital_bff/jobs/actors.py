@@ -116,9 +116,9 @@ async def offer_waitlist_place(slot_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=5, min_backoff=5_000, max_backoff=60_000)
 async def offer_waitlist_schedule(schedule_id: str) -> None:
     """The sweep's net: every free place of a schedule someone waits for is offered."""
-    from hospital_bff.services.waitlist import offers
+    from hospital_bff.services.waitlist import sweep
 
-    await offers.offer_schedule(current_runtime(), schedule_id)
+    await sweep.offer_schedule(current_runtime(), schedule_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=10)

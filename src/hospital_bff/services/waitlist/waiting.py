@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_
@@ -163,3 +164,19 @@ async def offers_held(session: AsyncSession, slot_id: str) -> int:
         )
     )
     return int((await session.exec(query)).one())
+
+
+@dataclass(frozen=True)
+class WaitlistView:
+    """An entry as its patient (or staff) sees it: where it stands in line, and its offer."""
+
+    entry: WaitlistEntry
+    position: int
+    offer: WaitlistOffer | None
+
+
+async def views(session: AsyncSession, entries: list[WaitlistEntry]) -> list[WaitlistView]:
+    return [
+        WaitlistView(e, await position(session, e), await open_offer(session, e.id))
+        for e in entries
+    ]
