@@ -150,6 +150,7 @@ class Settings(BaseSettings):
             "EXPERT_SUSPENDED": "tpl-expert-suspended-demo",
             "REPORT_READY": "tpl-report-ready-demo",
             "VISIT_REMINDER": "tpl-visit-reminder-demo",
+            "WAITLIST_OFFER": "tpl-waitlist-offer-demo",
         },
         description="JSON map notice kind -> WeChat template id; a kind not listed is not pushed",
     )
