@@ -150,6 +150,7 @@ class Settings(BaseSettings):
             "EXPERT_SUSPENDED": "tpl-expert-suspended-demo",
             "REPORT_READY": "tpl-report-ready-demo",
             "VISIT_REMINDER": "tpl-visit-reminder-demo",
+            "WAITLIST_OFFER": "tpl-waitlist-offer-demo",
         },
         description="JSON map notice kind -> WeChat template id; a kind not listed is not pushed",
     )
@@ -232,6 +233,17 @@ class Settings(BaseSettings):
         default=300,
         description="A closed bank order is asked about until this long after its close: "
         "a payment started before the close can still land",
+    )
+    waitlist_offer_minutes: int = Field(
+        default=5,
+        ge=1,
+        description="How long a place that came back is held for the waiter it is offered to "
+        "(services/waitlist.py); declined or lapsed, it passes to the next waiter",
+    )
+    waitlist_max_days: int = Field(
+        default=14,
+        ge=1,
+        description="The longest date range (inclusive) a patient may wait on for one expert",
     )
     place_hold_lease_seconds: int = Field(
         default=30,

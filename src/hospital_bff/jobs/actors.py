@@ -105,6 +105,30 @@ async def push_notice(notice_id: str) -> None:
     await deliver(current_runtime(), notice_id)
 
 
+@dramatiq.actor(queue_name="default", max_retries=6, min_backoff=500, max_backoff=10_000)
+async def offer_waitlist_place(slot_id: str) -> None:
+    """A place came back: hold it for the first eligible waiter (services/waitlist/offers.py)."""
+    from hospital_bff.services.waitlist import offers
+
+    await offers.offer_place(current_runtime(), slot_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=5, min_backoff=5_000, max_backoff=60_000)
+async def offer_waitlist_schedule(schedule_id: str) -> None:
+    """The sweep's net: every free place of a schedule someone waits for is offered."""
+    from hospital_bff.services.waitlist import sweep
+
+    await sweep.offer_schedule(current_runtime(), schedule_id)
+
+
+@dramatiq.actor(queue_name="default", max_retries=10)
+async def lapse_waitlist_offer(offer_id: str) -> None:
+    """An offer's minutes are up: the place passes to the next waiter (or back on sale)."""
+    from hospital_bff.services.waitlist import offers
+
+    await offers.lapse(current_runtime(), offer_id)
+
+
 ALL: list[dramatiq.Actor[..., Any]] = [
     confirm_order,
     expire_order,
@@ -119,4 +143,7 @@ ALL: list[dramatiq.Actor[..., Any]] = [
     send_refund_batch,
     check_schedule_at_his,
     push_notice,
+    offer_waitlist_place,
+    offer_waitlist_schedule,
+    lapse_waitlist_offer,
 ]

@@ -145,6 +145,20 @@ async def push_unsent_notices(runtime: Runtime) -> int:
     return len(ids)
 
 
+async def settle_waitlists(runtime: Runtime) -> int:
+    """Offers past their minutes (a lost lapse job), accepts left half-way, and every schedule
+    someone waits for (a place that came back unseen: capacity added, a suspension undone)."""
+    from hospital_bff.services.waitlist import sweep
+
+    due = await sweep.offers_due(runtime)
+    for offer_id in due:
+        send_now("lapse_waitlist_offer", offer_id)
+    schedules = await sweep.schedules_waited_for(runtime)
+    for schedule_id in schedules:
+        send_now("offer_waitlist_schedule", schedule_id)
+    return len(due) + len(schedules)
+
+
 async def _once(runtime: Runtime, key: str, ttl: int) -> bool:
     return bool(await runtime.redis.set(f"bff:once:{key}", "1", nx=True, ex=ttl))
 
@@ -165,6 +179,7 @@ SWEEPS: list[tuple[str, int, Sweep]] = [
     ("finish_suspensions", 60, finish_suspensions),
     ("check_schedules_at_his", 120, check_schedules_at_his),
     ("push_unsent_notices", 60, push_unsent_notices),
+    ("settle_waitlists", 30, settle_waitlists),
 ]
 
 

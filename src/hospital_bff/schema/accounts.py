@@ -6,7 +6,10 @@ from datetime import date, datetime
 
 import strawberry
 
+from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.enums import Insurance, Relation, Sex
+from hospital_bff.schema.waitlist import Waitlist
+from hospital_bff.services.waitlist import waiting
 from hospital_bff.store.models import PatientBinding
 
 
@@ -57,6 +60,17 @@ class Me:
         description="Booking is refused until this time (no-shows, or staff)"
     )
     patients: list[Patient] = strawberry.field(description="Bound patients, oldest binding first")
+
+    @strawberry.field(
+        description="The patients' live waitlists (waiting, or with a place held), oldest "
+        "first, each with its position in line and its offer; empty for staff"
+    )
+    async def waitlists(self, info: Info) -> list[Waitlist]:
+        if self.user_id is None:
+            return []
+        async with info.context.runtime.sessions() as session:
+            entries = await waiting.live_entries_of(session, str(self.user_id))
+            return [Waitlist.from_view(v) for v in await waiting.views(session, entries)]
 
 
 @strawberry.input(description="Who the user says they are")

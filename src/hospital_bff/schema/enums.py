@@ -21,6 +21,8 @@ from hospital_bff.services.money.rules import PaymentStatus as PaymentStatus
 from hospital_bff.services.money.rules import RefundMode as RefundMode
 from hospital_bff.services.money.rules import RefundStatus as RefundStatus
 from hospital_bff.services.notices import NoticeKind as NoticeKind
+from hospital_bff.services.waitlist.rules import EntryStatus as EntryStatus
+from hospital_bff.services.waitlist.rules import OfferStatus as OfferStatus
 
 E = TypeVar("E", bound=Enum)
 
@@ -251,6 +253,8 @@ described(
         "EXPERT_SUSPENDED": "The expert stopped work; the booking is cancelled and refunded",
         "REPORT_READY": "A lab or exam report is ready to read",
         "VISIT_REMINDER": "A reminder of an upcoming visit",
+        "WAITLIST_OFFER": "A place came back and is held for a waiting patient for a few "
+        "minutes: accept it (acceptWaitlistOffer) or decline it",
     },
 )
 
@@ -279,6 +283,8 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     TRY_AGAIN = "TRY_AGAIN"
     FORBIDDEN = "FORBIDDEN"
+    PLACES_AVAILABLE = "PLACES_AVAILABLE"
+    ALREADY_WAITING = "ALREADY_WAITING"
 
 
 described(
@@ -308,5 +314,36 @@ described(
         "RATE_LIMITED": "Too many attempts; try again later",
         "TRY_AGAIN": "Too many bookings at once: nothing was taken; send the same request again",
         "FORBIDDEN": "The caller may not do this (staff only)",
+        "PLACES_AVAILABLE": "Places are free on this schedule: book one instead of waiting",
+        "ALREADY_WAITING": "The patient is on this waitlist already",
     },
+)
+
+
+described(
+    EntryStatus,
+    "Where a patient's place on a waitlist stands",
+    {
+        "WAITING": "In line for a place",
+        "OFFERED": "A place is held for the patient now: see offer",
+        "BOOKED": "The patient accepted an offer; the order is among their orders",
+        "LEFT": "The patient left the waitlist",
+        "DECLINED": "The patient declined an offer; the place went to the next",
+        "LAPSED": "An offer ran out unanswered; the place went to the next",
+    },
+    name="WaitlistStatus",
+)
+
+described(
+    OfferStatus,
+    "Where a place held for one waiting patient stands",
+    {
+        "OPEN": "Held for the patient until expiresAt: accept or decline it",
+        "ACCEPTING": "Accepted; the booking is under way",
+        "ACCEPTED": "Booked: an order awaits payment in the usual window",
+        "DECLINED": "Declined; the place went to the next in line",
+        "LAPSED": "Not answered in time; the place went to the next in line",
+        "FAILED": "The hospital could not book it (sold at the window, or no longer allowed)",
+    },
+    name="WaitlistOfferStatus",
 )

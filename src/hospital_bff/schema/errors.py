@@ -141,6 +141,18 @@ class ForbiddenError(UserError):
     pass
 
 
+@strawberry.type(
+    description="A failure with code PLACES_AVAILABLE: the schedule has free places; book one"
+)
+class PlacesAvailableError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code ALREADY_WAITING")
+class AlreadyWaitingError(UserError):
+    pass
+
+
 ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.INVALID_INPUT: InvalidInputError,
     ErrorCode.INVALID_ID_NUMBER: InvalidIdNumberError,
@@ -165,6 +177,8 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.RATE_LIMITED: RateLimitedError,
     ErrorCode.TRY_AGAIN: TryAgainError,
     ErrorCode.FORBIDDEN: ForbiddenError,
+    ErrorCode.PLACES_AVAILABLE: PlacesAvailableError,
+    ErrorCode.ALREADY_WAITING: AlreadyWaitingError,
 }
 ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())
 

@@ -8,7 +8,15 @@ from typing import Annotated
 
 import strawberry
 
-from hospital_bff.resolvers import accounts, booking, notice_push, record_access, records, staff
+from hospital_bff.resolvers import (
+    accounts,
+    booking,
+    notice_push,
+    record_access,
+    records,
+    staff,
+    waitlist,
+)
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import BindPatientInput, VerifyIdentityInput
 from hospital_bff.schema.arguments import CallersOrder, CallersPatient
@@ -17,10 +25,14 @@ from hospital_bff.schema.orders import BookAppointmentInput, PayBillsInput
 from hospital_bff.schema.record_access import GrantRecordAccessInput
 from hospital_bff.schema.results import (
     AcceptNoticeSubscriptionsResult,
+    AcceptWaitlistOfferResult,
     BindPatientResult,
     BookAppointmentResult,
     CancelAppointmentResult,
+    DeclineWaitlistOfferResult,
     GrantRecordAccessResult,
+    JoinWaitlistResult,
+    LeaveWaitlistResult,
     MarkNoticesReadResult,
     PayBillsResult,
     PayOrderResult,
@@ -33,6 +45,7 @@ from hospital_bff.schema.results import (
     UnbindPatientResult,
     VerifyIdentityResult,
 )
+from hospital_bff.schema.waitlist import JoinWaitlistInput
 
 
 @strawberry.type(
@@ -150,6 +163,55 @@ class Mutation:
         ],
     ) -> PayBillsResult:
         return await booking.pay_bills(info, input)
+
+    @strawberry.mutation(
+        description="Wait for a full schedule (or an expert over a few days): when a place "
+        "comes back, it is held for the first eligible waiter and a WAITLIST_OFFER notice sent"
+    )
+    async def join_waitlist(
+        self,
+        info: Info,
+        input: Annotated[
+            JoinWaitlistInput, strawberry.argument(description="Who waits, and for what")
+        ],
+    ) -> JoinWaitlistResult:
+        return await waitlist.join_waitlist(info, input)
+
+    @strawberry.mutation(description="Leave a waitlist; a place held for the patient passes on")
+    async def leave_waitlist(
+        self,
+        info: Info,
+        waitlist_id: Annotated[
+            strawberry.ID, strawberry.argument(description="One of the caller's waitlists")
+        ],
+    ) -> LeaveWaitlistResult:
+        return await waitlist.leave_waitlist(info, str(waitlist_id))
+
+    @strawberry.mutation(
+        description="Book the place held for the patient: an order awaiting payment in the "
+        "usual window; accepting again answers the same order"
+    )
+    async def accept_waitlist_offer(
+        self,
+        info: Info,
+        offer_id: Annotated[
+            strawberry.ID, strawberry.argument(description="An open offer of the caller's")
+        ],
+    ) -> AcceptWaitlistOfferResult:
+        return await waitlist.accept_offer(info, str(offer_id))
+
+    @strawberry.mutation(
+        description="Decline the place held for the patient: it passes to the next in line, "
+        "and the patient leaves that waitlist"
+    )
+    async def decline_waitlist_offer(
+        self,
+        info: Info,
+        offer_id: Annotated[
+            strawberry.ID, strawberry.argument(description="An open offer of the caller's")
+        ],
+    ) -> DeclineWaitlistOfferResult:
+        return await waitlist.decline_offer(info, str(offer_id))
 
     @strawberry.mutation(description="Mark the caller's notices read")
     async def mark_notices_read(

@@ -13,6 +13,7 @@ from hospital_bff.resolvers import catalogue as catalogue_resolvers
 from hospital_bff.resolvers import record_access as record_access_resolvers
 from hospital_bff.resolvers import records as record_resolvers
 from hospital_bff.resolvers import staff as staff_resolvers
+from hospital_bff.resolvers import waitlist as waitlist_resolvers
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import Me
 from hospital_bff.schema.arguments import CallersPatient, PageAfter, PageSize
@@ -23,6 +24,7 @@ from hospital_bff.schema.orders import Order, OrderConnection
 from hospital_bff.schema.record_access import RecordAccess
 from hospital_bff.schema.records import Bill, Prescription, Report, ReportConnection
 from hospital_bff.schema.staff import Reconciliation, Statistics
+from hospital_bff.schema.waitlist import Waitlist
 
 
 @strawberry.type(description="What a client can read: the catalogue for anyone, the rest signed in")
@@ -181,3 +183,14 @@ class Query:
         ] = None,
     ) -> Statistics:
         return await staff_resolvers.statistics(info, from_, to, department_id)
+
+    @strawberry.field(
+        description="Staff: who waits for one schedule, in the order they are served, with "
+        "the place held for each, if any"
+    )
+    async def schedule_waitlist(
+        self,
+        info: Info,
+        schedule_id: Annotated[strawberry.ID, strawberry.argument(description="The schedule's ID")],
+    ) -> list[Waitlist]:
+        return await waitlist_resolvers.schedule_waitlist(info, str(schedule_id))

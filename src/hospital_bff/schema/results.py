@@ -29,6 +29,7 @@ from hospital_bff.schema.enums import ErrorCode
 from hospital_bff.schema.errors import (
     ERROR_TYPES,
     AlreadyBoundError,
+    AlreadyWaitingError,
     BookingLimitReachedError,
     CancelNotAllowedError,
     DuplicateBookingError,
@@ -45,6 +46,7 @@ from hospital_bff.schema.errors import (
     OrderExpiredError,
     PatientLimitReachedError,
     PayAtHospitalError,
+    PlacesAvailableError,
     RateLimitedError,
     ScheduleNotOpenError,
     SlotFullError,
@@ -65,6 +67,12 @@ from hospital_bff.schema.staff import (
     ResolveReconciliationFindingSuccess,
     RunReconciliationSuccess,
     SuspendScheduleSuccess,
+)
+from hospital_bff.schema.waitlist import (
+    AcceptWaitlistOfferSuccess,
+    DeclineWaitlistOfferSuccess,
+    JoinWaitlistSuccess,
+    LeaveWaitlistSuccess,
 )
 
 # --- accounts and patients ----------------------------------------------------------------
@@ -168,6 +176,59 @@ PayBillsResult = Annotated[
     | InvalidStateError
     | UpstreamUnavailableError,
     strawberry.union("PayBillsResult", description="An order to pay, or why not"),
+]
+
+# --- the waitlist ------------------------------------------------------------------------------
+
+# Joining checks the booking rules (all but capacity): their refusals, or PLACES_AVAILABLE.
+JoinWaitlistResult = Annotated[
+    JoinWaitlistSuccess
+    | InvalidInputError
+    | NotVerifiedError
+    | NotFoundError
+    | UserRestrictedError
+    | ScheduleNotOpenError
+    | IneligibleSexError
+    | IneligibleAgeError
+    | DuplicateBookingError
+    | BookingLimitReachedError
+    | PlacesAvailableError
+    | AlreadyWaitingError
+    | UpstreamUnavailableError,
+    strawberry.union("JoinWaitlistResult", description="On the waitlist, or why not"),
+]
+
+LeaveWaitlistResult = Annotated[
+    LeaveWaitlistSuccess | InvalidInputError | NotVerifiedError | NotFoundError,
+    strawberry.union("LeaveWaitlistResult", description="Off the waitlist, or why not"),
+]
+
+# Accepting books through the booking path: the rules again, and the HIS's answer.
+AcceptWaitlistOfferResult = Annotated[
+    AcceptWaitlistOfferSuccess
+    | InvalidInputError
+    | NotVerifiedError
+    | NotFoundError
+    | UserRestrictedError
+    | ScheduleNotOpenError
+    | SlotFullError
+    | IneligibleSexError
+    | IneligibleAgeError
+    | DuplicateBookingError
+    | BookingLimitReachedError
+    | InvalidStateError
+    | UpstreamUnavailableError
+    | TryAgainError,
+    strawberry.union("AcceptWaitlistOfferResult", description="Booked, or why not"),
+]
+
+DeclineWaitlistOfferResult = Annotated[
+    DeclineWaitlistOfferSuccess
+    | InvalidInputError
+    | NotVerifiedError
+    | NotFoundError
+    | InvalidStateError,
+    strawberry.union("DeclineWaitlistOfferResult", description="Declined, or why not"),
 ]
 
 # --- notices and records ----------------------------------------------------------------------

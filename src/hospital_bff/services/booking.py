@@ -151,6 +151,26 @@ class BookingService:
         counts = count_bookings(ours, at_his, schedule.id, schedule.department_id)
         return self._check(user, binding, schedule, department, counts, remaining)
 
+    async def verdict_on(
+        self,
+        session: AsyncSession,
+        user_id: str,
+        binding: PatientBinding,
+        schedule: Schedule,
+        at_his: list[BookedVisit],
+        remaining: int | None = None,
+    ) -> Verdict:
+        """The rules for a binding already read, the HIS's visits asked before the unit (the
+        waitlist checks them when joining and again when offering)."""
+        return await self._verdict(session, user_id, binding, schedule, at_his, remaining)
+
+    async def book_held_place(
+        self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, hold_id: str, key: str
+    ) -> Booked:
+        """Book a place already held under `hold_id` (a waitlist offer's): the HIS lock and
+        the order, as a booking does after its own hold; the order is named after the hold."""
+        return await self._lock_and_create(user_id, binding, slot, hold_id, key)
+
     async def _user(self, session: AsyncSession, user_id: str) -> HospitalUser:
         user = await session.get(HospitalUser, user_id)
         if user is None:

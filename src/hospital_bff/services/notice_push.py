@@ -93,6 +93,7 @@ HINTS = {
     NoticeKind.EXPERT_SUSPENDED: "预约已取消，费用全额退回",
     NoticeKind.REPORT_READY: "请在“报告查询”中查看",
     NoticeKind.VISIT_REMINDER: "请按时到院就诊",
+    NoticeKind.WAITLIST_OFFER: "号源为您保留数分钟，请尽快确认并支付",
 }
 
 

@@ -456,3 +456,50 @@ class NoticeConsent(SQLModel, table=True):
     long_term: bool = False
     remaining: int = 0
     updated_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A patient waiting for a place on one schedule, or with one expert over a few days.
+
+    `live_key` is set while the entry waits or holds an offer and cleared when it ends, so
+    the unique constraint allows one live entry per patient per schedule (or expert).
+    """
+
+    __tablename__ = "waitlist_entry"
+
+    id: str = Field(default_factory=lambda: new_id("wle"), primary_key=True)
+    user_id: str = Field(foreign_key="hospital_user.id", index=True)
+    his_patient_id: str = Field(max_length=64, index=True)
+    patient_name: str = Field(max_length=64)
+    # One of the two: a schedule, or an expert over date_from..date_to (inclusive).
+    schedule_id: str | None = Field(default=None, max_length=96, index=True)
+    expert_id: str | None = Field(default=None, max_length=96, index=True)
+    date_from: date
+    date_to: date
+    status: str = Field(max_length=16, index=True)
+    live_key: str | None = Field(default=None, max_length=200, unique=True)
+    joined_at: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
+    ended_at: datetime | None = _ts()
+
+
+class WaitlistOffer(SQLModel, table=True):
+    """One place held for one waiter for a few minutes: the hold is a PlaceHold named `hold_id`.
+
+    The hold counts in the slot's `held`, so the place is neither sold to the public nor
+    offered twice; `live_entry_id` (unique, cleared when the offer ends) keeps one open offer
+    per entry.
+    """
+
+    __tablename__ = "waitlist_offer"
+
+    id: str = Field(default_factory=lambda: new_id("wlo"), primary_key=True)
+    entry_id: str = Field(foreign_key="waitlist_entry.id", index=True)
+    live_entry_id: str | None = Field(default=None, max_length=64, unique=True)
+    slot_id: str = Field(max_length=96, index=True)
+    schedule_id: str = Field(max_length=96)
+    # The PlaceHold's id, and the order's if the offer is accepted.
+    hold_id: str = Field(max_length=96, unique=True)
+    status: str = Field(max_length=16, index=True)
+    offered_at: datetime = Field(sa_column=Column(TZ, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(TZ, nullable=False, index=True))
+    ended_at: datetime | None = _ts()

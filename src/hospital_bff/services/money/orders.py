@@ -34,6 +34,7 @@ from hospital_bff.services.money.rules import (
     assert_transition,
 )
 from hospital_bff.services.uow import publish_after_commit
+from hospital_bff.services.waitlist import waiting
 from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 
 log = structlog.get_logger(__name__)
@@ -298,6 +299,8 @@ async def free_expired_hold(session: AsyncSession, hold_id: str, now: datetime) 
 
 
 async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> None:
+    """Give a place back; once that commits, it is offered to the slot's waitlist, if anyone
+    waits (services/waitlist/offers.py), else it is on sale again."""
     result = await session.execute(
         update(SlotInventory)
         .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) > 0)
@@ -305,6 +308,13 @@ async def release_place(session: AsyncSession, slot_id: str, now: datetime) -> N
     )
     if result.rowcount:  # type: ignore[attr-defined]
         uow.place_freed_after_commit(session, slot_id)
+        await waiting.offer_when_freed(session, slot_id)
+
+
+async def free_in_store(session: AsyncSession, slot_id: str) -> bool:
+    """Whether our database has a place of the slot that nobody holds."""
+    row = await session.get(SlotInventory, slot_id)
+    return row is not None and row.held < row.capacity
 
 
 def _active_orders(slot_id: Any) -> Any:
