@@ -21,6 +21,7 @@ from hospital_bff.services.money.rules import PaymentStatus as PaymentStatus
 from hospital_bff.services.money.rules import RefundMode as RefundMode
 from hospital_bff.services.money.rules import RefundStatus as RefundStatus
 from hospital_bff.services.notices import NoticeKind as NoticeKind
+from hospital_bff.services.queue_rules import QueueStatus as QueueStatus
 
 E = TypeVar("E", bound=Enum)
 
@@ -251,6 +252,20 @@ described(
         "EXPERT_SUSPENDED": "The expert stopped work; the booking is cancelled and refunded",
         "REPORT_READY": "A lab or exam report is ready to read",
         "VISIT_REMINDER": "A reminder of an upcoming visit",
+        "QUEUE_NEAR": "A checked-in patient's turn is near (a few patients ahead)",
+        "QUEUE_CALLED": "A checked-in patient is called to the consulting room",
+    },
+)
+
+
+described(
+    QueueStatus,
+    "Where a checked-in patient is in the visit day's queue",
+    {
+        "WAITING": "Checked in, waiting to be called",
+        "CALLED": "Called to the consulting room (see room)",
+        "MISSED": "Called and did not come, or marked absent; ask at the triage desk",
+        "DONE": "Seen by the doctor",
     },
 )
 
@@ -279,6 +294,10 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     TRY_AGAIN = "TRY_AGAIN"
     FORBIDDEN = "FORBIDDEN"
+    CHECK_IN_NOT_OPEN = "CHECK_IN_NOT_OPEN"
+    CHECK_IN_CLOSED = "CHECK_IN_CLOSED"
+    ALREADY_CHECKED_IN = "ALREADY_CHECKED_IN"
+    TOO_FAR_FROM_HOSPITAL = "TOO_FAR_FROM_HOSPITAL"
 
 
 described(
@@ -308,5 +327,9 @@ described(
         "RATE_LIMITED": "Too many attempts; try again later",
         "TRY_AGAIN": "Too many bookings at once: nothing was taken; send the same request again",
         "FORBIDDEN": "The caller may not do this (staff only)",
+        "CHECK_IN_NOT_OPEN": "Check-in has not opened yet (it opens before the slot starts)",
+        "CHECK_IN_CLOSED": "Check-in has closed: the slot is over",
+        "ALREADY_CHECKED_IN": "The registration is checked in already; see order.queue",
+        "TOO_FAR_FROM_HOSPITAL": "Check in near the hospital (the phone's location is too far)",
     },
 )

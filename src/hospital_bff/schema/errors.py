@@ -141,6 +141,26 @@ class ForbiddenError(UserError):
     pass
 
 
+@strawberry.type(description="A failure with code CHECK_IN_NOT_OPEN")
+class CheckInNotOpenError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code CHECK_IN_CLOSED")
+class CheckInClosedError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code ALREADY_CHECKED_IN")
+class AlreadyCheckedInError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code TOO_FAR_FROM_HOSPITAL")
+class TooFarFromHospitalError(UserError):
+    pass
+
+
 ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.INVALID_INPUT: InvalidInputError,
     ErrorCode.INVALID_ID_NUMBER: InvalidIdNumberError,
@@ -165,6 +185,10 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.RATE_LIMITED: RateLimitedError,
     ErrorCode.TRY_AGAIN: TryAgainError,
     ErrorCode.FORBIDDEN: ForbiddenError,
+    ErrorCode.CHECK_IN_NOT_OPEN: CheckInNotOpenError,
+    ErrorCode.CHECK_IN_CLOSED: CheckInClosedError,
+    ErrorCode.ALREADY_CHECKED_IN: AlreadyCheckedInError,
+    ErrorCode.TOO_FAR_FROM_HOSPITAL: TooFarFromHospitalError,
 }
 ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())
 

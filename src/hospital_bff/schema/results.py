@@ -29,8 +29,11 @@ from hospital_bff.schema.enums import ErrorCode
 from hospital_bff.schema.errors import (
     ERROR_TYPES,
     AlreadyBoundError,
+    AlreadyCheckedInError,
     BookingLimitReachedError,
     CancelNotAllowedError,
+    CheckInClosedError,
+    CheckInNotOpenError,
     DuplicateBookingError,
     ForbiddenError,
     IdentityMismatchError,
@@ -48,6 +51,7 @@ from hospital_bff.schema.errors import (
     RateLimitedError,
     ScheduleNotOpenError,
     SlotFullError,
+    TooFarFromHospitalError,
     TryAgainError,
     UpstreamUnavailableError,
     UserError,
@@ -57,6 +61,7 @@ from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess, MarkNo
 from hospital_bff.schema.orders import (
     BookAppointmentSuccess,
     CancelAppointmentSuccess,
+    CheckInSuccess,
     PayBillsSuccess,
     PayOrderSuccess,
 )
@@ -168,6 +173,22 @@ PayBillsResult = Annotated[
     | InvalidStateError
     | UpstreamUnavailableError,
     strawberry.union("PayBillsResult", description="An order to pay, or why not"),
+]
+
+# Check-in's own rules (services/queue_rules.py): not a CONFIRMED registration is
+# INVALID_STATE, outside the window CHECK_IN_NOT_OPEN / CHECK_IN_CLOSED, no location while the
+# hospital checks distance INVALID_INPUT; someone else's order is NOT_FOUND.
+CheckInResult = Annotated[
+    CheckInSuccess
+    | InvalidInputError
+    | NotFoundError
+    | InvalidStateError
+    | CheckInNotOpenError
+    | CheckInClosedError
+    | AlreadyCheckedInError
+    | TooFarFromHospitalError
+    | UpstreamUnavailableError,
+    strawberry.union("CheckInResult", description="Checked in, or why not"),
 ]
 
 # --- notices and records ----------------------------------------------------------------------

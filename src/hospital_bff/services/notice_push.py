@@ -93,6 +93,8 @@ HINTS = {
     NoticeKind.EXPERT_SUSPENDED: "预约已取消，费用全额退回",
     NoticeKind.REPORT_READY: "请在“报告查询”中查看",
     NoticeKind.VISIT_REMINDER: "请按时到院就诊",
+    NoticeKind.QUEUE_NEAR: "请到诊室门口候诊",
+    NoticeKind.QUEUE_CALLED: "请立即到诊室就诊",
 }
 
 
