@@ -19,7 +19,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from conftest import make_settings
-from fixtures.journey import open_slot, verified_user
+from fixtures.journey import eventually, open_slot, verified_user
 from fixtures.money import confirmed_order, drained, his_faults, his_state
 from fixtures.ws import Socket, connect
 from hospital_bff.clock import FrozenClock
@@ -42,6 +42,11 @@ ORDER_QUEUE = "query Q($id: ID!) { order(id: $id) { queue { status position ahea
 QUEUE_UPDATES = """
 subscription Watch($orderId: ID!) {
   queueUpdates(orderId: $orderId) { status position ahead estimatedCallAt calledAt room }
+}
+"""
+ACCEPT = """
+mutation Accept($ids: [String!]!) {
+  acceptNoticeSubscriptions(templateIds: $ids) { __typename }
 }
 """
 WINDOW_PATIENTS = ["pat-0001", "pat-0002", "pat-0003", "pat-0004"]
@@ -125,10 +130,37 @@ async def notices_of(runtime: Runtime, order_id: str) -> list[str]:
     return sorted(r.kind for r in rows if r.kind.startswith("QUEUE_"))
 
 
+async def accept_queue_pushes(client: httpx.AsyncClient, runtime: Runtime, token: str) -> str:
+    """The user accepts the queue's template in WeChat's prompt, and the app tells the BFF."""
+    template_id = runtime.settings.wechat_push_templates["QUEUE_CALLED"]
+    body = {"openid": "o-queue", "templateIds": [template_id]}
+    assert (await client.post("/sim/wechat/subscribe", json=body)).status_code == 200
+    accepted = await graphql(client, ACCEPT, {"ids": [template_id]}, token)
+    assert accepted["acceptNoticeSubscriptions"]["__typename"] == "AcceptNoticeSubscriptionsSuccess"
+    return template_id
+
+
+async def pushed(client: httpx.AsyncClient, template_id: str, count: int) -> list[str]:
+    """The titles of the queue's messages the phone got, once `count` have arrived."""
+    titles: list[str] = []
+
+    async def arrived() -> bool:
+        nonlocal titles
+        body = (await client.get("/sim/wechat/messages", params={"touser": "o-queue"})).json()
+        titles = [
+            m["data"]["thing1"]["value"] for m in body["messages"] if m["templateId"] == template_id
+        ]
+        return len(titles) >= count
+
+    await eventually(arrived)
+    return titles
+
+
 async def test_a_checked_in_phone_watches_the_queue_move_and_is_told_once(
     server: str, client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
 ) -> None:
     token, _person = await verified_user(client, openid="o-queue")
+    template_id = await accept_queue_pushes(client, runtime, token)
     order_id, schedule_id, _starts = await a_visit_day_queue(client, app, clock, token)
     hub = runtime.events.hub
     async with connect(server, token=token) as ws:
@@ -159,6 +191,8 @@ async def test_a_checked_in_phone_watches_the_queue_move_and_is_told_once(
 
     await drained(app)
     assert await notices_of(runtime, order_id) == ["QUEUE_CALLED", "QUEUE_NEAR"]
+    # On the phone through WeChat too: one message each.
+    assert sorted(await pushed(client, template_id, 2)) == ["即将叫到您的号", "请到诊室就诊"]
     queue = (await graphql(client, ORDER_QUEUE, {"id": order_id}, token))["order"]["queue"]
     assert queue["status"] == "CALLED" and queue["room"] == called["room"]
 
