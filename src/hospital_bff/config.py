@@ -151,6 +151,8 @@ class Settings(BaseSettings):
             "REPORT_READY": "tpl-report-ready-demo",
             "VISIT_REMINDER": "tpl-visit-reminder-demo",
             "WAITLIST_OFFER": "tpl-waitlist-offer-demo",
+            "QUEUE_NEAR": "tpl-queue-demo",
+            "QUEUE_CALLED": "tpl-queue-demo",
         },
         description="JSON map notice kind -> WeChat template id; a kind not listed is not pushed",
     )
@@ -298,6 +300,32 @@ class Settings(BaseSettings):
     )
     reconcile_days_back: int = Field(
         default=3, description="Days not yet reconciled are tried again for this many days"
+    )
+
+    # --- check-in and the queue on the visit day (services/queue.py) ------------------------------
+    check_in_opens_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=24 * 60,
+        description="Check-in opens this many minutes before the slot starts; it closes when "
+        "the slot ends",
+    )
+    check_in_radius_meters: int | None = Field(
+        default=None,
+        gt=0,
+        description="When set (with the hospital's latitude and longitude), check-in needs the "
+        "phone's coordinates within this distance of the hospital; unset: off",
+    )
+    hospital_latitude: float | None = Field(
+        default=None, ge=-90, le=90, description="The hospital's latitude (WGS-84), for check-in"
+    )
+    hospital_longitude: float | None = Field(
+        default=None, ge=-180, le=180, description="The hospital's longitude (WGS-84), for check-in"
+    )
+    queue_near_ahead: int = Field(
+        default=3,
+        ge=0,
+        description="A checked-in patient is told (once) when this many or fewer wait ahead",
     )
 
     # --- limits ----------------------------------------------------------------------------------
@@ -448,6 +476,17 @@ class Settings(BaseSettings):
         from hospital_bff.production import with_production_defaults
 
         return with_production_defaults(data)
+
+    @model_validator(mode="after")
+    def _check_in_place(self) -> Settings:
+        # A radius around no point would refuse (or admit) every check-in: stop the start-up.
+        if self.check_in_radius_meters is not None and (
+            self.hospital_latitude is None or self.hospital_longitude is None
+        ):
+            raise ValueError(
+                "BFF_CHECK_IN_RADIUS_METERS needs BFF_HOSPITAL_LATITUDE and BFF_HOSPITAL_LONGITUDE"
+            )
+        return self
 
     @cached_property
     def tz(self) -> ZoneInfo:

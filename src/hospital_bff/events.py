@@ -46,6 +46,11 @@ def order_topic(order_id: str) -> str:
     return f"order:{order_id}"
 
 
+def queue_topic(order_id: str) -> str:
+    """A checked-in registration's place in the queue changed: look at the HIS again."""
+    return f"queue:{order_id}"
+
+
 def schedule_topic(schedule_id: str) -> str:
     return f"schedule:{schedule_id}"
 

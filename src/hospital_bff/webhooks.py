@@ -28,7 +28,7 @@ from hospital_bff.metrics import WEBHOOKS
 from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import uow
+from hospital_bff.services import queue, uow
 from hospital_bff.services.money import cancellation, confirmation, refunds
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.records import announce_report
@@ -189,8 +189,12 @@ _HIS_EVENT_IDS: dict[str, tuple[str, ...]] = {
     "REPORT_READY": ("patientId", "reportId"),
     "VISIT_COMPLETED": ("orderId",),
     "VISIT_MISSED": ("orderId",),
+    "QUEUE_UPDATED": ("registrationId",),
+    "QUEUE_CALLED": ("registrationId",),
 }
-_HIS_EVENT_TEXT: dict[str, int] = {"reason": 500, "title": 128}  # free text, longest
+# IDs that may be null: a queue event of a registration made at the window has no order.
+_HIS_EVENT_OPTIONAL_IDS = ("orderId", "scheduleId")
+_HIS_EVENT_TEXT: dict[str, int] = {"reason": 500, "title": 128, "room": 128}  # free text
 
 
 def his_event_problem(event: HisEvent) -> str | None:
@@ -203,6 +207,10 @@ def his_event_problem(event: HisEvent) -> str | None:
     for key in _HIS_EVENT_IDS[event.type]:
         value = event.data.get(key)
         if not isinstance(value, str) or id_problem(value) is not None:
+            return f"data.{key} is not a valid ID"
+    for key in _HIS_EVENT_OPTIONAL_IDS:
+        value = event.data.get(key)
+        if value is not None and (not isinstance(value, str) or id_problem(value) is not None):
             return f"data.{key} is not a valid ID"
     for key, max_length in _HIS_EVENT_TEXT.items():
         value = event.data.get(key)
@@ -231,6 +239,9 @@ async def handle_his_event(runtime: Runtime, event: HisEvent) -> None:
         await confirmation.record_visit(
             runtime, str(data.get("orderId") or ""), attended=event.type == "VISIT_COMPLETED"
         )
+    elif event.type in ("QUEUE_UPDATED", "QUEUE_CALLED") and data.get("orderId"):
+        # (A registration made at the window has no order of ours: nothing to tell anyone.)
+        await queue.record_queue_event(runtime, str(data["orderId"]))
 
 
 Handler = Callable[[Request], Awaitable[Response]]

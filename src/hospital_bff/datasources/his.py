@@ -21,6 +21,7 @@ from hospital_bff.datasources.his_models import (
     Expert,
     HisPatient,
     Prescription,
+    QueueEntry,
     Registration,
     RegistrationTotal,
     Report,
@@ -218,6 +219,25 @@ class HisClient(JsonClient):
             "POST", f"/registrations/{_seg(registration_id)}/cancel", json={"reason": reason}
         )
         return _one(Registration, data)
+
+    # --- the queue on the visit day -------------------------------------------------------------
+
+    async def check_in(self, registration_id: str) -> QueueEntry:
+        """Put the registration in its schedule's queue; idempotent, so it may be retried."""
+        data = await self.request(
+            "POST", f"/registrations/{_seg(registration_id)}/check-in", idempotent=True
+        )
+        return _one(QueueEntry, data)
+
+    async def queue_entry(self, registration_id: str) -> QueueEntry | None:
+        """The registration's place in the queue; None while it is not checked in."""
+        try:
+            data = await self.request("GET", f"/registrations/{_seg(registration_id)}/queue")
+        except UpstreamRejected as exc:
+            if exc.code == "NOT_CHECKED_IN":
+                return None
+            raise
+        return _one(QueueEntry, data)
 
     async def registration_total(self, day: date, department_id: str | None = None) -> int:
         """Registrations for visits on `day` at every channel, for one department or all."""

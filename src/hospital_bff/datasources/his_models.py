@@ -17,7 +17,15 @@ BillStatus = Literal["UNPAID", "LOCKED", "PAID"]
 ReportKind = Literal["LAB", "EXAM"]
 ReportStatus = Literal["PENDING", "FINAL"]
 ResultFlag = Literal["NORMAL", "HIGH", "LOW", "ABNORMAL"]
-HisEventType = Literal["REPORT_READY", "SCHEDULE_SUSPENDED", "VISIT_COMPLETED", "VISIT_MISSED"]
+QueueStatus = Literal["WAITING", "CALLED", "MISSED", "DONE"]
+HisEventType = Literal[
+    "REPORT_READY",
+    "SCHEDULE_SUSPENDED",
+    "VISIT_COMPLETED",
+    "VISIT_MISSED",
+    "QUEUE_UPDATED",
+    "QUEUE_CALLED",
+]
 
 
 class HisModel(BaseModel):
@@ -141,6 +149,22 @@ class Registration(HisModel):
     # channel without a schedule look-up each; a HIS that omits them is asked per schedule.
     department_id: str | None = None
     visit_date: date | None = None
+
+
+class QueueEntry(HisModel):
+    """A checked-in registration's place in its schedule's queue on the visit day."""
+
+    registration_id: str
+    order_id: str | None = None
+    schedule_id: str
+    number: int
+    status: QueueStatus
+    position: int | None = None
+    ahead: int = 0
+    estimated_call_at: datetime | None = None
+    checked_in_at: datetime
+    called_at: datetime | None = None
+    room: str | None = None
 
 
 class RegistrationTotal(HisModel):

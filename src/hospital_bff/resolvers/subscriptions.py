@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 
 from graphql import GraphQLError
 
-from hospital_bff.events import notices_topic, order_topic, schedule_topic
+from hospital_bff.events import notices_topic, order_topic, queue_topic, schedule_topic
 from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
@@ -23,7 +23,9 @@ from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
+from hospital_bff.schema.queue import QueueState
 from hospital_bff.services import notices as notice_queries
+from hospital_bff.services import queue
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import orders as order_queries
 
@@ -95,3 +97,24 @@ async def notices(info: Info) -> AsyncGenerator[Notice, None]:
                 if row.id not in sent:
                     sent.add(row.id)
                     yield Notice.from_row(row)
+
+
+async def queue_updates(info: Info, order_id: str) -> AsyncGenerator[QueueState | None, None]:
+    """The order's place in the queue when it starts, then each time it changes; null while
+    not checked in. An event only says "look again": a state is sent when it differs."""
+    viewer = await info.context.require_viewer()
+    runtime = info.context.runtime
+    with _admitted(info, viewer):
+        first, last = True, None
+        async for _event in runtime.events.watch(queue_topic(order_id)):
+            async with runtime.sessions() as session:
+                try:
+                    row = await order_queries.owned_order(session, viewer.user_id, order_id)
+                except NotFound:
+                    raise _not_found() from None
+            async with upstream_guard():
+                entry = await queue.queue_of(runtime, row)
+            state = None if entry is None else QueueState.from_dto(entry)
+            if first or state != last:
+                first, last = False, state
+                yield state

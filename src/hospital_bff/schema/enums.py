@@ -21,6 +21,7 @@ from hospital_bff.services.money.rules import PaymentStatus as PaymentStatus
 from hospital_bff.services.money.rules import RefundMode as RefundMode
 from hospital_bff.services.money.rules import RefundStatus as RefundStatus
 from hospital_bff.services.notices import NoticeKind as NoticeKind
+from hospital_bff.services.queue_rules import QueueStatus as QueueStatus
 from hospital_bff.services.waitlist.rules import EntryStatus as EntryStatus
 from hospital_bff.services.waitlist.rules import OfferStatus as OfferStatus
 
@@ -255,6 +256,20 @@ described(
         "VISIT_REMINDER": "A reminder of an upcoming visit",
         "WAITLIST_OFFER": "A place came back and is held for a waiting patient for a few "
         "minutes: accept it (acceptWaitlistOffer) or decline it",
+        "QUEUE_NEAR": "A checked-in patient's turn is near (a few patients ahead)",
+        "QUEUE_CALLED": "A checked-in patient is called to the consulting room",
+    },
+)
+
+
+described(
+    QueueStatus,
+    "Where a checked-in patient is in the visit day's queue",
+    {
+        "WAITING": "Checked in, waiting to be called",
+        "CALLED": "Called to the consulting room (see room)",
+        "MISSED": "Called and did not come, or marked absent; ask at the triage desk",
+        "DONE": "Seen by the doctor",
     },
 )
 
@@ -285,6 +300,10 @@ class ErrorCode(Enum):
     FORBIDDEN = "FORBIDDEN"
     PLACES_AVAILABLE = "PLACES_AVAILABLE"
     ALREADY_WAITING = "ALREADY_WAITING"
+    CHECK_IN_NOT_OPEN = "CHECK_IN_NOT_OPEN"
+    CHECK_IN_CLOSED = "CHECK_IN_CLOSED"
+    ALREADY_CHECKED_IN = "ALREADY_CHECKED_IN"
+    TOO_FAR_FROM_HOSPITAL = "TOO_FAR_FROM_HOSPITAL"
 
 
 described(
@@ -316,6 +335,10 @@ described(
         "FORBIDDEN": "The caller may not do this (staff only)",
         "PLACES_AVAILABLE": "Places are free on this schedule: book one instead of waiting",
         "ALREADY_WAITING": "The patient is on this waitlist already",
+        "CHECK_IN_NOT_OPEN": "Check-in has not opened yet (it opens before the slot starts)",
+        "CHECK_IN_CLOSED": "Check-in has closed: the slot is over",
+        "ALREADY_CHECKED_IN": "The registration is checked in already; see order.queue",
+        "TOO_FAR_FROM_HOSPITAL": "Check in near the hospital (the phone's location is too far)",
     },
 )
 

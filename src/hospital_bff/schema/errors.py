@@ -153,6 +153,26 @@ class AlreadyWaitingError(UserError):
     pass
 
 
+@strawberry.type(description="A failure with code CHECK_IN_NOT_OPEN")
+class CheckInNotOpenError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code CHECK_IN_CLOSED")
+class CheckInClosedError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code ALREADY_CHECKED_IN")
+class AlreadyCheckedInError(UserError):
+    pass
+
+
+@strawberry.type(description="A failure with code TOO_FAR_FROM_HOSPITAL")
+class TooFarFromHospitalError(UserError):
+    pass
+
+
 ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.INVALID_INPUT: InvalidInputError,
     ErrorCode.INVALID_ID_NUMBER: InvalidIdNumberError,
@@ -179,6 +199,10 @@ ERROR_TYPES: dict[ErrorCode, type[UserError]] = {
     ErrorCode.FORBIDDEN: ForbiddenError,
     ErrorCode.PLACES_AVAILABLE: PlacesAvailableError,
     ErrorCode.ALREADY_WAITING: AlreadyWaitingError,
+    ErrorCode.CHECK_IN_NOT_OPEN: CheckInNotOpenError,
+    ErrorCode.CHECK_IN_CLOSED: CheckInClosedError,
+    ErrorCode.ALREADY_CHECKED_IN: AlreadyCheckedInError,
+    ErrorCode.TOO_FAR_FROM_HOSPITAL: TooFarFromHospitalError,
 }
 ALL_ERROR_TYPES: tuple[type[UserError], ...] = tuple(ERROR_TYPES.values())
 

@@ -12,6 +12,7 @@ from hospital_bff.resolvers import (
     accounts,
     booking,
     notice_push,
+    queue,
     record_access,
     records,
     staff,
@@ -22,6 +23,7 @@ from hospital_bff.schema.accounts import BindPatientInput, VerifyIdentityInput
 from hospital_bff.schema.arguments import CallersOrder, CallersPatient
 from hospital_bff.schema.enums import PaymentChannel, Platform
 from hospital_bff.schema.orders import BookAppointmentInput, PayBillsInput
+from hospital_bff.schema.queue import CheckInLocation
 from hospital_bff.schema.record_access import GrantRecordAccessInput
 from hospital_bff.schema.results import (
     AcceptNoticeSubscriptionsResult,
@@ -29,6 +31,7 @@ from hospital_bff.schema.results import (
     BindPatientResult,
     BookAppointmentResult,
     CancelAppointmentResult,
+    CheckInResult,
     DeclineWaitlistOfferResult,
     GrantRecordAccessResult,
     JoinWaitlistResult,
@@ -150,6 +153,25 @@ class Mutation:
         ] = None,
     ) -> CancelAppointmentResult:
         return await booking.cancel_appointment(info, str(order_id), reason)
+
+    @strawberry.mutation(
+        description="Check in on the visit day (签到): a CONFIRMED registration joins the "
+        "hospital's queue, from shortly before its slot until the slot ends; then watch "
+        "queueUpdates or order.queue"
+    )
+    async def check_in(
+        self,
+        info: Info,
+        order_id: CallersOrder,
+        location: Annotated[
+            CheckInLocation | None,
+            strawberry.argument(
+                description="The phone's location; needed when the hospital checks that "
+                "patients check in nearby"
+            ),
+        ] = None,
+    ) -> CheckInResult:
+        return await queue.check_in(info, str(order_id), location)
 
     @strawberry.mutation(
         description="One order to pay chosen outpatient bills (self-pay patients only)"

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import strawberry
 
 from hospital_bff.resolvers.context import Info
+from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.schema.enums import (
     OrderKind,
     OrderStatus,
@@ -16,6 +17,8 @@ from hospital_bff.schema.enums import (
     RefundStatus,
 )
 from hospital_bff.schema.pagination import PageInfo
+from hospital_bff.schema.queue import QueueState
+from hospital_bff.services.queue import queue_of
 from hospital_bff.store import models
 
 
@@ -109,6 +112,15 @@ class Order:
     async def refund(self, info: Info) -> RefundInfo | None:
         found = await info.context.loaders.refund_by_order.load(str(self.id))
         return RefundInfo.from_row(found) if found else None
+
+    @strawberry.field(
+        description="The place in the visit day's queue once checked in (checkIn), read from "
+        "the hospital; null before check-in and on other days"
+    )
+    async def queue(self, info: Info) -> QueueState | None:
+        async with upstream_guard():
+            entry = await queue_of(info.context.runtime, self.row)
+        return None if entry is None else QueueState.from_dto(entry)
 
     @classmethod
     def from_row(cls, o: models.Order) -> Order:
@@ -250,6 +262,12 @@ class PayOrderSuccess:
 @strawberry.type(description="Cancelled; the order's refund says what happens to the money")
 class CancelAppointmentSuccess:
     order: Order = strawberry.field(description="The cancelled order, with its refund")
+
+
+@strawberry.type(description="Checked in: the order and its place in the queue")
+class CheckInSuccess:
+    order: Order = strawberry.field(description="The registration that checked in")
+    queue: QueueState = strawberry.field(description="Its place in the queue now")
 
 
 @strawberry.type(description="An order for the chosen bills: pay within the window")

@@ -29,9 +29,12 @@ from hospital_bff.schema.enums import ErrorCode
 from hospital_bff.schema.errors import (
     ERROR_TYPES,
     AlreadyBoundError,
+    AlreadyCheckedInError,
     AlreadyWaitingError,
     BookingLimitReachedError,
     CancelNotAllowedError,
+    CheckInClosedError,
+    CheckInNotOpenError,
     DuplicateBookingError,
     ForbiddenError,
     IdentityMismatchError,
@@ -50,6 +53,7 @@ from hospital_bff.schema.errors import (
     RateLimitedError,
     ScheduleNotOpenError,
     SlotFullError,
+    TooFarFromHospitalError,
     TryAgainError,
     UpstreamUnavailableError,
     UserError,
@@ -59,6 +63,7 @@ from hospital_bff.schema.notices import AcceptNoticeSubscriptionsSuccess, MarkNo
 from hospital_bff.schema.orders import (
     BookAppointmentSuccess,
     CancelAppointmentSuccess,
+    CheckInSuccess,
     PayBillsSuccess,
     PayOrderSuccess,
 )
@@ -229,6 +234,22 @@ DeclineWaitlistOfferResult = Annotated[
     | NotFoundError
     | InvalidStateError,
     strawberry.union("DeclineWaitlistOfferResult", description="Declined, or why not"),
+]
+
+# Check-in's own rules (services/queue_rules.py): not a CONFIRMED registration is
+# INVALID_STATE, outside the window CHECK_IN_NOT_OPEN / CHECK_IN_CLOSED, no location while the
+# hospital checks distance INVALID_INPUT; someone else's order is NOT_FOUND.
+CheckInResult = Annotated[
+    CheckInSuccess
+    | InvalidInputError
+    | NotFoundError
+    | InvalidStateError
+    | CheckInNotOpenError
+    | CheckInClosedError
+    | AlreadyCheckedInError
+    | TooFarFromHospitalError
+    | UpstreamUnavailableError,
+    strawberry.union("CheckInResult", description="Checked in, or why not"),
 ]
 
 # --- notices and records ----------------------------------------------------------------------

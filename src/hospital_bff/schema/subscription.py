@@ -13,6 +13,7 @@ from hospital_bff.schema.arguments import CallersOrder
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
+from hospital_bff.schema.queue import QueueState
 
 
 @strawberry.type(
@@ -55,4 +56,16 @@ class Subscription:
         ],
     ) -> AsyncGenerator[Schedule, None]:
         async for item in resolve.schedule_updated(info, str(schedule_id)):
+            yield item
+
+    @strawberry.subscription(
+        description="One of the caller's registrations in the visit day's queue: its place "
+        "when it starts (null before check-in), then each time it changes"
+    )
+    async def queue_updates(
+        self,
+        info: Info,
+        order_id: CallersOrder,
+    ) -> AsyncGenerator[QueueState | None, None]:
+        async for item in resolve.queue_updates(info, str(order_id)):
             yield item

@@ -94,6 +94,8 @@ HINTS = {
     NoticeKind.REPORT_READY: "请在“报告查询”中查看",
     NoticeKind.VISIT_REMINDER: "请按时到院就诊",
     NoticeKind.WAITLIST_OFFER: "号源为您保留数分钟，请尽快确认并支付",
+    NoticeKind.QUEUE_NEAR: "请到诊室门口候诊",
+    NoticeKind.QUEUE_CALLED: "请立即到诊室就诊",
 }
 
 

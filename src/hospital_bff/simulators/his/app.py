@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from hospital_bff.clock import Clock
 from hospital_bff.simulators.his import endpoints as api
+from hospital_bff.simulators.his import queue_endpoints as queue
 from hospital_bff.simulators.his import record_endpoints as records
 from hospital_bff.simulators.his.errors import HisError
 from hospital_bff.simulators.his.gate import HisGate
@@ -66,6 +67,11 @@ def create_his_app(
         Route("/registrations", api.register, methods=["POST"]),
         Route("/registrations", api.registrations, methods=["GET"]),
         Route("/registrations/{registration_id}/cancel", api.cancel_registration, methods=["POST"]),
+        Route("/registrations/{registration_id}/check-in", queue.check_in, methods=["POST"]),
+        Route("/registrations/{registration_id}/queue", queue.queue_entry, methods=["GET"]),
+        Route("/schedules/{schedule_id}/queue", queue.schedule_queue, methods=["GET"]),
+        Route("/schedules/{schedule_id}/queue/call-next", queue.call_next, methods=["POST"]),
+        Route("/queue/pace", queue.set_pace, methods=["PUT"]),
         Route("/statistics/registrations", api.registration_statistics, methods=["GET"]),
         Route("/registrations/{registration_id}/visit", api.visit, methods=["POST"]),
         Route("/registrations/{registration_id}/miss", api.miss, methods=["POST"]),

@@ -26,6 +26,7 @@ _ADMIN_EXACT = {
     ("POST", "/bills"),
     ("POST", "/reports"),
     ("POST", "/window-registrations"),
+    ("PUT", "/queue/pace"),
 }
 _ADMIN_ACTIONS = {
     ("schedules", "suspend"),
@@ -41,6 +42,10 @@ def is_admin_path(method: str, path: str) -> bool:
     if (method, path) in _ADMIN_EXACT or path.startswith("/photos/"):
         return True
     parts = path.strip("/").split("/")
+    if len(parts) == 3 and parts[0] == "schedules" and parts[2] == "queue":
+        return method == "GET"  # the room's screen
+    if method == "POST" and len(parts) == 4 and parts[0] == "schedules":
+        return parts[2:] == ["queue", "call-next"]
     return method == "POST" and len(parts) == 3 and (parts[0], parts[2]) in _ADMIN_ACTIONS
 
 

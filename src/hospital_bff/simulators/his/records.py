@@ -201,3 +201,16 @@ class BillPaymentRecord:
     amount: int
     payment_ref: str
     paid_at: datetime
+
+
+@dataclass(slots=True)
+class QueueEntryRecord:
+    """A checked-in registration's place in its schedule's queue (签到, 叫号)."""
+
+    registration_id: str
+    schedule_id: str
+    number: int  # the ticket number: the queue's order
+    checked_in_at: datetime
+    status: str = "WAITING"  # WAITING, CALLED, MISSED, DONE
+    called_at: datetime | None = None
+    room: str | None = None

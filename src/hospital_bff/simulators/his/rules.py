@@ -14,6 +14,7 @@ from typing import Any
 from hospital_bff.simulators.his.errors import HisError, invalid, not_found
 from hospital_bff.simulators.his.events import emit
 from hospital_bff.simulators.his.id_numbers import id_number_facts
+from hospital_bff.simulators.his.queue_rules import leave_queue
 from hospital_bff.simulators.his.records import (
     BillLockRecord,
     PatientRecord,
@@ -314,6 +315,7 @@ def settle_visit(
     if registration.status != "CONFIRMED":
         raise HisError(409, "INVALID_STATE", f"the registration is {registration.status}")
     registration.status = status
+    leave_queue(state, registration)
     emit(
         state,
         event_type,

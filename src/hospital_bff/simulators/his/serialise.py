@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from hospital_bff.simulators.his.bill_rules import bill_status
+from hospital_bff.simulators.his.queue_rules import WAITING, estimated_call_at, positions
 from hospital_bff.simulators.his.records import (
     BillPaymentRecord,
     BillRecord,
@@ -13,6 +14,7 @@ from hospital_bff.simulators.his.records import (
     ExpertRecord,
     PatientRecord,
     PrescriptionRecord,
+    QueueEntryRecord,
     RegistrationRecord,
     ReportRecord,
     ScheduleRecord,
@@ -161,4 +163,26 @@ def prescription_json(p: PrescriptionRecord) -> dict[str, Any]:
         "doctorName": p.doctor_name,
         "diagnosis": p.diagnosis,
         "items": [dict(i) for i in p.items],
+    }
+
+
+def queue_entry_json(state: HisState, e: QueueEntryRecord, now: datetime) -> dict[str, Any]:
+    position = (
+        positions(state, e.schedule_id).get(e.registration_id) if e.status == WAITING else None
+    )
+    ahead = 0 if position is None else position - 1
+    return {
+        "registrationId": e.registration_id,
+        "orderId": state.registrations[e.registration_id].order_id,
+        "scheduleId": e.schedule_id,
+        "number": e.number,
+        "status": e.status,
+        "position": position,
+        "ahead": ahead,
+        "estimatedCallAt": (
+            None if position is None else estimated_call_at(state, ahead, now).isoformat()
+        ),
+        "checkedInAt": e.checked_in_at.isoformat(),
+        "calledAt": None if e.called_at is None else e.called_at.isoformat(),
+        "room": e.room,
     }

@@ -1,11 +1,11 @@
 """The simulated HIS's records as bytes (JSON) and back, so that a demo's hospital survives a
-restart: the catalogue, patients, bills, reports, suspensions, locks and registrations, and the
+restart: the catalogue, patients, bills, reports, suspensions, locks, registrations, queues, and the
 sequence its IDs come from. Events already sent and faults are not kept."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter
 
@@ -14,6 +14,7 @@ from hospital_bff.simulators.his.records import (
     BillPaymentRecord,
     HisSeed,
     PatientRecord,
+    QueueEntryRecord,
     RegistrationRecord,
     SlotLockRecord,
 )
@@ -31,6 +32,8 @@ class HisSnapshot:
     bill_payments: dict[str, BillPaymentRecord]
     counter: int
     seeded_through: dt.date
+    # Absent from records saved before the queue existed.
+    queue: dict[str, QueueEntryRecord] = field(default_factory=dict)
 
 
 _SNAPSHOT = TypeAdapter(HisSnapshot)
@@ -46,6 +49,7 @@ def dump_his(state: HisState) -> bytes:
             bill_payments=state.bill_payments,
             counter=state.counter,
             seeded_through=state.seeded_through,
+            queue=state.queue,
         )
     )
 
@@ -60,6 +64,7 @@ def load_his(state: HisState, data: bytes) -> None:
     state.bill_payments = saved.bill_payments
     state.counter = saved.counter
     state.seeded_through = saved.seeded_through
+    state.queue = saved.queue
     state.reindex()
     state.roll_calendar()
 

@@ -22,6 +22,7 @@ from hospital_bff.simulators.his.records import (
     HisSeed,
     PatientRecord,
     PrescriptionRecord,
+    QueueEntryRecord,
     RegistrationRecord,
     ReportRecord,
     ScheduleRecord,
@@ -59,6 +60,9 @@ class HisState:
         self.sent_events: list[dict[str, Any]] = []
         self.delivered: list[str] = []  # event IDs, once per accepted POST
         self.deliveries: set[asyncio.Task[None]] = set()
+        # Paced calling of today's queues (PUT /queue/pace); 0 is off, tests call the next now.
+        self.pace_seconds = 0.0
+        self.pace_task: asyncio.Task[None] | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -69,6 +73,8 @@ class HisState:
         self.registrations: dict[str, RegistrationRecord] = {}
         self.bill_locks: dict[str, BillLockRecord] = {}
         self.bill_payments: dict[str, BillPaymentRecord] = {}
+        self.queue: dict[str, QueueEntryRecord] = {}  # by registration ID
+        self.stop_pace()
         self.reindex()
         self.seeded_through = today + timedelta(days=BOOKING_HORIZON_DAYS)
         self.counter = 0
@@ -131,6 +137,13 @@ class HisState:
         if registration is None:
             raise not_found("registration")
         return registration
+
+    def stop_pace(self) -> None:
+        """No more paced calls (a reset, or `secondsPerPatient: 0`)."""
+        self.pace_seconds = 0.0
+        if self.pace_task is not None:
+            self.pace_task.cancel()
+            self.pace_task = None
 
     async def drain(self) -> None:
         """Wait until every pending webhook delivery has succeeded or given up."""
