@@ -20,7 +20,10 @@ from fixtures.fhir import (
     validated,
 )
 from fixtures.journey import book, open_slot, patient_of, verified_user
+from hospital_bff.clock import FrozenClock
 from hospital_bff.config import Settings
+from hospital_bff.tokens import TokenService
+from security.test_production_mode import production_values, running
 
 
 @pytest.fixture
@@ -157,3 +160,21 @@ async def test_refusals_are_operation_outcomes(client: httpx.AsyncClient) -> Non
 @pytest.mark.parametrize("settings_overrides", [{"fhir_enabled": False}])
 async def test_fhir_can_be_turned_off(client: httpx.AsyncClient) -> None:
     assert (await client.get("/fhir/metadata")).status_code == 404
+
+
+async def test_production_serves_fhir_and_refuses_a_demo_key_token(
+    backend: str, tmp_path: Path, clock: FrozenClock
+) -> None:
+    settings = make_settings(backend, tmp_path, **production_values(tmp_path))
+    async with running(settings, clock) as production:
+        statement = await production.client.get("/fhir/metadata")
+        assert statement.status_code == 200
+        validated(statement.json())
+        # The patients' public demo key, as an attacker who reads the repository has it.
+        forged = TokenService.from_settings(Settings(_env_file=None), clock).issue(
+            "o-forged", "PATIENT", "acc_forged", jti="forged"
+        )
+        for headers in ({}, {"Authorization": f"Bearer {forged.token}"}):
+            refused = await production.client.get("/fhir/Patient", headers=headers)
+            assert refused.status_code == 401
+            assert error_code(refused.json()) == "UNAUTHENTICATED"

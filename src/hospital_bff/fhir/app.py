@@ -31,6 +31,8 @@ _JSON_TYPES = ("application/fhir+json", "application/json", "application/*", "*/
 _FORMATS = ("json", "application/json", "application/fhir+json")
 # Parameters any search takes besides its own.
 _COMMON_PARAMS = frozenset({"_format"})
+# What anyone may read, no token asked (the paths under /fhir).
+_PUBLIC = frozenset({"metadata", ".well-known/smart-configuration"})
 
 
 def _accepts_json(accept: str | None) -> bool:
@@ -81,8 +83,15 @@ class FhirEndpoint:
         self.base = f"{self.public_url}/fhir"
 
     async def handle(self, request: Request) -> Response:
-        runtime = self.runtime()
-        ctx = FhirContext(request, runtime, self.base)
+        ctx = FhirContext(request, self.runtime(), self.base)
+        response = await self._answered(ctx, request)
+        if request.path_params.get("path") not in _PUBLIC:
+            # A patient's data, or what a token was asked about: no shared cache keeps it.
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    async def _answered(self, ctx: FhirContext, request: Request) -> Response:
+        """The answer, or the refusal as an OperationOutcome."""
         try:
             return await self._dispatch(ctx, request)
         except FhirError as exc:
