@@ -39,7 +39,7 @@ def settings(backend: str, tmp_path: Path, settings_overrides: dict[str, Any]) -
 
 async def _one_of_each(
     client: httpx.AsyncClient, token: str
-) -> dict[str, tuple[str, dict[str, str]]]:
+) -> dict[str, tuple[str, dict[str, Any]]]:
     """For each served type: the id of one it holds, and the search parameters it needs."""
     patient_id = await patient_of(client, token)
     found = await open_slot(client)
@@ -56,7 +56,7 @@ async def _one_of_each(
         },
     )
     assert report.status_code in (200, 201), report.text
-    mine = {"patient": f"Patient/{patient_id}"}
+    mine: dict[str, Any] = {"patient": f"Patient/{patient_id}"}
     return {
         "Patient": (patient_id, {}),
         "Practitioner": (schedule["expert"]["id"], {}),
@@ -114,10 +114,8 @@ async def test_what_the_capability_statement_lists_answers_and_nothing_else(
     for path in ("Encounter", "Observation/x", "Appointment/$cancel", "Location"):
         refused = await fhir_get(client, path, token, expect=404)
         assert error_code(refused) == "NOT_FOUND"
-    method = await client.put(
-        "/fhir/Appointment/$find", headers={"Authorization": f"Bearer {token}"}
-    )
-    assert method.status_code == 405 and method.headers["allow"] == "POST"
+    put = await client.put("/fhir/Appointment/$find", headers={"Authorization": f"Bearer {token}"})
+    assert put.status_code == 405 and put.headers["allow"] == "POST"
     smart = (await client.get("/fhir/.well-known/smart-configuration")).json()
     assert smart["token_endpoint"].endswith("/graphql")
 

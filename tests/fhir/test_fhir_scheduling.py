@@ -22,7 +22,7 @@ def _value(ext: dict[str, Any], name: str) -> Any:
 async def _find(
     client: httpx.AsyncClient, token: str, patient_id: str, status: int = 200
 ) -> dict[str, Any]:
-    parameters = [
+    parameters: list[dict[str, Any]] = [
         {"name": "patient", "valueReference": {"reference": f"Patient/{patient_id}"}},
         {"name": "organization", "valueReference": {"reference": "Organization/dep-yk"}},
         {"name": "start", "valueDate": "2026-11-28"},
@@ -115,7 +115,7 @@ async def test_find_names_what_the_patient_may_not_book(client: httpx.AsyncClien
     # department (dep-ek) sees children only.
     token, _ = await verified_user(client)
     patient_id = await patient_of(client, token)
-    parameters = [
+    parameters: list[dict[str, Any]] = [
         {"name": "patient", "valueReference": {"reference": f"Patient/{patient_id}"}},
         {"name": "organization", "valueReference": {"reference": "Organization/dep-ek"}},
         {"name": "start", "valueDate": "2026-11-28"},

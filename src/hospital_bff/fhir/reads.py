@@ -26,7 +26,7 @@ from hospital_bff.fhir.outcomes import bad_request, not_found
 from hospital_bff.services.accounts import patients
 from hospital_bff.services.errors import NotFound
 from hospital_bff.services.money import orders
-from hospital_bff.services.money.rules import OrderKind, OrderStatus
+from hospital_bff.services.money.rules import OrderKind, OrderStatus, PaymentStatus
 from hospital_bff.services.records import RecordService
 from hospital_bff.store.models import Order, Payment
 
@@ -187,7 +187,7 @@ async def _payment_of(ctx: FhirContext, order: Order) -> Payment | None:
     async with ctx.runtime.sessions() as session:
         rows = await session.exec(
             select(Payment)
-            .where(Payment.order_id == order.id, Payment.status == "PENDING")
+            .where(Payment.order_id == order.id, Payment.status == PaymentStatus.PENDING)
             .order_by(col(Payment.created_at).desc())
         )
         return rows.first()
