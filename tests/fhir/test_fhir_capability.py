@@ -22,6 +22,7 @@ from fixtures.fhir import (
 from fixtures.journey import book, open_slot, patient_of, verified_user
 from hospital_bff.clock import FrozenClock
 from hospital_bff.config import Settings
+from hospital_bff.fhir import reads
 from hospital_bff.tokens import TokenService
 from security.test_production_mode import production_values, running
 
@@ -176,3 +177,22 @@ async def test_production_serves_fhir_and_refuses_a_demo_key_token(
             refused = await production.client.get("/fhir/Patient", headers=headers)
             assert refused.status_code == 401
             assert error_code(refused.json()) == "UNAUTHENTICATED"
+
+
+async def test_a_bug_is_an_operation_outcome_with_the_request_id(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token, _ = await verified_user(client)
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(reads.SEARCHES, "Organization", broken)
+    answer = await client.get(
+        "/fhir/Organization",
+        headers={"Authorization": f"Bearer {token}", "X-Request-ID": "req-fhir-1"},
+    )
+    assert answer.status_code == 500
+    assert error_code(validated(answer.json()).model_dump()) == "INTERNAL"
+    assert "req-fhir-1" in answer.json()["issue"][0]["diagnostics"]
+    assert "a bug" not in answer.text

@@ -18,8 +18,9 @@ from starlette.routing import Route
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.fhir import capability, reads, scheduling
 from hospital_bff.fhir.context import FhirContext
-from hospital_bff.fhir.outcomes import FhirError, bad_request, from_domain, not_found
+from hospital_bff.fhir.outcomes import FhirError, bad_request, from_domain, not_found, outcome
 from hospital_bff.language import Message
+from hospital_bff.request_id import current_request_id
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.errors import DomainError, UpstreamUnavailableError
@@ -104,6 +105,14 @@ class FhirEndpoint:
             log.warning("upstream_unavailable", system=exc.system, error=str(exc))
             status, answer = from_domain(UpstreamUnavailableError(exc.system), ctx.lang)
             return _answer(answer, status)
+        except Exception:
+            # A bug: its trace goes to the log; the caller gets the id to quote, no detail.
+            log.exception("fhir.internal_error")
+            request_id = current_request_id() or ""
+            text = Message(
+                f"服务器内部错误（请求号 {request_id}）", f"Internal error (request {request_id})"
+            )
+            return _answer(outcome("exception", "INTERNAL", text.in_language(ctx.lang)), 500)
 
     async def _dispatch(self, ctx: FhirContext, request: Request) -> Response:
         settings = ctx.runtime.settings
