@@ -82,6 +82,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.response_cache_http": ENTRY,
     "hospital_bff.eligibility_overlay": ENTRY,
     "hospital_bff.webhooks": ENTRY,
+    # The FHIR front door: routes, mapping and operations on the services, beside /graphql.
+    "hospital_bff.fhir": ENTRY,
     "hospital_bff.jobs": ENTRY,
     "hospital_bff.staff_cli": ENTRY,
     # The processes: the app, the command line, and the simulators the app may mount.

@@ -25,6 +25,7 @@ from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.eligibility_overlay import overlaid
+from hospital_bff.fhir.app import fhir_routes
 from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
@@ -209,6 +210,8 @@ def create_app(
         # Every method: the view answers the others 405 with `Allow`, as GraphQL JSON.
         Route("/graphql", graphql),
     ]
+    if settings.fhir_enabled:
+        routes.extend(fhir_routes(lambda: app.state.runtime, settings.public_url))
     if settings.graphiql:
         routes.append(graphiql_static_files())
     if settings.h5_page and (page := h5_page()) is not None:

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="Serve the patient's H5 page (web/, when built) at /h5/ (default: off in "
         "production)",
     )
+    fhir_enabled: bool = Field(
+        default=True,
+        description="Serve the FHIR R4 front door at /fhir (docs/fhir.md); on in production too, "
+        "as it asks the same tokens as /graphql",
+    )
     introspection: bool = Field(
         default=True, description="Answer __schema/__type queries (default: off in production)"
     )

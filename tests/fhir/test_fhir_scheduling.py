@@ -1,0 +1,153 @@
+"""Booking through /fhir as the app books: $find → $hold → $book → pay at the bank's
+cashier → booked → cancelled through $book → refunded, with the books balanced to the fen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from fixtures.fhir import error_code, extension, fhir_get, fhir_operation, resources
+from fixtures.journey import eventually, open_slot, patient_of, verified_user
+from fixtures.money import assert_books_balance, cashier_pay, order_row, refund_rows
+from hospital_bff.runtime import Runtime
+
+
+def _value(ext: dict[str, Any], name: str) -> Any:
+    part = next(e for e in ext["extension"] if e["url"] == name)
+    return next(v for k, v in part.items() if k.startswith("value"))
+
+
+async def _find(
+    client: httpx.AsyncClient, token: str, patient_id: str, status: int = 200
+) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = [
+        {"name": "patient", "valueReference": {"reference": f"Patient/{patient_id}"}},
+        {"name": "organization", "valueReference": {"reference": "Organization/dep-yk"}},
+        {"name": "start", "valueDate": "2026-11-28"},
+    ]
+    return await fhir_operation(client, "find", token, parameters, status=status)
+
+
+async def test_find_hold_book_pay_cancel_refund(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    token, _ = await verified_user(client)
+    patient_id = await patient_of(client, token)
+    slot_id = (await open_slot(client))["slot"]["id"]
+
+    found = await _find(client, token, patient_id)
+    proposals = resources(found, "Appointment")
+    assert proposals and all(p["status"] == "proposed" for p in proposals)
+    proposal = next(p for p in proposals if p["slot"][0]["reference"] == f"Slot/{slot_id}")
+
+    held = resources(
+        await fhir_operation(
+            client,
+            "hold",
+            token,
+            [
+                {
+                    "name": "appointment-reference",
+                    "valueReference": {"reference": f"Appointment/{proposal['id']}"},
+                }
+            ],
+        )
+    )[0]
+    assert held["status"] == "pending"
+    assert extension(held, "order-status")["valueCode"] == "AWAITING_PAYMENT"  # type: ignore[index]
+    # The place is held: the slot has one fewer.
+    slot = await fhir_get(client, f"Slot/{slot_id}", token)
+    assert slot["comment"].startswith("1/")
+
+    reference = [
+        {
+            "name": "appointment-reference",
+            "valueReference": {"reference": f"Appointment/{held['id']}"},
+        }
+    ]
+    booked = resources(await fhir_operation(client, "book", token, reference))[0]
+    assert booked["id"] == held["id"] and booked["status"] == "pending"
+    payment = extension(booked, "payment")
+    assert payment is not None
+    order_id = held["id"].replace("ord-", "ord_", 1)
+    order = await order_row(runtime, order_id)
+    assert _value(payment, "amountFen") == order.amount
+    assert _value(payment, "status") == "PENDING"
+    # $book again answers the same payment (one bank order for one order).
+    again = resources(await fhir_operation(client, "book", token, reference))[0]
+    assert _value(extension(again, "payment"), "paymentId") == _value(payment, "paymentId")  # type: ignore[arg-type]
+
+    paid = await cashier_pay(client, _value(payment, "payUrl"))
+    assert paid.status_code == 200, paid.text
+
+    async def is_booked() -> bool:
+        body = await fhir_get(client, f"Appointment/{held['id']}", token)
+        return bool(body["status"] == "booked")
+
+    await eventually(is_booked)
+
+    cancel = [
+        {
+            "name": "appointment-resource",
+            "resource": {
+                "resourceType": "Appointment",
+                "id": held["id"],
+                "status": "cancelled",
+                "cancelationReason": {"text": "改期"},
+                "participant": [
+                    {"actor": {"reference": f"Patient/{patient_id}"}, "status": "declined"}
+                ],
+            },
+        }
+    ]
+    cancelled = resources(await fhir_operation(client, "book", token, cancel))[0]
+    assert cancelled["status"] == "cancelled"
+    assert extension(cancelled, "order-status")["valueCode"] == "CANCELLED"  # type: ignore[index]
+    refunds = await refund_rows(runtime, order_id)
+    assert [r.amount for r in refunds] == [order.amount]
+    await assert_books_balance(client, app, runtime)
+
+
+async def test_find_names_what_the_patient_may_not_book(client: httpx.AsyncClient) -> None:
+    # A man at 妇科-like restriction is not the seed's; an age bound is: the paediatric
+    # department (dep-ek) sees children only.
+    token, _ = await verified_user(client)
+    patient_id = await patient_of(client, token)
+    parameters: list[dict[str, Any]] = [
+        {"name": "patient", "valueReference": {"reference": f"Patient/{patient_id}"}},
+        {"name": "organization", "valueReference": {"reference": "Organization/dep-ek"}},
+        {"name": "start", "valueDate": "2026-11-28"},
+    ]
+    found = await fhir_operation(client, "find", token, parameters)
+    assert resources(found, "Appointment") == []
+    outcomes = [e["resource"] for e in found["entry"] if e["search"]["mode"] == "outcome"]
+    codes = {i["details"]["coding"][0]["code"] for o in outcomes for i in o["issue"]}
+    assert codes == {"INELIGIBLE_AGE"}
+
+
+async def test_operations_refuse_bad_input_and_others_patients(client: httpx.AsyncClient) -> None:
+    token, _ = await verified_user(client)
+    other, _ = await verified_user(client, openid="o-other", name="韩梅梅", sex="FEMALE")
+    theirs = await patient_of(client, other)
+    # Another's patient answers as a missing one does.
+    refused = await _find(client, other, await patient_of(client, token), status=404)
+    assert refused == await _find(client, other, "pat-none", status=404)
+    assert error_code(refused) == "NOT_FOUND"
+    slot_id = (await open_slot(client))["slot"]["id"]
+    hold = await fhir_operation(
+        client,
+        "hold",
+        token,
+        [
+            {
+                "name": "appointment-reference",
+                "valueReference": {"reference": f"Appointment/proposed.{slot_id}.{theirs}"},
+            }
+        ],
+        status=404,
+    )
+    assert error_code(hold) == "NOT_FOUND"
+    missing = await fhir_operation(client, "hold", token, [], status=400)
+    assert error_code(missing) == "INVALID_INPUT"
