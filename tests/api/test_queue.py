@@ -197,6 +197,22 @@ async def test_a_checked_in_phone_watches_the_queue_move_and_is_told_once(
     assert queue["status"] == "CALLED" and queue["room"] == called["room"]
 
 
+async def test_another_users_queue_looks_like_none(
+    server: str, client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    token, _person = await verified_user(client, openid="o-owner")
+    found = await open_slot(client)
+    order_id = (await confirmed_order(client, token, found["slot"]["id"]))["id"]
+    other, _ = await verified_user(client, openid="o-nosy")
+    async with connect(server, token=other) as ws:
+        await ws.subscribe("q", QUEUE_UPDATES, {"orderId": order_id})
+        message = await ws.receive(timeout=20)
+    assert message["type"] == "next", message
+    assert message["payload"]["data"] is None
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert (await graphql(client, ORDER_QUEUE, {"id": order_id}, other))["order"] is None
+
+
 async def test_check_in_refusals(
     client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
 ) -> None:

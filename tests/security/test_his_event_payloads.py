@@ -61,6 +61,10 @@ async def count(runtime: Runtime, model: Any) -> int:
         ("REPORT_READY", {"patientId": "pat-000001", "reportId": "r-1", "title": "\ud800"}),
         ("VISIT_MISSED", {"orderId": ["ord_1"]}),
         ("VISIT_COMPLETED", {}),
+        ("QUEUE_UPDATED", {"orderId": "ord-1"}),
+        ("QUEUE_UPDATED", {"registrationId": "reg-1", "orderId": 7}),
+        ("QUEUE_CALLED", {"registrationId": "reg-1", "orderId": "ord\x00"}),
+        ("QUEUE_CALLED", {"registrationId": "reg-1", "orderId": "o", "room": "x" * 10_000}),
     ],
 )
 async def test_a_signed_event_that_cannot_be_handled_is_a_400_that_changes_nothing(
@@ -83,4 +87,17 @@ async def test_a_well_formed_event_is_still_handled(
     )
 
     assert response.status_code == 204, response.text
+    assert await count(runtime, ProcessedEvent) == 1
+
+
+@pytest.mark.parametrize("order_id", [None, "ord-unknown"])
+async def test_a_queue_event_of_no_order_of_ours_is_taken_and_changes_nothing(
+    client: httpx.AsyncClient, runtime: Runtime, order_id: str | None
+) -> None:
+    """A registration made at the window (orderId null) or not ours: accepted, no notice."""
+    data = {"registrationId": "reg-1", "orderId": order_id, "scheduleId": "sch-1"}
+    response = await post_event(client, runtime, "QUEUE_CALLED", {**data, "room": "1诊室"})
+
+    assert response.status_code == 204, response.text
+    assert await count(runtime, Notice) == 0
     assert await count(runtime, ProcessedEvent) == 1

@@ -47,6 +47,15 @@ export type AlreadyBoundError = UserError & {
   message: Scalars['String']['output'];
 };
 
+/** A failure with code ALREADY_CHECKED_IN */
+export type AlreadyCheckedInError = UserError & {
+  __typename?: 'AlreadyCheckedInError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
+};
+
 /** The visit a registration is for */
 export type Appointment = {
   __typename?: 'Appointment';
@@ -149,6 +158,44 @@ export type CancelNotAllowedError = UserError & {
   message: Scalars['String']['output'];
 };
 
+/** A failure with code CHECK_IN_CLOSED */
+export type CheckInClosedError = UserError & {
+  __typename?: 'CheckInClosedError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
+};
+
+/** Where the phone is (WGS-84), when the hospital checks distance */
+export type CheckInLocation = {
+  /** Latitude in degrees, -90 to 90 */
+  latitude: Scalars['Float']['input'];
+  /** Longitude in degrees, -180 to 180 */
+  longitude: Scalars['Float']['input'];
+};
+
+/** A failure with code CHECK_IN_NOT_OPEN */
+export type CheckInNotOpenError = UserError & {
+  __typename?: 'CheckInNotOpenError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
+};
+
+/** Checked in, or why not */
+export type CheckInResult = AlreadyCheckedInError | CheckInClosedError | CheckInNotOpenError | CheckInSuccess | InvalidInputError | InvalidStateError | NotFoundError | TooFarFromHospitalError | UpstreamUnavailableError;
+
+/** Checked in: the order and its place in the queue */
+export type CheckInSuccess = {
+  __typename?: 'CheckInSuccess';
+  /** The registration that checked in */
+  order: Order;
+  /** Its place in the queue now */
+  queue: QueueState;
+};
+
 /** One day's figures of the patient channel (hospital zone) */
 export type DayStatistics = {
   __typename?: 'DayStatistics';
@@ -228,10 +275,16 @@ export type Eligibility = {
 export type ErrorCode =
   /** This patient is bound already */
   | 'ALREADY_BOUND'
+  /** The registration is checked in already; see order.queue */
+  | 'ALREADY_CHECKED_IN'
   /** The patient holds as many bookings as allowed */
   | 'BOOKING_LIMIT_REACHED'
   /** Visited, invoice printed, or past the visit: cannot cancel */
   | 'CANCEL_NOT_ALLOWED'
+  /** Check-in has closed: the slot is over */
+  | 'CHECK_IN_CLOSED'
+  /** Check-in has not opened yet (it opens before the slot starts) */
+  | 'CHECK_IN_NOT_OPEN'
   /** The patient is booked on this schedule already */
   | 'DUPLICATE_BOOKING'
   /** The caller may not do this (staff only) */
@@ -266,6 +319,8 @@ export type ErrorCode =
   | 'SCHEDULE_NOT_OPEN'
   /** No place is left in this slot */
   | 'SLOT_FULL'
+  /** Check in near the hospital (the phone's location is too far) */
+  | 'TOO_FAR_FROM_HOSPITAL'
   /** Too many bookings at once: nothing was taken; send the same request again */
   | 'TRY_AGAIN'
   /** The HIS, the bank or the sign-in platform is away; try again */
@@ -457,6 +512,8 @@ export type Mutation = {
   bookAppointment: BookAppointmentResult;
   /** Cancel a booking (退号); a paid one is refunded (see order.refund) */
   cancelAppointment: CancelAppointmentResult;
+  /** Check in on the visit day (签到): a CONFIRMED registration joins the hospital's queue, from shortly before its slot until the slot ends; then watch queueUpdates or order.queue */
+  checkIn: CheckInResult;
   /** As the patient: let a user who bound you read your reports and/or prescriptions until a date (replaces their earlier grant) */
   grantRecordAccess: GrantRecordAccessResult;
   /** Mark the caller's notices read */
@@ -506,6 +563,13 @@ export type MutationBookAppointmentArgs = {
 export type MutationCancelAppointmentArgs = {
   orderId: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** What a client can change; each answers its success type or a UserError as data */
+export type MutationCheckInArgs = {
+  location?: InputMaybe<CheckInLocation>;
+  orderId: Scalars['ID']['input'];
 };
 
 
@@ -658,6 +722,10 @@ export type NoticeKind =
   | 'ORDER_EXPIRED'
   /** The hospital could not confirm a paid order; the money comes back */
   | 'ORDER_FAILED'
+  /** A checked-in patient is called to the consulting room */
+  | 'QUEUE_CALLED'
+  /** A checked-in patient's turn is near (a few patients ahead) */
+  | 'QUEUE_NEAR'
   /** A refund reached the patient */
   | 'REFUND_SUCCEEDED'
   /** A lab or exam report is ready to read */
@@ -686,6 +754,8 @@ export type Order = {
   paidAt: Maybe<Scalars['DateTime']['output']>;
   /** Who it is for */
   patient: PatientRef;
+  /** The place in the visit day's queue once checked in (checkIn), read from the hospital; null before check-in and on other days */
+  queue: Maybe<QueueState>;
   /** The refund, when money is going back */
   refund: Maybe<RefundInfo>;
   /** Where it stands on the money path */
@@ -1051,6 +1121,36 @@ export type QueryStatisticsArgs = {
 export type QueryUnpaidBillsArgs = {
   patientId: Scalars['ID']['input'];
 };
+
+/** A checked-in registration's place in the visit day's queue */
+export type QueueState = {
+  __typename?: 'QueueState';
+  /** Patients waiting in front (0 unless WAITING) */
+  ahead: Scalars['Int']['output'];
+  /** When the patient was called */
+  calledAt: Maybe<Scalars['DateTime']['output']>;
+  /** When the patient checked in */
+  checkedInAt: Scalars['DateTime']['output'];
+  /** The hospital's estimate of the call, while WAITING */
+  estimatedCallAt: Maybe<Scalars['DateTime']['output']>;
+  /** 1 for the next to be called, 2 for the one after…; null unless WAITING */
+  position: Maybe<Scalars['Int']['output']>;
+  /** Where to go once called */
+  room: Maybe<Scalars['String']['output']>;
+  /** Waiting, called, missed or seen */
+  status: QueueStatus;
+};
+
+/** Where a checked-in patient is in the visit day's queue */
+export type QueueStatus =
+  /** Called to the consulting room (see room) */
+  | 'CALLED'
+  /** Seen by the doctor */
+  | 'DONE'
+  /** Called and did not come, or marked absent; ask at the triage desk */
+  | 'MISSED'
+  /** Checked in, waiting to be called */
+  | 'WAITING';
 
 /** A failure with code RATE_LIMITED */
 export type RateLimitedError = UserError & {
@@ -1536,6 +1636,8 @@ export type Subscription = {
   notices: Notice;
   /** One of the caller's orders: as it is when it starts, then each time it changes */
   orderUpdated: Order;
+  /** One of the caller's registrations in the visit day's queue: its place when it starts (null before check-in), then each time it changes */
+  queueUpdates: Maybe<QueueState>;
   /** A schedule's status and remaining places: as they are when it starts, then each time they change */
   scheduleUpdated: Schedule;
 };
@@ -1543,6 +1645,12 @@ export type Subscription = {
 
 /** What a client can watch over WebSocket (graphql-transport-ws; token in connection_init) */
 export type SubscriptionOrderUpdatedArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
+/** What a client can watch over WebSocket (graphql-transport-ws; token in connection_init) */
+export type SubscriptionQueueUpdatesArgs = {
   orderId: Scalars['ID']['input'];
 };
 
@@ -1573,6 +1681,15 @@ export type Ticket = {
   number: Scalars['Int']['output'];
   /** When to arrive, to wait least */
   suggestedArrival: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A failure with code TOO_FAR_FROM_HOSPITAL */
+export type TooFarFromHospitalError = UserError & {
+  __typename?: 'TooFarFromHospitalError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
 };
 
 /** A failure with code TRY_AGAIN: too many bookings at once; nothing was taken, send the same request again in a moment */
@@ -1642,9 +1759,15 @@ export type VerifyIdentitySuccess = {
 
 type Problem_AlreadyBoundError_Fragment = { __typename?: 'AlreadyBoundError', code: ErrorCode, message: string };
 
+type Problem_AlreadyCheckedInError_Fragment = { __typename?: 'AlreadyCheckedInError', code: ErrorCode, message: string };
+
 type Problem_BookingLimitReachedError_Fragment = { __typename?: 'BookingLimitReachedError', code: ErrorCode, message: string };
 
 type Problem_CancelNotAllowedError_Fragment = { __typename?: 'CancelNotAllowedError', code: ErrorCode, message: string };
+
+type Problem_CheckInClosedError_Fragment = { __typename?: 'CheckInClosedError', code: ErrorCode, message: string };
+
+type Problem_CheckInNotOpenError_Fragment = { __typename?: 'CheckInNotOpenError', code: ErrorCode, message: string };
 
 type Problem_DuplicateBookingError_Fragment = { __typename?: 'DuplicateBookingError', code: ErrorCode, message: string };
 
@@ -1680,6 +1803,8 @@ type Problem_ScheduleNotOpenError_Fragment = { __typename?: 'ScheduleNotOpenErro
 
 type Problem_SlotFullError_Fragment = { __typename?: 'SlotFullError', code: ErrorCode, message: string };
 
+type Problem_TooFarFromHospitalError_Fragment = { __typename?: 'TooFarFromHospitalError', code: ErrorCode, message: string };
+
 type Problem_TryAgainError_Fragment = { __typename?: 'TryAgainError', code: ErrorCode, message: string };
 
 type Problem_UpstreamUnavailableError_Fragment = { __typename?: 'UpstreamUnavailableError', code: ErrorCode, message: string };
@@ -1688,8 +1813,11 @@ type Problem_UserRestrictedError_Fragment = { __typename?: 'UserRestrictedError'
 
 export type ProblemFragment =
   | Problem_AlreadyBoundError_Fragment
+  | Problem_AlreadyCheckedInError_Fragment
   | Problem_BookingLimitReachedError_Fragment
   | Problem_CancelNotAllowedError_Fragment
+  | Problem_CheckInClosedError_Fragment
+  | Problem_CheckInNotOpenError_Fragment
   | Problem_DuplicateBookingError_Fragment
   | Problem_ForbiddenError_Fragment
   | Problem_IdentityMismatchError_Fragment
@@ -1707,6 +1835,7 @@ export type ProblemFragment =
   | Problem_RateLimitedError_Fragment
   | Problem_ScheduleNotOpenError_Fragment
   | Problem_SlotFullError_Fragment
+  | Problem_TooFarFromHospitalError_Fragment
   | Problem_TryAgainError_Fragment
   | Problem_UpstreamUnavailableError_Fragment
   | Problem_UserRestrictedError_Fragment

@@ -4,7 +4,6 @@ controls (call the next patient now, or at a pace for demos)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import structlog
 from starlette.requests import Request
@@ -81,7 +80,11 @@ async def _paced(state: HisState) -> None:
     """Call the next patient of each of today's queues every `pace_seconds`, until stopped."""
     while state.pace_seconds:
         await asyncio.sleep(state.pace_seconds)
-        with contextlib.suppress(Exception):
+        try:
             async with state.lock:
                 called = queue_rules.call_due_queues(state)
-            log.info("his_queue_paced_call", called=[c.registration_id for c in called])
+        except Exception:
+            # One bad tick must not stop the demo's room; the next tick tries again.
+            log.exception("his_queue_paced_call_failed")
+            continue
+        log.info("his_queue_paced_call", called=[c.registration_id for c in called])
