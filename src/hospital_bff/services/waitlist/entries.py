@@ -9,7 +9,7 @@ place from the public at once).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import structlog
 from sqlalchemy.exc import IntegrityError
@@ -124,7 +124,7 @@ async def _check_rules(
     refusal = None
     waitable = False
     for schedule in schedules:
-        free = await free_places(session, schedule)
+        free = await free_places(session, schedule, rt.clock.now())
         verdict = await booking.verdict_on(
             session,
             user_id,
@@ -147,14 +147,14 @@ async def _check_rules(
         )
 
 
-async def free_places(session: AsyncSession, schedule: Schedule) -> int:
+async def free_places(session: AsyncSession, schedule: Schedule, now: datetime) -> int:
     """Places the public could book now: the HIS's remaining, less those held as offers
     (an offer is our hold, not yet a lock at the HIS)."""
     if not schedule.slots:
         return schedule.remaining
     total = 0
     for slot in schedule.slots:
-        total += max(0, slot.remaining - await waiting.offers_held(session, slot.id))
+        total += max(0, slot.remaining - await waiting.offers_held(session, slot.id, now))
     return total
 
 

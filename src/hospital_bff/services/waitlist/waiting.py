@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_
 from sqlmodel import col, func, select
@@ -153,14 +153,21 @@ async def lock_offer(session: AsyncSession, offer_id: str) -> WaitlistOffer | No
     return (await session.exec(query)).first()
 
 
-async def offers_held(session: AsyncSession, slot_id: str) -> int:
-    """The places of a slot held as offers now."""
+async def offers_held(session: AsyncSession, slot_id: str, now: datetime) -> int:
+    """The places of a slot held as offers now (an open one past its minutes is only waiting
+    for its lapse to be recorded)."""
     query = (
         select(func.count())
         .select_from(WaitlistOffer)
         .where(
             WaitlistOffer.slot_id == slot_id,
-            col(WaitlistOffer.status).in_([OfferStatus.OPEN.value, OfferStatus.ACCEPTING.value]),
+            or_(
+                and_(
+                    col(WaitlistOffer.status) == OfferStatus.OPEN.value,
+                    col(WaitlistOffer.expires_at) > now,
+                ),
+                col(WaitlistOffer.status) == OfferStatus.ACCEPTING.value,
+            ),
         )
     )
     return int((await session.exec(query)).one())
