@@ -267,6 +267,7 @@ async def test_an_expert_range_waiter_is_offered_and_an_offer_job_twice_offers_o
         for slot in other.slots:
             await client.post(f"/sim/his/slots/{slot.id}/capacity", json={"capacity": 0})
     a = await entries.join(runtime, user, patient, target)
+    assert [v.entry.id for v in await entries.on_schedule(runtime, schedule["id"])] == [a.id]
     # The holder's place expires: the offer job runs once after the commit, here once more.
     clock.advance(seconds=runtime.settings.payment_window_seconds + 1)
     await PaymentService(runtime).expire(order_id)
@@ -333,3 +334,20 @@ async def test_an_accept_left_half_way_is_settled_by_the_sweep(
     async with runtime.sessions() as session:
         inventory = await session.get(SlotInventory, offer.slot_id)
     assert inventory is not None and inventory.held == 1
+
+
+async def test_an_entry_whose_days_are_over_leaves_its_list(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    found, _ = await booked_full(client, runtime)
+    user, patient = await verified_patient(client, runtime, openid="o-first")
+    a = await entries.join(runtime, user, patient, on(found["schedule"]["id"]))
+    assert await entries.end_past_entries(runtime) == 0
+
+    clock.advance(days=10)
+
+    assert await entries.end_past_entries(runtime) == 1
+    ended = await entry(runtime, a.id)
+    assert ended.status == "EXPIRED"
+    assert ended.live_key is None
+    assert await sweep.schedules_waited_for(runtime) == []

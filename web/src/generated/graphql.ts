@@ -1825,6 +1825,8 @@ export type WaitlistStatus =
   | 'BOOKED'
   /** The patient declined an offer; the place went to the next */
   | 'DECLINED'
+  /** The days waited for are over */
+  | 'EXPIRED'
   /** An offer ran out unanswered; the place went to the next */
   | 'LAPSED'
   /** The patient left the waitlist */

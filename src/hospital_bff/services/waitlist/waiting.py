@@ -119,14 +119,25 @@ async def live_entries_of(
     return list((await session.exec(query)).all())
 
 
-async def live_entries_on(session: AsyncSession, schedule_id: str) -> list[WaitlistEntry]:
-    """Staff's view: the live entries of one schedule, in the order they are served."""
+async def live_entries_on(
+    session: AsyncSession, schedule_id: str, expert_id: str | None, day: date | None
+) -> list[WaitlistEntry]:
+    """Staff's view: the live entries of one schedule (its own, and the expert's whose range
+    covers its day, when those are known), in the order they are served."""
+    covers = col(WaitlistEntry.schedule_id) == schedule_id
+    if expert_id is not None and day is not None:
+        covers = or_(
+            covers,
+            and_(
+                col(WaitlistEntry.schedule_id).is_(None),
+                col(WaitlistEntry.expert_id) == expert_id,
+                col(WaitlistEntry.date_from) <= day,
+                col(WaitlistEntry.date_to) >= day,
+            ),
+        )
     query = (
         select(WaitlistEntry)
-        .where(
-            WaitlistEntry.schedule_id == schedule_id,
-            col(WaitlistEntry.status).in_([s.value for s in LIVE]),
-        )
+        .where(covers, col(WaitlistEntry.status).in_([s.value for s in LIVE]))
         .order_by(col(WaitlistEntry.joined_at), col(WaitlistEntry.id))
     )
     return list((await session.exec(query)).all())
