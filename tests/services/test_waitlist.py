@@ -246,3 +246,108 @@ async def test_the_sweep_offers_capacity_added_at_the_his(
 
 async def _has_open(runtime: Runtime, entry_id: str) -> bool:
     return any(o.status == "OPEN" for o in await offers_of(runtime, entry_id))
+
+
+async def test_an_expert_range_waiter_is_offered_and_an_offer_job_twice_offers_once(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    found, order_id = await booked_full(client, runtime)
+    schedule = found["schedule"]
+    expert_id = (await runtime.his.schedules(ids=[schedule["id"]]))[0].expert_id
+    day = date.fromisoformat(schedule["date"])
+    user, patient = await verified_patient(client, runtime, openid="o-first")
+    target = Target(schedule_id=None, expert_id=expert_id, date_from=day, date_to=day)
+    # Only the one schedule of that expert on that day is full (the others may have places).
+    others = [
+        s
+        for s in await runtime.his.schedules(expert_id=expert_id, date_from=day, date_to=day)
+        if s.id != schedule["id"]
+    ]
+    for other in others:
+        for slot in other.slots:
+            await client.post(f"/sim/his/slots/{slot.id}/capacity", json={"capacity": 0})
+    a = await entries.join(runtime, user, patient, target)
+    assert [v.entry.id for v in await entries.on_schedule(runtime, schedule["id"])] == [a.id]
+    # The holder's place expires: the offer job runs once after the commit, here once more.
+    clock.advance(seconds=runtime.settings.payment_window_seconds + 1)
+    await PaymentService(runtime).expire(order_id)
+    offer = await offered(runtime, a.id)
+    assert await offers.offer_place(runtime, offer.slot_id) is None
+
+    assert [o.id for o in await offers_of(runtime, a.id)] == [offer.id]
+
+
+async def test_an_accept_the_his_refuses_ends_the_offer_and_the_patient_keeps_waiting(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    found, order_id = await booked_full(client, runtime)
+    user, patient = await verified_patient(client, runtime, openid="o-first")
+    a = await entries.join(runtime, user, patient, on(found["schedule"]["id"]))
+    await expire(runtime, clock, order_id)
+    offer = await offered(runtime, a.id)
+    # The window sold the place meanwhile: the HIS has none left.
+    sold = await client.post(f"/sim/his/slots/{offer.slot_id}/capacity", json={"capacity": 0})
+    assert sold.status_code == 200
+
+    with pytest.raises(DomainError) as refused:
+        await offers.accept(runtime, user, offer.id)
+
+    assert refused.value.code == "SLOT_FULL"
+    (ended,) = await offers_of(runtime, a.id)
+    assert ended.status == "FAILED"
+    assert (await entry(runtime, a.id)).status == "WAITING"
+    async with runtime.sessions() as session:
+        holds = (await session.exec(select(func.count()).select_from(PlaceHold))).one()
+    assert holds == 0, "the held place was given back"
+
+
+async def test_an_accept_left_half_way_is_settled_by_the_sweep(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    found, order_id = await booked_full(client, runtime)
+    user, patient = await verified_patient(client, runtime, openid="o-first")
+    a = await entries.join(runtime, user, patient, on(found["schedule"]["id"]))
+    await expire(runtime, clock, order_id)
+    offer = await offered(runtime, a.id)
+    # A process took the offer to ACCEPTING and died before asking the HIS.
+    from hospital_bff.services import uow
+    from hospital_bff.store.models import WaitlistOffer
+
+    async with uow.unit_of_work(runtime) as session:
+        row = await session.get(WaitlistOffer, offer.id)
+        assert row is not None
+        row.status = "ACCEPTING"
+        session.add(row)
+
+    clock.advance(
+        minutes=runtime.settings.waitlist_offer_minutes, seconds=offers.ACCEPTING_GRACE_SECONDS + 1
+    )
+    assert await sweep.offers_due(runtime) == [offer.id]
+    assert await offers.lapse(runtime, offer.id) is True
+
+    # Nothing was booked, so the patient still waits, first in line: the place given back
+    # is offered to them afresh (one live offer, held once).
+    again = await offered(runtime, a.id)
+    assert again.id != offer.id
+    statuses = sorted(o.status for o in await offers_of(runtime, a.id))
+    assert statuses == ["FAILED", "OPEN"]
+    async with runtime.sessions() as session:
+        inventory = await session.get(SlotInventory, offer.slot_id)
+    assert inventory is not None and inventory.held == 1
+
+
+async def test_an_entry_whose_days_are_over_leaves_its_list(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    found, _ = await booked_full(client, runtime)
+    user, patient = await verified_patient(client, runtime, openid="o-first")
+    a = await entries.join(runtime, user, patient, on(found["schedule"]["id"]))
+    assert await entries.end_past_entries(runtime) == 0
+
+    clock.advance(days=10)
+
+    assert await entries.end_past_entries(runtime) == 1
+    ended = await entry(runtime, a.id)
+    assert ended.status == "EXPIRED"
+    assert ended.live_key is None
+    assert await sweep.schedules_waited_for(runtime) == []

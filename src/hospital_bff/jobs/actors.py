@@ -110,7 +110,11 @@ async def offer_waitlist_place(slot_id: str) -> None:
     """A place came back: hold it for the first eligible waiter (services/waitlist/offers.py)."""
     from hospital_bff.services.waitlist import offers
 
-    await offers.offer_place(current_runtime(), slot_id)
+    try:
+        await offers.offer_place(current_runtime(), slot_id)
+    except offers.NotYetFreeAtHis:
+        # Expected, and brief: the HIS lock goes back by a job of its own; no traceback.
+        raise dramatiq.Retry(f"slot {slot_id} not yet free at the HIS") from None
 
 
 @dramatiq.actor(queue_name="default", max_retries=5, min_backoff=5_000, max_backoff=60_000)

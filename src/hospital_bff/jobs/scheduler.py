@@ -146,17 +146,19 @@ async def push_unsent_notices(runtime: Runtime) -> int:
 
 
 async def settle_waitlists(runtime: Runtime) -> int:
-    """Offers past their minutes (a lost lapse job), accepts left half-way, and every schedule
-    someone waits for (a place that came back unseen: capacity added, a suspension undone)."""
-    from hospital_bff.services.waitlist import sweep
+    """Entries whose days are over end; offers past their minutes (a lost lapse job) and
+    accepts left half-way are settled; every schedule someone waits for is asked about (a
+    place that came back unseen: capacity added, a suspension undone)."""
+    from hospital_bff.services.waitlist import entries, sweep
 
+    ended = await entries.end_past_entries(runtime)
     due = await sweep.offers_due(runtime)
     for offer_id in due:
         send_now("lapse_waitlist_offer", offer_id)
     schedules = await sweep.schedules_waited_for(runtime)
     for schedule_id in schedules:
         send_now("offer_waitlist_schedule", schedule_id)
-    return len(due) + len(schedules)
+    return ended + len(due) + len(schedules)
 
 
 async def _once(runtime: Runtime, key: str, ttl: int) -> bool:

@@ -88,6 +88,6 @@ async def decline_offer(info: Info, offer_id: str) -> DeclineWaitlistOfferResult
 async def schedule_waitlist(info: Info, schedule_id: str) -> list[Waitlist]:
     """Staff: who waits for a schedule, in the order they are served."""
     await info.context.require_staff()
-    async with info.context.runtime.sessions() as session:
-        found = await waiting.live_entries_on(session, schedule_id)
-        return [Waitlist.from_view(v) for v in await waiting.views(session, found)]
+    return [
+        Waitlist.from_view(v) for v in await entries.on_schedule(info.context.runtime, schedule_id)
+    ]

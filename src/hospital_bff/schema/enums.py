@@ -353,6 +353,7 @@ described(
         "LEFT": "The patient left the waitlist",
         "DECLINED": "The patient declined an offer; the place went to the next",
         "LAPSED": "An offer ran out unanswered; the place went to the next",
+        "EXPIRED": "The days waited for are over",
     },
     name="WaitlistStatus",
 )

@@ -29,6 +29,16 @@ export type AcceptNoticeSubscriptionsSuccess = {
   acceptedKinds: Array<NoticeKind>;
 };
 
+/** Booked, or why not */
+export type AcceptWaitlistOfferResult = AcceptWaitlistOfferSuccess | BookingLimitReachedError | DuplicateBookingError | IneligibleAgeError | IneligibleSexError | InvalidInputError | InvalidStateError | NotFoundError | NotVerifiedError | ScheduleNotOpenError | SlotFullError | TryAgainError | UpstreamUnavailableError | UserRestrictedError;
+
+/** Booked: pay the order within its window, as any booking */
+export type AcceptWaitlistOfferSuccess = {
+  __typename?: 'AcceptWaitlistOfferSuccess';
+  /** The order, AWAITING_PAYMENT */
+  order: Order;
+};
+
 /** Why a read was allowed: SELF (the patient), GUARDIAN (of a minor), GRANT */
 export type AccessBasis =
   /** The patient granted the reader access */
@@ -50,6 +60,15 @@ export type AlreadyBoundError = UserError & {
 /** A failure with code ALREADY_CHECKED_IN */
 export type AlreadyCheckedInError = UserError & {
   __typename?: 'AlreadyCheckedInError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
+};
+
+/** A failure with code ALREADY_WAITING */
+export type AlreadyWaitingError = UserError & {
+  __typename?: 'AlreadyWaitingError';
   /** Stable code; switch on this */
   code: ErrorCode;
   /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
@@ -223,6 +242,16 @@ export type DayStatistics = {
   suspensions: Scalars['Int']['output'];
 };
 
+/** Declined, or why not */
+export type DeclineWaitlistOfferResult = DeclineWaitlistOfferSuccess | InvalidInputError | InvalidStateError | NotFoundError | NotVerifiedError;
+
+/** Declined: the place went to the next in line */
+export type DeclineWaitlistOfferSuccess = {
+  __typename?: 'DeclineWaitlistOfferSuccess';
+  /** The declined offer */
+  offer: WaitlistOffer;
+};
+
 /** A clinical department of the hospital */
 export type Department = {
   __typename?: 'Department';
@@ -277,6 +306,8 @@ export type ErrorCode =
   | 'ALREADY_BOUND'
   /** The registration is checked in already; see order.queue */
   | 'ALREADY_CHECKED_IN'
+  /** The patient is on this waitlist already */
+  | 'ALREADY_WAITING'
   /** The patient holds as many bookings as allowed */
   | 'BOOKING_LIMIT_REACHED'
   /** Visited, invoice printed, or past the visit: cannot cancel */
@@ -313,6 +344,8 @@ export type ErrorCode =
   | 'PATIENT_LIMIT_REACHED'
   /** Medical-insurance patients pay outpatient bills at the hospital */
   | 'PAY_AT_HOSPITAL'
+  /** Places are free on this schedule: book one instead of waiting */
+  | 'PLACES_AVAILABLE'
   /** Too many attempts; try again later */
   | 'RATE_LIMITED'
   /** The schedule is suspended, closed, over or not yet open */
@@ -457,6 +490,30 @@ export type InvalidStateError = UserError & {
   message: Scalars['String']['output'];
 };
 
+/** Who waits, and for what: a scheduleId, or an expertId with dateFrom and dateTo */
+export type JoinWaitlistInput = {
+  /** First day (with expertId) */
+  dateFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Last day, inclusive (with expertId; at most 14 days by default) */
+  dateTo?: InputMaybe<Scalars['Date']['input']>;
+  /** Or an expert, on any day from dateFrom to dateTo */
+  expertId?: InputMaybe<Scalars['ID']['input']>;
+  /** One of the caller's patients */
+  patientId: Scalars['ID']['input'];
+  /** A full schedule to wait for */
+  scheduleId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** On the waitlist, or why not */
+export type JoinWaitlistResult = AlreadyWaitingError | BookingLimitReachedError | DuplicateBookingError | IneligibleAgeError | IneligibleSexError | InvalidInputError | JoinWaitlistSuccess | NotFoundError | NotVerifiedError | PlacesAvailableError | ScheduleNotOpenError | UpstreamUnavailableError | UserRestrictedError;
+
+/** On the waitlist */
+export type JoinWaitlistSuccess = {
+  __typename?: 'JoinWaitlistSuccess';
+  /** The patient's place in line */
+  waitlist: Waitlist;
+};
+
 /** What a page inside WeChat passes to WeixinJSBridge.invoke('getBrandWCPayRequest', ...), names as WeChat spells them */
 export type JsapiPayParams = {
   __typename?: 'JsapiPayParams';
@@ -472,6 +529,16 @@ export type JsapiPayParams = {
   signType: Scalars['String']['output'];
   /** Unix seconds, as text */
   timeStamp: Scalars['String']['output'];
+};
+
+/** Off the waitlist, or why not */
+export type LeaveWaitlistResult = InvalidInputError | LeaveWaitlistSuccess | NotFoundError | NotVerifiedError;
+
+/** Off the waitlist; a place held for the patient went to the next */
+export type LeaveWaitlistSuccess = {
+  __typename?: 'LeaveWaitlistSuccess';
+  /** The entry left */
+  waitlistId: Scalars['ID']['output'];
 };
 
 /** Marked read, or why not */
@@ -499,6 +566,8 @@ export type Me = {
   userId: Maybe<Scalars['ID']['output']>;
   /** Has the identity been verified by national ID */
   verified: Scalars['Boolean']['output'];
+  /** The patients' live waitlists (waiting, or with a place held), oldest first, each with its position in line and its offer; empty for staff */
+  waitlists: Array<Waitlist>;
 };
 
 /** What a client can change; each answers its success type or a UserError as data */
@@ -506,6 +575,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Record the templates the user accepted in WeChat's subscribe prompt (wx.requestSubscribeMessage / wx-open-subscribe): their notices are pushed to the phone */
   acceptNoticeSubscriptions: AcceptNoticeSubscriptionsResult;
+  /** Book the place held for the patient: an order awaiting payment in the usual window; accepting again answers the same order */
+  acceptWaitlistOffer: AcceptWaitlistOfferResult;
   /** Bind a person from the hospital's master index (at most 5) */
   bindPatient: BindPatientResult;
   /** Hold a slot for a patient and bill it; pay within the window. Same idempotencyKey, same order */
@@ -514,8 +585,14 @@ export type Mutation = {
   cancelAppointment: CancelAppointmentResult;
   /** Check in on the visit day (签到): a CONFIRMED registration joins the hospital's queue, from shortly before its slot until the slot ends; then watch queueUpdates or order.queue */
   checkIn: CheckInResult;
+  /** Decline the place held for the patient: it passes to the next in line, and the patient leaves that waitlist */
+  declineWaitlistOffer: DeclineWaitlistOfferResult;
   /** As the patient: let a user who bound you read your reports and/or prescriptions until a date (replaces their earlier grant) */
   grantRecordAccess: GrantRecordAccessResult;
+  /** Wait for a full schedule (or an expert over a few days): when a place comes back, it is held for the first eligible waiter and a WAITLIST_OFFER notice sent */
+  joinWaitlist: JoinWaitlistResult;
+  /** Leave a waitlist; a place held for the patient passes on */
+  leaveWaitlist: LeaveWaitlistResult;
   /** Mark the caller's notices read */
   markNoticesRead: MarkNoticesReadResult;
   /** One order to pay chosen outpatient bills (self-pay patients only) */
@@ -548,6 +625,12 @@ export type MutationAcceptNoticeSubscriptionsArgs = {
 
 
 /** What a client can change; each answers its success type or a UserError as data */
+export type MutationAcceptWaitlistOfferArgs = {
+  offerId: Scalars['ID']['input'];
+};
+
+
+/** What a client can change; each answers its success type or a UserError as data */
 export type MutationBindPatientArgs = {
   input: BindPatientInput;
 };
@@ -574,8 +657,26 @@ export type MutationCheckInArgs = {
 
 
 /** What a client can change; each answers its success type or a UserError as data */
+export type MutationDeclineWaitlistOfferArgs = {
+  offerId: Scalars['ID']['input'];
+};
+
+
+/** What a client can change; each answers its success type or a UserError as data */
 export type MutationGrantRecordAccessArgs = {
   input: GrantRecordAccessInput;
+};
+
+
+/** What a client can change; each answers its success type or a UserError as data */
+export type MutationJoinWaitlistArgs = {
+  input: JoinWaitlistInput;
+};
+
+
+/** What a client can change; each answers its success type or a UserError as data */
+export type MutationLeaveWaitlistArgs = {
+  waitlistId: Scalars['ID']['input'];
 };
 
 
@@ -731,7 +832,9 @@ export type NoticeKind =
   /** A lab or exam report is ready to read */
   | 'REPORT_READY'
   /** A reminder of an upcoming visit */
-  | 'VISIT_REMINDER';
+  | 'VISIT_REMINDER'
+  /** A place came back and is held for a waiting patient for a few minutes: accept it (acceptWaitlistOffer) or decline it */
+  | 'WAITLIST_OFFER';
 
 /** A registration or outpatient bill payment, and where its money stands */
 export type Order = {
@@ -966,6 +1069,15 @@ export type Period =
   /** Morning clinic (上午) */
   | 'MORNING';
 
+/** A failure with code PLACES_AVAILABLE: the schedule has free places; book one */
+export type PlacesAvailableError = UserError & {
+  __typename?: 'PlacesAvailableError';
+  /** Stable code; switch on this */
+  code: ErrorCode;
+  /** Explanation for the patient (Chinese, or English with Accept-Language: en) */
+  message: Scalars['String']['output'];
+};
+
 /** Where the account signs in from */
 export type Platform =
   /** An Alipay mini-program (signIn with Alipay's auth code) */
@@ -1032,6 +1144,8 @@ export type Query = {
   report: Maybe<Report>;
   /** A patient's lab and exam reports, newest first: your own, a minor child's, or those the patient granted you; empty otherwise */
   reports: ReportConnection;
+  /** Staff: who waits for one schedule, in the order they are served, with the place held for each, if any */
+  scheduleWaitlist: Array<Waitlist>;
   /** A department's schedules between two dates (at most 31 days) */
   schedules: Array<Schedule>;
   /** Staff: the patient channel's figures per day (at most 92 days), for one department or the whole hospital */
@@ -1098,6 +1212,12 @@ export type QueryReportsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   patientId: Scalars['ID']['input'];
+};
+
+
+/** What a client can read: the catalogue for anyone, the rest signed in */
+export type QueryScheduleWaitlistArgs = {
+  scheduleId: Scalars['ID']['input'];
 };
 
 
@@ -1757,9 +1877,87 @@ export type VerifyIdentitySuccess = {
   me: Me;
 };
 
+/** A patient's place on a waitlist: one schedule, or an expert's days */
+export type Waitlist = {
+  __typename?: 'Waitlist';
+  /** First day waited for */
+  dateFrom: Scalars['Date']['output'];
+  /** Last day waited for, inclusive */
+  dateTo: Scalars['Date']['output'];
+  /** The schedule's expert */
+  expertId: Maybe<Scalars['ID']['output']>;
+  /** The entry's ID (leaveWaitlist) */
+  id: Scalars['ID']['output'];
+  /** When the patient joined (first come, first served) */
+  joinedAt: Scalars['DateTime']['output'];
+  /** The place held for the patient now, if any */
+  offer: Maybe<WaitlistOffer>;
+  /** Who waits */
+  patientId: Scalars['ID']['output'];
+  /** Their name as bound */
+  patientName: Scalars['String']['output'];
+  /** 1 for the first in line, among those still waiting or offered */
+  position: Scalars['Int']['output'];
+  /** The schedule waited for; null when waiting for an expert over days */
+  scheduleId: Maybe<Scalars['ID']['output']>;
+  /** Where the entry stands */
+  status: WaitlistStatus;
+};
+
+/** A place that came back, held for one waiting patient for a while */
+export type WaitlistOffer = {
+  __typename?: 'WaitlistOffer';
+  /** Until when it is held; then it passes to the next in line */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The offer's ID (acceptWaitlistOffer) */
+  id: Scalars['ID']['output'];
+  /** When the place was held */
+  offeredAt: Scalars['DateTime']['output'];
+  /** Its schedule */
+  scheduleId: Scalars['ID']['output'];
+  /** The time slot held */
+  slotId: Scalars['ID']['output'];
+  /** Where the offer stands */
+  status: WaitlistOfferStatus;
+};
+
+/** Where a place held for one waiting patient stands */
+export type WaitlistOfferStatus =
+  /** Booked: an order awaits payment in the usual window */
+  | 'ACCEPTED'
+  /** Accepted; the booking is under way */
+  | 'ACCEPTING'
+  /** Declined; the place went to the next in line */
+  | 'DECLINED'
+  /** The hospital could not book it (sold at the window, or no longer allowed) */
+  | 'FAILED'
+  /** Not answered in time; the place went to the next in line */
+  | 'LAPSED'
+  /** Held for the patient until expiresAt: accept or decline it */
+  | 'OPEN';
+
+/** Where a patient's place on a waitlist stands */
+export type WaitlistStatus =
+  /** The patient accepted an offer; the order is among their orders */
+  | 'BOOKED'
+  /** The patient declined an offer; the place went to the next */
+  | 'DECLINED'
+  /** The days waited for are over */
+  | 'EXPIRED'
+  /** An offer ran out unanswered; the place went to the next */
+  | 'LAPSED'
+  /** The patient left the waitlist */
+  | 'LEFT'
+  /** A place is held for the patient now: see offer */
+  | 'OFFERED'
+  /** In line for a place */
+  | 'WAITING';
+
 type Problem_AlreadyBoundError_Fragment = { __typename?: 'AlreadyBoundError', code: ErrorCode, message: string };
 
 type Problem_AlreadyCheckedInError_Fragment = { __typename?: 'AlreadyCheckedInError', code: ErrorCode, message: string };
+
+type Problem_AlreadyWaitingError_Fragment = { __typename?: 'AlreadyWaitingError', code: ErrorCode, message: string };
 
 type Problem_BookingLimitReachedError_Fragment = { __typename?: 'BookingLimitReachedError', code: ErrorCode, message: string };
 
@@ -1797,6 +1995,8 @@ type Problem_PatientLimitReachedError_Fragment = { __typename?: 'PatientLimitRea
 
 type Problem_PayAtHospitalError_Fragment = { __typename?: 'PayAtHospitalError', code: ErrorCode, message: string };
 
+type Problem_PlacesAvailableError_Fragment = { __typename?: 'PlacesAvailableError', code: ErrorCode, message: string };
+
 type Problem_RateLimitedError_Fragment = { __typename?: 'RateLimitedError', code: ErrorCode, message: string };
 
 type Problem_ScheduleNotOpenError_Fragment = { __typename?: 'ScheduleNotOpenError', code: ErrorCode, message: string };
@@ -1814,6 +2014,7 @@ type Problem_UserRestrictedError_Fragment = { __typename?: 'UserRestrictedError'
 export type ProblemFragment =
   | Problem_AlreadyBoundError_Fragment
   | Problem_AlreadyCheckedInError_Fragment
+  | Problem_AlreadyWaitingError_Fragment
   | Problem_BookingLimitReachedError_Fragment
   | Problem_CancelNotAllowedError_Fragment
   | Problem_CheckInClosedError_Fragment
@@ -1832,6 +2033,7 @@ export type ProblemFragment =
   | Problem_OrderExpiredError_Fragment
   | Problem_PatientLimitReachedError_Fragment
   | Problem_PayAtHospitalError_Fragment
+  | Problem_PlacesAvailableError_Fragment
   | Problem_RateLimitedError_Fragment
   | Problem_ScheduleNotOpenError_Fragment
   | Problem_SlotFullError_Fragment

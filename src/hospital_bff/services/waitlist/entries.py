@@ -9,11 +9,12 @@ place from the public at once).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import structlog
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
@@ -124,7 +125,7 @@ async def _check_rules(
     refusal = None
     waitable = False
     for schedule in schedules:
-        free = await free_places(session, schedule)
+        free = await free_places(session, schedule, rt.clock.now())
         verdict = await booking.verdict_on(
             session,
             user_id,
@@ -147,14 +148,14 @@ async def _check_rules(
         )
 
 
-async def free_places(session: AsyncSession, schedule: Schedule) -> int:
+async def free_places(session: AsyncSession, schedule: Schedule, now: datetime) -> int:
     """Places the public could book now: the HIS's remaining, less those held as offers
     (an offer is our hold, not yet a lock at the HIS)."""
     if not schedule.slots:
         return schedule.remaining
     total = 0
     for slot in schedule.slots:
-        total += max(0, slot.remaining - await waiting.offers_held(session, slot.id))
+        total += max(0, slot.remaining - await waiting.offers_held(session, slot.id, now))
     return total
 
 
@@ -174,3 +175,32 @@ async def leave(rt: Runtime, user_id: str | None, entry_id: str) -> WaitlistEntr
             end_entry(entry, EntryStatus.LEFT, rt.clock.now())
             session.add(entry)
         return entry
+
+
+async def on_schedule(rt: Runtime, schedule_id: str) -> list[waiting.WaitlistView]:
+    """Staff's view of a schedule's waitlist, with the expert-wide entries that cover it (the
+    HIS names the schedule's expert and day; away, the schedule's own entries still show)."""
+    try:
+        found = await rt.his.schedules(ids=[schedule_id])
+    except UpstreamUnavailable:
+        found = []
+    expert_id, day = (found[0].expert_id, found[0].date) if found else (None, None)
+    async with rt.sessions() as session:
+        entries = await waiting.live_entries_on(session, schedule_id, expert_id, day)
+        return await waiting.views(session, entries)
+
+
+async def end_past_entries(rt: Runtime) -> int:
+    """Entries whose last day is over leave their lists (the sweep): nobody is asked about a
+    schedule that can no longer be booked."""
+    today = rt.clock.now().date()
+    async with uow.unit_of_work(rt) as session:
+        result = await session.execute(
+            update(WaitlistEntry)
+            .where(
+                col(WaitlistEntry.status) == EntryStatus.WAITING.value,
+                col(WaitlistEntry.date_to) < today,
+            )
+            .values(status=EntryStatus.EXPIRED.value, live_key=None, ended_at=rt.clock.now())
+        )
+    return int(result.rowcount)  # type: ignore[attr-defined]

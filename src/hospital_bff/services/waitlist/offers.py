@@ -68,8 +68,8 @@ async def offer_place(rt: Runtime, slot_id: str) -> str | None:
         slot = await rt.his.slot(slot_id)
     except UpstreamUnavailable as exc:
         raise UpstreamUnavailableError("his") from exc
-    if slot is None:
-        return None
+    if slot is None or slot.schedule.status in ("SUSPENDED", "CLOSED"):
+        return None  # nobody may book it: every waiter would be skipped
     schedule = slot.schedule
     async with rt.sessions() as session:
         candidates = await waiting.waiting_for(
@@ -78,7 +78,7 @@ async def offer_place(rt: Runtime, slot_id: str) -> str | None:
         if not candidates:
             return None
         # An offer is our hold, not yet a lock at the HIS: the HIS counts it as free.
-        if slot.remaining <= await waiting.offers_held(session, slot.id):
+        if slot.remaining <= await waiting.offers_held(session, slot.id, rt.clock.now()):
             if await orders.free_in_store(session, slot.id):
                 raise NotYetFreeAtHis(slot.id)
             return None

@@ -19,6 +19,7 @@ class EntryStatus(StrEnum):
     LEFT = "LEFT"  # they left the list (or the patient was unbound)
     DECLINED = "DECLINED"  # they declined an offer: the entry is done
     LAPSED = "LAPSED"  # an offer ran out unanswered: the entry is done
+    EXPIRED = "EXPIRED"  # the days waited for are over
 
 
 LIVE = (EntryStatus.WAITING, EntryStatus.OFFERED)

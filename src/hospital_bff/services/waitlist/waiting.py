@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_
 from sqlmodel import col, func, select
@@ -119,14 +119,25 @@ async def live_entries_of(
     return list((await session.exec(query)).all())
 
 
-async def live_entries_on(session: AsyncSession, schedule_id: str) -> list[WaitlistEntry]:
-    """Staff's view: the live entries of one schedule, in the order they are served."""
+async def live_entries_on(
+    session: AsyncSession, schedule_id: str, expert_id: str | None, day: date | None
+) -> list[WaitlistEntry]:
+    """Staff's view: the live entries of one schedule (its own, and the expert's whose range
+    covers its day, when those are known), in the order they are served."""
+    covers = col(WaitlistEntry.schedule_id) == schedule_id
+    if expert_id is not None and day is not None:
+        covers = or_(
+            covers,
+            and_(
+                col(WaitlistEntry.schedule_id).is_(None),
+                col(WaitlistEntry.expert_id) == expert_id,
+                col(WaitlistEntry.date_from) <= day,
+                col(WaitlistEntry.date_to) >= day,
+            ),
+        )
     query = (
         select(WaitlistEntry)
-        .where(
-            WaitlistEntry.schedule_id == schedule_id,
-            col(WaitlistEntry.status).in_([s.value for s in LIVE]),
-        )
+        .where(covers, col(WaitlistEntry.status).in_([s.value for s in LIVE]))
         .order_by(col(WaitlistEntry.joined_at), col(WaitlistEntry.id))
     )
     return list((await session.exec(query)).all())
@@ -153,14 +164,21 @@ async def lock_offer(session: AsyncSession, offer_id: str) -> WaitlistOffer | No
     return (await session.exec(query)).first()
 
 
-async def offers_held(session: AsyncSession, slot_id: str) -> int:
-    """The places of a slot held as offers now."""
+async def offers_held(session: AsyncSession, slot_id: str, now: datetime) -> int:
+    """The places of a slot held as offers now (an open one past its minutes is only waiting
+    for its lapse to be recorded)."""
     query = (
         select(func.count())
         .select_from(WaitlistOffer)
         .where(
             WaitlistOffer.slot_id == slot_id,
-            col(WaitlistOffer.status).in_([OfferStatus.OPEN.value, OfferStatus.ACCEPTING.value]),
+            or_(
+                and_(
+                    col(WaitlistOffer.status) == OfferStatus.OPEN.value,
+                    col(WaitlistOffer.expires_at) > now,
+                ),
+                col(WaitlistOffer.status) == OfferStatus.ACCEPTING.value,
+            ),
         )
     )
     return int((await session.exec(query)).one())
