@@ -161,7 +161,7 @@ def note_personal(
     note = scope.get(NOTE_KEY)
     if not isinstance(note, Note):
         return
-    viewer = context._viewer if context._viewer_resolved else None
+    viewer = context.known_viewer
     if viewer is None or viewer.is_staff or viewer.account_id is None:
         return
     note.account_id, note.user_id = viewer.account_id, viewer.user_id
