@@ -6,6 +6,7 @@ restriction), on the embedded default and on PostgreSQL with Redis."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -270,3 +271,11 @@ async def test_an_answer_with_errors_is_never_kept(client: httpx.AsyncClient) ->
     runs = counted("not_kept")
     assert await gql(client, "Orders", variables, token=token) == body
     assert counted("not_kept") == runs + 1
+
+
+def test_nothing_is_kept_when_workers_write_without_a_shared_redis() -> None:
+    """A broker's worker processes bump generations this process cannot read."""
+    settings = SimpleNamespace(redis_url=None, broker_url="amqp://guest:guest@rabbit/")
+    answers = PersonalAnswers()
+    answers.attach(SimpleNamespace(settings=settings, catalogue=None))  # type: ignore[arg-type]
+    assert answers.runtime is None

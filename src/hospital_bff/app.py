@@ -173,8 +173,8 @@ def create_app(
             app.state.runtime = runtime
             if settings.response_cache:
                 await stack.enter_async_context(response_cache.attached(runtime))
-                personal_answers.runtime = runtime
-                stack.callback(personal_answers.clear)
+                personal_answers.attach(runtime)
+                stack.callback(personal_answers.detach)
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
                 await _migrate(settings)

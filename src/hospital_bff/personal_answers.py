@@ -112,6 +112,28 @@ class PersonalAnswers:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def attach(self, runtime: Runtime) -> None:
+        """Serve from `runtime`; on the embedded default, schedule versions are heard of here.
+
+        Worker processes (a broker) without a shared Redis write where this process cannot
+        see their generations move: nothing is kept then."""
+        settings = runtime.settings
+        if settings.redis_url is None and settings.broker_url:
+            log.warning("personal_answers_off", reason="a broker's workers but no shared Redis")
+            return
+        self.runtime = runtime
+        if settings.redis_url is None:
+            runtime.catalogue.listeners.append(self._schedules_changed)
+
+    def detach(self) -> None:
+        if self.runtime is not None and self._schedules_changed in self.runtime.catalogue.listeners:
+            self.runtime.catalogue.listeners.remove(self._schedules_changed)
+        self.runtime = None
+        self.clear()
+
+    def _schedules_changed(self, department_id: str, version: int) -> None:
+        personal_generations.mirror_version(CatalogueService.version_key(department_id), version)
+
     def clear(self) -> None:
         self._entries.clear()
         self._user_of.clear()

@@ -62,12 +62,16 @@ async def bump(runtime: Runtime, touched: Touched) -> None:
         log.warning("personal_generations_not_bumped", owners=len(keys), error=repr(exc))
 
 
+def mirror_version(key: str, version: int) -> None:
+    """The embedded default's copy of another counter (a department's schedule version, told
+    by the catalogue in this process, the only one), read with the generations."""
+    _LOCAL[key] = version
+
+
 async def read(runtime: Runtime, keys: list[str]) -> list[Any]:
     """The current value of each key: generations, and other counters kept in Redis (the
     catalogue's schedule versions), in one round trip. Raises one of `REDIS_DOWN`."""
     if runtime.settings.redis_url is not None:
         values: list[Any] = await runtime.redis.mget(keys)
         return values
-    others = [k for k in keys if not k.startswith(PREFIX)]
-    found = iter(await runtime.redis.mget(others) if others else [])
-    return [_LOCAL.get(k, 0) if k.startswith(PREFIX) else next(found) for k in keys]
+    return [_LOCAL.get(k, 0) for k in keys]
