@@ -31,7 +31,7 @@ from hospital_bff.personal_answers import PersonalAnswers
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.uow import unit_of_work
-from hospital_bff.store.models import Account
+from hospital_bff.store.models import Account, HospitalUser
 
 DAY = "2026-11-28"
 WEEK = {"departmentId": "dep-yk", "from": DAY, "to": DAY}
@@ -279,3 +279,35 @@ def test_nothing_is_kept_when_workers_write_without_a_shared_redis() -> None:
     answers = PersonalAnswers()
     answers.attach(SimpleNamespace(settings=settings, catalogue=None))  # type: ignore[arg-type]
     assert answers.runtime is None
+
+
+async def test_an_answer_made_while_a_write_commits_is_not_given_again(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """The generations kept are those read before the query: a write that commits after them
+    (here, between them and the query) leaves the answer kept under the old ones, never given."""
+    token, _ = await verified_user(client)
+    await kept(client, "Me", {}, token)
+    answers = answers_of(app)
+    user_id = await user_id_of(client, token)
+    answers._entries.clear()  # the next request misses (the account's user is known)
+    read = answers.read
+    wrote = False
+
+    async def read_then_write(keys: list[str]) -> list[Any] | None:
+        nonlocal wrote
+        values = await read(keys)
+        if not wrote:
+            wrote = True
+            async with unit_of_work(runtime) as session:
+                user = await session.get(HospitalUser, user_id)
+                assert user is not None
+                user.restricted_until = clock.now() + timedelta(days=1)
+        return values
+
+    answers.read = read_then_write  # type: ignore[method-assign]
+    made = await gql_data(client, "Me", token=token)
+    assert wrote and made["me"]["restrictedUntil"] is not None
+    hits, stale = counted("hit"), counted("stale")
+    assert await gql_data(client, "Me", token=token) == made
+    assert (counted("hit"), counted("stale")) == (hits, stale + 1)
