@@ -81,6 +81,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.response_cache": ENTRY,
     "hospital_bff.response_cache_http": ENTRY,
     "hospital_bff.eligibility_overlay": ENTRY,
+    # A signed-in patient's own answers, kept per account while their generations hold.
+    "hospital_bff.personal_answers": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     # The FHIR front door: routes, mapping and operations on the services, beside /graphql.
     "hospital_bff.fhir": ENTRY,

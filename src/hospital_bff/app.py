@@ -37,6 +37,7 @@ from hospital_bff.http_middleware import http_middleware
 from hospital_bff.logs import configure_logging
 from hospital_bff.metrics_server import main_port_endpoint
 from hospital_bff.persisted_queries import persisted_queries_for
+from hospital_bff.personal_answers import PersonalAnswers, PersonalAnswersMiddleware, note_personal
 from hospital_bff.production import refuse_unsafe_production
 from hospital_bff.request_id import RequestIdMiddleware
 from hospital_bff.resolvers.context import Context
@@ -121,6 +122,7 @@ class BffGraphQL(BoundedGraphQL):
             result = await run_with(request_data)
         # Tells the response cache (outside the router) whether anyone may get this answer.
         note_answer(request.scope, context, request_data, result)
+        note_personal(request.scope, context, request_data, result)
         return result
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -172,6 +174,8 @@ def create_app(
             app.state.runtime = runtime
             if settings.response_cache:
                 await stack.enter_async_context(response_cache.attached(runtime))
+                personal_answers.attach(runtime)
+                stack.callback(personal_answers.detach)
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
                 await _migrate(settings)
@@ -199,6 +203,7 @@ def create_app(
             log.info("stopping")
 
     response_cache = ResponseCache.from_settings(settings)
+    personal_answers = PersonalAnswers(schedules_seconds=float(settings.cache_remaining_ttl))
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
     if settings.response_cache:
@@ -228,8 +233,11 @@ def create_app(
     app.state.settings = settings
     app.state.simulators = sims
     app.state.response_cache = response_cache
+    app.state.personal_answers = personal_answers
     for middleware in reversed(http_middleware(settings)):
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
+    # A signed-in patient's repeated question, inside the fill (which leaves personal ones to it).
+    app.add_middleware(PersonalAnswersMiddleware, answers=personal_answers)
     # A miss is filled outside CORS and gzip, so what is kept is the answer as sent (compressed
     # once, keyed by Accept-Encoding and Origin), and inside the request id for the view's logs.
     app.add_middleware(ResponseCacheFill, cache=response_cache)

@@ -121,6 +121,11 @@ class Context:
             raise unauthenticated(BAD_AUTHORIZATION)
         return token.strip()
 
+    @property
+    def known_viewer(self) -> Viewer | None:
+        """The caller if this operation already found out (never asks): whose answer it was."""
+        return self._viewer if self._viewer_resolved else None
+
     async def viewer(self) -> Viewer | None:
         """The caller, or None when no token was sent; a bad token is UNAUTHENTICATED."""
         self.asked_who = True

@@ -3,7 +3,8 @@
 A service command opens its own units here, as many short ones as its flow needs; a step is
 handed the session of its caller's unit and never commits (the convention is written out in
 `services/__init__.py`). Jobs leave through the after-commit buffer in jobs/enqueue.py, events
-through `publish_after_commit` below, each only once the unit has committed.
+through `publish_after_commit` below, each only once the unit has committed; the accounts and
+users whose rows it wrote (noticed by the session, `store.touched`) get a new generation.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.runtime import Runtime
+from hospital_bff.services import personal_generations
+from hospital_bff.store import touched as touched_rows
 
 log = structlog.get_logger(__name__)
 
@@ -41,6 +44,10 @@ async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
             yield session
         events: list[tuple[str, dict[str, Any]]] = session.sync_session.info.pop(_EVENTS, [])
         freed: list[str] = session.sync_session.info.pop(_PLACES_FREED, [])
+        owners = touched_rows.take(session.sync_session)
+    if owners:
+        # Before anyone is answered: their kept personal answers are no longer true.
+        await personal_generations.bump(runtime, owners)
     if freed:
         try:
             await runtime.slot_gate.places_freed(freed)

@@ -8,6 +8,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hospital_bff.store.touched import note_values
+
 
 async def insert_ignore(
     session: AsyncSession, model: type[SQLModel], values: dict[str, Any]
@@ -18,4 +20,7 @@ async def insert_ignore(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(table).values(**values).on_conflict_do_nothing()
     result = await session.execute(stmt)
+    if result.rowcount:  # type: ignore[attr-defined]
+        # Whose answers it changes (store.touched), as for any row the ORM flushes.
+        note_values(session.sync_session, table, values)
     return bool(result.rowcount)  # type: ignore[attr-defined]
