@@ -271,3 +271,50 @@ async def test_check_in_near_the_hospital_when_it_asks(
     checked = await check_in(client, token, order_id, near)
     assert checked["__typename"] == "CheckInSuccess", checked
     assert checked["queue"]["status"] == "WAITING"
+
+
+# Told only when one is ahead: the move below writes no notice of ours (which alone would
+# move the generation), so only the queue event's own bump can end the kept answer.
+@pytest.mark.parametrize("settings_overrides", [{"queue_near_ahead": 1}])
+async def test_an_orders_queue_is_never_answered_from_a_kept_answer_once_it_moved(
+    client: httpx.AsyncClient, app: Starlette, clock: FrozenClock
+) -> None:
+    """`order { queue }` is read from the HIS: a personal answer kept before the check-in or
+    before a call must not be given after it (services/queue.py bumps the owner's generation)."""
+    from prometheus_client import REGISTRY
+
+    def hits() -> float:
+        sample = REGISTRY.get_sample_value("bff_personal_answers_total", {"outcome": "hit"})
+        return sample or 0.0
+
+    async def queue_now() -> dict[str, Any] | None:
+        state: dict[str, Any] | None = (
+            await graphql(client, ORDER_QUEUE, {"id": order_id}, token)
+        )["order"]["queue"]
+        return state
+
+    async def answered_from_what_was_kept() -> bool:
+        # Background work (the booking's notices) may move the generation a few times first.
+        before = hits()
+        await queue_now()
+        return hits() == before + 1
+
+    token, _ = await verified_user(client)
+    order_id, schedule_id, _ = await a_visit_day_queue(client, app, clock, token)
+    assert await queue_now() is None
+    await eventually(answered_from_what_was_kept)
+    assert await queue_now() is None
+
+    assert (await check_in(client, token, order_id))["__typename"] == "CheckInSuccess"
+    checked_in = await queue_now()
+    assert checked_in is not None and checked_in["ahead"] == 4
+    await eventually(answered_from_what_was_kept)
+    assert await queue_now() == checked_in
+
+    await call_next(client, schedule_id)
+
+    async def moved_up() -> bool:
+        state = await queue_now()
+        return state is not None and state["ahead"] == 3
+
+    await eventually(moved_up)

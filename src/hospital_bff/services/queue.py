@@ -22,6 +22,7 @@ from hospital_bff.services.errors import DomainError
 from hospital_bff.services.money.orders import owned_order
 from hospital_bff.services.money.rules import OrderKind, OrderStatus
 from hospital_bff.services.notices import NoticeKind, describe_order, notify
+from hospital_bff.services.personal_generations import bump
 from hospital_bff.services.queue_rules import (
     CheckInRules,
     Place,
@@ -30,6 +31,7 @@ from hospital_bff.services.queue_rules import (
     notice_due,
 )
 from hospital_bff.store.models import Order
+from hospital_bff.store.touched import Touched, note_user
 
 log = structlog.get_logger(__name__)
 
@@ -88,6 +90,8 @@ async def check_in(
             code="INVALID_STATE",
             message_en="This registration cannot check in now; ask at the triage desk",
         ) from exc
+    # Not a row of ours: the HIS's queue. A kept `order { queue }` answer is over now.
+    await bump(runtime, Touched(users={order.user_id}))
     await runtime.events.publish(queue_topic(order.id), {"status": entry.status})
     log.info("checked_in", order_id=order.id, position=entry.position)
     return order, entry
@@ -118,6 +122,8 @@ async def record_queue_event(runtime: Runtime, order_id: str) -> None:
         return
     kind = notice_due(entry.status, entry.ahead, runtime.settings.queue_near_ahead)
     async with uow.unit_of_work(runtime) as session:
+        # The queue moved at the HIS: what was kept of the order's `queue` is over.
+        note_user(session.sync_session, order.user_id)
         if kind is not None:
             title, body = _notice_text(kind, order, entry)
             await notify(

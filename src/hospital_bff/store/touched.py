@@ -9,8 +9,10 @@ and `insert_ignore`'s rows. `services.uow.unit_of_work` takes the set after its 
 bumps each owner's generation before the caller is answered.
 
 A row's owner: an account and its user (`account`), the user (`hospital_user`), the `user_id`
-of bindings, orders, notices and consents, both users of a record grant, and through their
-order or notice, payments, refunds and notice deliveries.
+of bindings, orders, notices, consents and waitlist entries, both users of a record grant,
+through their order, notice or entry, payments, refunds, notice deliveries and waitlist offers;
+and a waitlist entry's change moves every place behind it, so it touches everyone still waiting
+on the same list (their `position`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from hospital_bff.store.models import (
     Payment,
     RecordGrant,
     Refund,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 INFO_KEY: Final = "hospital_bff.touched"
@@ -47,9 +51,14 @@ class Touched:
     users: set[str] = field(default_factory=set)
     orders: set[str] = field(default_factory=set)  # owners still to be read
     notices: set[str] = field(default_factory=set)
+    entries: set[str] = field(default_factory=set)  # waitlist entries whose lists to read
+    # Waitlists (schedule id, or expert id for an expert's range) whose waiters moved up.
+    lists: set[tuple[str | None, str | None]] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.accounts or self.users or self.orders or self.notices)
+        return bool(
+            self.accounts or self.users or self.orders or self.notices or self.entries or self.lists
+        )
 
 
 def _table(model: Any) -> sa.Table:
@@ -62,6 +71,7 @@ _ACCOUNT, _USER, _BINDING, _ORDER = (
 )
 _NOTICE, _CONSENT, _GRANT = _table(Notice), _table(NoticeConsent), _table(RecordGrant)
 _PAYMENT, _REFUND, _DELIVERY = _table(Payment), _table(Refund), _table(NoticeDelivery)
+_ENTRY, _OFFER = _table(WaitlistEntry), _table(WaitlistOffer)
 _USER_ID_TABLES: Final = {_BINDING.name, _ORDER.name, _NOTICE.name, _CONSENT.name}
 _BY_ORDER: Final = {_PAYMENT.name, _REFUND.name}
 
@@ -78,6 +88,11 @@ def take(session: Session) -> Touched:
     a rolled-back transaction's are dropped by the same call)."""
     found: Touched = session.info.pop(INFO_KEY, None) or Touched()
     return found
+
+
+def note_user(session: Session, user_id: str) -> None:
+    """A change of the user's that is not a row of ours (their queue at the HIS moved)."""
+    _add(_of(session).users, user_id)
 
 
 def note_values(session: Session, table: sa.Table, values: dict[str, Any]) -> None:
@@ -100,6 +115,11 @@ def _note_row(touched: Touched, table: str, get: Any) -> None:
         _add(touched.orders, get("order_id"))
     elif table == _DELIVERY.name:
         _add(touched.notices, get("notice_id"))
+    elif table == _ENTRY.name:
+        _add(touched.users, get("user_id"))
+        touched.lists.add((get("schedule_id"), get("expert_id")))
+    elif table == _OFFER.name:
+        _add(touched.entries, get("entry_id"))
 
 
 def _add(into: set[str], value: Any) -> None:
@@ -148,7 +168,7 @@ def _where(query: sa.Select[Any], where: Any) -> sa.Select[Any]:
     return query if where is None else query.where(where)
 
 
-def _owners_query(table: sa.Table, where: Any) -> sa.Select[Any] | None:
+def _owners_query(table: sa.Table, where: Any) -> sa.Select[Any] | sa.CompoundSelect[Any] | None:
     if table.name in _USER_ID_TABLES or table.name == _ACCOUNT.name:
         return _where(sa.select(table.c.user_id), where)
     if table.name == _USER.name:
@@ -161,11 +181,57 @@ def _owners_query(table: sa.Table, where: Any) -> sa.Select[Any] | None:
     if table.name == _DELIVERY.name:
         joined = table.join(_NOTICE, table.c.notice_id == _NOTICE.c.id)
         return _where(sa.select(_NOTICE.c.user_id).select_from(joined), where)
+    if table.name == _ENTRY.name:
+        # Everyone waiting on the lists of the entries it changes moves up with them.
+        lists = _where(sa.select(_ENTRY.c.schedule_id, _ENTRY.c.expert_id), where).subquery()
+        return _waiting_on(lists).union(_where(sa.select(_ENTRY.c.user_id), where))
+    if table.name == _OFFER.name:
+        joined = table.join(_ENTRY, table.c.entry_id == _ENTRY.c.id)
+        return _where(sa.select(_ENTRY.c.user_id).select_from(joined), where)
     return None
 
 
+def _waiting_on(lists: Any) -> sa.Select[Any]:
+    """Users with a live entry on any of `lists` (schedule_id, expert_id)."""
+    waiting = _ENTRY.alias("waiting")
+    same_schedule = waiting.c.schedule_id == lists.c.schedule_id
+    same_expert = sa.and_(
+        waiting.c.schedule_id.is_(None),
+        lists.c.schedule_id.is_(None),
+        waiting.c.expert_id == lists.c.expert_id,
+    )
+    return (
+        sa.select(waiting.c.user_id)
+        .select_from(waiting.join(lists, sa.or_(same_schedule, same_expert)))
+        .where(waiting.c.live_key.is_not(None))
+    )
+
+
 def _resolve(session: Session, touched: Touched) -> None:
-    """Payments', refunds' and deliveries' owners, read through their order or notice."""
+    """Payments', refunds', deliveries' and offers' owners, read through their order, notice
+    or entry; and whoever waits on a changed waitlist."""
+    if touched.entries:
+        ids, touched.entries = list(touched.entries), set()
+        query = sa.select(_ENTRY.c.user_id, _ENTRY.c.schedule_id, _ENTRY.c.expert_id)
+        for user_id, schedule_id, expert_id in session.connection().execute(
+            query.where(_ENTRY.c.id.in_(ids))
+        ):
+            _add(touched.users, user_id)
+            touched.lists.add((schedule_id, expert_id))
+    if touched.lists:
+        lists, touched.lists = list(touched.lists), set()
+        schedules = [s for s, _ in lists if s is not None]
+        experts = [e for s, e in lists if s is None and e is not None]
+        waiting = sa.or_(
+            _ENTRY.c.schedule_id.in_(schedules),
+            sa.and_(_ENTRY.c.schedule_id.is_(None), _ENTRY.c.expert_id.in_(experts)),
+        )
+        _add_all(
+            touched.users,
+            session.connection().execute(
+                sa.select(_ENTRY.c.user_id).where(waiting, _ENTRY.c.live_key.is_not(None))
+            ),
+        )
     if touched.orders:
         ids, touched.orders = list(touched.orders), set()
         _add_all(
@@ -189,5 +255,7 @@ def _add_all(into: set[str], rows: Iterable[Any]) -> None:
 def _before_commit(session: Session) -> None:
     """Owners of Core-inserted refunds and deliveries, read while the transaction is open."""
     touched: Touched | None = session.info.get(INFO_KEY)
-    if touched is not None and (touched.orders or touched.notices):
+    if touched is not None and (
+        touched.orders or touched.notices or touched.entries or touched.lists
+    ):
         _resolve(session, touched)
