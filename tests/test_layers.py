@@ -81,6 +81,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.response_cache": ENTRY,
     "hospital_bff.response_cache_http": ENTRY,
     "hospital_bff.eligibility_overlay": ENTRY,
+    # Refusing GraphQL requests at the door when the process has too many in flight.
+    "hospital_bff.shedding": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     "hospital_bff.jobs": ENTRY,
     "hospital_bff.staff_cli": ENTRY,
