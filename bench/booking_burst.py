@@ -95,7 +95,17 @@ def met(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int) -> int:
+def server_errors(workdir: Path, limit: int = 5) -> list[str]:
+    """The servers' last error lines (their logs in the bench's directory), for a failed run."""
+    lines = []
+    for log in sorted(workdir.glob("serve*.log")):
+        lines += [
+            line for line in log.read_text("utf-8", "replace").splitlines() if "error" in line
+        ]
+    return [line[:400] for line in lines[-limit:]]
+
+
+def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, workdir: Path) -> int:
     day = Clock().today() + timedelta(days=3)
 
     async def scenario() -> int:
@@ -168,6 +178,8 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int) -> 
             )
         if result.errors:
             print("first errors:", *result.errors[:3], sep="\n  ")
+        if errors:
+            print("server log errors:", *server_errors(workdir), sep="\n  ")
         exact = ok == args.places and not unexpected and not result.errors
         return 0 if exact else 1
 
@@ -193,7 +205,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if args.embedded:
             with start_embedded(Path(tmp)) as cluster:
-                return run(cluster, args, "1 server, embedded default (SQLite)", EMBEDDED_TARGET)
+                return run(
+                    cluster, args, "1 server, embedded default (SQLite)", EMBEDDED_TARGET, Path(tmp)
+                )
         with start_cluster(
             Path(tmp),
             postgres_admin_url=args.postgres,
@@ -202,7 +216,7 @@ def main() -> int:
             servers=args.servers,
         ) as cluster:
             label = f"{args.servers} servers (+1 simulator process), PostgreSQL + Redis"
-            return run(cluster, args, label, CLUSTER_TARGET)
+            return run(cluster, args, label, CLUSTER_TARGET, Path(tmp))
 
 
 if __name__ == "__main__":

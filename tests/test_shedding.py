@@ -92,3 +92,41 @@ def test_an_idle_gap_does_not_count_as_a_slow_window() -> None:
         clock.t += 0.011
         front.leave()
     assert front.rate == measured
+
+
+def test_retry_after_grows_while_refusals_crowd_out_the_work_and_shrinks_after() -> None:
+    clock = FakeClock()
+    front = door(clock, budget=0.5, low=2, high=2)
+    assert front.retry_after == 1
+
+    def second(refusals: int) -> None:
+        # 2 in flight finishing every 1/16 s (32 a second), `refusals` refused meanwhile.
+        for _ in range(16):
+            assert front.enter() and front.enter()
+            for _ in range(refusals // 16):
+                assert not front.enter()
+            clock.t += 1 / 16
+            front.leave()
+            front.leave()
+
+    second(refusals=16 * 40)  # 640 refused for 32 finished: 4x the refusals accepted
+    first_hint = front.retry_after
+    assert 4 <= first_hint <= 5  # the window closes with the first to finish past 1 s
+    second(refusals=16 * 40)  # as many still: the crowd is larger than the hint assumed
+    assert front.retry_after >= 4 * first_hint
+    second(refusals=16 * 2)  # few now: back to asking for a second
+    second(refusals=16 * 2)
+    assert front.retry_after == 1
+
+
+def test_retry_after_stays_one_second_while_refusals_are_few() -> None:
+    clock = FakeClock()
+    front = door(clock, budget=0.5, low=2, high=2)
+    for _ in range(40):
+        assert front.enter() and front.enter()
+        assert not front.enter()  # 1 refused per 2 finished
+        clock.t += 1 / 16
+        front.leave()
+        front.leave()
+    assert front.rate > 0
+    assert front.retry_after == 1

@@ -14,6 +14,9 @@ parsed or anything is executed, when it could not start on it soon:
   `BFF_SHED_MAX_IN_FLIGHT`.
 - A refused request hears the coded `TRY_AGAIN` as a GraphQL error, as when Redis is away
   (outages.py), with `Retry-After`; nothing ran, so the app sends the same request again.
+  `Retry-After` is 1 s until refusals outnumber finished requests REFUSALS_PER_FINISHED to
+  one; then it grows in proportion (each client waiting asks again once per `Retry-After`),
+  so the refusals of thousands of waiting patients never take the CPU from the work.
 - Only what reaches this middleware counts: it sits inside the response cache, so a kept
   catalogue answer is sent before it and never refused. WebSockets, webhooks, the simulators
   and the health checks pass untouched.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from math import ceil
 from typing import Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -41,9 +45,13 @@ TRY_AGAIN: Final = Message(
 # 503 with graphql-response+json (no data: a request error); 200 with application/json, which
 # Apollo-style clients read as any other GraphQL answer, as they read Redis's TRY_AGAIN.
 BUSY: Final = Refusal(503, TRY_AGAIN_CODE, TRY_AGAIN, legacy_status=200)
-RETRY_AFTER_SECONDS: Final = 1
 # How long a measurement of the finishing rate lasts before it is taken again.
 RATE_WINDOW_SECONDS: Final = 1.0
+# Refusals per finished request the process accepts: beyond, it asks for longer `Retry-After`
+# (a refusal costs ~1/50 of a booking's CPU; thousands of patients resending every second cost
+# more than the bookings themselves, and starve a SQLite writer past its busy timeout).
+REFUSALS_PER_FINISHED: Final = 5
+MAX_RETRY_AFTER_SECONDS: Final = 30
 
 
 @dataclass
@@ -61,6 +69,10 @@ class FrontDoor:
     _finished: int = field(default=0, repr=False)
     _busy: float = field(default=0.0, repr=False)  # busy seconds of this window, closed spells
     _busy_since: float = field(default=0.0, repr=False)  # start of the open spell
+    _refused: int = field(default=0, repr=False)
+    # What a refusal asks the client to wait: longer while refusals outnumber what finishes
+    # by more than REFUSALS_PER_FINISHED (those waiting, asking again every `retry_after`).
+    retry_after: int = 1
 
     @property
     def limit(self) -> int:
@@ -71,6 +83,7 @@ class FrontDoor:
     def enter(self) -> bool:
         """True: the request is let in (and counted until `leave`); False: refuse it."""
         if self.in_flight >= self.limit:
+            self._refused += 1
             return False
         if not self.in_flight:
             self._busy_since = self.now()
@@ -84,7 +97,9 @@ class FrontDoor:
         busy = self._busy + (now - self._busy_since)
         if busy >= RATE_WINDOW_SECONDS:
             self.rate = self._finished / busy
-            self._finished = 0
+            crowd = self._refused / (REFUSALS_PER_FINISHED * self._finished)
+            self.retry_after = max(1, min(MAX_RETRY_AFTER_SECONDS, ceil(self.retry_after * crowd)))
+            self._finished = self._refused = 0
             self._busy = 0.0
             self._busy_since = now
         elif not self.in_flight:
@@ -153,7 +168,7 @@ class SheddingMiddleware:
                     (b"content-type", content_type.encode()),
                     (b"content-length", str(len(body)).encode()),
                     (b"cache-control", b"no-store"),
-                    (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                    (b"retry-after", str(self.door.retry_after).encode()),
                     (b"vary", VARY.encode()),
                 ],
             }
