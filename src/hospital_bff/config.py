@@ -262,7 +262,7 @@ class Settings(BaseSettings):
         "before it is answered TRY_AGAIN at the door instead (shedding.py)",
     )
     shed_min_in_flight: int = Field(
-        default=32,
+        default=8,
         ge=1,
         description="GraphQL requests let in at once whatever the measured rate (a quiet "
         "process, or one that has not measured yet)",
