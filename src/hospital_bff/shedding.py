@@ -140,6 +140,7 @@ class SheddingMiddleware:
                 await self.app(scope, receive, send)
             finally:
                 door.leave()
+                SHED_IN_FLIGHT.set(door.in_flight)
             return
         SHED_REQUESTS.inc()
         await self._refuse(scope, send)
