@@ -7,8 +7,10 @@ Two set-ups, as the issue measures them:
   only). Target >= 500 attempts/s.
 `--burn-core` runs a process spinning on one core beside it for the whole burst.
 
-A TRY_AGAIN is sent again after a short pause, as the app does, until the patient hears OK
-or SLOT_FULL. Prints attempts per second (patients with a final answer, per second of the
+A TRY_AGAIN is sent again after a short pause (what its `Retry-After` asks, when the door
+refused it), as the app does, until the patient hears OK or SLOT_FULL. The requests go through
+a lean keep-alive client (tests/fixtures/lean_http.py): httpx spent more CPU than the server.
+Prints attempts per second (patients with a final answer, per second of the
 burst) beside the target, latency, the TRY_AGAIN answers and how fast they came, and the
 servers' longest garbage-collection pause. Exits non-zero unless exactly C were sold and
 nothing else but SLOT_FULL was answered.
