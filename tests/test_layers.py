@@ -83,6 +83,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.eligibility_overlay": ENTRY,
     # A signed-in patient's own answers, kept per account while their generations hold.
     "hospital_bff.personal_answers": ENTRY,
+    # Refusing GraphQL requests at the door when the process has too many in flight.
+    "hospital_bff.shedding": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     # The FHIR front door: routes, mapping and operations on the services, beside /graphql.
     "hospital_bff.fhir": ENTRY,

@@ -50,6 +50,7 @@ from hospital_bff.response_cache_http import (
 )
 from hospital_bff.runtime import Runtime, open_runtime
 from hospital_bff.schema import build_schema
+from hospital_bff.shedding import SheddingMiddleware, front_door
 from hospital_bff.subscription_limits import SocketsPerAddress
 from hospital_bff.tracing import asgi_middleware, configure_tracing, tracing_on
 from hospital_bff.webhooks import routes as webhook_routes
@@ -245,6 +246,8 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)
     # It sees every WebSocket, to close each with 1001 when the server stops.
     app.add_middleware(GoingAwayMiddleware)
+    # Just inside the response cache: an overloaded process refuses a miss before it runs.
+    app.add_middleware(SheddingMiddleware, door=front_door(settings))
     # Outside all of ours: a kept answer is sent before anything else runs.
     app.add_middleware(
         ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes

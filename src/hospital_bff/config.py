@@ -275,6 +275,22 @@ class Settings(BaseSettings):
         default=0.5,
         description="How long a booking waits for its turn before it answers TRY_AGAIN",
     )
+    shed_latency_budget_seconds: float = Field(
+        default=0.5,
+        description="How long a GraphQL request may expect to wait behind this process's work "
+        "before it is answered TRY_AGAIN at the door instead (shedding.py)",
+    )
+    shed_min_in_flight: int = Field(
+        default=8,
+        ge=1,
+        description="GraphQL requests let in at once whatever the measured rate (a quiet "
+        "process, or one that has not measured yet)",
+    )
+    shed_max_in_flight: int = Field(
+        default=512,
+        ge=1,
+        description="GraphQL requests let in at once at most, however fast the process finishes",
+    )
     confirm_deadline_seconds: int = Field(
         default=900,
         description="A paid order the HIS has not confirmed (and has no record of) "

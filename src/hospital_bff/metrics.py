@@ -43,6 +43,14 @@ OPEN_SUBSCRIPTIONS = Gauge("bff_open_subscriptions", "GraphQL subscriptions open
 SUBSCRIPTIONS_REFUSED = Counter(
     "bff_subscriptions_refused_total", "Subscriptions refused by a limit", ["limit"]
 )
+SHED_REQUESTS = Counter(
+    "bff_shed_requests_total",
+    "GraphQL requests answered TRY_AGAIN at the door: the process had more in flight than it "
+    "finishes within BFF_SHED_LATENCY_BUDGET_SECONDS (shedding.py)",
+)
+SHED_IN_FLIGHT = Gauge(
+    "bff_shed_in_flight", "GraphQL requests past the response cache this process is working on"
+)
 EVENT_HUB_EVENTS = Counter(
     "bff_event_hub_total",
     "The pub/sub connection's life: connects, losses, subscribers cut off for falling behind",

@@ -1,0 +1,177 @@
+"""Front-door shedding: an overloaded process answers TRY_AGAIN at once instead of queueing.
+
+A burst (a schedule's release) sends more GraphQL requests than one process can finish. Each
+one let in shares the event loop with all the others, so every request in flight makes every
+other slower: at a few hundred in flight an answer, TRY_AGAIN included, came after 45 s. Here
+the process counts the requests it is working on and refuses a new one, before its body is
+parsed or anything is executed, when it could not start on it soon:
+
+- Little's law: a request let in behind `in_flight` others waits about `in_flight / rate`,
+  where `rate` is how many this process has been finishing per second (measured, so it follows
+  the machine: a busy neighbour or a slow database lowers it). The bound on requests in flight
+  is `rate x BFF_SHED_LATENCY_BUDGET_SECONDS`, never below `BFF_SHED_MIN_IN_FLIGHT` (a quiet
+  process, or one that has not measured yet, lets that many in) nor above
+  `BFF_SHED_MAX_IN_FLIGHT`.
+- A refused request hears the coded `TRY_AGAIN` as a GraphQL error, as when Redis is away
+  (outages.py), with `Retry-After`; nothing ran, so the app sends the same request again.
+  `Retry-After` is 1 s until refusals outnumber finished requests REFUSALS_PER_FINISHED to
+  one; then it grows in proportion (each client waiting asks again once per `Retry-After`),
+  so the refusals of thousands of waiting patients never take the CPU from the work.
+- Only what reaches this middleware counts: it sits inside the response cache, so a kept
+  catalogue answer is sent before it and never refused. WebSockets, webhooks, the simulators
+  and the health checks pass untouched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from math import ceil
+from typing import Final
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hospital_bff.config import Settings
+from hospital_bff.graphql_http import VARY, json_text
+from hospital_bff.graphql_over_http import APPLICATION_JSON, Refusal, negotiate
+from hospital_bff.language import Message, caller_language
+from hospital_bff.metrics import SHED_IN_FLIGHT, SHED_REQUESTS
+from hospital_bff.outages import TRY_AGAIN_CODE
+
+TRY_AGAIN: Final = Message(
+    "服务繁忙，请稍后重试", "The service is busy; nothing was done, please try again"
+)
+# 503 with graphql-response+json (no data: a request error); 200 with application/json, which
+# Apollo-style clients read as any other GraphQL answer, as they read Redis's TRY_AGAIN.
+BUSY: Final = Refusal(503, TRY_AGAIN_CODE, TRY_AGAIN, legacy_status=200)
+# How long a measurement of the finishing rate lasts before it is taken again.
+RATE_WINDOW_SECONDS: Final = 1.0
+# Refusals per finished request the process accepts: beyond, it asks for longer `Retry-After`
+# (a refusal costs ~1/50 of a booking's CPU; thousands of patients resending every second cost
+# more than the bookings themselves, and starve a SQLite writer past its busy timeout).
+REFUSALS_PER_FINISHED: Final = 5
+MAX_RETRY_AFTER_SECONDS: Final = 30
+
+
+@dataclass
+class FrontDoor:
+    """The decision alone (no I/O): let a request in, or refuse it; and what has been measured."""
+
+    budget_seconds: float
+    min_in_flight: int
+    max_in_flight: int
+    now: Callable[[], float] = time.monotonic
+    in_flight: int = 0
+    # Requests finished per second of busy time (some in flight) in the last full window; 0
+    # until one has been measured. Idle time is left out: a quiet minute is not a slow one.
+    rate: float = 0.0
+    _finished: int = field(default=0, repr=False)
+    _busy: float = field(default=0.0, repr=False)  # busy seconds of this window, closed spells
+    _busy_since: float = field(default=0.0, repr=False)  # start of the open spell
+    _refused: int = field(default=0, repr=False)
+    # What a refusal asks the client to wait: longer while refusals outnumber what finishes
+    # by more than REFUSALS_PER_FINISHED (those waiting, asking again every `retry_after`).
+    retry_after: int = 1
+
+    @property
+    def limit(self) -> int:
+        """How many may be in flight at once: those this process finishes within the budget."""
+        measured = int(self.rate * self.budget_seconds)
+        return max(self.min_in_flight, min(self.max_in_flight, measured))
+
+    def enter(self) -> bool:
+        """True: the request is let in (and counted until `leave`); False: refuse it."""
+        if self.in_flight >= self.limit:
+            self._refused += 1
+            return False
+        if not self.in_flight:
+            self._busy_since = self.now()
+        self.in_flight += 1
+        return True
+
+    def leave(self) -> None:
+        self.in_flight -= 1
+        self._finished += 1
+        now = self.now()
+        busy = self._busy + (now - self._busy_since)
+        if busy >= RATE_WINDOW_SECONDS:
+            self.rate = self._finished / busy
+            crowd = self._refused / (REFUSALS_PER_FINISHED * self._finished)
+            self.retry_after = max(1, min(MAX_RETRY_AFTER_SECONDS, ceil(self.retry_after * crowd)))
+            self._finished = self._refused = 0
+            self._busy = 0.0
+            self._busy_since = now
+        elif not self.in_flight:
+            self._busy = busy
+
+
+def front_door(settings: Settings) -> FrontDoor:
+    return FrontDoor(
+        budget_seconds=settings.shed_latency_budget_seconds,
+        min_in_flight=settings.shed_min_in_flight,
+        max_in_flight=max(settings.shed_min_in_flight, settings.shed_max_in_flight),
+    )
+
+
+class SheddingMiddleware:
+    """Pure ASGI, just inside the response cache: refuses GraphQL over HTTP when overloaded."""
+
+    def __init__(self, app: ASGIApp, *, door: FrontDoor, path: str = "/graphql") -> None:
+        self.app = app
+        self.door = door
+        self.path = path
+        # The refusal's bytes per (media type, language): made once, sent many times.
+        self._answers: dict[tuple[str, str], tuple[int, bytes, str]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] not in ("POST", "GET")
+            or (scope["method"] == "GET" and not scope["query_string"])  # GraphiQL's page
+        ):
+            await self.app(scope, receive, send)
+            return
+        door = self.door
+        if door.enter():
+            SHED_IN_FLIGHT.set(door.in_flight)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                door.leave()
+                SHED_IN_FLIGHT.set(door.in_flight)
+            return
+        SHED_REQUESTS.inc()
+        await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        accept = language = b""
+        for name, value in scope["headers"]:
+            if name == b"accept":
+                accept = value
+            elif name == b"accept-language":
+                language = value
+        media_type = negotiate(accept.decode("latin-1") or None) or APPLICATION_JSON
+        lang = caller_language(language.decode("latin-1")) if language else "zh"
+        answer = self._answers.get((media_type, lang))
+        if answer is None:
+            body = json_text(BUSY.body(lang)).encode()
+            answer = (BUSY.status_for(media_type), body, f"{media_type}; charset=utf-8")
+            self._answers[(media_type, lang)] = answer
+        status, body, content_type = answer
+        # The request's body is left unread: the server discards it with the request.
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                    (b"retry-after", str(self.door.retry_after).encode()),
+                    (b"vary", VARY.encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
