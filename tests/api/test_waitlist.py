@@ -118,3 +118,49 @@ async def test_a_cancelled_place_is_offered_in_turn_and_booked_by_the_one_who_ac
     assert await waitlists(client, second) == []
     again = await send(client, ACCEPT, second, id=offer["id"])
     assert again["acceptWaitlistOffer"]["order"]["id"] == answer["order"]["id"]
+
+
+LEAVE = """
+mutation ($id: ID!) { leaveWaitlist(waitlistId: $id) {
+  __typename
+  ... on UserError { code } } }
+"""
+
+
+async def test_a_waiters_kept_position_moves_up_when_one_ahead_leaves(
+    client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    """`me { waitlists { position } }` is kept per account (personal_answers); the change of
+    someone else's entry on the same list moves every waiter's generation (store/touched.py)."""
+    from prometheus_client import REGISTRY
+
+    def hits() -> float:
+        sample = REGISTRY.get_sample_value("bff_personal_answers_total", {"outcome": "hit"})
+        return sample or 0.0
+
+    found = await full_schedule(client)
+    schedule_id = found["schedule"]["id"]
+    holder, _ = await verified_user(client, openid="o-holder", name="韩梅梅", sex="FEMALE")
+    await confirmed_order(client, holder, found["slot"]["id"])
+    first, _ = await verified_user(client, openid="o-first", name="张三")
+    second, _ = await verified_user(client, openid="o-second", name="李四")
+    entries = []
+    for token in (first, second):
+        data = await send(
+            client,
+            JOIN,
+            token,
+            input={"patientId": await patient_of(client, token), "scheduleId": schedule_id},
+        )
+        entries.append(data["joinWaitlist"]["waitlist"])
+        clock.advance(seconds=1)
+
+    async def kept_for_second() -> bool:
+        before = hits()
+        assert [w["position"] for w in await waitlists(client, second)] == [2]
+        return hits() == before + 1
+
+    await eventually(kept_for_second)
+    left = await send(client, LEAVE, first, id=entries[0]["id"])
+    assert left["leaveWaitlist"]["__typename"] == "LeaveWaitlistSuccess", left
+    assert [w["position"] for w in await waitlists(client, second)] == [1]
