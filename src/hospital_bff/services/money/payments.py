@@ -20,6 +20,7 @@ from datetime import timedelta
 import structlog
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -107,6 +108,25 @@ async def _payments_of(session: AsyncSession, order_id: str) -> list[Payment]:
 async def _has_refund(session: AsyncSession, payment: Payment) -> bool:
     found = await session.exec(select(Refund.id).where(Refund.payment_id == payment.id))
     return found.first() is not None
+
+
+async def locked_payments(
+    session: AsyncSession, out_trade_nos: list[str]
+) -> dict[str, tuple[Payment, Order]]:
+    """Our payments of these bank order numbers with their orders, read in one statement
+    with the orders locked for update (in the orders' id order, so two units locking
+    overlapping sets queue instead of deadlocking). Read under the lock, the payment needs
+    no second read."""
+    if not out_trade_nos:
+        return {}
+    query = (
+        select(Payment, Order)
+        .join(Order, col(Order.id) == col(Payment.order_id))
+        .where(col(Payment.out_trade_no).in_(out_trade_nos))
+        .order_by(col(Order.id))
+        .with_for_update(of=Order)  # type: ignore[arg-type]
+    )
+    return {payment.out_trade_no: (payment, order) for payment, order in await session.exec(query)}
 
 
 async def unsettled_payments(runtime: Runtime) -> list[str]:
@@ -310,24 +330,26 @@ class PaymentService:
     # --- settling -------------------------------------------------------------------------------
     async def settle_transaction(self, tx: Transaction) -> Settled:
         """Apply what the bank says of one of our payments; idempotent, whoever calls it."""
-        rt = self.rt
-        async with uow.unit_of_work(rt) as session:
-            payment = (
-                await session.exec(select(Payment).where(Payment.out_trade_no == tx.out_trade_no))
-            ).first()
-            if payment is None:
-                log.error("payment_unknown", out_trade_no=tx.out_trade_no)
-                return Settled.UNKNOWN_PAYMENT
-            order = await orders.lock_order(session, payment.order_id)
-            assert order is not None
-            await session.refresh(payment)
-            if tx.is_paid:
-                return await self._money_arrived(session, order, payment, tx)
-            if tx.trade_state in UNPAID_TRADE_STATES:
-                self._record_unpaid(payment, tx.trade_state)
-                session.add(payment)
-                return Settled.CLOSED
-            return Settled.NOT_PAID
+        async with uow.unit_of_work(self.rt) as session:
+            locked = await locked_payments(session, [tx.out_trade_no])
+            return await self.settle_locked(session, locked.get(tx.out_trade_no), tx)
+
+    async def settle_locked(
+        self, session: AsyncSession, locked: tuple[Payment, Order] | None, tx: Transaction
+    ) -> Settled:
+        """`settle_transaction`'s step, in the caller's unit: `locked` is the payment and its
+        order as `locked_payments` read them (the order locked), or None if none is ours."""
+        if locked is None:
+            log.error("payment_unknown", out_trade_no=tx.out_trade_no)
+            return Settled.UNKNOWN_PAYMENT
+        payment, order = locked
+        if tx.is_paid:
+            return await self._money_arrived(session, order, payment, tx)
+        if tx.trade_state in UNPAID_TRADE_STATES:
+            self._record_unpaid(payment, tx.trade_state)
+            session.add(payment)
+            return Settled.CLOSED
+        return Settled.NOT_PAID
 
     def _record_unpaid(self, payment: Payment, trade_state: str | None) -> None:
         """The bank holds no money for it: CLOSED (FAILED on PAYERROR), final once the close
@@ -354,19 +376,25 @@ class PaymentService:
         now = rt.clock.now()
         paid_amount = tx.amount.total if tx.amount else payment.amount
         success_time = tx.success_time or now
+        paid = {
+            "status": PaymentStatus.SUCCEEDED.value,
+            "transaction_id": tx.transaction_id,
+            "paid_at": success_time,
+            "final_at": now,
+        }
         won = await session.execute(
             update(Payment)
             .where(
                 col(Payment.id) == payment.id, col(Payment.status) != PaymentStatus.SUCCEEDED.value
             )
-            .values(
-                status=PaymentStatus.SUCCEEDED.value,
-                transaction_id=tx.transaction_id,
-                paid_at=success_time,
-                final_at=now,
-            )
+            .values(**paid)
+            # Not matched against every row the session holds (a batch of notifications
+            # holds hundreds): `payment` is the one row it changes, set just below.
+            .execution_options(synchronize_session=False)
         )
         if won.rowcount:  # type: ignore[attr-defined]
+            for name, value in paid.items():
+                set_committed_value(payment, name, value)
             count_after_commit(session, PAYMENTS_SUCCEEDED, order.kind)
             count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, order.kind, amount=paid_amount)
         else:
@@ -377,7 +405,6 @@ class PaymentService:
                 .values(final_at=now)
             )
             return Settled.ALREADY_SETTLED
-        await session.refresh(payment)
         # Any other bank order of this order is no longer wanted: the poll closes it.
         for other in await _payments_of(session, order.id):
             if other.id != payment.id and other.final_at is None:
