@@ -27,7 +27,7 @@ from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.money import cancellation, confirmation, refunds
-from hospital_bff.services.money.notifications import NotificationBatcher
+from hospital_bff.services.money.notifications import settle_notification
 from hospital_bff.services.records import announce_report
 from hospital_bff.store.models import ProcessedEvent
 from hospital_bff.store.upsert import insert_ignore
@@ -82,7 +82,7 @@ async def bank_notification(request: Request) -> Response:
         log.warning("bank_notification_rejected", reason=type(exc).__name__)
         return _fail("signature or payload rejected", 401)
     if notice.event_type.startswith("TRANSACTION."):
-        return await _payment_notification(request, runtime, notice.id, notice.resource)
+        return await _payment_notification(runtime, notice.id, notice.resource)
     if await _seen(runtime, "bank", notice.id):
         return Response(status_code=204)
     try:
@@ -103,18 +103,15 @@ async def bank_notification(request: Request) -> Response:
 
 
 async def _payment_notification(
-    request: Request, runtime: Runtime, notice_id: str, resource: dict[str, Any]
+    runtime: Runtime, notice_id: str, resource: dict[str, Any]
 ) -> Response:
     """Settled with the others arriving meanwhile, in one transaction (services/money/
     notifications.py); answered 204 only once that transaction has committed."""
     tx = Transaction.model_validate(resource)
     if tx.mchid not in (None, runtime.settings.bank_mch_id):
         return _fail("not our merchant")
-    batcher = getattr(request.app.state, "bank_notifications", None)
-    if batcher is None:
-        batcher = request.app.state.bank_notifications = NotificationBatcher(runtime)
     try:
-        settled = await batcher.settle(notice_id, tx)
+        settled = await settle_notification(runtime, notice_id, tx)
     except Exception:
         log.exception("bank_notification_failed", id=notice_id)
         return _fail("try again", 500)

@@ -29,6 +29,8 @@ from hospital_bff.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
+IN_PROCESS_PREFETCH = 10_000
+
 
 @asynccontextmanager
 async def in_process_jobs(
@@ -46,7 +48,13 @@ async def in_process_jobs(
     worker: Worker | None = None
     if not runtime.settings.broker_url:
         broker_mod.attach_to_running_loop(asyncio.get_running_loop())
-        worker = Worker(broker, worker_threads=threads, worker_timeout=100)
+        # A delayed job is moved to its queue when its consumer thread wakes: at most every
+        # `worker_timeout` ms when idle (dramatiq's 100 made expiries up to 100 ms late).
+        worker = Worker(broker, worker_threads=threads, worker_timeout=25)
+        # The in-process queue is memory either way: fetching all of it lets the priorities
+        # order the whole backlog (dramatiq fetches two per thread), so a due expiry is not
+        # queued behind the follow-ups of the ones before it.
+        worker.queue_prefetch = IN_PROCESS_PREFETCH
         worker.start()
     stop = asyncio.Event()
     sched = asyncio.create_task(run_scheduler(runtime, stop)) if scheduler else None

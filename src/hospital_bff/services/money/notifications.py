@@ -5,10 +5,10 @@ and a Redis lock, and on SQLite every commit waited for the one writer: 34 a sec
 every notification that arrives while a batch commits joins the next batch, and a batch is
 one transaction: which of them were handled before, their payments and orders in one read
 (the orders locked), each settled by the one `settle_locked` step, every one remembered in
-one insert. A notification is answered only once the batch that settled it has committed,
-so nothing acknowledged to the bank is lost; a batch that fails is settled again one
-notification to a unit, so one bad notification answers 500 (the bank retries it) and the
-others their own outcome.
+one insert (services/group_commit.py). A notification is answered only once the batch that
+settled it has committed, so nothing acknowledged to the bank is lost; a batch that fails
+is settled again one notification to a unit, so one bad notification answers 500 (the bank
+retries it) and the others their own outcome.
 
 The batch needs no Redis lock: the order rows it locks keep two deliveries of one payment
 apart (another process's batch queues on them), and a second delivery in the same batch is
@@ -17,9 +17,7 @@ a duplicate (the same id, answered as seen) or settles as ALREADY_SETTLED.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import structlog
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +26,7 @@ from sqlmodel import col, select
 from hospital_bff.datasources.bank_models import Transaction
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
+from hospital_bff.services.group_commit import group_commit
 from hospital_bff.services.money.payments import PaymentService, locked_payments
 from hospital_bff.services.money.rules import Settled
 from hospital_bff.store.models import ProcessedEvent
@@ -35,7 +34,6 @@ from hospital_bff.store.models import ProcessedEvent
 log = structlog.get_logger(__name__)
 
 SOURCE = "bank"
-MAX_BATCH = 256  # bounds one transaction's statements and the rows it locks
 
 
 def event_key(notice_id: str) -> str:
@@ -81,58 +79,12 @@ async def settle_notifications(
     return outcomes
 
 
-@dataclass(slots=True)
-class _Waiting:
-    notice_id: str
-    tx: Transaction
-    answer: asyncio.Future[Settled | None] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+async def settle_notification(runtime: Runtime, notice_id: str, tx: Transaction) -> Settled | None:
+    """Settle one notification's transaction with the others arriving meanwhile (one
+    transaction, `settle_notifications`); None if it was handled before. Returns once the
+    transaction that settled it has committed."""
 
+    async def apply(items: Sequence[tuple[str, Transaction]]) -> list[Settled | None]:
+        return await settle_notifications(runtime, items)
 
-class NotificationBatcher:
-    """One per process: gathers the notifications that arrive while a batch commits.
-
-    No task outlives its work: the first notification to find no batch running starts one,
-    and it ends when nobody waits. A request's own cancellation (its client gone) leaves
-    the batch running for the others."""
-
-    def __init__(self, runtime: Runtime, *, max_batch: int = MAX_BATCH) -> None:
-        self.rt = runtime
-        self.max_batch = max_batch
-        self._waiting: list[_Waiting] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def settle(self, notice_id: str, tx: Transaction) -> Settled | None:
-        """Settle one notification's transaction; None if it was handled before."""
-        waiting = _Waiting(notice_id, tx)
-        self._waiting.append(waiting)
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._drain())
-        return await asyncio.shield(waiting.answer)
-
-    async def _drain(self) -> None:
-        try:
-            while self._waiting:
-                batch = self._waiting[: self.max_batch]
-                del self._waiting[: self.max_batch]
-                await self._settle_batch(batch)
-        finally:
-            self._task = None
-
-    async def _settle_batch(self, batch: list[_Waiting]) -> None:
-        items = [(w.notice_id, w.tx) for w in batch]
-        try:
-            outcomes = await settle_notifications(self.rt, items)
-        except Exception:
-            if len(batch) == 1:
-                log.exception("bank_notification_failed", id=batch[0].notice_id)
-                batch[0].answer.set_exception(RuntimeError("bank notification not settled"))
-                return
-            # Rolled back whole: each alone, so that one bad notification fails only itself.
-            for waiting in batch:
-                await self._settle_batch([waiting])
-            return
-        for waiting, outcome in zip(batch, outcomes, strict=True):
-            if not waiting.answer.done():
-                waiting.answer.set_result(outcome)
+    return await group_commit(runtime, "bank_notifications", apply).submit((notice_id, tx))

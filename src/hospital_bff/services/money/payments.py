@@ -14,6 +14,7 @@ must go through the one `settle_transaction`; kept together so none can grow a s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -34,6 +35,7 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
 from hospital_bff.services.accounts.restrictions import ensure_not_restricted
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
+from hospital_bff.services.group_commit import group_commit
 from hospital_bff.services.money import orders, refunds
 from hospital_bff.services.money.rules import (
     UNPAID_TRADE_STATES,
@@ -486,6 +488,57 @@ class PaymentService:
         if outcome is not Settled.CLOSED:
             return outcome
         return await self.close_unpaid(order_id, OrderStatus.EXPIRED, reason="超时未支付")
+
+    async def expire_grouped(self, order_id: str) -> Settled:
+        """`expire`, in one transaction with the other expiries due meanwhile
+        (services/group_commit.py): at 75 a second, three units each kept the job queue
+        seconds behind its due times. An order with a bank order still open takes
+        `expire`'s way, asking the bank between units, outside the group."""
+
+        async def apply(order_ids: Sequence[str]) -> list[Settled | None]:
+            return await self._expire_unpaid_together(order_ids)
+
+        outcome = await group_commit(self.rt, "expiries", apply).submit(order_id)
+        return await self.expire(order_id) if outcome is None else outcome
+
+    async def _expire_unpaid_together(self, order_ids: Sequence[str]) -> list[Settled | None]:
+        """Expire in one unit each order that is due and has no bank order open (the patient
+        never paid, or the bank said finally that no money came); None for one that has."""
+        rt = self.rt
+        now = rt.clock.now()
+        outcomes: dict[str, Settled | None] = {}
+        departments: set[str] = set()
+        async with uow.unit_of_work(rt) as session:
+            query = (
+                select(Order)
+                .where(col(Order.id).in_(set(order_ids)))
+                .order_by(col(Order.id))
+                .with_for_update()
+            )
+            found = {order.id: order for order in await session.exec(query)}
+            still_open = select(Payment.order_id).where(
+                col(Payment.order_id).in_(list(found)), col(Payment.final_at).is_(None)
+            )
+            at_bank = set((await session.exec(still_open)).all())
+            for order_id in order_ids:
+                if order_id in outcomes:
+                    continue
+                order = found.get(order_id)
+                if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
+                    outcomes[order_id] = Settled.NOTHING_TO_DO
+                elif now < order.expires_at:
+                    outcomes[order_id] = Settled.NOT_DUE
+                elif order_id in at_bank:
+                    outcomes[order_id] = None
+                elif await self._end_unpaid(session, order, OrderStatus.EXPIRED, "超时未支付"):
+                    outcomes[order_id] = Settled.EXPIRED
+                    if order.department_id:
+                        departments.add(order.department_id)
+                else:
+                    outcomes[order_id] = Settled.NOTHING_TO_DO
+        for department_id in departments:
+            await rt.catalogue.invalidate_schedules(department_id)
+        return [outcomes[order_id] for order_id in order_ids]
 
     async def close_open_payments(self, order_id: str) -> Settled:
         """Close every bank order of `order_id` not final at the bank; CLOSED if none holds
