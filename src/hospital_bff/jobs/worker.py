@@ -21,6 +21,7 @@ from dramatiq import Worker
 from dramatiq.middleware import AsyncIO, Middleware
 
 from hospital_bff.config import Settings
+from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.jobs import broker as broker_mod
 from hospital_bff.jobs.runtime import set_runtime
 from hospital_bff.jobs.scheduler import run_scheduler
@@ -105,6 +106,10 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
             ]
 
         loop_thread.run_coroutine(start())
+        # A worker process keeps what its boot built for its whole life: out of the
+        # collector's walks, and every collection measured (gc_pauses.py).
+        watch_pauses()
+        freeze_start_up_heap()
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Worker) -> None:
         # No new sweeps while the jobs in flight finish.
