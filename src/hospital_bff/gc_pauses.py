@@ -30,7 +30,7 @@ _longest_cpu = 0.0
 # The latest pauses, for a bench or a test to summarise (the metrics keep the histogram).
 _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, generation
 
-GEN0_THRESHOLD = 20_000
+GEN0_THRESHOLD = 4_000
 
 
 def _on_collection(phase: str, info: dict[str, Any]) -> None:
