@@ -117,8 +117,7 @@ async def locked_payments(
 ) -> dict[str, tuple[Payment, Order]]:
     """Our payments of these bank order numbers with their orders, read in one statement
     with the orders locked for update (in the orders' id order, so two units locking
-    overlapping sets queue instead of deadlocking). Read under the lock, the payment needs
-    no second read."""
+    overlapping sets queue instead of deadlocking), as `orders.lock_order` locks one."""
     if not out_trade_nos:
         return {}
     query = (
@@ -348,6 +347,9 @@ class PaymentService:
         if tx.is_paid:
             return await self._money_arrived(session, order, payment, tx)
         if tx.trade_state in UNPAID_TRADE_STATES:
+            # Only the order is locked: on PostgreSQL the payment may have been read before
+            # another unit's commit (the money path above guards with its UPDATE's WHERE).
+            await session.refresh(payment)
             self._record_unpaid(payment, tx.trade_state)
             session.add(payment)
             return Settled.CLOSED
