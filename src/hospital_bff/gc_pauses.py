@@ -9,9 +9,9 @@ them to the permanent generation; the collector then sees only what requests all
 The thresholds are raised with it: CPython's first generation is collected every 700 net
 allocations of containers, which a request makes dozens of times (each time promoting the
 request's live objects a generation up, so that they are walked again by the next, rarer and
-longer, collections). With the first threshold at `GEN0_THRESHOLD` a request's objects have
-mostly died before a collection looks at them; a young collection still walks at most that
-many objects (well under a millisecond), and the older generations come ten times rarer each.
+longer, collections). A young collection's pause grows with the cyclic garbage it frees
+(measured: 20,000 freed ~17,000 objects in 15-20 ms of CPU); `GEN0_THRESHOLD` keeps it to a
+few milliseconds while most of a request's objects have died before a collection looks.
 """
 
 from __future__ import annotations
