@@ -6,10 +6,8 @@ failure answers 5xx so the sender retries, and a retry changes nothing twice.
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import structlog
 from starlette.requests import Request
@@ -25,12 +23,11 @@ from hospital_bff.datasources.wechatpay_crypto import (
     WechatPayCryptoError,
 )
 from hospital_bff.metrics import WEBHOOKS
-from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import queue, uow
 from hospital_bff.services.money import cancellation, confirmation, refunds
-from hospital_bff.services.money.payments import PaymentService
+from hospital_bff.services.money.notifications import settle_notification
 from hospital_bff.services.records import announce_report
 from hospital_bff.store.models import ProcessedEvent
 from hospital_bff.store.upsert import insert_ignore
@@ -65,42 +62,6 @@ async def _remember(runtime: Runtime, source: str, event_id: str) -> None:
         )
 
 
-class LockTimeout(Exception):
-    """Another delivery of the same payment is being handled; the sender retries."""
-
-
-@asynccontextmanager
-async def _short_lock(runtime: Runtime, key: str, *, ttl: int, wait: float) -> AsyncIterator[None]:
-    """SET NX with a token, released only by its holder. Plain commands, no Lua: redis-py's
-    Lock releases with EVALSHA, which the embedded stand-in does not run, so every
-    notification answered 500 after it was settled and the lock stayed held for `ttl`."""
-    token = uuid.uuid4().hex
-    deadline = asyncio.get_running_loop().time() + wait
-    try:
-        while not await runtime.redis.set(key, token, nx=True, ex=ttl):
-            if asyncio.get_running_loop().time() >= deadline:
-                raise LockTimeout(key)
-            await asyncio.sleep(0.02)
-        locked = True
-    except REDIS_DOWN as exc:
-        # Redis away: the order's row lock (orders.lock_order), which the settlement takes
-        # anyway, is the one that keeps two deliveries apart; this one only spares the wait.
-        log.warning("lock_skipped", key=key, error=repr(exc))
-        locked = False
-    if not locked:
-        yield
-        return
-    try:
-        yield
-    finally:
-        try:
-            if await runtime.redis.get(key) == token:
-                await runtime.redis.delete(key)
-        except Exception:
-            # The work is committed; the lock expires by itself.
-            log.warning("lock_release_failed", key=key)
-
-
 async def bank_notification(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     body = await _body(request)
@@ -120,17 +81,12 @@ async def bank_notification(request: Request) -> Response:
     except WechatPayCryptoError as exc:
         log.warning("bank_notification_rejected", reason=type(exc).__name__)
         return _fail("signature or payload rejected", 401)
+    if notice.event_type.startswith("TRANSACTION."):
+        return await _payment_notification(runtime, notice.id, notice.resource)
     if await _seen(runtime, "bank", notice.id):
         return Response(status_code=204)
     try:
-        if notice.event_type.startswith("TRANSACTION."):
-            tx = Transaction.model_validate(notice.resource)
-            if tx.mchid not in (None, runtime.settings.bank_mch_id):
-                return _fail("not our merchant")
-            async with _short_lock(runtime, f"bff:lock:pay:{tx.out_trade_no}", ttl=30, wait=4.0):
-                settled = await PaymentService(runtime).settle_transaction(tx)
-            log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=settled)
-        elif notice.event_type.startswith("REFUND."):
+        if notice.event_type.startswith("REFUND."):
             rn = RefundNotice.model_validate(notice.resource)
             if rn.mchid not in (None, runtime.settings.bank_mch_id):
                 return _fail("not our merchant")
@@ -143,6 +99,24 @@ async def bank_notification(request: Request) -> Response:
         log.exception("bank_notification_failed", id=notice.id)
         return _fail("try again", 500)
     await _remember(runtime, "bank", notice.id)
+    return Response(status_code=204)
+
+
+async def _payment_notification(
+    runtime: Runtime, notice_id: str, resource: dict[str, Any]
+) -> Response:
+    """Settled with the others arriving meanwhile, in one transaction (services/money/
+    notifications.py); answered 204 only once that transaction has committed."""
+    tx = Transaction.model_validate(resource)
+    if tx.mchid not in (None, runtime.settings.bank_mch_id):
+        return _fail("not our merchant")
+    try:
+        settled = await settle_notification(runtime, notice_id, tx)
+    except Exception:
+        log.exception("bank_notification_failed", id=notice_id)
+        return _fail("try again", 500)
+    if settled is not None:
+        log.info("bank_notification", out_trade_no=tx.out_trade_no, outcome=settled)
     return Response(status_code=204)
 
 

@@ -24,7 +24,7 @@ async def confirm_order(order_id: str) -> None:
 async def expire_order(order_id: str) -> None:
     """The payment window ended: close, release, or settle a payment that came after all."""
     with order_context(order_id):
-        await PaymentService(current_runtime()).expire(order_id)
+        await PaymentService(current_runtime()).expire_grouped(order_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=10)
@@ -39,7 +39,14 @@ async def send_refund(refund_id: str) -> None:
     await refunds.send_refund(current_runtime(), refund_id)
 
 
-@dramatiq.actor(queue_name="default", max_retries=10)
+# Follow-ups of a transition already committed (the place is free in our count, the notice
+# stored): behind the jobs that are due at an instant, so that a burst of expiries is not
+# made late by the HIS releases and pushes the previous expiries set off. A worker thread
+# takes the lowest priority first among the messages it has fetched.
+FOLLOW_UP = 100
+
+
+@dramatiq.actor(queue_name="default", max_retries=10, priority=FOLLOW_UP)
 async def release_his_hold(order_id: str) -> None:
     """Give the HIS its slot (or bills) back; idempotent at the HIS."""
     with order_context(order_id):
@@ -96,7 +103,13 @@ async def send_visit_reminders(day: str) -> None:
     await send_reminders(current_runtime(), date.fromisoformat(day))
 
 
-@dramatiq.actor(queue_name="default", max_retries=20, min_backoff=5_000, max_backoff=300_000)
+@dramatiq.actor(
+    queue_name="default",
+    max_retries=20,
+    min_backoff=5_000,
+    max_backoff=300_000,
+    priority=FOLLOW_UP,
+)
 async def push_notice(notice_id: str) -> None:
     """Push a stored notice to its user's phone through WeChat; the delivery rows bound the
     tries (BFF_WECHAT_PUSH_ATTEMPTS) and make a second run send nothing twice."""

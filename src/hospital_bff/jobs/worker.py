@@ -21,6 +21,7 @@ from dramatiq import Worker
 from dramatiq.middleware import AsyncIO, Middleware
 
 from hospital_bff.config import Settings
+from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.jobs import broker as broker_mod
 from hospital_bff.jobs.runtime import set_runtime
 from hospital_bff.jobs.scheduler import run_scheduler
@@ -28,6 +29,8 @@ from hospital_bff.probe import heartbeat
 from hospital_bff.runtime import Runtime
 
 log = structlog.get_logger(__name__)
+
+IN_PROCESS_PREFETCH = 10_000
 
 
 @asynccontextmanager
@@ -46,7 +49,13 @@ async def in_process_jobs(
     worker: Worker | None = None
     if not runtime.settings.broker_url:
         broker_mod.attach_to_running_loop(asyncio.get_running_loop())
-        worker = Worker(broker, worker_threads=threads, worker_timeout=100)
+        # A delayed job is moved to its queue when its consumer thread wakes: at most every
+        # `worker_timeout` ms when idle (dramatiq's 100 made expiries up to 100 ms late).
+        worker = Worker(broker, worker_threads=threads, worker_timeout=25)
+        # The in-process queue is memory either way: fetching all of it lets the priorities
+        # order the whole backlog (dramatiq fetches two per thread), so a due expiry is not
+        # queued behind the follow-ups of the ones before it.
+        worker.queue_prefetch = IN_PROCESS_PREFETCH
         worker.start()
     stop = asyncio.Event()
     sched = asyncio.create_task(run_scheduler(runtime, stop)) if scheduler else None
@@ -97,6 +106,10 @@ class RuntimeMiddleware(Middleware):  # type: ignore[misc]
             ]
 
         loop_thread.run_coroutine(start())
+        # A worker process keeps what its boot built for its whole life: out of the
+        # collector's walks, and every collection measured (gc_pauses.py).
+        watch_pauses()
+        freeze_start_up_heap()
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: Worker) -> None:
         # No new sweeps while the jobs in flight finish.

@@ -181,6 +181,8 @@ async def transition(
             col(Order.version) == order.version,
         )
         .values(status=target.value, version=order.version + 1, **fields)
+        # Read again below either way: not matched against every row the session holds.
+        .execution_options(synchronize_session=False)
     )
     if not result.rowcount:  # type: ignore[attr-defined]
         await session.refresh(order)
