@@ -45,6 +45,7 @@ from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
+from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.response_cache import PRIVATE
 from hospital_bff.response_cache_http import ASKED_KEY
@@ -266,7 +267,7 @@ class PersonalAnswersMiddleware:
         # Read before the query reads anything: a write committed meanwhile moves them on.
         before = await answers.read(keys)
         note = scope[NOTE_KEY] = Note()
-        captured = _Captured(send)
+        captured = CapturedAnswer(send)
         await self.app(scope, receive, captured.send)
         if captured.streaming or captured.start is None:
             return
@@ -275,12 +276,13 @@ class PersonalAnswersMiddleware:
                 answers.learn_user(account_id, note.user_id)  # kept from the next one on
             elif before is not None and note.keepable and captured.keepable:
                 lifetime = answers.schedules_seconds if note.schedules else answers.max_seconds
-                captured.private()
+                # No cache outside the app keeps a personal answer, kept here or not.
+                captured.set_header(b"cache-control", PRIVATE)
                 answers.put(
                     key,
                     PersonalEntry(
                         body=captured.body,
-                        headers=captured.headers,
+                        headers=captured.headers(),
                         keys=keys,
                         values=before,
                         expires=answers.now() + lifetime,
@@ -336,55 +338,3 @@ def _department_of(scope: Scope, body: bytes) -> str | None:
         return None
     department = variables.get("departmentId") if isinstance(variables, dict) else None
     return department if isinstance(department, str) else None
-
-
-class _Captured:
-    """The view's answer, held until it is known whether it is kept; a stream passes through."""
-
-    def __init__(self, send: Send) -> None:
-        self._send = send
-        self.start: Message | None = None
-        self.chunks: list[bytes] = []
-        self.streaming = False
-
-    async def send(self, message: Message) -> None:
-        if self.streaming:
-            await self._send(message)
-        elif message["type"] == "http.response.start":
-            self.start = message
-        elif message["type"] == "http.response.body":
-            self.chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                self.streaming = True
-                assert self.start is not None
-                await self._send(self.start)
-                await self._send({**message, "body": b"".join(self.chunks)})
-        else:
-            await self._send(message)
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(self.chunks)
-
-    @property
-    def headers(self) -> list[tuple[bytes, bytes]]:
-        assert self.start is not None
-        return list(self.start.get("headers", []))
-
-    @property
-    def keepable(self) -> bool:
-        assert self.start is not None
-        return self.start["status"] == 200 and not any(
-            k.lower() == b"set-cookie" for k, _ in self.start.get("headers", [])
-        )
-
-    def private(self) -> None:
-        """No cache outside the app keeps a personal answer, kept here or not."""
-        assert self.start is not None
-        headers = [(k, v) for k, v in self.headers if k.lower() != b"cache-control"]
-        self.start = {**self.start, "headers": [*headers, (b"cache-control", PRIVATE)]}
-
-    async def flush(self) -> None:
-        assert self.start is not None
-        await self._send(self.start)
-        await self._send({"type": "http.response.body", "body": self.body})

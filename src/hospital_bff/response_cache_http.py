@@ -32,6 +32,7 @@ from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
+from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.language import caller_language
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.resolvers.context import Context
@@ -285,14 +286,15 @@ class ResponseCacheFill:
         asked: _Asked,
     ) -> None:
         key = asked.key
-        captured = _Captured(send)
+        captured = CapturedAnswer(send)
         await self.app(scope, receive, captured.send)
         if captured.streaming or captured.start is None:
             return
         reads = scope.get(SHAREABLE_KEY)
         entry = None
         if isinstance(reads, CatalogueReads) and captured.keepable:
-            entry = await self.cache.keep(key, captured.headers, captured.body, reads)
+            headers = captured.headers(b"content-length", b"etag", b"cache-control")
+            entry = await self.cache.keep(key, headers, captured.body, reads)
         elif scope.get(PERSONAL_KEY):
             self.cache.mark_personal(key)
         if entry is None:
@@ -300,57 +302,6 @@ class ResponseCacheFill:
             await captured.flush()
             return
         await _answer(entry, send, asked, _MISS, self.cache.now())
-
-
-class _Captured:
-    """The view's answer, held until it is known whether it is kept; a stream passes through."""
-
-    def __init__(self, send: Send) -> None:
-        self._send = send
-        self.start: Message | None = None
-        self.chunks: list[bytes] = []
-        self.streaming = False
-
-    async def send(self, message: Message) -> None:
-        if self.streaming:
-            await self._send(message)
-        elif message["type"] == "http.response.start":
-            self.start = message
-        elif message["type"] == "http.response.body":
-            self.chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                # Multipart or a subscription over HTTP: never kept, sent as it comes.
-                self.streaming = True
-                assert self.start is not None
-                await self._send(self.start)
-                await self._send({**message, "body": b"".join(self.chunks)})
-        else:
-            await self._send(message)
-
-    @property
-    def body(self) -> bytes:
-        return b"".join(self.chunks)
-
-    @property
-    def headers(self) -> list[tuple[bytes, bytes]]:
-        assert self.start is not None
-        return [
-            (k, v)
-            for k, v in self.start.get("headers", [])
-            if k.lower() not in (b"content-length", b"etag", b"cache-control")
-        ]
-
-    @property
-    def keepable(self) -> bool:
-        assert self.start is not None
-        return self.start["status"] == 200 and not any(
-            k.lower() == b"set-cookie" for k, _ in self.start.get("headers", [])
-        )
-
-    async def flush(self) -> None:
-        assert self.start is not None
-        await self._send(self.start)
-        await self._send({"type": "http.response.body", "body": self.body})
 
 
 async def _answer(
