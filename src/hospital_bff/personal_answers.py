@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -262,6 +263,10 @@ class PersonalAnswersMiddleware:
         if user_id is not None:
             keys.append(user_key(user_id))
         department = _department_of(scope, body)
+        if department is _NOT_AN_ID:
+            # Whatever it asks (a hostile variable), it is neither kept nor read from Redis.
+            await self.app(scope, receive, send)
+            return
         if department is not None:
             keys.append(CatalogueService.version_key(department))
         # Read before the query reads anything: a write committed meanwhile moves them on.
@@ -326,6 +331,11 @@ async def _body(scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
     return body, replay
 
 
+# A department ID as the HIS names them; anything else is not made part of a Redis key.
+_AN_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,96}")
+_NOT_AN_ID: Final = "\0not-an-id"
+
+
 def _department_of(scope: Scope, body: bytes) -> str | None:
     """The `departmentId` variable, whose schedules' version an answer with them depends on."""
     try:
@@ -337,4 +347,6 @@ def _department_of(scope: Scope, body: bytes) -> str | None:
     except (ValueError, AttributeError):
         return None
     department = variables.get("departmentId") if isinstance(variables, dict) else None
-    return department if isinstance(department, str) else None
+    if not isinstance(department, str):
+        return None
+    return department if _AN_ID.fullmatch(department) else _NOT_AN_ID

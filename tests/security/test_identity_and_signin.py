@@ -25,6 +25,7 @@ from hospital_bff.clock import FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.resolvers.context import Context
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.uow import unit_of_work
 from hospital_bff.store.models import Account, HospitalUser, PatientBinding
 
 
@@ -149,7 +150,8 @@ async def test_a_user_left_by_an_earlier_unverified_claim_does_not_block_the_own
     number = new_id_number()
     squatter = await sign_in(client, "o-squatter")
     squatter_account = (await me(client, squatter))["id"]
-    async with runtime.sessions() as session, session.begin():
+    # Written as the services write (one unit of work), so a kept `Me` answer learns of it.
+    async with unit_of_work(runtime) as session:
         claimed = HospitalUser(
             id_number_hash=runtime.pii.lookup_hash(number),
             id_number_enc=runtime.pii.encrypt(number),
