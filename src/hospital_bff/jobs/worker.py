@@ -50,8 +50,11 @@ async def in_process_jobs(
     if not runtime.settings.broker_url:
         broker_mod.attach_to_running_loop(asyncio.get_running_loop())
         # A delayed job is moved to its queue when its consumer thread wakes: at most every
-        # `worker_timeout` ms when idle (dramatiq's 100 made expiries up to 100 ms late).
-        worker = Worker(broker, worker_threads=threads, worker_timeout=25)
+        # `worker_timeout` ms when idle, so an expiry may be up to that late. 25 ms took about
+        # a quarter of the catalogue's kept answers' throughput (bench/catalogue.py: every
+        # thread's wake-up asks the event loop's thread for the GIL); 100 keeps expiries
+        # within their bound (bench/expiry_lateness.py).
+        worker = Worker(broker, worker_threads=threads, worker_timeout=100)
         # The in-process queue is memory either way: fetching all of it lets the priorities
         # order the whole backlog (dramatiq fetches two per thread), so a due expiry is not
         # queued behind the follow-ups of the ones before it.
