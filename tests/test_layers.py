@@ -39,6 +39,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.pii": FOUNDATION,
     "hospital_bff.production": FOUNDATION,
     "hospital_bff.request_id": FOUNDATION,
+    # A request's body read once by the outermost middleware, parsed once for those inside.
+    "hospital_bff.request_body": FOUNDATION,
     "hospital_bff.request_limits": FOUNDATION,
     "hospital_bff.subscription_limits": FOUNDATION,
     "hospital_bff.tokens": FOUNDATION,

@@ -43,11 +43,12 @@ from urllib.parse import parse_qs
 import structlog
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from prometheus_client import Counter
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.outages import REDIS_DOWN
+from hospital_bff.request_body import request_body
 from hospital_bff.response_cache import PRIVATE
 from hospital_bff.response_cache_http import ASKED_KEY
 from hospital_bff.services import personal_generations
@@ -257,12 +258,11 @@ class PersonalAnswersMiddleware:
                 return
             _STALE.inc()
             answers.drop(key)
-        body, receive = await _body(scope, receive)
         user_id = answers.user_of(account_id)
         keys = [account_key(account_id)]
         if user_id is not None:
             keys.append(user_key(user_id))
-        department = _department_of(scope, body)
+        department = _department_of(scope)
         if department is _NOT_AN_ID:
             # Whatever it asks (a hostile variable), it is neither kept nor read from Redis.
             await self.app(scope, receive, send)
@@ -313,39 +313,23 @@ def _account_of(scope: Scope, runtime: Runtime) -> str | None:
     return claims.account_id
 
 
-async def _body(scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
-    """The request's body (the response cache read it whole already), and `receive` again."""
-    if scope["method"] != "POST":
-        return b"", receive
-    message = await receive()
-    body: bytes = message.get("body", b"") if message["type"] == "http.request" else b""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return message
-        return await receive()
-
-    return body, replay
-
-
 # A department ID as the HIS names them; anything else is not made part of a Redis key.
 _AN_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,96}")
 _NOT_AN_ID: Final = "\0not-an-id"
 
 
-def _department_of(scope: Scope, body: bytes) -> str | None:
+def _department_of(scope: Scope) -> str | None:
     """The `departmentId` variable, whose schedules' version an answer with them depends on."""
-    try:
-        if scope["method"] == "GET":
+    if scope["method"] == "GET":
+        try:
             raw = parse_qs(scope["query_string"].decode("latin-1")).get("variables", ["{}"])[0]
             variables = json.loads(raw)
-        else:
-            variables = json.loads(body).get("variables") or {}
-    except (ValueError, AttributeError):
-        return None
+        except (ValueError, RecursionError):
+            return None
+    else:
+        # The response cache read the body whole before this ran (it is what asked it).
+        body = request_body(scope)
+        variables = body.variables() if body is not None else {}
     department = variables.get("departmentId") if isinstance(variables, dict) else None
     if not isinstance(department, str):
         return None

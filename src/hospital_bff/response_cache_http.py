@@ -29,11 +29,12 @@ from graphql import (
     parse,
 )
 from prometheus_client import Counter
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.language import caller_language
+from hospital_bff.request_body import BODY_KEY, RequestBody, read_body, replaying
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.resolvers.context import Context
 from hospital_bff.response_cache import CDN_MAX_AGE_SECONDS, PRIVATE, Entry, ResponseCache
@@ -198,11 +199,13 @@ class ResponseCacheMiddleware:
                 # Refused unread by the view (413): never read a byte of a body that large.
                 await self.app(scope, receive, send)
                 return
-            material, complete = await _read_body(receive, self.max_body_bytes)
-            receive = _replaying(material, complete, receive)
+            material, complete = await read_body(receive, self.max_body_bytes)
+            receive = replaying(material, complete, receive)
             if not complete:
                 await self.app(scope, receive, send)  # the view refuses it, with its code
                 return
+            # Read once: those inside take its bytes (and its JSON, parsed once) from here.
+            scope[BODY_KEY] = RequestBody(material)
         else:
             await self.app(scope, receive, send)
             return
@@ -353,34 +356,3 @@ def _matches(if_none_match: bytes, etag: bytes) -> bool:
 
 def _declared_over(content_length: bytes, limit: int) -> bool:
     return content_length.strip().isdigit() and int(content_length) > limit
-
-
-async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
-    """The body if it is whole and within `limit`, else what was read and False."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks), False
-        body: bytes = message.get("body", b"")
-        chunks.append(body)
-        size += len(body)
-        if size > limit:
-            return b"".join(chunks), False
-        if not message.get("more_body", False):
-            return b"".join(chunks), True
-
-
-def _replaying(body: bytes, complete: bool, receive: Receive) -> Receive:
-    """`receive` again from the start, for the view: the bytes read, then the rest."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": not complete}
-        return await receive()
-
-    return replay

@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import select
 from starlette.applications import Starlette
 
+from fixtures.journey import sign_in
 from hospital_bff.config import Settings
 from hospital_bff.datasources.wechatpay_crypto import signed_headers
 from hospital_bff.runtime import Runtime
@@ -132,6 +133,27 @@ async def test_malformed_variables_in_a_get_are_a_json_400(client: httpx.AsyncCl
     for variables in ("{", "[" * 4_000, "42"):
         response = await client.get(
             "/graphql", params={"query": "{ __typename }", "variables": variables}
+        )
+        _assert_coded(response, 400, "BAD_REQUEST")
+
+
+async def test_malformed_json_from_a_signed_in_patient_is_a_json_400_too(
+    client: httpx.AsyncClient,
+) -> None:
+    """A patient's token sends the request through the personal answers, which read its
+    `departmentId` before the view parses the body: the same refusal, never a 500."""
+    token = await sign_in(client, "o-malformed")
+    signed = {"authorization": f"Bearer {token}"}
+    for body in MALFORMED.values():
+        response = await client.post(
+            "/graphql", content=body, headers={"content-type": "application/json", **signed}
+        )
+        _assert_coded(response, 400, "BAD_REQUEST")
+    for variables in ("{", "[" * 4_000, "42"):
+        response = await client.get(
+            "/graphql",
+            params={"query": "{ __typename }", "variables": variables},
+            headers=signed,
         )
         _assert_coded(response, 400, "BAD_REQUEST")
 
