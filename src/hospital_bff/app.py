@@ -205,6 +205,8 @@ def create_app(
 
     response_cache = ResponseCache.from_settings(settings)
     personal_answers = PersonalAnswers(schedules_seconds=float(settings.cache_remaining_ttl))
+    # GraphQL's door sheds load; /fhir's 503s ask clients to wait as long as its refusals do.
+    door = front_door(settings)
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
     if settings.response_cache:
@@ -217,7 +219,9 @@ def create_app(
         Route("/graphql", graphql),
     ]
     if settings.fhir_enabled:
-        routes.extend(fhir_routes(lambda: app.state.runtime, settings.public_url))
+        routes.extend(
+            fhir_routes(lambda: app.state.runtime, settings.public_url, lambda: door.retry_after)
+        )
     if settings.graphiql:
         routes.append(graphiql_static_files())
     if settings.h5_page and (page := h5_page()) is not None:
@@ -235,6 +239,7 @@ def create_app(
     app.state.simulators = sims
     app.state.response_cache = response_cache
     app.state.personal_answers = personal_answers
+    app.state.front_door = door
     for middleware in reversed(http_middleware(settings)):
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     # A signed-in patient's repeated question, inside the fill (which leaves personal ones to it).
@@ -247,7 +252,7 @@ def create_app(
     # It sees every WebSocket, to close each with 1001 when the server stops.
     app.add_middleware(GoingAwayMiddleware)
     # Just inside the response cache: an overloaded process refuses a miss before it runs.
-    app.add_middleware(SheddingMiddleware, door=front_door(settings))
+    app.add_middleware(SheddingMiddleware, door=door)
     # Outside all of ours: a kept answer is sent before anything else runs.
     app.add_middleware(
         ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes

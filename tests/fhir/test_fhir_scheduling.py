@@ -6,12 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
+from prometheus_client import REGISTRY
 from starlette.applications import Starlette
 
 from fixtures.fhir import error_code, extension, fhir_get, fhir_operation, resources
 from fixtures.journey import eventually, open_slot, patient_of, verified_user
 from fixtures.money import assert_books_balance, cashier_pay, order_row, refund_rows
+from hospital_bff.datasources.errors import HisUnavailable
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.booking import BookingService
+from hospital_bff.services.slot_gate import TryAgain
 
 
 def _value(ext: dict[str, Any], name: str) -> Any:
@@ -151,3 +156,57 @@ async def test_operations_refuse_bad_input_and_others_patients(client: httpx.Asy
     assert error_code(hold) == "NOT_FOUND"
     missing = await fhir_operation(client, "hold", token, [], status=400)
     assert error_code(missing) == "INVALID_INPUT"
+
+
+def _booked(code: str) -> float:
+    value = REGISTRY.get_sample_value("bff_booking_outcomes_total", {"code": code})
+    return value or 0.0
+
+
+def _proposal(slot_id: str, patient_id: str) -> list[dict[str, Any]]:
+    reference = f"Appointment/proposed.{slot_id}.{patient_id}"
+    return [{"name": "appointment-reference", "valueReference": {"reference": reference}}]
+
+
+async def test_a_hold_is_counted_as_bookappointment_counts(client: httpx.AsyncClient) -> None:
+    token, _ = await verified_user(client)
+    other, _ = await verified_user(client, openid="o-other", name="韩梅梅", sex="FEMALE")
+    slot_id = (await open_slot(client))["slot"]["id"]
+    ok, not_found = _booked("OK"), _booked("NOT_FOUND")
+    await fhir_operation(client, "hold", token, _proposal(slot_id, await patient_of(client, token)))
+    assert _booked("OK") == ok + 1
+    theirs = _proposal(slot_id, await patient_of(client, other))
+    await fhir_operation(client, "hold", token, theirs, status=404)
+    assert (_booked("OK"), _booked("NOT_FOUND")) == (ok + 1, not_found + 1)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "code"),
+    [(TryAgain(), "TRY_AGAIN"), (HisUnavailable("down", system="his"), "UPSTREAM_UNAVAILABLE")],
+)
+async def test_a_503_says_when_to_ask_again_as_graphqls_door_does(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    monkeypatch: pytest.MonkeyPatch,
+    refusal: Exception,
+    code: str,
+) -> None:
+    token, _ = await verified_user(client)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    parameters = _proposal(slot_id, await patient_of(client, token))
+
+    async def refused(*_args: Any) -> Any:
+        raise refusal
+
+    monkeypatch.setattr(BookingService, "book", refused)
+    app.state.front_door.retry_after = 7  # the door asks for longer while crowded
+    counted = _booked(code)
+    response = await client.post(
+        "/fhir/Appointment/$hold",
+        json={"resourceType": "Parameters", "parameter": parameters},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+    assert response.status_code == 503, response.text
+    assert error_code(response.json()) == code
+    assert response.headers["retry-after"] == "7"
+    assert _booked(code) == counted + 1

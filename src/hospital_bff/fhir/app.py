@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.resource import Resource
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -78,8 +79,15 @@ def _allowed(parts: list[str]) -> tuple[str, ...] | None:
 class FhirEndpoint:
     """The ASGI app mounted at /fhir."""
 
-    def __init__(self, runtime: Callable[[], Runtime], public_url: str) -> None:
+    def __init__(
+        self,
+        runtime: Callable[[], Runtime],
+        public_url: str,
+        retry_after: Callable[[], int] = lambda: 1,
+    ) -> None:
         self.runtime = runtime
+        # Seconds a 503 asks the client to wait: what /graphql's door asks now (shedding.py).
+        self.retry_after = retry_after
         self.public_url = public_url.rstrip("/")
         self.base = f"{self.public_url}/fhir"
 
@@ -99,12 +107,10 @@ class FhirEndpoint:
             return _answer(exc.outcome(ctx.lang), exc.status, **exc.headers)
         except DomainError as exc:
             log.info("fhir.refused", code=exc.code)
-            status, answer = from_domain(exc, ctx.lang)
-            return _answer(answer, status)
+            return self._refused(*from_domain(exc, ctx.lang))
         except UpstreamUnavailable as exc:
             log.warning("upstream_unavailable", system=exc.system, error=str(exc))
-            status, answer = from_domain(UpstreamUnavailableError(exc.system), ctx.lang)
-            return _answer(answer, status)
+            return self._refused(*from_domain(UpstreamUnavailableError(exc.system), ctx.lang))
         except Exception:
             # A bug: its trace goes to the log; the caller gets the id to quote, no detail.
             log.exception("fhir.internal_error")
@@ -113,6 +119,13 @@ class FhirEndpoint:
                 f"服务器内部错误（请求号 {request_id}）", f"Internal error (request {request_id})"
             )
             return _answer(outcome("exception", "INTERNAL", text.in_language(ctx.lang)), 500)
+
+    def _refused(self, status: int, answer: OperationOutcome) -> Response:
+        """A service's refusal; a 503 (TRY_AGAIN, UPSTREAM_UNAVAILABLE: nothing was done) says
+        when to ask again, as /graphql's door does."""
+        if status == 503:
+            return _answer(answer, status, **{"Retry-After": str(self.retry_after())})
+        return _answer(answer, status)
 
     async def _dispatch(self, ctx: FhirContext, request: Request) -> Response:
         settings = ctx.runtime.settings
@@ -182,8 +195,12 @@ class FhirEndpoint:
         return _answer(await operation(ctx, given))
 
 
-def fhir_routes(runtime: Callable[[], Runtime], public_url: str) -> list[Route]:
-    endpoint = FhirEndpoint(runtime, public_url)
+def fhir_routes(
+    runtime: Callable[[], Runtime],
+    public_url: str,
+    retry_after: Callable[[], int] = lambda: 1,
+) -> list[Route]:
+    endpoint = FhirEndpoint(runtime, public_url, retry_after)
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return [
         Route("/fhir", endpoint.handle, methods=methods),

@@ -24,12 +24,14 @@ from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.parameters import Parameters
 from pydantic import ValidationError
 
+from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.fhir import mapping
 from hospital_bff.fhir.context import FhirContext, parse_date
 from hospital_bff.fhir.outcomes import ERROR_CODE_SYSTEM, bad_request, not_found
 from hospital_bff.fhir.reads import appointment_of, appointment_resource
+from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.services.booking import BookingService
-from hospital_bff.services.errors import NotFound
+from hospital_bff.services.errors import DomainError, NotFound, UpstreamUnavailableError
 from hospital_bff.services.money.cancellation import cancel_by_patient
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.services.money.rules import PaymentChannel
@@ -172,7 +174,16 @@ async def _hold(ctx: FhirContext, proposal: str) -> str:
     # The client's key makes a retry safe; without one, the proposal itself is the key, so
     # the same proposal held twice is one order.
     key = ctx.request.headers.get(IDEMPOTENCY_HEADER) or f"fhir:{proposal}"
-    booked = await BookingService(ctx.runtime).book(caller.user_id, patient_id, slot_id, key)
+    # Counted as bookAppointment counts its answers: OK, or the code it is refused with.
+    try:
+        booked = await BookingService(ctx.runtime).book(caller.user_id, patient_id, slot_id, key)
+    except DomainError as exc:
+        BOOKING_OUTCOMES.labels(exc.code).inc()
+        raise
+    except UpstreamUnavailable:
+        BOOKING_OUTCOMES.labels(UpstreamUnavailableError.code).inc()
+        raise
+    BOOKING_OUTCOMES.labels("OK").inc()
     return booked.order.id
 
 
