@@ -9,6 +9,7 @@ import structlog
 from starlette.requests import Request
 
 from hospital_bff.client_address import client_address
+from hospital_bff.fhir import mapping
 from hospital_bff.fhir.outcomes import bad_request, unauthenticated
 from hospital_bff.language import caller_language
 from hospital_bff.runtime import Runtime
@@ -78,6 +79,19 @@ def one(params: dict[str, list[str]], name: str, *, required: bool = False) -> s
             raise bad_request(f"缺少参数 {name}", f"Parameter {name} is required")
         return None
     return values[0]
+
+
+def referenced(value: str | None, name: str, resource_type: str) -> str | None:
+    """The id the parameter `name` names (`Patient/pat-1`, or the id alone), whichever way it
+    came (a search's query, an operation's Parameters); a reference to another type is 400."""
+    if value is None:
+        return None
+    found = mapping.reference_id(value, resource_type)
+    if not found:
+        raise bad_request(
+            f"参数 {name} 应引用 {resource_type}", f"Parameter {name} must name a {resource_type}"
+        )
+    return found
 
 
 def prefixed(value: str) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from hospital_bff.fhir.context import (
     parse_date,
     parse_instant,
     prefixed,
+    referenced,
 )
 from hospital_bff.fhir.outcomes import bad_request, not_found
 from hospital_bff.services.accounts import patients
@@ -39,15 +40,7 @@ APPOINTMENT_PAGE = 100
 
 
 def _ref(params: Params, name: str, resource_type: str, *, required: bool = False) -> str | None:
-    value = one(params, name, required=required)
-    if value is None:
-        return None
-    found = mapping.reference_id(value, resource_type)
-    if not found:
-        raise bad_request(
-            f"参数 {name} 应引用 {resource_type}", f"Parameter {name} must name a {resource_type}"
-        )
-    return found
+    return referenced(one(params, name, required=required), name, resource_type)
 
 
 # --- Patient -------------------------------------------------------------------------

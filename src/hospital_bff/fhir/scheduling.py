@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.fhir import mapping
-from hospital_bff.fhir.context import FhirContext, parse_date
+from hospital_bff.fhir.context import FhirContext, parse_date, referenced
 from hospital_bff.fhir.outcomes import ERROR_CODE_SYSTEM, bad_request, not_found
 from hospital_bff.fhir.reads import appointment_of, appointment_resource
 from hospital_bff.metrics import BOOKING_OUTCOMES
@@ -79,15 +79,7 @@ def _string(given: Parameters, name: str, *, required: bool = False) -> str | No
 
 
 def _reference(given: Parameters, name: str, resource_type: str, **kw: bool) -> str | None:
-    value = _string(given, name, **kw)
-    if value is None:
-        return None
-    found = mapping.reference_id(value, resource_type)
-    if not found:
-        raise bad_request(
-            f"参数 {name} 应引用 {resource_type}", f"Parameter {name} must name a {resource_type}"
-        )
-    return found
+    return referenced(_string(given, name, **kw), name, resource_type)
 
 
 async def find(ctx: FhirContext, given: Parameters) -> Bundle:
