@@ -152,6 +152,20 @@ async def test_refusals_are_operation_outcomes(client: httpx.AsyncClient) -> Non
         client, "Schedule", token, expect=400, actor="Practitioner/exp-yk-1", date="tomorrow"
     )
     assert error_code(bad_date) == "INVALID_INPUT"
+    # A reference to another type, in a search's query and an operation's Parameters alike.
+    wrong = await fhir_get(client, "Schedule", token, expect=400, actor="Organization/dep-yk")
+    assert wrong["issue"][0]["diagnostics"] == "参数 actor 应引用 Practitioner"
+    wrong = await fhir_operation(
+        client,
+        "find",
+        token,
+        [
+            {"name": "patient", "valueReference": {"reference": "Organization/dep-yk"}},
+            {"name": "start", "valueDate": "2026-11-28"},
+        ],
+        status=400,
+    )
+    assert wrong["issue"][0]["details"]["coding"][0]["code"] == "INVALID_INPUT"
     english = await client.get("/fhir/Patient/pat-none", headers={**auth, "Accept-Language": "en"})
     assert english.json()["issue"][0]["diagnostics"] == "No such Patient"
 
