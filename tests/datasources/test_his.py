@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -10,6 +9,7 @@ import pytest
 import respx
 from starlette.applications import Starlette
 
+from fixtures.his_sim import BASE
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.errors import (
     HisUnavailable,
@@ -20,35 +20,16 @@ from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.his_models import HisEvent, Schedule
 from hospital_bff.datasources.his_webhook import verify_his_signature
 from hospital_bff.datasources.http import CircuitBreaker
-from hospital_bff.simulators.his import HisState, create_his_app, sign_event
+from hospital_bff.simulators.his import HisState, sign_event
 from hospital_bff.simulators.his.rules import register_at_window
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
-KEY = "test-his-key"
-BASE = "http://his.test"
 SLOT = "slot-exp-nk-1-20261128-AM-0800"
 
 
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)
-
-
-@pytest.fixture
-def his_app(clock: FrozenClock) -> Starlette:
-    return create_his_app(clock=clock, webhook_url=None, webhook_secret="s", api_key=KEY)
-
-
-@pytest.fixture
-async def his(his_app: Starlette) -> AsyncIterator[HisClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=his_app)) as http:
-        yield HisClient(http, BASE, api_key=KEY)
-
-
-@pytest.fixture
-async def plain_http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as http:
-        yield http
 
 
 # --- DTOs against the simulator ---------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import httpx
@@ -10,16 +9,15 @@ import pytest
 import respx
 from starlette.applications import Starlette
 
+from fixtures.his_sim import BASE
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.errors import UpstreamRejected
 from hospital_bff.datasources.his import HisClient
 from hospital_bff.datasources.his_models import HisEvent
-from hospital_bff.simulators.his import HisState, create_his_app
+from hospital_bff.simulators.his import HisState
 from hospital_bff.simulators.his.rules import register_at_window
 
 VISIT_MORNING = datetime(2026, 11, 28, 7, 40, tzinfo=SHANGHAI)
-KEY = "test-his-key"
-BASE = "http://his.test"
 SCHEDULE = "sch-exp-nk-1-20261128-AM"
 ENTRY = {
     "registrationId": "reg-1",
@@ -39,23 +37,6 @@ ENTRY = {
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(VISIT_MORNING)
-
-
-@pytest.fixture
-def his_app(clock: FrozenClock) -> Starlette:
-    return create_his_app(clock=clock, webhook_url=None, webhook_secret="s", api_key=KEY)
-
-
-@pytest.fixture
-async def his(his_app: Starlette) -> AsyncIterator[HisClient]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=his_app)) as http:
-        yield HisClient(http, BASE, api_key=KEY)
-
-
-@pytest.fixture
-async def plain_http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as http:
-        yield http
 
 
 async def test_check_in_and_read_the_queue_against_the_simulator(

@@ -3,6 +3,7 @@ waiter, accepted through the booking path, declined or lapsed to the next, back 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import httpx
@@ -25,7 +26,7 @@ from hospital_bff.services.waitlist.rules import (
     PlacesAvailable,
     Target,
 )
-from hospital_bff.store.models import Notice, PlaceHold, SlotInventory
+from hospital_bff.store.models import Notice, PlaceHold, SlotInventory, WaitlistEntry
 
 
 def on(schedule_id: str) -> Target:
@@ -42,6 +43,34 @@ async def booked_full(client: httpx.AsyncClient, runtime: Runtime) -> tuple[dict
         holder, holder_patient, found["slot"]["id"], "hold-1"
     )
     return found, booked.order.id
+
+
+@dataclass(frozen=True)
+class TwoWaiting:
+    """A full schedule (its one place booked, awaiting payment) and two waiters joined in turn."""
+
+    schedule_id: str
+    order_id: str  # the booking whose expiry frees the place
+    first: str
+    first_patient: str
+    second: str
+    second_patient: str
+    a: WaitlistEntry  # the first's entry
+    b: WaitlistEntry  # the second's, joined a second later
+
+
+@pytest.fixture
+async def two_waiting(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> TwoWaiting:
+    found, order_id = await booked_full(client, runtime)
+    schedule_id = found["schedule"]["id"]
+    first, first_patient = await verified_patient(client, runtime, openid="o-first")
+    second, second_patient = await verified_patient(client, runtime, openid="o-second", name="王五")
+    a = await entries.join(runtime, first, first_patient, on(schedule_id))
+    clock.advance(seconds=1)
+    b = await entries.join(runtime, second, second_patient, on(schedule_id))
+    return TwoWaiting(schedule_id, order_id, first, first_patient, second, second_patient, a, b)
 
 
 async def expire(runtime: Runtime, clock: FrozenClock, order_id: str) -> None:
@@ -62,29 +91,23 @@ async def test_joining_a_schedule_with_free_places_says_book_instead(
 
 
 async def test_a_freed_place_is_offered_to_the_first_waiter_and_accepted(
-    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock, two_waiting: TwoWaiting
 ) -> None:
-    found, order_id = await booked_full(client, runtime)
-    schedule_id = found["schedule"]["id"]
-    first, first_patient = await verified_patient(client, runtime, openid="o-first")
-    second, second_patient = await verified_patient(client, runtime, openid="o-second", name="王五")
-    a = await entries.join(runtime, first, first_patient, on(schedule_id))
-    clock.advance(seconds=1)
-    b = await entries.join(runtime, second, second_patient, on(schedule_id))
+    w = two_waiting
     with pytest.raises(AlreadyWaiting):
-        await entries.join(runtime, first, first_patient, on(schedule_id))
+        await entries.join(runtime, w.first, w.first_patient, on(w.schedule_id))
     async with runtime.sessions() as session:
-        assert await waiting.position(session, a) == 1
-        assert await waiting.position(session, b) == 2
+        assert await waiting.position(session, w.a) == 1
+        assert await waiting.position(session, w.b) == 2
 
-    await expire(runtime, clock, order_id)
+    await expire(runtime, clock, w.order_id)
 
-    offer = await offered(runtime, a.id)
-    assert not await offers_of(runtime, b.id), "one place, one offer"
+    offer = await offered(runtime, w.a.id)
+    assert not await offers_of(runtime, w.b.id), "one place, one offer"
     async with runtime.sessions() as session:
         hold = await session.get(PlaceHold, offer.hold_id)
         inventory = await session.get(SlotInventory, offer.slot_id)
-        notices = (await session.exec(select(Notice).where(Notice.user_id == first))).all()
+        notices = (await session.exec(select(Notice).where(Notice.user_id == w.first))).all()
     assert hold is not None and inventory is not None
     assert inventory.held == inventory.capacity, "the offer holds the place: not on sale"
     assert [n.kind for n in notices] == ["WAITLIST_OFFER"]
@@ -96,13 +119,13 @@ async def test_a_freed_place_is_offered_to_the_first_waiter_and_accepted(
         await BookingService(runtime).book(stranger, stranger_patient, offer.slot_id, "p-1")
     assert full.value.code == "SLOT_FULL"
 
-    order = await offers.accept(runtime, first, offer.id)
-    again = await offers.accept(runtime, first, offer.id)
+    order = await offers.accept(runtime, w.first, offer.id)
+    again = await offers.accept(runtime, w.first, offer.id)
 
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.id == offer.hold_id == again.id, "one offer, one order"
-    assert (await entry(runtime, a.id)).status == "BOOKED"
-    assert (await entry(runtime, b.id)).status == "WAITING"
+    assert (await entry(runtime, w.a.id)).status == "BOOKED"
+    assert (await entry(runtime, w.b.id)).status == "WAITING"
     async with runtime.sessions() as session:
         inventory = await session.get(SlotInventory, offer.slot_id)
         holds = (await session.exec(select(func.count()).select_from(PlaceHold))).one()
@@ -110,28 +133,22 @@ async def test_a_freed_place_is_offered_to_the_first_waiter_and_accepted(
 
 
 async def test_a_declined_offer_passes_to_the_next_and_a_lapsed_one_goes_back_on_sale(
-    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock, two_waiting: TwoWaiting
 ) -> None:
-    found, order_id = await booked_full(client, runtime)
-    schedule_id = found["schedule"]["id"]
-    first, first_patient = await verified_patient(client, runtime, openid="o-first")
-    second, second_patient = await verified_patient(client, runtime, openid="o-second", name="王五")
-    a = await entries.join(runtime, first, first_patient, on(schedule_id))
-    clock.advance(seconds=1)
-    b = await entries.join(runtime, second, second_patient, on(schedule_id))
-    await expire(runtime, clock, order_id)
-    offer_a = await offered(runtime, a.id)
+    w = two_waiting
+    await expire(runtime, clock, w.order_id)
+    offer_a = await offered(runtime, w.a.id)
 
     with pytest.raises(NotFound):
-        await offers.decline(runtime, second, offer_a.id)  # not theirs
-    await offers.decline(runtime, first, offer_a.id)
-    await offers.decline(runtime, first, offer_a.id)  # the same answer, nothing twice
+        await offers.decline(runtime, w.second, offer_a.id)  # not theirs
+    await offers.decline(runtime, w.first, offer_a.id)
+    await offers.decline(runtime, w.first, offer_a.id)  # the same answer, nothing twice
     with pytest.raises(OfferNotOpen):
-        await offers.accept(runtime, first, offer_a.id)
+        await offers.accept(runtime, w.first, offer_a.id)
 
-    offer_b = await offered(runtime, b.id)
+    offer_b = await offered(runtime, w.b.id)
     assert offer_b.slot_id == offer_a.slot_id
-    assert (await entry(runtime, a.id)).status == "DECLINED"
+    assert (await entry(runtime, w.a.id)).status == "DECLINED"
 
     assert await offers.lapse(runtime, offer_b.id) is False, "not yet due"
     clock.advance(minutes=runtime.settings.waitlist_offer_minutes, seconds=1)
@@ -139,7 +156,7 @@ async def test_a_declined_offer_passes_to_the_next_and_a_lapsed_one_goes_back_on
     assert await offers.lapse(runtime, offer_b.id) is True
     assert await offers.lapse(runtime, offer_b.id) is False
 
-    assert (await entry(runtime, b.id)).status == "LAPSED"
+    assert (await entry(runtime, w.b.id)).status == "LAPSED"
     async with runtime.sessions() as session:
         inventory = await session.get(SlotInventory, offer_b.slot_id)
     assert inventory is not None and inventory.held == 0, "nobody waits: back on sale"
@@ -149,30 +166,24 @@ async def test_a_declined_offer_passes_to_the_next_and_a_lapsed_one_goes_back_on
 
 
 async def test_an_ineligible_waiter_is_skipped_when_offered(
-    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+    runtime: Runtime, clock: FrozenClock, two_waiting: TwoWaiting
 ) -> None:
-    found, order_id = await booked_full(client, runtime)
-    schedule_id = found["schedule"]["id"]
-    first, first_patient = await verified_patient(client, runtime, openid="o-first")
-    second, second_patient = await verified_patient(client, runtime, openid="o-second", name="王五")
-    a = await entries.join(runtime, first, first_patient, on(schedule_id))
-    clock.advance(seconds=1)
-    b = await entries.join(runtime, second, second_patient, on(schedule_id))
+    w = two_waiting
     # The first waiter is barred from booking meanwhile (no-shows elsewhere).
     from hospital_bff.services import uow
     from hospital_bff.store.models import HospitalUser
 
     async with uow.unit_of_work(runtime) as session:
-        user = await session.get(HospitalUser, first)
+        user = await session.get(HospitalUser, w.first)
         assert user is not None
         user.restricted_until = clock.now() + timedelta(days=30)
         session.add(user)
 
-    await expire(runtime, clock, order_id)
+    await expire(runtime, clock, w.order_id)
 
-    await offered(runtime, b.id)
-    assert not await offers_of(runtime, a.id)
-    assert (await entry(runtime, a.id)).status == "WAITING"
+    await offered(runtime, w.b.id)
+    assert not await offers_of(runtime, w.a.id)
+    assert (await entry(runtime, w.a.id)).status == "WAITING"
 
 
 async def test_joining_checks_the_rules_and_the_range(
@@ -205,24 +216,18 @@ async def test_joining_checks_the_rules_and_the_range(
 
 
 async def test_leaving_gives_an_offer_up_to_the_next(
-    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+    runtime: Runtime, clock: FrozenClock, two_waiting: TwoWaiting
 ) -> None:
-    found, order_id = await booked_full(client, runtime)
-    schedule_id = found["schedule"]["id"]
-    first, first_patient = await verified_patient(client, runtime, openid="o-first")
-    second, second_patient = await verified_patient(client, runtime, openid="o-second", name="王五")
-    a = await entries.join(runtime, first, first_patient, on(schedule_id))
-    clock.advance(seconds=1)
-    b = await entries.join(runtime, second, second_patient, on(schedule_id))
-    await expire(runtime, clock, order_id)
-    await offered(runtime, a.id)
+    w = two_waiting
+    await expire(runtime, clock, w.order_id)
+    await offered(runtime, w.a.id)
 
-    left = await entries.leave(runtime, first, a.id)
+    left = await entries.leave(runtime, w.first, w.a.id)
 
     assert left.status == "LEFT"
-    await offered(runtime, b.id)
+    await offered(runtime, w.b.id)
     # Left, the patient may join again (at the back).
-    again = await entries.join(runtime, first, first_patient, on(schedule_id))
+    again = await entries.join(runtime, w.first, w.first_patient, on(w.schedule_id))
     async with runtime.sessions() as session:
         assert await waiting.position(session, again) == 2
 

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fixtures.his_sim import SECRET
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.datasources.his_webhook import verify_his_signature
 from hospital_bff.simulators.his import HisState, create_his_app
@@ -23,8 +24,6 @@ from hospital_bff.simulators.his.id_numbers import id_check_digit, id_number_fac
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
 TODAY = START.date()
-KEY = "test-his-key"
-SECRET = "test-webhook-secret"
 SLOT = "slot-exp-nk-1-20261128-AM-0800"  # 主任医师: capacity 2
 SCHEDULE = "sch-exp-nk-1-20261128-AM"
 FEE = 5000 + 1000
@@ -33,27 +32,6 @@ FEE = 5000 + 1000
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)
-
-
-@pytest.fixture
-def his_app(clock: FrozenClock) -> Starlette:
-    return create_his_app(clock=clock, webhook_url=None, webhook_secret=SECRET, api_key=KEY)
-
-
-@pytest.fixture
-def state(his_app: Starlette) -> HisState:
-    his: HisState = his_app.state.his
-    return his
-
-
-@pytest.fixture
-async def his(his_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=his_app),
-        base_url="http://his",
-        headers={"X-His-Key": KEY},
-    ) as client:
-        yield client
 
 
 async def lock(

@@ -4,7 +4,6 @@ pace) and the QUEUE_UPDATED / QUEUE_CALLED events they send."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -13,12 +12,11 @@ import pytest
 from starlette.applications import Starlette
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
-from hospital_bff.simulators.his import HisState, create_his_app
+from hospital_bff.simulators.his import HisState
 from hospital_bff.simulators.his.snapshot import dump_his, load_his
 
 BOOKED_AT = datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)
 VISIT_MORNING = datetime(2026, 11, 28, 7, 40, tzinfo=SHANGHAI)
-KEY = "test-his-key"
 SCHEDULE = "sch-exp-nk-1-20261128-AM"
 FEE = 5000 + 1000
 
@@ -26,27 +24,6 @@ FEE = 5000 + 1000
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(BOOKED_AT)
-
-
-@pytest.fixture
-def his_app(clock: FrozenClock) -> Starlette:
-    return create_his_app(clock=clock, webhook_url=None, webhook_secret="s", api_key=KEY)
-
-
-@pytest.fixture
-def state(his_app: Starlette) -> HisState:
-    his: HisState = his_app.state.his
-    return his
-
-
-@pytest.fixture
-async def his(his_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=his_app),
-        base_url="http://his",
-        headers={"X-His-Key": KEY},
-    ) as client:
-        yield client
 
 
 async def book(his: httpx.AsyncClient, n: int, slot: str, patient: str) -> str:
