@@ -25,7 +25,6 @@ The path of one HTTP request, and where to hook into it:
 from __future__ import annotations
 
 import json
-from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -67,16 +66,13 @@ from hospital_bff.graphql_over_http import (
 )
 from hospital_bff.language import Message, caller_language
 from hospital_bff.persisted_queries import PersistedQueries
-from hospital_bff.request_body import RequestBody, request_body
+from hospital_bff.request_body import done_reading, read_as, reading
 from hospital_bff.request_limits import BodyTooLarge, limit_receive, refuse_declared_excess
 from hospital_bff.resolvers.chosen_operation import OPERATION_RESOLUTION_FAILURE
 from hospital_bff.resolvers.context import Context
 from hospital_bff.response_cache import PRIVATE
 
 log = structlog.get_logger(__name__)
-
-# The request's body as the response cache read it (request_body.py), while the view runs.
-_READ_BODY: ContextVar[RequestBody | None] = ContextVar("hospital_bff.read_body", default=None)
 
 # What each method may run: queries over GET (cacheable), queries and mutations over POST.
 # Subscriptions are served over the WebSocket at the same path (graphql-transport-ws).
@@ -168,8 +164,7 @@ class BoundedGraphQL(GraphQL[Context, None]):
         media_type = negotiate(request.headers.get("accept"))
         request.state.language = language
         request.state.media_type = media_type or APPLICATION_JSON
-        # The body the response cache read, if it did: parsed once, here or by a middleware.
-        read = _READ_BODY.set(request_body(scope))
+        read = reading(scope)  # the body the response cache read: parsed once (request_body)
         try:
             self._check_request(request, media_type)
             response = await self.run(request)
@@ -187,7 +182,7 @@ class BoundedGraphQL(GraphQL[Context, None]):
         except HTTPException as exc:
             response = self._refused(request, _refusal_of(exc))
         finally:
-            _READ_BODY.reset(read)
+            done_reading(read)
         await response(scope, receive, send)
 
     def _check_request(self, request: Request, media_type: str | None) -> None:
@@ -239,13 +234,10 @@ class BoundedGraphQL(GraphQL[Context, None]):
         # Strawberry lets a UnicodeDecodeError or a RecursionError (10,000 nested brackets)
         # escape as a 500, and a bare number through to fail on `.get`. The body, and the
         # `variables` and `extensions` of a GET, are all JSON objects (batching is off).
-        read = _READ_BODY.get()
         try:
-            if read is not None and isinstance(data, bytes) and data == read.raw:
-                value = read.json()  # the same bytes, parsed the same way, once
-            else:
-                text = data.decode("utf-8") if isinstance(data, bytes) else data
-                value = self.decode_json(text)
+            read = read_as(data)  # those bytes, parsed once already or now, the same way
+            text = data.decode("utf-8") if isinstance(data, bytes) and read is None else data
+            value = read.json() if read is not None else self.decode_json(text)
         except UnicodeDecodeError as exc:
             raise bad_request("请求体不是UTF-8文本", "request body is not UTF-8") from exc
         except (ValueError, RecursionError) as exc:

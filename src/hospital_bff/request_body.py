@@ -10,6 +10,7 @@ so a body the view refuses is refused the same way whoever parsed it first.
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -86,3 +87,22 @@ def request_body(scope: Scope) -> RequestBody | None:
     """The body the outermost middleware read, if it read one whole."""
     found = scope.get(BODY_KEY)
     return found if isinstance(found, RequestBody) else None
+
+
+# The body read for the request the view is answering (set by the view around its work).
+_READ: ContextVar[RequestBody | None] = ContextVar("hospital_bff.read_body", default=None)
+
+
+def reading(scope: Scope) -> Token[RequestBody | None]:
+    """While the view answers the request of `scope`: the body read for it, if one was."""
+    return _READ.set(request_body(scope))
+
+
+def done_reading(token: Token[RequestBody | None]) -> None:
+    _READ.reset(token)
+
+
+def read_as(data: str | bytes) -> RequestBody | None:
+    """The body read for this request if `data` is its very bytes (else the view parses it)."""
+    read = _READ.get()
+    return read if read is not None and isinstance(data, bytes) and data == read.raw else None
