@@ -12,6 +12,9 @@ CallersPatient = Annotated[
 CallersOrder = Annotated[
     strawberry.ID, strawberry.argument(description="One of the caller's orders")
 ]
+CallersOffer = Annotated[
+    strawberry.ID, strawberry.argument(description="An open offer of the caller's")
+]
 PageSize = Annotated[
     int | None, strawberry.argument(description="Page size (default 20, at most 100)")
 ]

@@ -20,7 +20,7 @@ from hospital_bff.resolvers import (
 )
 from hospital_bff.resolvers.context import Info
 from hospital_bff.schema.accounts import BindPatientInput, VerifyIdentityInput
-from hospital_bff.schema.arguments import CallersOrder, CallersPatient
+from hospital_bff.schema.arguments import CallersOffer, CallersOrder, CallersPatient
 from hospital_bff.schema.enums import PaymentChannel, Platform
 from hospital_bff.schema.orders import BookAppointmentInput, PayBillsInput
 from hospital_bff.schema.queue import CheckInLocation
@@ -216,9 +216,7 @@ class Mutation:
     async def accept_waitlist_offer(
         self,
         info: Info,
-        offer_id: Annotated[
-            strawberry.ID, strawberry.argument(description="An open offer of the caller's")
-        ],
+        offer_id: CallersOffer,
     ) -> AcceptWaitlistOfferResult:
         return await waitlist.accept_offer(info, str(offer_id))
 
@@ -229,9 +227,7 @@ class Mutation:
     async def decline_waitlist_offer(
         self,
         info: Info,
-        offer_id: Annotated[
-            strawberry.ID, strawberry.argument(description="An open offer of the caller's")
-        ],
+        offer_id: CallersOffer,
     ) -> DeclineWaitlistOfferResult:
         return await waitlist.decline_offer(info, str(offer_id))
 

@@ -14,7 +14,7 @@ resolvers in step.
 
 from __future__ import annotations
 
-from typing import Annotated, get_args
+from typing import Annotated, TypeAlias, get_args
 
 import strawberry
 
@@ -129,10 +129,11 @@ RestrictUserResult = Annotated[
 
 # --- booking, payment, cancellation ---------------------------------------------------------
 
-# The booking rules' refusals (services/eligibility.py, IneligibleCode) and the HIS's own.
-BookAppointmentResult = Annotated[
-    BookAppointmentSuccess
-    | InvalidInputError
+# What the booking path (BookingService.book) refuses, whoever books through it: the booking
+# rules' refusals (services/eligibility.py, IneligibleCode), the slot gate's and the HIS's own.
+# A union of unions is one flat union, in this order, after the success type.
+BookingRefusal: TypeAlias = (
+    InvalidInputError
     | NotVerifiedError
     | NotFoundError
     | UserRestrictedError
@@ -144,7 +145,11 @@ BookAppointmentResult = Annotated[
     | BookingLimitReachedError
     | InvalidStateError
     | UpstreamUnavailableError
-    | TryAgainError,
+    | TryAgainError
+)
+
+BookAppointmentResult = Annotated[
+    BookAppointmentSuccess | BookingRefusal,
     strawberry.union("BookAppointmentResult", description="Booked, or why not"),
 ]
 
@@ -208,22 +213,9 @@ LeaveWaitlistResult = Annotated[
     strawberry.union("LeaveWaitlistResult", description="Off the waitlist, or why not"),
 ]
 
-# Accepting books through the booking path: the rules again, and the HIS's answer.
+# Accepting books through the booking path: its refusals, as bookAppointment's.
 AcceptWaitlistOfferResult = Annotated[
-    AcceptWaitlistOfferSuccess
-    | InvalidInputError
-    | NotVerifiedError
-    | NotFoundError
-    | UserRestrictedError
-    | ScheduleNotOpenError
-    | SlotFullError
-    | IneligibleSexError
-    | IneligibleAgeError
-    | DuplicateBookingError
-    | BookingLimitReachedError
-    | InvalidStateError
-    | UpstreamUnavailableError
-    | TryAgainError,
+    AcceptWaitlistOfferSuccess | BookingRefusal,
     strawberry.union("AcceptWaitlistOfferResult", description="Booked, or why not"),
 ]
 
