@@ -5,6 +5,7 @@ those tests skip with the reason."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -20,6 +21,7 @@ from hospital_bff.cache import reset_fake_redis
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
+from hospital_bff.store.db import create_all, drop_all
 
 POSTGRES_URL = os.environ.get(
     "BFF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -128,13 +130,13 @@ PG_SCHEMA_MADE_VARIABLE = "BFF_TEST_PG_SCHEMA_MADE"
 async def reset_state(runtime: Runtime) -> None:
     """A clean database and cache for each test, on either backend.
 
-    PostgreSQL's tables are made afresh once per run; after that a test empties them (a few
-    milliseconds where dropping and creating took half a second, for every test). If that
-    fails (a test took the schema apart, a migration test), the tables are made again."""
-    from hospital_bff.store.db import create_all, drop_all
-
+    A new SQLite database is a copy of an empty one made once per run. PostgreSQL's tables
+    are made afresh once per run; after that a test empties them (a few milliseconds where
+    dropping and creating took half a second, for every test). If that fails (a test took
+    the schema apart, a migration test), the tables are made again."""
     if runtime.settings.is_sqlite:
-        await create_all(runtime.engine)
+        if not await _sqlite_from_template(runtime.settings.database_url):
+            await create_all(runtime.engine)
     elif os.environ.get(PG_SCHEMA_MADE_VARIABLE) != runtime.settings.database_url:
         await drop_all(runtime.engine)
         await create_all(runtime.engine)
@@ -146,6 +148,42 @@ async def reset_state(runtime: Runtime) -> None:
             await drop_all(runtime.engine)
             await create_all(runtime.engine)
     await runtime.redis.flushdb()
+
+
+# Where this run keeps an SQLite database with every table and no row (see sqlite_template).
+SQLITE_TEMPLATE_VARIABLE = "BFF_TEST_SQLITE_TEMPLATE_DIR"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Creating the tables of a new SQLite database costs about 0.1 s of CPU (a CREATE per
+    table and index, each checked first); copying a file where that was done once costs a
+    millisecond. Made by the first test that needs it (see `_sqlite_from_template`)."""
+    os.environ[SQLITE_TEMPLATE_VARIABLE] = str(tmp_path_factory.mktemp("sqlite-template"))
+    yield
+    os.environ.pop(SQLITE_TEMPLATE_VARIABLE, None)
+
+
+async def _sqlite_from_template(database_url: str) -> bool:
+    """A test's new SQLite database as a copy of this run's empty one; False (nothing done)
+    outside a pytest session or where the test's database already exists."""
+    from hospital_bff.store.db import create_engine
+
+    directory = os.environ.get(SQLITE_TEMPLATE_VARIABLE)
+    path = Path(database_url.split(":///", 1)[-1])
+    if directory is None or path.exists():
+        return False
+    template = Path(directory) / "empty.db"
+    if not template.exists():
+        made = Path(directory) / "making.db"
+        engine = create_engine(f"sqlite+aiosqlite:///{made}")
+        try:
+            await create_all(engine)
+        finally:
+            await engine.dispose()  # the last connection checkpoints the WAL into the file
+        made.rename(template)
+    shutil.copyfile(template, path)
+    return True
 
 
 async def _empty_tables(runtime: Runtime) -> None:
