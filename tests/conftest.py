@@ -4,7 +4,9 @@ those tests skip with the reason."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
@@ -20,11 +22,30 @@ from hospital_bff.cache import reset_fake_redis
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
+from hospital_bff.store.db import create_all, create_engine, drop_all
 
-POSTGRES_URL = os.environ.get(
+# Under pytest-xdist (`pytest -m "not slow" -n 2`, the fast tier on two cores) each worker
+# process (gw0, gw1, ...) has a PostgreSQL database and a Redis database of its own, so that
+# one worker emptying them never meets another's test: `<database>_gw1` beside the named one
+# (made at the worker's start), and the Redis database numbered one more per worker.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+ADMIN_POSTGRES_URL = os.environ.get(
     "BFF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("BFF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _per_worker_redis(url: str, worker: str) -> str:
+    if not worker:
+        return url
+    base, _, number = url.rpartition("/")
+    index = int(worker.removeprefix("gw"))
+    return f"{base}/{(int(number or 0) + index) % 16}"
+
+
+POSTGRES_URL = f"{ADMIN_POSTGRES_URL}_{XDIST_WORKER}" if XDIST_WORKER else ADMIN_POSTGRES_URL
+REDIS_URL = _per_worker_redis(
+    os.environ.get("BFF_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), XDIST_WORKER
+)
 RABBITMQ_URL = os.environ.get("BFF_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BASE_URL = "http://127.0.0.1:8000"
@@ -48,6 +69,15 @@ def require_service(name: str, host: str, port: int) -> None:
     if IN_CI:
         pytest.fail(message + " (CI=true: services must be up; see .ci/run)")
     pytest.skip(message)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """An xdist worker makes its own PostgreSQL database if the server is up (when it is
+    not, the tests that need it fail or skip as they would anyway)."""
+    if XDIST_WORKER and _reachable("127.0.0.1", 5432):
+        from fixtures.cluster import create_database
+
+        asyncio.run(create_database(ADMIN_POSTGRES_URL, POSTGRES_URL.rsplit("/", 1)[-1]))
 
 
 # Where the embedded default's demo key pairs live for this run (see demo_keys_made_once).
@@ -128,13 +158,13 @@ PG_SCHEMA_MADE_VARIABLE = "BFF_TEST_PG_SCHEMA_MADE"
 async def reset_state(runtime: Runtime) -> None:
     """A clean database and cache for each test, on either backend.
 
-    PostgreSQL's tables are made afresh once per run; after that a test empties them (a few
-    milliseconds where dropping and creating took half a second, for every test). If that
-    fails (a test took the schema apart, a migration test), the tables are made again."""
-    from hospital_bff.store.db import create_all, drop_all
-
+    A new SQLite database is a copy of an empty one made once per run. PostgreSQL's tables
+    are made afresh once per run; after that a test empties them (a few milliseconds where
+    dropping and creating took half a second, for every test). If that fails (a test took
+    the schema apart, a migration test), the tables are made again."""
     if runtime.settings.is_sqlite:
-        await create_all(runtime.engine)
+        if not await _sqlite_from_template(runtime.settings.database_url):
+            await create_all(runtime.engine)
     elif os.environ.get(PG_SCHEMA_MADE_VARIABLE) != runtime.settings.database_url:
         await drop_all(runtime.engine)
         await create_all(runtime.engine)
@@ -146,6 +176,46 @@ async def reset_state(runtime: Runtime) -> None:
             await drop_all(runtime.engine)
             await create_all(runtime.engine)
     await runtime.redis.flushdb()
+
+
+# Where this run keeps an SQLite database with every table and no row (see sqlite_template).
+SQLITE_TEMPLATE_VARIABLE = "BFF_TEST_SQLITE_TEMPLATE_DIR"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Creating the tables of a new SQLite database costs about 0.1 s of CPU (a CREATE per
+    table and index, each checked first); copying a file where that was done once costs a
+    millisecond. Made by the first test that needs it (see `_sqlite_from_template`)."""
+    os.environ[SQLITE_TEMPLATE_VARIABLE] = str(tmp_path_factory.mktemp("sqlite-template"))
+    yield
+    os.environ.pop(SQLITE_TEMPLATE_VARIABLE, None)
+
+
+async def _sqlite_from_template(database_url: str) -> bool:
+    """A test's new SQLite database as a copy of this run's empty one; False (nothing done)
+    outside a pytest session or where the test's database already exists."""
+    directory = os.environ.get(SQLITE_TEMPLATE_VARIABLE)
+    if directory is None:
+        return False
+    template = Path(directory) / "empty.db"
+    if not await asyncio.to_thread(template.exists):
+        made = template.with_name("making.db")
+        engine = create_engine(f"sqlite+aiosqlite:///{made}")
+        try:
+            await create_all(engine)
+        finally:
+            await engine.dispose()  # the last connection checkpoints the WAL into the file
+        await asyncio.to_thread(made.rename, template)
+    path = Path(database_url.split(":///", 1)[-1])
+    return await asyncio.to_thread(_copy_unless_there, template, path)
+
+
+def _copy_unless_there(template: Path, path: Path) -> bool:
+    if path.exists():
+        return False
+    shutil.copyfile(template, path)
+    return True
 
 
 async def _empty_tables(runtime: Runtime) -> None:

@@ -45,3 +45,12 @@ async def test_a_variable_of_the_wrong_type_is_explained_not_masked(
         )
     ).json()
     assert "Int cannot represent" in body["errors"][0]["message"]
+
+
+def test_apps_with_the_same_limits_share_one_schema() -> None:
+    """Building the schema costs about 0.1 s of CPU: every app made with the same limits (each
+    test's, each process's) uses one, and other limits get a schema of their own."""
+    from hospital_bff.schema import build_schema
+
+    assert build_schema(max_depth=7) is build_schema(max_depth=7)
+    assert build_schema(introspection=False) is not build_schema()

@@ -27,6 +27,7 @@ from hospital_bff.datasources.wechatpay_crypto import (
     aead_encrypt,
     ensure_demo_keys,
     load_merchant_keys,
+    load_private_key,
     parse_authorization,
     private_key_to_pem,
     public_key_to_pem,
@@ -199,6 +200,18 @@ def test_demo_keys_are_generated_once_and_private(tmp_path: Path) -> None:
         "merchant_key.pem",
         "platform_key.pem",
     ]
+
+
+def test_a_private_key_is_parsed_once_per_process(tmp_path: Path) -> None:
+    """Every app start loads the same demo keys several times; OpenSSL's check of an RSA key
+    (about 40 ms of CPU) runs once per PEM, and a PEM that is not an RSA key is still refused
+    each time."""
+    pem = private_key_to_pem(keys().merchant_key)
+    first = load_private_key(pem)
+    assert load_private_key(bytes(pem)) is first
+    assert private_key_to_pem(first) == pem
+    with pytest.raises(ValueError):
+        load_private_key(b"-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n")
 
 
 def test_production_keys_load_from_a_certificate_or_a_public_key(tmp_path: Path) -> None:
