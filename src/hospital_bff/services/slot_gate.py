@@ -67,6 +67,8 @@ class GateStore(Protocol):
 
     async def give_back(self, slot_id: str) -> None: ...
 
+    async def full(self, slot_id: str) -> bool: ...
+
 
 # KEYS[1] the slot's count {cap, taken}. 1 taken, 0 full, -1 no count yet.
 _TAKE = """
@@ -98,6 +100,7 @@ class RedisGateStore:
     prefix = "bff:slot-gate:"
 
     def __init__(self, redis: aioredis.Redis) -> None:
+        self._redis = redis
         self._take = redis.register_script(_TAKE)
         self._seed = redis.register_script(_SEED)
         self._give_back = redis.register_script(_GIVE_BACK)
@@ -112,6 +115,10 @@ class RedisGateStore:
 
     async def give_back(self, slot_id: str) -> None:
         await self._give_back(keys=[self.prefix + slot_id])
+
+    async def full(self, slot_id: str) -> bool:
+        cap, taken = await self._redis.hmget(self.prefix + slot_id, ["cap", "taken"])
+        return cap is not None and taken is not None and int(taken) >= int(cap)
 
 
 @dataclass
@@ -149,6 +156,11 @@ class LocalGateStore:
             count = self._live(slot_id)
             if count is not None and count.taken > 0:
                 count.taken -= 1
+
+    async def full(self, slot_id: str) -> bool:
+        with self._lock:
+            count = self._live(slot_id)
+            return count is not None and count.taken >= count.capacity
 
     def _live(self, slot_id: str) -> _Count | None:
         count = self._counts.get(slot_id)
@@ -193,6 +205,11 @@ class SlotGate:
 
     async def take(self, slot_id: str) -> Ticket:
         return await self.store.take(slot_id)
+
+    async def full(self, slot_id: str) -> bool:
+        """Whether `take` would answer FULL now, taking nothing (the front door's question:
+        booking_door.py answers SLOT_FULL without running the booking only then)."""
+        return await self.store.full(slot_id)
 
     async def seed_and_take(
         self,
