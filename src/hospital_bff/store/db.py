@@ -20,7 +20,15 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     create_async_engine = sqlalchemy_asyncio.create_async_engine
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # As many kept connections as on PostgreSQL: SQLAlchemy's default keeps 5 and opens
+        # (then closes) one more for each session beyond, each a new aiosqlite thread and the
+        # pragmas below; a burst of bookings opened and closed hundreds a second.
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=pool_size,
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
