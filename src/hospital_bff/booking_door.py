@@ -33,6 +33,7 @@ resolver counts its own.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -55,6 +56,7 @@ from graphql import (
     parse,
 )
 from prometheus_client import Counter
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
@@ -97,18 +99,78 @@ DOOR = Counter(
 _ANSWERED, _PASSED = DOOR.labels("answered"), DOOR.labels("passed")
 _SLOT_FULL = BOOKING_OUTCOMES.labels("SLOT_FULL")
 
-# The caller's user, and whether an order of theirs has the key: one read.
+# The callers' users, and which of the keys asked their orders have: one read for every
+# request at the door at that moment (a burst's SLOT_FULLs share it).
 _order = Order.__table__  # type: ignore[attr-defined]
 _account = Account.__table__  # type: ignore[attr-defined]
-_LOOKUP: Final = sa.select(
-    _account.c.user_id,
-    sa.exists()
-    .where(
-        _order.c.user_id == _account.c.user_id,
-        _order.c.idempotency_key == sa.bindparam("key"),
+_LOOKUP: Final = (
+    sa.select(_account.c.id, _account.c.user_id, _order.c.idempotency_key)
+    .select_from(
+        _account.outerjoin(
+            _order,
+            sa.and_(
+                _order.c.user_id == _account.c.user_id,
+                _order.c.idempotency_key.in_(sa.bindparam("keys", expanding=True)),
+            ),
+        )
     )
-    .label("used"),
-).where(_account.c.id == sa.bindparam("account"))
+    .where(_account.c.id.in_(sa.bindparam("accounts", expanding=True)))
+)
+# Requests asked about in one statement at most (two parameters each, well inside SQLite's).
+MAX_BATCH: Final = 200
+
+
+class Lookups:
+    """The door's reads of the database, batched: every request that asks while a read is
+    under way is asked about in the next one. Each request's read starts after it asked the
+    gate, as the slow path reads the key after taking its ticket."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._waiting: list[tuple[str, str, asyncio.Future[tuple[bool, bool]]]] = []
+        self._reader: asyncio.Task[None] | None = None
+
+    async def ask(self, account_id: str, key: str) -> tuple[bool, bool]:
+        """(the account exists with a verified user, an order of that user has the key)."""
+        answer: asyncio.Future[tuple[bool, bool]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((account_id, key, answer))
+        if self._reader is None:
+            self._reader = asyncio.create_task(self._read_all())
+        return await answer
+
+    async def _read_all(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                try:
+                    found = await self._read(batch)
+                except Exception as exc:  # every asker goes the slow way, which says why
+                    for _, _, answer in batch:
+                        if not answer.done():
+                            answer.set_exception(exc)
+                    continue
+                for account_id, key, answer in batch:
+                    if not answer.done():
+                        user_id, keys = found.get(account_id, (None, set()))
+                        answer.set_result((user_id is not None, key in keys))
+        finally:
+            self._reader = None
+
+    async def _read(
+        self, batch: list[tuple[str, str, asyncio.Future[tuple[bool, bool]]]]
+    ) -> dict[str, tuple[str | None, set[str]]]:
+        params = {
+            "accounts": sorted({a for a, _, _ in batch}),
+            "keys": sorted({k for _, k, _ in batch}),
+        }
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(_LOOKUP, params)).all()
+        found: dict[str, tuple[str | None, set[str]]] = {}
+        for account_id, user_id, key in rows:
+            _, keys = found.setdefault(account_id, (user_id, set()))
+            if key is not None:
+                keys.add(key)
+        return found
 
 
 @dataclass
@@ -132,10 +194,12 @@ class BookingDoor:
     """This process's kept SLOT_FULL answers; the facts are read afresh for every request."""
 
     runtime: Runtime | None = None
+    lookups: Lookups | None = None
     _templates: OrderedDict[bytes, Template] = field(default_factory=OrderedDict)
 
     def attach(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self.lookups = Lookups(runtime.engine)
 
     def detach(self) -> None:
         self.runtime = None
@@ -163,10 +227,14 @@ class BookingDoor:
             return False
         if not await runtime.slot_gate.full(slot_id):
             return False
-        async with runtime.engine.connect() as conn:
-            row = (await conn.execute(_LOOKUP, {"account": claims.account_id, "key": key})).first()
+        assert self.lookups is not None
+        try:
+            verified, used = await self.lookups.ask(claims.account_id, key)
+        except Exception:
+            log.warning("booking_door_lookup_failed", exc_info=True)
+            return False
         # No account (refused), not verified (NOT_VERIFIED), or the key's order (answered).
-        return row is not None and row.user_id is not None and not row.used
+        return verified and not used
 
 
 def note_booking(scope: Scope, context: Context, result: object) -> None:
@@ -214,14 +282,12 @@ def booking_variable(query: str, operation_name: str | None) -> str | None:
     ):
         return None
     root = op.selection_set.selections[0]
-    if (
-        not isinstance(root, FieldNode)
-        or root.name.value != "bookAppointment"
-        or root.directives
-        or len(root.arguments or ()) != 1
-    ):
+    if not isinstance(root, FieldNode):
         return None
-    argument = root.arguments[0]
+    arguments = root.arguments or ()
+    if root.name.value != "bookAppointment" or root.directives or len(arguments) != 1:
+        return None
+    argument = arguments[0]
     variable = definition.variable.name.value
     if (
         argument.name.value != "input"

@@ -5,6 +5,7 @@ document or variables it does not recognise) gets exactly what the slow path ans
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -216,3 +217,27 @@ def test_only_a_single_booking_of_its_variable_is_recognised() -> None:
     assert booking_variable(directive, None) is None
     assert booking_variable("query { departments { id } }", None) is None
     assert booking_variable("not graphql", None) is None
+
+
+async def test_callers_asked_about_together_each_get_their_own_answer(
+    client: httpx.AsyncClient,
+) -> None:
+    # Sent at once, their reads are batched into one statement (Lookups): each still hears
+    # what the slow path tells them.
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)
+    others = [await verified_user(client, openid=f"o-door-{i}") for i in range(4)]
+    unverified = await sign_in(client, "o-door-unverified")
+    before = answered()
+    answers = await asyncio.gather(
+        send(client, booking(slot_id, first_patient, "k1"), first),
+        send(client, booking(slot_id, first_patient, "fresh"), first),
+        send(client, booking(slot_id, first_patient, "x"), unverified),
+        *(send(client, booking(slot_id, first_patient, "k1"), t) for t, _ in others),
+    )
+    bodies = [body for _, _, body in answers]
+    assert b"BookAppointmentSuccess" in bodies[0]
+    assert b"SLOT_FULL" in bodies[1]
+    assert b"NOT_VERIFIED" in bodies[2]
+    assert all(b"SLOT_FULL" in body for body in bodies[3:])
+    assert answered() - before == 5
