@@ -26,6 +26,12 @@ Anything else, or any doubt, goes the slow way, unchanged:
   caller already used (the slow path answers its order), a slot with free places or without a
   count yet: the slow path.
 
+The reads of all requests at the door at one moment go in one statement (`Lookups`), each
+started after its request asked the gate. A slot's count lapses every `slot_gate_ttl_seconds`
+(so a lost ticket costs at most that long); for a slot answered SLOT_FULL here lately the door
+seeds it again as the slow path's first booking would (the HIS's capacity, the database's
+holds), once for all the requests waiting on it, instead of each going the slow way meanwhile.
+
 It sits outside the shedding door (an answer this cheap is never refused as overload) and
 inside the response cache. `BOOKING_OUTCOMES{code="SLOT_FULL"}` counts its answers as the
 resolver counts its own.
@@ -37,7 +43,9 @@ import asyncio
 import hashlib
 import json
 import re
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
@@ -64,6 +72,7 @@ from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.request_id import HEADER as REQUEST_ID_HEADER
 from hospital_bff.request_id import new_request_id, sane_request_id
+from hospital_bff.services.booking import BookingService
 from hospital_bff.services.money.orders import MAX_IDEMPOTENCY_KEY
 from hospital_bff.store.models import Account, Order
 from hospital_bff.tokens import InvalidToken
@@ -86,6 +95,9 @@ SHAPING_HEADERS: Final = (
     b"content-type",
 )
 MAX_TEMPLATES: Final = 256
+# A slot answered SLOT_FULL here within this long has its lapsed count seeded by the door.
+FULL_LATELY_SECONDS: Final = 60.0
+MAX_FULL_LATELY: Final = 10_000
 # A slot id as the HIS names them; anything else is not made part of a Redis key here.
 _AN_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,96}")
 _REQUEST_ID: Final = REQUEST_ID_HEADER.lower().encode()
@@ -195,7 +207,11 @@ class BookingDoor:
 
     runtime: Runtime | None = None
     lookups: Lookups | None = None
+    now: Callable[[], float] = time.monotonic
     _templates: OrderedDict[bytes, Template] = field(default_factory=OrderedDict)
+    # Slots answered SLOT_FULL here lately, and the seeds of their lapsed counts under way.
+    _full_lately: dict[str, float] = field(default_factory=dict)
+    _seeding: dict[str, asyncio.Future[bool]] = field(default_factory=dict)
 
     def attach(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -225,8 +241,16 @@ class BookingDoor:
             return False
         if claims.account_id is None or not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
             return False
-        if not await runtime.slot_gate.full(slot_id):
+        full = await runtime.slot_gate.full(slot_id)
+        if full is None and self.now() - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < (
+            FULL_LATELY_SECONDS
+        ):
+            full = await self._seeded(slot_id)
+        if not full:
             return False
+        if len(self._full_lately) >= MAX_FULL_LATELY:
+            self._full_lately.clear()
+        self._full_lately[slot_id] = self.now()
         assert self.lookups is not None
         try:
             verified, used = await self.lookups.ask(claims.account_id, key)
@@ -235,6 +259,23 @@ class BookingDoor:
             return False
         # No account (refused), not verified (NOT_VERIFIED), or the key's order (answered).
         return verified and not used
+
+    async def _seeded(self, slot_id: str) -> bool | None:
+        """The gate's answer once its lapsed count is seeded again, as the slow path's first
+        booking would seed it (services/booking.py, `seed_gate`): once for every request
+        waiting on the slot, instead of each going the slow way to the HIS meanwhile."""
+        runtime = self.runtime
+        assert runtime is not None
+        seeding = self._seeding.get(slot_id)
+        if seeding is None:
+            seeding = asyncio.ensure_future(BookingService(runtime).seed_gate(slot_id))
+            self._seeding[slot_id] = seeding
+            seeding.add_done_callback(lambda _: self._seeding.pop(slot_id, None))
+        try:
+            await asyncio.shield(seeding)
+        except Exception:
+            return None  # the HIS away or slow: the slow path answers, as it would
+        return await runtime.slot_gate.full(slot_id)
 
 
 def note_booking(scope: Scope, context: Context, result: object) -> None:

@@ -15,6 +15,8 @@ from starlette.applications import Starlette
 from fixtures.graphql import contract_document
 from fixtures.journey import book, open_slot, patient_of, sign_in, verified_user
 from hospital_bff.booking_door import DOOR, booking_variable
+from hospital_bff.runtime import Runtime
+from hospital_bff.services.slot_gate import LocalGateStore, RedisGateStore
 
 MUTATION = """
 mutation Book($input: BookAppointmentInput!) {
@@ -241,3 +243,28 @@ async def test_callers_asked_about_together_each_get_their_own_answer(
     assert b"NOT_VERIFIED" in bodies[2]
     assert all(b"SLOT_FULL" in body for body in bodies[3:])
     assert answered() - before == 5
+
+
+async def test_a_lapsed_count_is_seeded_again_once_for_all_waiting(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)
+    (_, _, body) = await send(client, booking(slot_id, first_patient, "seen"), first)
+    assert b"SLOT_FULL" in body
+    # The count lapses (slot_gate_ttl_seconds): the door seeds it as a booking would, once.
+    store = runtime.slot_gate.store
+    if isinstance(store, LocalGateStore):
+        store._counts.clear()
+    else:
+        assert isinstance(store, RedisGateStore)
+        await runtime.redis.delete(store.prefix + slot_id)
+    assert await runtime.slot_gate.full(slot_id) is None
+    calls, before = runtime.his.calls, answered()
+    answers = await asyncio.gather(
+        *(send(client, booking(slot_id, first_patient, f"w{i}"), first) for i in range(3))
+    )
+    assert all(b"SLOT_FULL" in body for _, _, body in answers)
+    assert answered() - before == 3
+    assert runtime.his.calls == calls + 1  # the slot's capacity, asked once
+    assert await runtime.slot_gate.full(slot_id) is True
