@@ -1,14 +1,12 @@
 """SLOT_FULL for a sold-out slot, answered at the front door before GraphQL runs.
 
-In a slot release most attempts end SLOT_FULL once the places are gone, and each of them cost
-the whole path: the middleware, strawberry's parsing and execution, the log context's account
-lookup, a session for the idempotency key (profiled at 13-17 ms of CPU an attempt, refusals
-included). The slow path's answer to such a request is decided by a few facts alone
-(services/booking.py, `book`, in this order): the token verifies to an account that exists,
-its user is verified, the idempotency key is 1-128 characters, the slot gate counts the slot
-full, and the caller has no order under that key. Here the same facts are checked, in the
-same order, with one read of the database (the account's user and whether an order has the
-key) and the gate's count read without taking a ticket; only when all hold is SLOT_FULL sent.
+In a slot release most attempts end SLOT_FULL once the places are gone, each paying the whole
+path (middleware, strawberry, the log context's account lookup, a session for the key: 13-17
+ms of CPU an attempt with the refusals, profiled). The slow path's answer is decided by a few
+facts (services/booking.py, `book`): the token verifies to an account that exists, its user
+is verified, the key is 1-128 characters, the gate counts the slot full, and the caller has
+no order under the key. The door checks the same facts, with the gate's count read without
+taking a ticket and one read of the database; only when all hold is SLOT_FULL sent.
 Anything else, or any doubt, goes the slow way, unchanged:
 
 - only `POST` JSON whose chosen operation (the only one, or the one `operationName` names) is a
@@ -27,14 +25,12 @@ Anything else, or any doubt, goes the slow way, unchanged:
   count yet: the slow path.
 
 The reads of all requests at the door at one moment go in one statement (`Lookups`), each
-started after its request asked the gate. A slot's count lapses every `slot_gate_ttl_seconds`
-(so a lost ticket costs at most that long); for a slot answered SLOT_FULL here lately the door
-seeds it again as the slow path's first booking would (the HIS's capacity, the database's
-holds), once for all the requests waiting on it, instead of each going the slow way meanwhile.
+after its request asked the gate. A slot's count lapses every `slot_gate_ttl_seconds`; for a
+slot answered SLOT_FULL here lately the door seeds it again as the slow path's first booking
+would (the HIS's capacity, the database's holds), once for all the requests waiting on it.
 
-It sits outside the shedding door (an answer this cheap is never refused as overload) and
-inside the response cache. `BOOKING_OUTCOMES{code="SLOT_FULL"}` counts its answers as the
-resolver counts its own.
+Outside the shedding door (so cheap an answer is never refused as overload), inside the
+response cache; `BOOKING_OUTCOMES{code="SLOT_FULL"}` counts its answers too.
 """
 
 from __future__ import annotations
@@ -50,7 +46,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
-import sqlalchemy as sa
 import structlog
 from graphql import (
     FieldNode,
@@ -64,7 +59,6 @@ from graphql import (
     parse,
 )
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
@@ -73,8 +67,8 @@ from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.request_id import HEADER as REQUEST_ID_HEADER
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.services.booking import BookingService
+from hospital_bff.services.door_reads import Lookups
 from hospital_bff.services.money.orders import MAX_IDEMPOTENCY_KEY
-from hospital_bff.store.models import Account, Order
 from hospital_bff.tokens import InvalidToken
 
 if TYPE_CHECKING:
@@ -110,79 +104,6 @@ DOOR = Counter(
 )
 _ANSWERED, _PASSED = DOOR.labels("answered"), DOOR.labels("passed")
 _SLOT_FULL = BOOKING_OUTCOMES.labels("SLOT_FULL")
-
-# The callers' users, and which of the keys asked their orders have: one read for every
-# request at the door at that moment (a burst's SLOT_FULLs share it).
-_order = Order.__table__  # type: ignore[attr-defined]
-_account = Account.__table__  # type: ignore[attr-defined]
-_LOOKUP: Final = (
-    sa.select(_account.c.id, _account.c.user_id, _order.c.idempotency_key)
-    .select_from(
-        _account.outerjoin(
-            _order,
-            sa.and_(
-                _order.c.user_id == _account.c.user_id,
-                _order.c.idempotency_key.in_(sa.bindparam("keys", expanding=True)),
-            ),
-        )
-    )
-    .where(_account.c.id.in_(sa.bindparam("accounts", expanding=True)))
-)
-# Requests asked about in one statement at most (two parameters each, well inside SQLite's).
-MAX_BATCH: Final = 200
-
-
-class Lookups:
-    """The door's reads of the database, batched: every request that asks while a read is
-    under way is asked about in the next one. Each request's read starts after it asked the
-    gate, as the slow path reads the key after taking its ticket."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self._waiting: list[tuple[str, str, asyncio.Future[tuple[bool, bool]]]] = []
-        self._reader: asyncio.Task[None] | None = None
-
-    async def ask(self, account_id: str, key: str) -> tuple[bool, bool]:
-        """(the account exists with a verified user, an order of that user has the key)."""
-        answer: asyncio.Future[tuple[bool, bool]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((account_id, key, answer))
-        if self._reader is None:
-            self._reader = asyncio.create_task(self._read_all())
-        return await answer
-
-    async def _read_all(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-                try:
-                    found = await self._read(batch)
-                except Exception as exc:  # every asker goes the slow way, which says why
-                    for _, _, answer in batch:
-                        if not answer.done():
-                            answer.set_exception(exc)
-                    continue
-                for account_id, key, answer in batch:
-                    if not answer.done():
-                        user_id, keys = found.get(account_id, (None, set()))
-                        answer.set_result((user_id is not None, key in keys))
-        finally:
-            self._reader = None
-
-    async def _read(
-        self, batch: list[tuple[str, str, asyncio.Future[tuple[bool, bool]]]]
-    ) -> dict[str, tuple[str | None, set[str]]]:
-        params = {
-            "accounts": sorted({a for a, _, _ in batch}),
-            "keys": sorted({k for _, k, _ in batch}),
-        }
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(_LOOKUP, params)).all()
-        found: dict[str, tuple[str | None, set[str]]] = {}
-        for account_id, user_id, key in rows:
-            _, keys = found.setdefault(account_id, (user_id, set()))
-            if key is not None:
-                keys.add(key)
-        return found
 
 
 @dataclass
