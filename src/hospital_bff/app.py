@@ -21,6 +21,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from hospital_bff.booking_door import BookingDoor, BookingDoorMiddleware, note_booking
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
@@ -124,6 +125,7 @@ class BffGraphQL(BoundedGraphQL):
         # Tells the response cache (outside the router) whether anyone may get this answer.
         note_answer(request.scope, context, request_data, result)
         note_personal(request.scope, context, request_data, result)
+        note_booking(request.scope, context, result)
         return result
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -177,6 +179,8 @@ def create_app(
                 await stack.enter_async_context(response_cache.attached(runtime))
                 personal_answers.attach(runtime)
                 stack.callback(personal_answers.detach)
+                booking_door.attach(runtime)
+                stack.callback(booking_door.detach)
             _connect_simulators(sims, runtime)
             if settings.auto_migrate:
                 await _migrate(settings)
@@ -207,6 +211,7 @@ def create_app(
     personal_answers = PersonalAnswers(schedules_seconds=float(settings.cache_remaining_ttl))
     # GraphQL's door sheds load; /fhir's 503s ask clients to wait as long as its refusals do.
     door = front_door(settings)
+    booking_door = BookingDoor()
     app = Starlette(lifespan=lifespan)
     graphql = BffGraphQL(app, settings)
     if settings.response_cache:
@@ -240,6 +245,7 @@ def create_app(
     app.state.response_cache = response_cache
     app.state.personal_answers = personal_answers
     app.state.front_door = door
+    app.state.booking_door = booking_door
     for middleware in reversed(http_middleware(settings)):
         app.add_middleware(middleware.cls, *middleware.args, **middleware.kwargs)
     # A signed-in patient's repeated question, inside the fill (which leaves personal ones to it).
@@ -253,6 +259,8 @@ def create_app(
     app.add_middleware(GoingAwayMiddleware)
     # Just inside the response cache: an overloaded process refuses a miss before it runs.
     app.add_middleware(SheddingMiddleware, door=door)
+    # Outside the door: SLOT_FULL for a sold-out slot is never refused as overload.
+    app.add_middleware(BookingDoorMiddleware, door=booking_door)
     # Outside all of ours: a kept answer is sent before anything else runs.
     app.add_middleware(
         ResponseCacheMiddleware, cache=response_cache, max_body_bytes=settings.max_body_bytes

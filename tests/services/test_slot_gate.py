@@ -69,6 +69,18 @@ async def test_the_count_never_goes_below_zero(store: GateStore) -> None:
     assert await store.take(SLOT) is Ticket.FULL
 
 
+async def test_full_answers_as_take_would_and_takes_nothing(store: GateStore) -> None:
+    # No count: None (a booking seeds one from the database); a free place: not full.
+    assert await store.full(SLOT) is None
+    await store.seed(SLOT, capacity=1, taken=0, ttl_seconds=60)
+    assert await store.full(SLOT) is False
+    assert await store.full(SLOT) is False  # asking twice took nothing
+    assert await store.take(SLOT) is Ticket.TAKEN
+    assert await store.full(SLOT) is True
+    await store.give_back(SLOT)
+    assert await store.full(SLOT) is False
+
+
 async def test_a_second_seed_keeps_the_count_in_use(store: GateStore) -> None:
     await store.seed(SLOT, capacity=2, taken=2, ttl_seconds=60)
     await store.seed(SLOT, capacity=2, taken=0, ttl_seconds=60)

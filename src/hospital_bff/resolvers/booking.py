@@ -50,7 +50,9 @@ async def book_appointment(info: Info, data: BookAppointmentInput) -> BookAppoin
         return BookAppointmentSuccess(order=Order.from_row(booked.order))
 
     answer = cast("BookAppointmentResult", await command_result(info, work, BookAppointmentResult))
-    BOOKING_OUTCOMES.labels(answer.code.value if isinstance(answer, UserError) else "OK").inc()
+    outcome = answer.code.value if isinstance(answer, UserError) else "OK"
+    BOOKING_OUTCOMES.labels(outcome).inc()
+    info.context.booking_outcome = outcome
     return answer
 
 

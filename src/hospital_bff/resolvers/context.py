@@ -96,6 +96,8 @@ class Context:
     _viewer_resolved: bool = field(default=False, init=False)
     # Some resolver asked who is calling: the answer may be personal and is never shared.
     asked_who: bool = field(default=False, init=False)
+    # What bookAppointment answered (its code, or OK): the booking door learns SLOT_FULL's bytes.
+    booking_outcome: str | None = field(default=None, init=False)
 
     @property
     def client_address(self) -> str:

@@ -380,6 +380,15 @@ class BookingService:
     async def _release_his_lock(self, lock_id: str) -> None:
         await orders.release_his_lock(self.rt, lock_id, OrderKind.REGISTRATION)
 
+    async def seed_gate(self, slot_id: str) -> bool:
+        """Start the gate's count of a slot whose count lapsed, as a booking would (the HIS's
+        capacity, the database's holds); False if the HIS does not know the slot."""
+        slot = await self.rt.his.slot(slot_id)
+        if slot is None:
+            return False
+        await self.rt.slot_gate.seed(slot.id, slot.capacity, functools.partial(self._held, slot.id))
+        return True
+
     async def _held(self, slot_id: str) -> int:
         async with uow.unit_of_work(self.rt) as session:
             return await held_places(session, slot_id)

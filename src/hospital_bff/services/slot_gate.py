@@ -67,6 +67,8 @@ class GateStore(Protocol):
 
     async def give_back(self, slot_id: str) -> None: ...
 
+    async def full(self, slot_id: str) -> bool | None: ...
+
 
 # KEYS[1] the slot's count {cap, taken}. 1 taken, 0 full, -1 no count yet.
 _TAKE = """
@@ -98,6 +100,7 @@ class RedisGateStore:
     prefix = "bff:slot-gate:"
 
     def __init__(self, redis: aioredis.Redis) -> None:
+        self._redis = redis
         self._take = redis.register_script(_TAKE)
         self._seed = redis.register_script(_SEED)
         self._give_back = redis.register_script(_GIVE_BACK)
@@ -112,6 +115,12 @@ class RedisGateStore:
 
     async def give_back(self, slot_id: str) -> None:
         await self._give_back(keys=[self.prefix + slot_id])
+
+    async def full(self, slot_id: str) -> bool | None:
+        cap, taken = await self._redis.hmget(self.prefix + slot_id, ["cap", "taken"])
+        if cap is None or taken is None:
+            return None
+        return int(taken) >= int(cap)
 
 
 @dataclass
@@ -149,6 +158,11 @@ class LocalGateStore:
             count = self._live(slot_id)
             if count is not None and count.taken > 0:
                 count.taken -= 1
+
+    async def full(self, slot_id: str) -> bool | None:
+        with self._lock:
+            count = self._live(slot_id)
+            return None if count is None else count.taken >= count.capacity
 
     def _live(self, slot_id: str) -> _Count | None:
         count = self._counts.get(slot_id)
@@ -194,6 +208,11 @@ class SlotGate:
     async def take(self, slot_id: str) -> Ticket:
         return await self.store.take(slot_id)
 
+    async def full(self, slot_id: str) -> bool | None:
+        """Whether `take` would answer FULL now, taking nothing; None: no count (UNKNOWN).
+        The front door's question: booking_door.py answers SLOT_FULL only on True."""
+        return await self.store.full(slot_id)
+
     async def seed_and_take(
         self,
         slot_id: str,
@@ -201,10 +220,16 @@ class SlotGate:
         read_held: Callable[[], Awaitable[int]],
     ) -> Ticket:
         """The slot had no count: start one from the database's holds, then take from it."""
-        await self.store.seed(slot_id, capacity, await read_held(), self.ttl_seconds)
+        await self.seed(slot_id, capacity, read_held)
         answer = await self.store.take(slot_id)
         # Seeded and expired at once (a tiny ttl): let the booking go on to the hold.
         return Ticket.TAKEN if answer is Ticket.UNKNOWN else answer
+
+    async def seed(
+        self, slot_id: str, capacity: int, read_held: Callable[[], Awaitable[int]]
+    ) -> None:
+        """Start a count from the database's holds (a count already there is kept)."""
+        await self.store.seed(slot_id, capacity, await read_held(), self.ttl_seconds)
 
     async def give_back(self, slot_id: str) -> None:
         await self.store.give_back(slot_id)

@@ -20,7 +20,14 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     create_async_engine = sqlalchemy_asyncio.create_async_engine
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # As many kept connections as on PostgreSQL: SQLAlchemy's default keeps 5 and opens
+        # (then closes) one more for each session beyond, each a new aiosqlite thread and the
+        # pragmas below; a burst of bookings opened and closed hundreds a second.
+        # (An in-memory database is one connection, shared: no pool to size.)
+        sizes = {} if _in_memory(url) else {"pool_size": pool_size, "max_overflow": pool_size}
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -36,6 +43,11 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     return create_async_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=30
     )
+
+
+def _in_memory(url: str) -> bool:
+    path = url.split(":///", 1)[-1] if ":///" in url else ""
+    return path in ("", ":memory:") or "mode=memory" in url
 
 
 def _ensure_sqlite_dir(url: str) -> None:

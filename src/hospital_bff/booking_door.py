@@ -1,0 +1,399 @@
+"""SLOT_FULL for a sold-out slot, answered at the front door before GraphQL runs.
+
+In a slot release most attempts end SLOT_FULL once the places are gone, each paying the whole
+path (middleware, strawberry, the log context's account lookup, a session for the key: 13-17
+ms of CPU an attempt with the refusals, profiled). The slow path's answer is decided by a few
+facts (services/booking.py, `book`): the token verifies to an account that exists, its user
+is verified, the key is 1-128 characters, the gate counts the slot full, and the caller has
+no order under the key. The door checks the same facts, with the gate's count read without
+taking a ticket and one read of the database; only when all hold is SLOT_FULL sent.
+Anything else, or any doubt, goes the slow way, unchanged:
+
+- only `POST` JSON whose chosen operation (the only one, or the one `operationName` names) is a
+  mutation with the single root field `bookAppointment(input: $v)`,
+  `$v: BookAppointmentInput!` without a default, no directives, and variables that are
+  exactly `{v: {patientId, slotId, idempotencyKey}}` of strings (what strawberry would coerce
+  the same way); no extensions (persisted queries), no cookie;
+- the answer's bytes are never written here: they are the slow path's own SLOT_FULL answer to
+  the same document under the same request headers that shape an answer (Accept,
+  Accept-Language, Accept-Encoding, Origin, Content-Type), kept the first time the slow path
+  gave it (its request id left out, a fresh one sent, as the response cache's hits do). A
+  SLOT_FULL answer holds nothing of the request (its code and its message in the caller's
+  language), so it is the same for every caller with those headers;
+- a token that does not verify, a staff token, an account gone, a user not verified, a key the
+  caller already used (the slow path answers its order), a slot with free places or without a
+  count yet: the slow path.
+
+The reads of all requests at the door at one moment go in one statement (`Lookups`), each
+after its request asked the gate. A slot's count lapses every `slot_gate_ttl_seconds`; for a
+slot answered SLOT_FULL here lately the door seeds it again as the slow path's first booking
+would (the HIS's capacity, the database's holds), once for all the requests waiting on it.
+
+Outside the shedding door (so cheap an answer is never refused as overload), inside the
+response cache; `BOOKING_OUTCOMES{code="SLOT_FULL"}` counts its answers too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Final
+
+import structlog
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    ListTypeNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    OperationType,
+    VariableNode,
+    parse,
+)
+from prometheus_client import Counter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.types import ExecutionResult
+
+from hospital_bff.captured_answer import CapturedAnswer
+from hospital_bff.metrics import BOOKING_OUTCOMES
+from hospital_bff.request_id import HEADER as REQUEST_ID_HEADER
+from hospital_bff.request_id import new_request_id, sane_request_id
+from hospital_bff.services.booking import BookingService
+from hospital_bff.services.door_reads import Lookups
+from hospital_bff.services.money.orders import MAX_IDEMPOTENCY_KEY
+from hospital_bff.tokens import InvalidToken
+
+if TYPE_CHECKING:
+    from hospital_bff.resolvers.context import Context
+    from hospital_bff.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+NOTE_KEY: Final = "hospital_bff.booking_door"
+INPUT_FIELDS: Final = frozenset({"patientId", "slotId", "idempotencyKey"})
+# The request headers an answer's bytes depend on (its language, media type, compression,
+# CORS); the template is kept per document and these.
+SHAPING_HEADERS: Final = (
+    b"accept",
+    b"accept-language",
+    b"accept-encoding",
+    b"origin",
+    b"content-type",
+)
+MAX_TEMPLATES: Final = 256
+# A slot answered SLOT_FULL here within this long has its lapsed count seeded by the door.
+FULL_LATELY_SECONDS: Final = 60.0
+MAX_FULL_LATELY: Final = 10_000
+# A slot id as the HIS names them; anything else is not made part of a Redis key here.
+_AN_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,96}")
+_REQUEST_ID: Final = REQUEST_ID_HEADER.lower().encode()
+
+DOOR = Counter(
+    "bff_booking_door_total",
+    "bookAppointment requests at the front door: answered (SLOT_FULL, nothing ran), "
+    "passed (the slow path answered)",
+    ["outcome"],
+)
+_ANSWERED, _PASSED = DOOR.labels("answered"), DOOR.labels("passed")
+_SLOT_FULL = BOOKING_OUTCOMES.labels("SLOT_FULL")
+
+
+@dataclass
+class Note:
+    """What the view learnt: the operation answered SLOT_FULL as data, nothing else."""
+
+    slot_full: bool = False
+
+
+@dataclass(frozen=True)
+class Template:
+    """The slow path's SLOT_FULL answer for one document under one set of shaping headers."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+@dataclass
+class BookingDoor:
+    """This process's kept SLOT_FULL answers; the facts are read afresh for every request."""
+
+    runtime: Runtime | None = None
+    lookups: Lookups | None = None
+    now: Callable[[], float] = time.monotonic
+    _templates: OrderedDict[bytes, Template] = field(default_factory=OrderedDict)
+    # Slots answered SLOT_FULL here lately, and the seeds of their lapsed counts under way.
+    _full_lately: dict[str, float] = field(default_factory=dict)
+    _seeding: dict[str, asyncio.Future[bool]] = field(default_factory=dict)
+
+    def attach(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.lookups = Lookups(runtime.engine)
+
+    def detach(self) -> None:
+        self.runtime = None
+        self._templates.clear()
+
+    def template(self, key: bytes) -> Template | None:
+        return self._templates.get(key)
+
+    def keep(self, key: bytes, template: Template) -> None:
+        self._templates[key] = template
+        while len(self._templates) > MAX_TEMPLATES:
+            self._templates.popitem(last=False)
+
+    async def slot_full_for(self, token: str, slot_id: str, key: str) -> bool:
+        """Whether the slow path would answer this booking SLOT_FULL, checked in its order."""
+        runtime = self.runtime
+        assert runtime is not None
+        if runtime.staff_auth.recognises(token):
+            return False
+        try:
+            claims = runtime.tokens.verify(token)
+        except InvalidToken:
+            return False
+        if claims.account_id is None or not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+            return False
+        full = await runtime.slot_gate.full(slot_id)
+        if full is None and self.now() - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < (
+            FULL_LATELY_SECONDS
+        ):
+            full = await self._seeded(slot_id)
+        if not full:
+            return False
+        if len(self._full_lately) >= MAX_FULL_LATELY:
+            self._full_lately.clear()
+        self._full_lately[slot_id] = self.now()
+        assert self.lookups is not None
+        try:
+            verified, used = await self.lookups.ask(claims.account_id, key)
+        except Exception:
+            log.warning("booking_door_lookup_failed", exc_info=True)
+            return False
+        # No account (refused), not verified (NOT_VERIFIED), or the key's order (answered).
+        return verified and not used
+
+    async def _seeded(self, slot_id: str) -> bool | None:
+        """The gate's answer once its lapsed count is seeded again, as the slow path's first
+        booking would seed it (services/booking.py, `seed_gate`): once for every request
+        waiting on the slot, instead of each going the slow way to the HIS meanwhile."""
+        runtime = self.runtime
+        assert runtime is not None
+        seeding = self._seeding.get(slot_id)
+        if seeding is None:
+            seeding = asyncio.ensure_future(BookingService(runtime).seed_gate(slot_id))
+            self._seeding[slot_id] = seeding
+            seeding.add_done_callback(lambda _: self._seeding.pop(slot_id, None))
+        try:
+            await asyncio.shield(seeding)
+        except Exception:
+            return None  # the HIS away or slow: the slow path answers, as it would
+        return await runtime.slot_gate.full(slot_id)
+
+
+def note_booking(scope: Scope, context: Context, result: object) -> None:
+    """Called by the view after an operation ran: did it answer SLOT_FULL, cleanly?"""
+    note = scope.get(NOTE_KEY)
+    if isinstance(note, Note):
+        note.slot_full = (
+            context.booking_outcome == "SLOT_FULL"
+            and isinstance(result, ExecutionResult)
+            and not result.errors
+        )
+
+
+@lru_cache(maxsize=64)
+def booking_variable(query: str, operation_name: str | None) -> str | None:
+    """The input's variable name if the chosen operation is exactly one
+    `bookAppointment(input: $v)` mutation (see the module's docstring), else None."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [op for op in operations if op.name and op.name.value == operation_name]
+    if len(operations) != 1:
+        return None  # none chosen, or not one: the view explains
+    op = operations[0]
+    definitions = op.variable_definitions or ()
+    if (
+        op.operation != OperationType.MUTATION
+        or op.directives
+        or len(definitions) != 1
+        or len(op.selection_set.selections) != 1
+    ):
+        return None
+    definition = definitions[0]
+    kind = definition.type
+    if (
+        definition.default_value is not None
+        or definition.directives
+        or not isinstance(kind, NonNullTypeNode)
+        or isinstance(kind.type, ListTypeNode)
+        or not isinstance(kind.type, NamedTypeNode)
+        or kind.type.name.value != "BookAppointmentInput"
+    ):
+        return None
+    root = op.selection_set.selections[0]
+    if not isinstance(root, FieldNode):
+        return None
+    arguments = root.arguments or ()
+    if root.name.value != "bookAppointment" or root.directives or len(arguments) != 1:
+        return None
+    argument = arguments[0]
+    variable = definition.variable.name.value
+    if (
+        argument.name.value != "input"
+        or not isinstance(argument.value, VariableNode)
+        or argument.value.name.value != variable
+    ):
+        return None
+    return variable
+
+
+def _booking(body: bytes) -> tuple[str, str | None, str, str] | None:
+    """(query, operationName, slot id, idempotency key) of a body the door may answer."""
+    if b"bookAppointment" not in body:
+        return None
+    try:
+        payload: Any = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or not payload.keys() <= {
+        "query",
+        "variables",
+        "operationName",
+    }:
+        return None
+    query, operation_name, variables = (
+        payload.get("query"),
+        payload.get("operationName"),
+        payload.get("variables"),
+    )
+    if not isinstance(query, str) or not (
+        operation_name is None or isinstance(operation_name, str)
+    ):
+        return None
+    variable = booking_variable(query, operation_name)
+    if variable is None or not isinstance(variables, dict) or variables.keys() != {variable}:
+        return None
+    data = variables[variable]
+    if (
+        not isinstance(data, dict)
+        or data.keys() != INPUT_FIELDS
+        or not all(isinstance(v, str) for v in data.values())
+        or not _AN_ID.fullmatch(data["slotId"])
+    ):
+        return None
+    return query, operation_name, data["slotId"], data["idempotencyKey"]
+
+
+def _bearer(raw: bytes) -> str | None:
+    scheme, _, token = raw.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+class BookingDoorMiddleware:
+    """Pure ASGI, inside the response cache and outside the shedding door (module docstring)."""
+
+    def __init__(self, app: ASGIApp, *, door: BookingDoor, path: str = "/graphql") -> None:
+        self.app = app
+        self.door = door
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        door = self.door
+        if (
+            door.runtime is None
+            or scope["type"] != "http"
+            or scope["path"] != self.path
+            or scope["method"] != "POST"
+        ):
+            await self.app(scope, receive, send)
+            return
+        authorization = request_id = b""
+        shaping: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                # Two of them: whatever the view makes of it.
+                authorization = b"\0" if authorization else value
+            elif name == b"x-request-id":
+                request_id = value
+            elif name == b"cookie":
+                authorization = b"\0"
+            elif name in SHAPING_HEADERS:
+                shaping[name] = shaping[name] + b"," + value if name in shaping else value
+        token = _bearer(authorization) if authorization else None
+        if token is None or not shaping.get(b"content-type", b"").startswith(b"application/json"):
+            await self.app(scope, receive, send)
+            return
+        body, receive = await _body(receive)
+        booking = _booking(body) if body is not None else None
+        if booking is None:
+            await self.app(scope, receive, send)
+            return
+        query, operation_name, slot_id, key = booking
+        template_key = hashlib.blake2b(
+            b"\0".join(
+                [query.encode(), (operation_name or "").encode()]
+                + [shaping.get(name, b"\1") for name in SHAPING_HEADERS]
+            ),
+            digest_size=16,
+        ).digest()
+        template = door.template(template_key)
+        if template is not None and await door.slot_full_for(token, slot_id, key):
+            _ANSWERED.inc()
+            _SLOT_FULL.inc()
+            rid = sane_request_id(request_id.decode("latin-1")) if request_id else None
+            headers = [*template.headers, (_REQUEST_ID, (rid or new_request_id()).encode())]
+            await send(
+                {"type": "http.response.start", "status": template.status, "headers": headers}
+            )
+            await send({"type": "http.response.body", "body": template.body})
+            return
+        _PASSED.inc()
+        if template is not None:
+            await self.app(scope, receive, send)
+            return
+        # Not learnt yet for these headers: the slow path answers, and its SLOT_FULL is kept.
+        note = scope[NOTE_KEY] = Note()
+        captured = CapturedAnswer(send)
+        await self.app(scope, receive, captured.send)
+        if captured.streaming or captured.start is None:
+            return
+        if note.slot_full and captured.keepable:
+            door.keep(
+                template_key,
+                Template(captured.start["status"], captured.headers(_REQUEST_ID), captured.body),
+            )
+        await captured.flush()
+
+
+async def _body(receive: Receive) -> tuple[bytes | None, Receive]:
+    """The whole body (the response cache has read it already) and `receive` to replay it;
+    None for a body in several messages, which is passed on as it came."""
+    message = await receive()
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return message
+        return await receive()
+
+    if message["type"] != "http.request" or message.get("more_body", False):
+        return None, replay
+    body: bytes = message.get("body", b"")
+    return body, replay

@@ -1,0 +1,270 @@
+"""The booking door (booking_door.py): a sold-out slot's SLOT_FULL is answered before GraphQL
+runs, with the slow path's own bytes, and only when the slow path would answer it; every other
+request (no token, a bad one, an unverified caller, a key that made an order, a free slot, a
+document or variables it does not recognise) gets exactly what the slow path answers."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from fixtures.graphql import contract_document
+from fixtures.journey import book, open_slot, patient_of, sign_in, verified_user
+from hospital_bff.booking_door import DOOR, booking_variable
+from hospital_bff.runtime import Runtime
+from hospital_bff.services.slot_gate import LocalGateStore, RedisGateStore
+
+MUTATION = """
+mutation Book($input: BookAppointmentInput!) {
+  bookAppointment(input: $input) {
+    __typename
+    ... on BookAppointmentSuccess { order { id status } }
+    ... on UserError { code message }
+  }
+}"""
+
+
+def answered() -> float:
+    return DOOR.labels("answered")._value.get()  # type: ignore[attr-defined,no-any-return]
+
+
+async def full_slot(client: httpx.AsyncClient) -> tuple[str, str, str]:
+    """A one-place slot, sold to a first patient: (slot id, their token, their patient)."""
+    slot_id: str = (await open_slot(client))["slot"]["id"]
+    response = await client.post(f"/sim/his/slots/{slot_id}/capacity", json={"capacity": 1})
+    assert response.status_code == 200, response.text
+    token, _ = await verified_user(client, openid="o-door-first")
+    patient = await patient_of(client, token)
+    booked = await book(client, token, patient, slot_id)
+    assert booked["__typename"] == "BookAppointmentSuccess", booked
+    return slot_id, token, patient
+
+
+async def send(
+    client: httpx.AsyncClient,
+    payload: dict[str, Any],
+    token: str | None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    all_headers = dict(headers or {})
+    if token is not None:
+        all_headers["Authorization"] = f"Bearer {token}"
+    response = await client.post("/graphql", json=payload, headers=all_headers)
+    kept = {k: v for k, v in response.headers.items() if k != "x-request-id"}
+    return response.status_code, kept, response.content
+
+
+def booking(slot_id: str, patient: str, key: str, query: str = MUTATION) -> dict[str, Any]:
+    return {
+        "query": query,
+        "variables": {"input": {"patientId": patient, "slotId": slot_id, "idempotencyKey": key}},
+    }
+
+
+async def door_and_slow_path(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    payload: dict[str, Any],
+    token: str | None,
+    headers: dict[str, str] | None = None,
+) -> tuple[tuple[int, dict[str, str], bytes], float]:
+    """The answer with the door on (and how many the door answered), then the same request
+    with the door off: they must be the same."""
+    before = answered()
+    with_door = await send(client, payload, token, headers)
+    by_door = answered() - before
+    door = app.state.booking_door
+    runtime, door.runtime = door.runtime, None
+    try:
+        slow = await send(client, payload, token, headers)
+    finally:
+        door.runtime = runtime
+    assert with_door == slow
+    return with_door, by_door
+
+
+async def test_a_sold_out_slot_is_answered_at_the_door_with_the_slow_paths_bytes(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    slot_id, _, _ = await full_slot(client)
+    token, _ = await verified_user(client, openid="o-door-second")
+    patient = await patient_of(client, token)
+    # The first SLOT_FULL is the slow path's: the door learns its bytes.
+    before = answered()
+    status, _, body = await send(client, booking(slot_id, patient, "a"), token)
+    assert answered() == before
+    assert b'"SLOT_FULL"' in body and status == 200
+    (status, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, patient, "b"), token
+    )
+    assert by_door == 1
+    assert b'"code":"SLOT_FULL"' in body.replace(b" ", b"")
+    # In English for a caller who asks so: learnt apart, then answered alike.
+    english = {"Accept-Language": "en"}
+    await send(client, booking(slot_id, patient, "c"), token, english)
+    (_, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, patient, "d"), token, english
+    )
+    assert by_door == 1 and b"This time slot is full" in body
+
+
+async def test_the_contract_document_is_recognised_by_its_operation_name(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    slot_id, _, _ = await full_slot(client)
+    token, _ = await verified_user(client, openid="o-door-second")
+    patient = await patient_of(client, token)
+    payload = booking(slot_id, patient, "a", contract_document("mobile"))
+    payload["operationName"] = "BookAppointment"
+    await send(client, payload, token)
+    payload["variables"]["input"]["idempotencyKey"] = "b"
+    (_, _, body), by_door = await door_and_slow_path(app, client, payload, token)
+    assert by_door == 1 and b"SLOT_FULL" in body
+
+
+async def test_a_key_that_made_an_order_still_answers_its_order(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    slot_id, first, first_patient = await full_slot(client)
+    token, _ = await verified_user(client, openid="o-door-second")
+    await send(client, booking(slot_id, await patient_of(client, token), "a"), token)
+    # The first patient's request sent again (key "k1", as `book` sends it): their order.
+    (_, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, first_patient, "k1"), first
+    )
+    assert by_door == 0
+    assert b"BookAppointmentSuccess" in body
+
+
+@pytest.mark.parametrize("token", [None, "not-a-token", "forged"])
+async def test_no_token_or_a_bad_one_gets_the_slow_paths_refusal(
+    app: Starlette, client: httpx.AsyncClient, token: str | None
+) -> None:
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)  # learnt, for the door
+    if token == "forged":  # the first patient's token, its signature changed
+        token = first[:-4] + ("AAAA" if not first.endswith("AAAA") else "BBBB")
+    (_, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, first_patient, "a"), token
+    )
+    assert by_door == 0
+    assert b"UNAUTHENTICATED" in body
+
+
+async def test_a_stranger_or_an_unverified_caller_hears_what_the_slow_path_says(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)
+    # Someone else naming the first patient: the slow path says SLOT_FULL before it looks at
+    # the patient (a full slot tells nothing about whose patient it is), and so does the door.
+    stranger, _ = await verified_user(client, openid="o-door-stranger")
+    (_, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, first_patient, "k1"), stranger
+    )
+    assert by_door == 1 and b"SLOT_FULL" in body
+    unverified = await sign_in(client, "o-door-unverified")
+    (_, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, first_patient, "x"), unverified
+    )
+    assert by_door == 0 and b"NOT_VERIFIED" in body
+
+
+async def test_a_free_slot_or_a_bad_key_or_odd_variables_go_the_slow_way(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)
+    (_, _, body), by_door = await door_and_slow_path(
+        app, client, booking(slot_id, first_patient, "k" * 129), first
+    )
+    assert by_door == 0 and b"INVALID_INPUT" in body
+    odd = booking(slot_id, first_patient, "y")
+    odd["variables"]["input"]["extra"] = 1
+    (_, _, body), by_door = await door_and_slow_path(app, client, odd, first)
+    assert by_door == 0 and b"errors" in body
+    free: str = (await open_slot(client))["slot"]["id"]
+    assert free != slot_id
+    token, _ = await verified_user(client, openid="o-door-free")
+    before = answered()
+    _, _, body = await send(client, booking(free, await patient_of(client, token), "z"), token)
+    assert answered() == before and b"BookAppointmentSuccess" in body, body
+
+
+def test_only_a_single_booking_of_its_variable_is_recognised() -> None:
+    assert booking_variable(MUTATION, None) == "input"
+    assert booking_variable(MUTATION, "Book") == "input"
+    assert booking_variable(MUTATION, "Other") is None
+    literal = (
+        "mutation { bookAppointment("
+        'input: {patientId: "p", slotId: "s", idempotencyKey: "k"}) { __typename } }'
+    )
+    assert booking_variable(literal, None) is None
+    two = """mutation B($input: BookAppointmentInput!) {
+      a: bookAppointment(input: $input) { __typename }
+      b: bookAppointment(input: $input) { __typename } }"""
+    assert booking_variable(two, None) is None
+    defaulted = MUTATION.replace(
+        "BookAppointmentInput!)",
+        'BookAppointmentInput! = {patientId: "p", slotId: "s", idempotencyKey: "k"})',
+    )
+    assert booking_variable(defaulted, None) is None
+    directive = MUTATION.replace(
+        "bookAppointment(input: $input)", "bookAppointment(input: $input) @skip(if: true)"
+    )
+    assert booking_variable(directive, None) is None
+    assert booking_variable("query { departments { id } }", None) is None
+    assert booking_variable("not graphql", None) is None
+
+
+async def test_callers_asked_about_together_each_get_their_own_answer(
+    client: httpx.AsyncClient,
+) -> None:
+    # Sent at once, their reads are batched into one statement (Lookups): each still hears
+    # what the slow path tells them.
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)
+    others = [await verified_user(client, openid=f"o-door-{i}") for i in range(4)]
+    unverified = await sign_in(client, "o-door-unverified")
+    before = answered()
+    answers = await asyncio.gather(
+        send(client, booking(slot_id, first_patient, "k1"), first),
+        send(client, booking(slot_id, first_patient, "fresh"), first),
+        send(client, booking(slot_id, first_patient, "x"), unverified),
+        *(send(client, booking(slot_id, first_patient, "k1"), t) for t, _ in others),
+    )
+    bodies = [body for _, _, body in answers]
+    assert b"BookAppointmentSuccess" in bodies[0]
+    assert b"SLOT_FULL" in bodies[1]
+    assert b"NOT_VERIFIED" in bodies[2]
+    assert all(b"SLOT_FULL" in body for body in bodies[3:])
+    assert answered() - before == 5
+
+
+async def test_a_lapsed_count_is_seeded_again_once_for_all_waiting(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)
+    (_, _, body) = await send(client, booking(slot_id, first_patient, "seen"), first)
+    assert b"SLOT_FULL" in body
+    # The count lapses (slot_gate_ttl_seconds): the door seeds it as a booking would, once.
+    store = runtime.slot_gate.store
+    if isinstance(store, LocalGateStore):
+        store._counts.clear()
+    else:
+        assert isinstance(store, RedisGateStore)
+        await runtime.redis.delete(store.prefix + slot_id)
+    assert await runtime.slot_gate.full(slot_id) is None
+    calls, before = runtime.his.calls, answered()
+    answers = await asyncio.gather(
+        *(send(client, booking(slot_id, first_patient, f"w{i}"), first) for i in range(3))
+    )
+    assert all(b"SLOT_FULL" in body for _, _, body in answers)
+    assert answered() - before == 3
+    assert runtime.his.calls == calls + 1  # the slot's capacity, asked once
+    assert await runtime.slot_gate.full(slot_id) is True
