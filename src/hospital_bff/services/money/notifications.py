@@ -87,7 +87,9 @@ async def settle_notifications(
             dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-            await session.execute(insert(table).values(fresh).on_conflict_do_nothing())
+            # Many parameter sets for one statement: compiled once, where a VALUES list of the
+            # batch's length was compiled again for every batch.
+            await session.execute(insert(table).on_conflict_do_nothing(), fresh)
     return outcomes
 
 
