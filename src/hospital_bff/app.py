@@ -54,6 +54,7 @@ from hospital_bff.schema import build_schema
 from hospital_bff.shedding import SheddingMiddleware, front_door
 from hospital_bff.subscription_limits import SocketsPerAddress
 from hospital_bff.tracing import asgi_middleware, configure_tracing, tracing_on
+from hospital_bff.webhooks import WebhookLane
 from hospital_bff.webhooks import routes as webhook_routes
 
 if TYPE_CHECKING:
@@ -253,6 +254,8 @@ def create_app(
     # A miss is filled outside CORS and gzip, so what is kept is the answer as sent (compressed
     # once, keyed by Accept-Encoding and Origin), and inside the request id for the view's logs.
     app.add_middleware(ResponseCacheFill, cache=response_cache)
+    # The bank's and the HIS's POSTs, straight to their handlers (inside the request id).
+    app.add_middleware(WebhookLane)
     # Outermost but for the cache: a refused preflight or a compressed answer carries the id.
     app.add_middleware(RequestIdMiddleware)
     # It sees every WebSocket, to close each with 1001 when the server stops.

@@ -4,19 +4,23 @@ Each notification used to take three transactions of its own (seen before? settl
 and a Redis lock, and on SQLite every commit waited for the one writer: 34 a second. Here
 every notification that arrives while a batch commits joins the next batch, and a batch is
 one transaction: which of them were handled before, their payments and orders in one read
-(the orders locked), each settled by the one `settle_locked` step, every one remembered in
-one insert (services/group_commit.py). A notification is answered only once the batch that
-settled it has committed, so nothing acknowledged to the bank is lost; a batch that fails
-is settled again one notification to a unit, so one bad notification answers 500 (the bank
-retries it) and the others their own outcome.
+(the orders locked), the money that arrived applied to all of them in a few set-based
+statements (services/money/paid_together.py), anything else settled by the one
+`settle_locked` step, every one remembered in one insert (services/group_commit.py). A
+notification is answered only once the batch that settled it has committed, so nothing
+acknowledged to the bank is lost; a batch that fails is settled again one notification to
+a unit, so one bad notification answers 500 (the bank retries it) and the others their own
+outcome.
 
 The batch needs no Redis lock: the order rows it locks keep two deliveries of one payment
 apart (another process's batch queues on them), and a second delivery in the same batch is
-a duplicate (the same id, answered as seen) or settles as ALREADY_SETTLED.
+a duplicate (the same id, answered as seen), or another notification of the same order,
+settled one by one after the others as ALREADY_SETTLED or refunded.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import structlog
@@ -27,9 +31,10 @@ from hospital_bff.datasources.bank_models import Transaction
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.group_commit import group_commit
+from hospital_bff.services.money.paid_together import Arrived, money_arrived_together
 from hospital_bff.services.money.payments import PaymentService, locked_payments
 from hospital_bff.services.money.rules import Settled
-from hospital_bff.store.models import ProcessedEvent
+from hospital_bff.store.models import Order, Payment, ProcessedEvent
 
 log = structlog.get_logger(__name__)
 
@@ -58,13 +63,20 @@ async def settle_notifications(
         pairs = zip(keys, items, strict=True)
         wanted = {tx.out_trade_no for key, (_, tx) in pairs if key not in seen}
         locked = await locked_payments(session, sorted(wanted))
-        outcomes: list[Settled | None] = []
-        for key, (_, tx) in zip(keys, items, strict=True):
-            if key in seen:
-                outcomes.append(None)
-                continue
-            seen.add(key)
-            outcomes.append(await service.settle_locked(session, locked.get(tx.out_trade_no), tx))
+        fresh_at: dict[str, int] = {}  # each new notification's first place in `items`
+        for i, key in enumerate(keys):
+            if key not in seen:
+                fresh_at.setdefault(key, i)
+        outcomes: list[Settled | None] = [None] * len(items)
+        together = _together(items, fresh_at, locked)
+        settled = await money_arrived_together(service, session, [a for _, a in together])
+        for (i, _), outcome in zip(together, settled, strict=True):
+            outcomes[i] = outcome
+        done = {i for i, _ in together}
+        for i in fresh_at.values():
+            if i not in done:
+                tx = items[i][1]
+                outcomes[i] = await service.settle_locked(session, locked.get(tx.out_trade_no), tx)
         now = runtime.clock.now()
         fresh = [
             {"id": key, "source": SOURCE, "received_at": now}
@@ -75,8 +87,34 @@ async def settle_notifications(
             dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-            await session.execute(insert(table).values(fresh).on_conflict_do_nothing())
+            # Many parameter sets for one statement: compiled once, where a VALUES list of the
+            # batch's length was compiled again for every batch.
+            await session.execute(insert(table).on_conflict_do_nothing(), fresh)
     return outcomes
+
+
+def _together(
+    items: Sequence[tuple[str, Transaction]],
+    fresh_at: dict[str, int],
+    locked: dict[str, tuple[Payment, Order]],
+) -> list[tuple[int, Arrived]]:
+    """The new notifications whose money arrived that `money_arrived_together` settles: each
+    the batch's only new notification of its order. The rest (not paid, not ours, or another
+    of the same order, whose outcome depends on the one before) are settled one by one after
+    them, in the batch's order: only notifications of other orders come before any of them,
+    and those touch none of their rows."""
+    by_order: Counter[str] = Counter()
+    for i in fresh_at.values():
+        found = locked.get(items[i][1].out_trade_no)
+        if found is not None:
+            by_order[found[1].id] += 1
+    together: list[tuple[int, Arrived]] = []
+    for i in sorted(fresh_at.values()):
+        tx = items[i][1]
+        found = locked.get(tx.out_trade_no)
+        if found is not None and tx.is_paid and by_order[found[1].id] == 1:
+            together.append((i, Arrived(payment=found[0], order=found[1], tx=tx)))
+    return together
 
 
 async def settle_notification(runtime: Runtime, notice_id: str, tx: Transaction) -> Settled | None:

@@ -427,6 +427,13 @@ class PaymentService:
             verdict = arrived_money(
                 OrderStatus(order.status), success_time, order.expires_at, exact_amount=True
             )
+        return await self.refund_arrived(session, order, payment, verdict)
+
+    async def refund_arrived(
+        self, session: AsyncSession, order: Order, payment: Payment, verdict: ArrivedMoney
+    ) -> Settled:
+        """`_money_arrived`'s end for money not kept (`verdict` is not KEEP): refunded."""
+        rt = self.rt
         # Never keep money we cannot account for to the fen, nor money for an order that
         # is not waiting for it (a "long payment"): back the same day, at once.
         log.warning("money_refunded", order=order.id, status=order.status, why=verdict.value)
