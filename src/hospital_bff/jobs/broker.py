@@ -9,7 +9,6 @@ from typing import Any
 
 import dramatiq
 from dramatiq.asyncio import EventLoopThread, set_event_loop_thread
-from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import (
     AgeLimit,
     AsyncIO,
@@ -22,6 +21,7 @@ from dramatiq.middleware import (
 )
 
 from hospital_bff.jobs.expected_failures import RetryOutages
+from hospital_bff.jobs.in_process import InProcessBroker
 from hospital_bff.tracing import tracing_on
 
 # Below RabbitMQ's default consumer acknowledgement timeout (30 min) by far: a job that
@@ -85,11 +85,12 @@ def middleware(*, own_event_loop: bool) -> list[Any]:
 
 
 def build_broker(url: str | None) -> dramatiq.Broker:
-    """RabbitMQ (amqp://), Redis (redis://), or the in-process StubBroker (empty)."""
+    """RabbitMQ (amqp://), Redis (redis://), or the in-process broker (empty: a StubBroker
+    whose consumers wait on signals, jobs/in_process.py)."""
     mw = middleware(own_event_loop=bool(url))
     broker: dramatiq.Broker
     if not url:
-        broker = StubBroker(middleware=mw)
+        broker = InProcessBroker(middleware=mw)
         broker.emit_after("process_boot")
     elif url.startswith("amqp"):
         from dramatiq.brokers.rabbitmq import RabbitmqBroker

@@ -23,6 +23,7 @@ from dramatiq.middleware import AsyncIO, Middleware
 from hospital_bff.config import Settings
 from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.jobs import broker as broker_mod
+from hospital_bff.jobs.in_process import InProcessBroker, InProcessWorker
 from hospital_bff.jobs.runtime import set_runtime
 from hospital_bff.jobs.scheduler import run_scheduler
 from hospital_bff.probe import heartbeat
@@ -37,24 +38,23 @@ IN_PROCESS_PREFETCH = 10_000
 async def in_process_jobs(
     runtime: Runtime, *, threads: int = 16, scheduler: bool = True
 ) -> AsyncIterator[dramatiq.Broker]:
-    """The jobs of the API process: with no broker configured, a StubBroker and worker
-    threads that run the async actors on this very event loop; with a real broker, this
-    process only sends (`hospital-bff worker` processes consume). The scheduler either way.
+    """The jobs of the API process: with no broker configured, an in-process broker and
+    worker threads (jobs/in_process.py) that run the async actors on this very event loop;
+    with a real broker, this process only sends (`hospital-bff worker` processes consume).
+    The scheduler either way.
 
     Each thread only waits for its actor's coroutine on this loop, so the threads bound how
     many jobs are in flight: with four, expiries fell seconds behind at 75 a second."""
     broker = broker_mod.build_broker(runtime.settings.broker_url or None)
     broker_mod.install(broker)
     set_runtime(runtime)
-    worker: Worker | None = None
+    worker: InProcessWorker | None = None
     if not runtime.settings.broker_url:
         broker_mod.attach_to_running_loop(asyncio.get_running_loop())
-        # A delayed job is moved to its queue when its consumer thread wakes: at most every
-        # `worker_timeout` ms when idle, so an expiry may be up to that late. 25 ms took about
-        # a quarter of the catalogue's kept answers' throughput (bench/catalogue.py: every
-        # thread's wake-up asks the event loop's thread for the GIL); 100 keeps expiries
-        # within their bound (bench/expiry_lateness.py).
-        worker = Worker(broker, worker_threads=threads, worker_timeout=100)
+        assert isinstance(broker, InProcessBroker)
+        # Its idle threads sleep until a message or a delayed one's time comes: they cost
+        # the requests on this loop nothing, and an expiry is picked up when due.
+        worker = InProcessWorker(broker, worker_threads=threads)
         # The in-process queue is memory either way: fetching all of it lets the priorities
         # order the whole backlog (dramatiq fetches two per thread), so a due expiry is not
         # queued behind the follow-ups of the ones before it.
