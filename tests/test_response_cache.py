@@ -16,6 +16,7 @@ from fixtures.graphql import contract_document, gql, gql_data
 from fixtures.journey import book, eventually, open_slot, patient_of, verified_user
 from fixtures.money import cancel
 from hospital_bff.config import Settings
+from hospital_bff.events import PREFIX, RESYNC, catalogue_topic
 from hospital_bff.persisted_queries import KEY_PREFIX, sha256_hex
 from hospital_bff.response_cache import CDN_MAX_AGE_SECONDS, REDIS_PREFIX, Entry, ResponseCache
 from hospital_bff.runtime import Runtime, open_runtime
@@ -154,6 +155,31 @@ async def test_another_process_forgets_through_the_events(
 
         await eventually(forgotten)
         assert other.versions["dep-yk"] >= 1
+
+
+async def test_a_reconnection_to_redis_forgets_every_kept_answer(
+    client: httpx.AsyncClient, runtime: Runtime, settings: Settings
+) -> None:
+    """Pub/sub keeps no history: a change published while the events connection was down never
+    arrives, so the hub's "look again" after it reconnects makes the cache forget all it kept
+    (it was read as a malformed event, and the cache went on serving what it held)."""
+    other = ResponseCache(now=lambda: 0.0)
+    async with open_runtime(settings) as other_runtime, other.attached(other_runtime):
+        hub = other_runtime.events.hub
+        # A department no other test or start-up changes: only the reconnection drops it.
+        await hub.wait_until(lambda: hub.is_listening("catalogue"))
+        entry = Entry(b"{}", [], b'"x"', expires=float("inf"), departments={"dep-quiet": 0})
+        other._put(b"k", entry)
+        hub._fan_out(PREFIX + catalogue_topic(), {RESYNC: True})
+
+        async def forgotten() -> bool:
+            return other.fresh(b"k") is None
+
+        await eventually(forgotten)
+        # Still listening on the same subscription, and it still hears changes.
+        other._put(b"k", entry)
+        await runtime.catalogue.invalidate_schedules("dep-quiet")
+        await eventually(forgotten)
 
 
 # --- how long an answer lives ------------------------------------------------------------------

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import structlog
 
-from hospital_bff.events import catalogue_topic
+from hospital_bff.events import RESYNC, catalogue_topic
 from hospital_bff.services.catalogue import CatalogueReads
 
 if TYPE_CHECKING:
@@ -303,6 +303,11 @@ class ResponseCache:
         while True:
             try:
                 async for event in runtime.events.subscribe(catalogue_topic()):
+                    if event.get(RESYNC):
+                        # The connection came back: what was published while it was down is
+                        # lost, so any answer kept may show a change it never heard of.
+                        self.clear()
+                        continue
                     self.forget(str(event["departmentId"]), int(event["version"]))
                 return  # the hub closed: the process is stopping
             except (KeyError, TypeError, ValueError) as exc:

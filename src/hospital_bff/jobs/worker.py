@@ -82,8 +82,10 @@ def stop_in_process_worker(worker: Worker, timeout_ms: int = 5000) -> None:
     `worker_timeout`) ends, so a stop took two of them, 200 ms of every app's stop (and of
     every test). The in-memory queue has no heartbeat: a job in flight still finishes, and
     what it and the others leave queued goes back to the queue as before."""
-    for thread in [*worker.workers, *worker.consumers.values()]:
-        thread.stop()
+    for worker_thread in worker.workers:
+        worker_thread.stop()
+    for consumer_thread in worker.consumers.values():
+        consumer_thread.stop()
     worker.stop(timeout_ms)
 
 
