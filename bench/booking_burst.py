@@ -11,9 +11,10 @@ A TRY_AGAIN is sent again after a short pause (what its `Retry-After` asks, when
 refused it), as the app does, until the patient hears OK or SLOT_FULL. The requests go through
 a lean keep-alive client (tests/fixtures/lean_http.py): httpx spent more CPU than the server.
 Prints attempts per second (patients with a final answer, per second of the
-burst) beside the target, latency, the TRY_AGAIN answers and how fast they came, and the
-servers' longest garbage-collection pause. Exits non-zero unless exactly C were sold and
-nothing else but SLOT_FULL was answered.
+burst) beside the target, latency, the TRY_AGAIN answers and how fast they came, how many
+SLOT_FULL the booking door answered before GraphQL, and the servers' longest
+garbage-collection pause (start-up's own collection before freezing is not one). Exits
+non-zero unless exactly C were sold and nothing else but SLOT_FULL was answered.
 
     python bench/booking_burst.py --embedded --attempts 2000 --places 200
     python bench/booking_burst.py --attempts 2000 --places 200 --servers 2 --burn-core
@@ -128,6 +129,7 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
         gc_pause = gc_max_pause_ms(cluster.servers, "bff_gc_max_pause_seconds")
         gc_cpu = gc_max_pause_ms(cluster.servers, "bff_gc_max_pause_cpu_seconds")
         shed = counter_total(cluster.servers, "bff_shed_requests_total")
+        at_door = counter_total(cluster.servers, 'bff_booking_door_total{outcome="answered"}')
         burner = ", another process burning a core" if args.burn_core else ""
         per_attempt = cpu_used / args.attempts
         print(f"set-up              {label}{burner}")
@@ -160,6 +162,11 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             f"TRY_AGAIN answers   {result.retries}"
             + (f", {shed:.0f} of them refused at the door" if shed is not None else "")
         )
+        if at_door is not None:
+            print(
+                f"SLOT_FULL at door   {at_door:.0f} of {result.outcomes.get('SLOT_FULL', 0)}"
+                " (booking_door.py: answered before GraphQL ran)"
+            )
         print(
             f"requests per second {result.requests / result.seconds:.0f} (with TRY_AGAIN resends)"
         )

@@ -311,3 +311,32 @@ async def test_an_answer_made_while_a_write_commits_is_not_given_again(
     hits, stale = counted("hit"), counted("stale")
     assert await gql_data(client, "Me", token=token) == made
     assert (counted("hit"), counted("stale")) == (hits, stale + 1)
+
+
+async def test_a_mutation_reads_no_generations_and_is_not_kept(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    # Never kept whatever it answers, so nothing is read for it before it runs (a Redis
+    # round trip on every booking of a burst, with several processes).
+    token, _ = await verified_user(client)
+    answers = answers_of(app)
+    reads: list[list[str]] = []
+    real_read = answers.read
+
+    async def counting_read(keys: list[str]) -> list[Any] | None:
+        reads.append(keys)
+        return await real_read(keys)
+
+    answers.read = counting_read  # type: ignore[method-assign]
+    patient = await patient_of(client, token)
+    not_kept = counted("not_kept")
+    booked = await book(client, token, patient, "no-such-slot")
+    assert booked["code"] == "NOT_FOUND", booked
+    assert counted("not_kept") >= not_kept + 1
+    reads.clear()
+    await gql_data(client, "Me", token=token)
+    await gql_data(client, "Me", token=token)
+    assert reads, "a personal query reads the generations"
+    reads.clear()
+    await book(client, token, patient, "no-such-slot", key="k2")
+    assert reads == [], "the mutation read the generations"

@@ -262,7 +262,13 @@ class PersonalAnswersMiddleware:
         keys = [account_key(account_id)]
         if user_id is not None:
             keys.append(user_key(user_id))
-        department = _department_of(scope)
+        payload = _payload(scope)
+        if _never_kept(payload):
+            # A mutation, or a query of other fields: nothing to read before, nothing to keep.
+            _NOT_KEPT.inc()
+            await self.app(scope, receive, send)
+            return
+        department = _department_of(payload)
         if department is _NOT_AN_ID:
             # Whatever it asks (a hostile variable), it is neither kept nor read from Redis.
             await self.app(scope, receive, send)
@@ -318,18 +324,39 @@ _AN_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,96}")
 _NOT_AN_ID: Final = "\0not-an-id"
 
 
-def _department_of(scope: Scope) -> str | None:
-    """The `departmentId` variable, whose schedules' version an answer with them depends on."""
-    if scope["method"] == "GET":
-        try:
-            raw = parse_qs(scope["query_string"].decode("latin-1")).get("variables", ["{}"])[0]
-            variables = json.loads(raw)
-        except (ValueError, RecursionError):
-            return None
-    else:
+def _payload(scope: Scope) -> Any:
+    """The request's GraphQL parameters (a POST's JSON body, a GET's query string), or None."""
+    try:
+        if scope["method"] == "GET":
+            fields = parse_qs(scope["query_string"].decode("latin-1"))
+            return {
+                name: fields[name][0] for name in ("query", "operationName") if name in fields
+            } | {"variables": json.loads(fields.get("variables", ["{}"])[0])}
         # The response cache read the body whole before this ran (it is what asked it).
         body = request_body(scope)
-        variables = body.variables() if body is not None else {}
+        return body.json() if body is not None else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def _never_kept(payload: Any) -> bool:
+    """The request names its document, and no answer of the operation chosen may be kept (a
+    mutation, a subscription, or a query of fields not all personal). A request without its
+    document (a persisted query's hash) is not judged here: the view finds it."""
+    if not isinstance(payload, dict):
+        return False
+    query, operation_name = payload.get("query"), payload.get("operationName")
+    if not isinstance(query, str) or not (
+        operation_name is None or isinstance(operation_name, str)
+    ):
+        return False
+    roots = _query_roots(query, operation_name)
+    return roots is None or not roots <= PERSONAL_ROOT_FIELDS
+
+
+def _department_of(payload: Any) -> str | None:
+    """The `departmentId` variable, whose schedules' version an answer with them depends on."""
+    variables = (payload.get("variables") if isinstance(payload, dict) else None) or {}
     department = variables.get("departmentId") if isinstance(variables, dict) else None
     if not isinstance(department, str):
         return None
