@@ -1,11 +1,8 @@
 """Whole answers of the public catalogue over HTTP: which answers may be kept (the view notes
 it in the ASGI scope), and the two middlewares that answer a kept request and fill the cache.
 
-The store itself, its lifetimes and its sharing through Redis are in `response_cache`.
-
-Over 400 lines: the outer middleware (answer a kept request) and the inner one (fill on a miss)
-share the request's key, its headers' reading and the way an answer is sent, which are private
-to this module and only make sense together.
+The store itself, its lifetimes and its sharing through Redis are in `response_cache`; the
+request's body, read here once for everything inside, in `request_body`.
 """
 
 from __future__ import annotations
