@@ -17,7 +17,14 @@ import redis.asyncio as aioredis
 from conftest import REDIS_URL, require_service
 from hospital_bff import cache
 from hospital_bff.cache import create_pubsub_redis, create_redis, reset_fake_redis
-from hospital_bff.events import CURRENT, PREFIX, RESYNC, EventBus, EventHub, Subscriber
+from hospital_bff.events import (
+    CURRENT,
+    RESYNC,
+    EventBus,
+    EventHub,
+    Subscriber,
+    channel_prefix,
+)
 
 
 @dataclass
@@ -57,7 +64,7 @@ async def _next(subscriber: Subscriber) -> dict[str, object]:
 
 
 async def _numsub(redis: aioredis.Redis, topic: str) -> int:
-    [(_channel, count)] = await redis.pubsub_numsub(PREFIX + topic)
+    [(_channel, count)] = await redis.pubsub_numsub(channel_prefix(redis) + topic)
     return int(count)
 
 
@@ -80,6 +87,34 @@ async def test_many_subscribers_share_one_subscription_and_hear_each_event_once(
     async with asyncio.timeout(5):
         await hub.wait_until(lambda: not hub.is_listening("a") and not hub.is_listening("b"))
     assert hub.subscriber_count() == 0
+
+
+async def test_a_hub_hears_only_its_own_database(setup: Setup) -> None:
+    """Pub/sub channels are the server's, not a database's: another deployment (or test run)
+    on the same Redis with another database number publishes on channels of its own."""
+    if setup.url is None:
+        pytest.skip("the stand-in has one database")
+    db = int(setup.redis.connection_pool.connection_kwargs.get("db") or 0)
+    neighbour_url = setup.url.rsplit("/", 1)[0] + f"/{(db + 1) % 16}"
+    neighbour = create_redis(neighbour_url)
+    try:
+        assert channel_prefix(neighbour) != setup.hub.prefix
+        async with setup.hub.listen("a") as subscriber:
+            await EventBus(neighbour, setup.hub).publish("a", {"from": "ours"})
+            await EventBus(neighbour, _HubOf(neighbour)).publish("a", {"from": "neighbour"})
+            await setup.bus.publish("a", {"from": "ours, again"})
+            # Published in this order on one server: the neighbour's, had it come, came second.
+            assert await _next(subscriber) == {"from": "ours"}
+            assert await _next(subscriber) == {"from": "ours, again"}
+    finally:
+        await neighbour.aclose()
+
+
+class _HubOf:
+    """What EventBus.publish reads of a hub: the prefix of `client`'s database."""
+
+    def __init__(self, client: aioredis.Redis) -> None:
+        self.prefix = channel_prefix(client)
 
 
 async def test_a_channel_is_unsubscribed_with_its_last_subscriber_only(setup: Setup) -> None:

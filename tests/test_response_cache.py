@@ -16,7 +16,7 @@ from fixtures.graphql import contract_document, gql, gql_data
 from fixtures.journey import book, eventually, open_slot, patient_of, verified_user
 from fixtures.money import cancel
 from hospital_bff.config import Settings
-from hospital_bff.events import PREFIX, RESYNC, catalogue_topic
+from hospital_bff.events import RESYNC, catalogue_topic
 from hospital_bff.persisted_queries import KEY_PREFIX, sha256_hex
 from hospital_bff.response_cache import CDN_MAX_AGE_SECONDS, REDIS_PREFIX, Entry, ResponseCache
 from hospital_bff.runtime import Runtime, open_runtime
@@ -170,7 +170,7 @@ async def test_a_reconnection_to_redis_forgets_every_kept_answer(
         await hub.wait_until(lambda: hub.is_listening("catalogue"))
         entry = Entry(b"{}", [], b'"x"', expires=float("inf"), departments={"dep-quiet": 0})
         other._put(b"k", entry)
-        hub._fan_out(PREFIX + catalogue_topic(), {RESYNC: True})
+        hub._fan_out(hub.channel(catalogue_topic()), {RESYNC: True})
 
         async def forgotten() -> bool:
             return other.fresh(b"k") is None

@@ -14,6 +14,10 @@ published while the connection was down is lost; instead, once Redis confirms a 
 each of its subscribers gets a `{"resync": true}` event. Each of our events only says "look
 again", so a subscriber that reads the current state on every event (`EventBus.watch`, which
 also starts with one such read) misses nothing.
+
+Redis's pub/sub channels belong to the server, not to a database: two deployments (or two test
+runs) on one Redis with different database numbers would hear each other's events. So each
+channel is named with the database number of the hub's connection (`bff:events:<db>:<topic>`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,12 @@ RESYNC = "resync"
 
 # What a broken or silent connection raises; anything else is a bug and is not retried blindly.
 _CONNECTION_ERRORS = (RedisError, OSError, asyncio.TimeoutError)
+
+
+def channel_prefix(client: aioredis.Redis) -> str:
+    """`bff:events:<db>:` for the database `client` is connected to (0 when it names none)."""
+    kwargs = getattr(getattr(client, "connection_pool", None), "connection_kwargs", {})
+    return f"{PREFIX}{int(kwargs.get('db') or 0)}:"
 
 
 def order_topic(order_id: str) -> str:
@@ -138,17 +148,22 @@ class EventHub:
         self._closed = False
         self._down = False  # the last connection attempt failed; Redis is away
         self.connects = 0  # successful (re)connections: observability and tests
+        self.prefix = channel_prefix(client)
+
+    def channel(self, topic: str) -> str:
+        """The pub/sub channel of `topic` for this hub's Redis database."""
+        return self.prefix + topic
 
     # --- what subscribers and tests see -------------------------------------------------------
 
     def subscriber_count(self, topic: str | None = None) -> int:
         if topic is not None:
-            return len(self._subscribers.get(PREFIX + topic, ()))
+            return len(self._subscribers.get(self.prefix + topic, ()))
         return sum(len(s) for s in self._subscribers.values())
 
     def is_listening(self, topic: str) -> bool:
         """Redis confirmed this process's subscription to `topic` on the live connection."""
-        return PREFIX + topic in self._confirmed
+        return self.prefix + topic in self._confirmed
 
     async def wait_until(self, predicate: Callable[[], bool]) -> None:
         """Wait for a state change that makes `predicate` true (under the caller's timeout)."""
@@ -161,7 +176,7 @@ class EventHub:
         if self._closed:
             raise RuntimeError("event hub is closed")
         self._ensure_reader()
-        channel = PREFIX + topic
+        channel = self.prefix + topic
         subscriber = Subscriber(topic, self._queue_size)
         self._subscribers.setdefault(channel, set()).add(subscriber)
         self._notify()
@@ -350,7 +365,7 @@ class EventBus:
         """Best-effort: Redis away loses this event, never the caller's work (it is committed;
         a subscription reads the current state again when its connection comes back)."""
         try:
-            await self.redis.publish(PREFIX + topic, json.dumps(payload, default=str))
+            await self.redis.publish(self.hub.prefix + topic, json.dumps(payload, default=str))
         except _CONNECTION_ERRORS as exc:
             EVENT_HUB_EVENTS.labels("publish_lost").inc()
             log.warning("events_publish_lost", topic=topic, error=repr(exc))

@@ -26,7 +26,7 @@ from fixtures.journey import book, open_slot, patient_of, sign_in, verified_user
 from fixtures.money import cancel
 from fixtures.ws import Socket, connect
 from hospital_bff.config import Settings
-from hospital_bff.events import PREFIX, schedule_topic
+from hospital_bff.events import schedule_topic
 from hospital_bff.runtime import Runtime
 from hospital_bff.subscription_limits import SubscriptionLimits, SubscriptionLimitValues
 
@@ -119,7 +119,9 @@ async def test_two_hundred_subscriptions_use_one_connection_and_leave_the_pool_a
             await hub.wait_until(lambda: hub.is_listening(topic))
 
         # One pub/sub connection serves all 200, and the request pool lends none to them.
-        [(_channel, listeners)] = await runtime.redis.pubsub_numsub(PREFIX + topic)
+        [(_channel, listeners)] = await runtime.redis.pubsub_numsub(
+            runtime.events.hub.channel(topic)
+        )
         assert listeners == 1
         assert _pool_in_use(runtime) <= in_use_before
         assert runtime.subscription_limits.open == 200
