@@ -3,7 +3,7 @@ rate it measured finishing them, and that a refused one is not counted."""
 
 from __future__ import annotations
 
-from hospital_bff.shedding import FrontDoor
+from hospital_bff.shedding import MAX_RETRY_AFTER_SECONDS, FrontDoor
 
 
 class FakeClock:
@@ -94,39 +94,51 @@ def test_an_idle_gap_does_not_count_as_a_slow_window() -> None:
     assert front.rate == measured
 
 
-def test_retry_after_grows_while_refusals_crowd_out_the_work_and_shrinks_after() -> None:
-    clock = FakeClock()
-    front = door(clock, budget=0.5, low=2, high=2)
-    assert front.retry_after == 1
-
-    def second(refusals: int) -> None:
-        # 2 in flight finishing every 1/16 s (32 a second), `refusals` refused meanwhile.
-        for _ in range(16):
-            assert front.enter() and front.enter()
-            for _ in range(refusals // 16):
-                assert not front.enter()
-            clock.t += 1 / 16
-            front.leave()
-            front.leave()
-
-    second(refusals=16 * 40)  # 640 refused for 32 finished: 4x the refusals accepted
-    first_hint = front.retry_after
-    assert 4 <= first_hint <= 5  # the window closes with the first to finish past 1 s
-    second(refusals=16 * 40)  # as many still: the crowd is larger than the hint assumed
-    assert front.retry_after >= 4 * first_hint
-    second(refusals=16 * 2)  # few now: back to asking for a second
-    second(refusals=16 * 2)
-    assert front.retry_after == 1
-
-
-def test_retry_after_stays_one_second_while_refusals_are_few() -> None:
-    clock = FakeClock()
-    front = door(clock, budget=0.5, low=2, high=2)
-    for _ in range(40):
-        assert front.enter() and front.enter()
-        assert not front.enter()  # 1 refused per 2 finished
-        clock.t += 1 / 16
+def _measured(clock: FakeClock, front: FrontDoor, per_second: int) -> None:
+    """A little over a second of requests, one at a time, finishing `per_second` a second."""
+    for _ in range(per_second + 2):
+        assert front.enter()
+        clock.t += 1.0 / per_second
         front.leave()
-        front.leave()
-    assert front.rate > 0
+    assert abs(front.rate - per_second) < per_second * 0.02
+
+
+def test_one_refused_while_the_door_is_briefly_full_returns_in_a_second() -> None:
+    clock = FakeClock()
+    front = door(clock, budget=0.5, low=1, high=1)
+    _measured(clock, front, 32)
+    assert front.enter()
+    assert not front.enter()
+    assert front.refuse() == 1
     assert front.retry_after == 1
+
+
+def test_a_crowd_is_asked_to_return_in_turn_twenty_for_each_finished() -> None:
+    clock = FakeClock()
+    front = door(clock, budget=0.5, low=1, high=1)
+    _measured(clock, front, 32)  # 32 a second: 640 returns a second are asked for
+    assert front.enter()
+    hints = [front.refuse() for _ in range(6400)]  # a release: all refused at one moment
+    assert hints == sorted(hints)  # each after the one before: a line, not a herd
+    # 640 a second (give or take those at each second's edge: the rate is a measured one).
+    assert all(abs(hints.count(second) - 640) <= 13 for second in range(1, 11))
+    assert front.retry_after in (10, 11)  # what the next would hear
+    clock.t += 4.0  # four seconds of the line have come back
+    assert front.refuse() in (7, 8)
+    clock.t += 60.0  # the line is gone: one refused now hears a second again
+    assert front.refuse() == 1
+
+
+def test_a_crowd_beyond_the_longest_wait_hears_the_longest_wait() -> None:
+    clock = FakeClock()
+    front = door(clock, budget=0.5, low=1, high=1)
+    _measured(clock, front, 1)
+    hints = [front.refuse() for _ in range(5_000)]  # 20 a second fit in the line
+    assert max(hints) == MAX_RETRY_AFTER_SECONDS
+    assert hints.count(MAX_RETRY_AFTER_SECONDS) > 5_000 - 30 * 20
+
+
+def test_before_a_rate_is_measured_the_floor_sets_the_pace() -> None:
+    front = door(FakeClock(), budget=0.5, low=8)  # 8 within half a second: 16 a second
+    hints = [front.refuse() for _ in range(640)]  # 320 returns a second
+    assert abs(hints.count(1) - 320) <= 1 and hints.count(1) + hints.count(2) == 640
