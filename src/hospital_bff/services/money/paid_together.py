@@ -149,9 +149,8 @@ async def money_arrived_together(
         count_after_commit(session, PAYMENTS_SUCCEEDED, kind, amount=count)
         count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, kind, amount=fen_in[kind])
     # Any other bank order of these orders is no longer wanted: the poll closes it.
-    others = await conn.execute(
-        _OTHERS_OPEN, {"order_ids": [a.order.id for a in arrived], "ids": list(won)}
-    )
+    order_ids = [a.order.id for a in arrived]
+    others = await conn.execute(_OTHERS_OPEN, {"order_ids": order_ids, "ids": list(won)})
     for (other_id,) in others:
         enqueue_after_commit(session, "poll_payment", other_id)
     verdicts = {a.payment.id: _verdict(a, now) for a in arrived}
