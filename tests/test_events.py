@@ -198,6 +198,26 @@ async def test_a_publish_with_redis_away_is_lost_not_raised() -> None:
         await redis.aclose()
 
 
+async def test_many_published_in_one_round_trip_arrive_in_order(setup: Setup) -> None:
+    async with setup.hub.listen("a") as a, setup.hub.listen("b") as b:
+        await setup.bus.publish_many([("a", {"n": 1}), ("b", {"n": 2}), ("a", {"n": 3})])
+        assert [await _next(a), await _next(a)] == [{"n": 1}, {"n": 3}]
+        assert await _next(b) == {"n": 2}
+
+
+async def test_many_published_with_redis_away_are_lost_not_raised() -> None:
+    reset_fake_redis()
+    redis = create_redis(None)
+    hub = EventHub(create_pubsub_redis(None, client_name="away"))
+    cache._fake_server.connected = False
+    try:
+        await EventBus(redis, hub).publish_many([("a", {"n": 1}), ("b", {"n": 2})])
+    finally:
+        cache._fake_server.connected = True
+        await hub.aclose()
+        await redis.aclose()
+
+
 async def test_closing_the_hub_ends_every_stream(setup: Setup) -> None:
     hub = setup.hub
     async with hub.listen("a") as subscriber:

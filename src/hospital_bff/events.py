@@ -370,6 +370,23 @@ class EventBus:
             EVENT_HUB_EVENTS.labels("publish_lost").inc()
             log.warning("events_publish_lost", topic=topic, error=repr(exc))
 
+    async def publish_many(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """`publish` for each, in one round trip (a pipeline): a batch of bank notifications
+        tells as many orders' watchers at its commit, one command each was a third of a
+        notification's CPU. Best-effort as `publish`: Redis away loses these events."""
+        if len(events) <= 1:
+            for topic, payload in events:
+                await self.publish(topic, payload)
+            return
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for topic, payload in events:
+                    pipe.publish(PREFIX + topic, json.dumps(payload, default=str))
+                await pipe.execute()
+        except _CONNECTION_ERRORS as exc:
+            EVENT_HUB_EVENTS.labels("publish_lost").inc(len(events))
+            log.warning("events_publish_lost", topics=len(events), error=repr(exc))
+
     async def subscribe(self, topic: str) -> AsyncIterator[dict[str, Any]]:
         async with self.hub.listen(topic) as subscriber:
             async for event in subscriber:

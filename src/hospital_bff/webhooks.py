@@ -252,10 +252,12 @@ class WebhookLane:
     """A POST to a webhook goes straight to its handler, past the middleware and routing that
     serve the GraphQL endpoint: at a thousand bank notifications a second, gzip (an answer of
     a few bytes is never compressed), the router's walk over every route and the exception
-    wrappers took about a tenth of a notification's CPU. The answers are the router's own:
-    the same handlers (`routes`), and anything but a POST to one of their paths passes on to
-    the app. Placed inside the request id (every log line keeps it) and inside Starlette's
-    ServerErrorMiddleware (an unexpected exception is still a logged 500)."""
+    wrappers took about a tenth of a notification's CPU. CORS is passed too: a bank or a HIS
+    is no browser page (a browser's preflight is an OPTIONS, which still reaches it). The
+    answers are the router's own: the same handlers (`routes`), and anything but a POST to
+    one of their paths passes on to the app. Placed inside the request id (every log line
+    keeps it) and inside Starlette's ServerErrorMiddleware (an unexpected exception is still
+    a logged 500)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -77,3 +77,31 @@ async def test_a_batch_holds_at_most_max_batch_items(max_batch: int) -> None:
     assert await asyncio.gather(*(group.submit(i) for i in range(5))) == [0, 1, 2, 3, 4]
     assert all(len(batch) <= max_batch for batch in batches)
     assert [i for batch in batches for i in batch] == [0, 1, 2, 3, 4]
+
+
+async def test_with_a_gather_gap_items_on_their_way_join_the_batch_before_it_starts() -> None:
+    batches: list[list[int]] = []
+
+    async def apply(items: Sequence[int]) -> list[int]:
+        batches.append(list(items))
+        return list(items)
+
+    # A gap far longer than the test: only a full batch ends the gathering here.
+    group: GroupCommit[int, int] = GroupCommit(
+        "test", apply, max_batch=3, gather_gap=60, gather_max=60
+    )
+    first = asyncio.create_task(group.submit(1))
+    for _ in range(5):
+        await asyncio.sleep(0)  # without the gap, the batch [1] would be applied by now
+    assert batches == []
+    later = [asyncio.create_task(group.submit(i)) for i in (2, 3)]
+    assert [await first, *[await task for task in later]] == [1, 2, 3]
+    assert batches == [[1, 2, 3]]
+
+
+async def test_with_a_gather_gap_a_lone_item_is_applied_once_nothing_more_comes() -> None:
+    async def apply(items: Sequence[int]) -> list[int]:
+        return [item * 10 for item in items]
+
+    group: GroupCommit[int, int] = GroupCommit("test", apply, gather_gap=0.001, gather_max=0.005)
+    assert await group.submit(7) == 70

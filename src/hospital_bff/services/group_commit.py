@@ -39,17 +39,24 @@ class GroupCommit(Generic[Item, Answer]):
         apply: Callable[[Sequence[Item]], Awaitable[Sequence[Answer]]],
         *,
         max_batch: int = MAX_BATCH,
+        gather_gap: float = 0.0,
+        gather_max: float = 0.0,
     ) -> None:
         self.name = name
         self.apply = apply
         self.max_batch = max_batch
+        self.gather_gap = gather_gap
+        self.gather_max = gather_max
         self._waiting: list[tuple[Item, asyncio.Future[Answer]]] = []
         self._task: asyncio.Task[None] | None = None
+        self._arrived: asyncio.Event | None = None
 
     async def submit(self, item: Item) -> Answer:
         """`item` applied with the others waiting; raises what applying it alone raised."""
         answer: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, answer))
+        if self._arrived is not None:
+            self._arrived.set()
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._drain())
         return await asyncio.shield(answer)
@@ -57,11 +64,36 @@ class GroupCommit(Generic[Item, Answer]):
     async def _drain(self) -> None:
         try:
             while self._waiting:
+                await self._gather()
                 batch = self._waiting[: self.max_batch]
                 del self._waiting[: self.max_batch]
                 await self._apply(batch)
         finally:
             self._task = None
+
+    async def _gather(self) -> None:
+        """With `gather_gap`, wait for more items as long as each comes within `gather_gap`
+        seconds of the last, up to `gather_max` in all or a full batch. The callers answered
+        by the last commit send their next items meanwhile: without it, 32 callers at once
+        settled in two alternating batches of 16, each paying the transaction's fixed cost."""
+        if self.gather_gap <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.gather_max
+        arrived = self._arrived = asyncio.Event()
+        try:
+            while len(self._waiting) < self.max_batch:
+                left = min(self.gather_gap, deadline - loop.time())
+                if left <= 0:
+                    return
+                arrived.clear()
+                try:
+                    async with asyncio.timeout(left):
+                        await arrived.wait()
+                except TimeoutError:
+                    return
+        finally:
+            self._arrived = None
 
     async def _apply(self, batch: list[tuple[Item, asyncio.Future[Answer]]]) -> None:
         try:
@@ -92,10 +124,15 @@ def group_commit(
     runtime: Runtime,
     name: str,
     apply: Callable[[Sequence[Item]], Awaitable[Sequence[Answer]]],
+    *,
+    gather_gap: float = 0.0,
+    gather_max: float = 0.0,
 ) -> GroupCommit[Item, Answer]:
     """The runtime's one `GroupCommit` of this name (one per process and event loop)."""
     key = f"group_commit:{name}"
     found = runtime.extras.get(key)
     if found is None:
-        found = runtime.extras[key] = GroupCommit(name, apply)
+        found = runtime.extras[key] = GroupCommit(
+            name, apply, gather_gap=gather_gap, gather_max=gather_max
+        )
     return found  # type: ignore[no-any-return]

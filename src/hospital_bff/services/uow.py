@@ -54,9 +54,9 @@ async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
         except Exception:
             # The gate reads the database's holds again within its ttl; the place is free.
             log.warning("slot_gate_not_told", slots=freed)
-    for topic, payload in events:
+    if events:
         try:
-            await runtime.events.publish(topic, payload)
+            await runtime.events.publish_many(events)
         except Exception:
             # A lost publish only delays a screen refresh; the data is committed.
-            log.warning("publish_failed", topic=topic)
+            log.warning("publish_failed", topics=[topic for topic, _ in events][:10])

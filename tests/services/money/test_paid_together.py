@@ -18,6 +18,7 @@ from conftest import make_settings
 from fixtures.population import seed_awaiting_orders
 from hospital_bff.config import Settings
 from hospital_bff.datasources.bank_models import Transaction
+from hospital_bff.jobs import enqueue
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.money.notifications import settle_notifications
 from hospital_bff.services.money.payments import PaymentService
@@ -126,12 +127,21 @@ async def rows(runtime: Runtime, prefix: str) -> list[Any]:
         )
 
 
-async def test_a_batch_settles_every_case_as_the_one_payment_way_does(runtime: Runtime) -> None:
+async def test_a_batch_settles_every_case_as_the_one_payment_way_does(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
     one_by_one = await mixed(runtime, "s")
     batched = await mixed(runtime, "b")
     service = PaymentService(runtime)
+    sent: list[tuple[str, tuple[Any, ...]]] = []
+
+    def send_now(actor: str, *args: Any, delay_ms: int | None = None) -> None:
+        sent.append((actor, args))
+
+    monkeypatch.setattr(enqueue, "send_now", send_now)
 
     slow = [await service.settle_transaction(tx) for tx in one_by_one]
+    slow_jobs, sent[:] = list(sent), []
     fast = await settle_notifications(runtime, [(f"b{i}", tx) for i, tx in enumerate(batched)])
 
     assert (
@@ -151,6 +161,32 @@ async def test_a_batch_settles_every_case_as_the_one_payment_way_does(runtime: R
         ]
     )
     assert await rows(runtime, "b") == await rows(runtime, "s")
+    # The same jobs: confirmations, refunds, the expired order's hold, the other bank order's
+    # poll (payment ids are random: the payments' out_trade_no names them here).
+    assert sorted(await named(runtime, sent, "b")) == sorted(await named(runtime, slow_jobs, "s"))
+    assert ("poll_payment", ("00000006B",)) in await named(runtime, sent, "b")
+
+
+async def named(
+    runtime: Runtime, jobs: list[tuple[str, tuple[Any, ...]]], prefix: str
+) -> list[tuple[str, tuple[Any, ...]]]:
+    async with runtime.sessions() as session:
+        payments = {p.id: p.out_trade_no for p in await session.exec(select(Payment))}
+    return [
+        (
+            actor,
+            tuple(
+                str(payments.get(a, a))
+                .removeprefix(f"ord_{prefix}")
+                .removeprefix(f"rfd_T{prefix}")
+                .removeprefix(f"T{prefix}")
+                if not str(a).startswith("ntc_")  # a notice's id is random
+                else "a notice"
+                for a in args
+            ),
+        )
+        for actor, args in jobs
+    ]
 
 
 async def test_a_batch_runs_as_many_statements_for_thirty_payments_as_for_three(

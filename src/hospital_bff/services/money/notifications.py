@@ -3,14 +3,14 @@
 Each notification used to take three transactions of its own (seen before? settle, remember)
 and a Redis lock, and on SQLite every commit waited for the one writer: 34 a second. Here
 every notification that arrives while a batch commits joins the next batch, and a batch is
-one transaction: which of them were handled before, their payments and orders in one read
-(the orders locked), the money that arrived applied to all of them in a few set-based
+one transaction (services/group_commit.py): every one remembered in one insert, which
+also tells which were handled before (the ids it skipped), their payments and orders in one
+read (the orders locked), the money that arrived applied to all of them in a few set-based
 statements (services/money/paid_together.py), anything else settled by the one
-`settle_locked` step, every one remembered in one insert (services/group_commit.py). A
-notification is answered only once the batch that settled it has committed, so nothing
-acknowledged to the bank is lost; a batch that fails is settled again one notification to
-a unit, so one bad notification answers 500 (the bank retries it) and the others their own
-outcome.
+`settle_locked` step. A notification is answered only once the batch that settled it has
+committed, so nothing acknowledged to the bank is lost; a batch that fails is settled again
+one notification to a unit, so one bad notification answers 500 (the bank retries it) and
+the others their own outcome.
 
 The batch needs no Redis lock: the order rows it locks keep two deliveries of one payment
 apart (another process's batch queues on them), and a second delivery in the same batch is
@@ -25,7 +25,6 @@ from collections.abc import Sequence
 
 import structlog
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
 
 from hospital_bff.datasources.bank_models import Transaction
 from hospital_bff.runtime import Runtime
@@ -39,6 +38,10 @@ from hospital_bff.store.models import Order, Payment, ProcessedEvent
 log = structlog.get_logger(__name__)
 
 SOURCE = "bank"
+# A batch waits for more notifications while they keep coming, each within a millisecond of
+# the last, for at most 5 ms (services/group_commit.py): the bank waits seconds for an answer.
+GATHER_GAP = 0.001
+GATHER_MAX = 0.005
 
 
 def event_key(notice_id: str) -> str:
@@ -53,13 +56,19 @@ async def settle_notifications(
     service = PaymentService(runtime)
     async with uow.unit_of_work(runtime) as session:
         keys = [event_key(notice_id) for notice_id, _ in items]
-        seen = set(
-            (
-                await session.exec(
-                    select(ProcessedEvent.id).where(col(ProcessedEvent.id).in_(set(keys)))
-                )
-            ).all()
+        # Remembered first, in the same unit: what the insert skips was handled before (or
+        # by a unit that commits meanwhile: on PostgreSQL the insert waits for it), and the
+        # batch's own repeats are one row. One statement, where a read of the ids seen and
+        # an insert after were two.
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+        now = runtime.clock.now()
+        rows = [{"id": key, "source": SOURCE, "received_at": now} for key in dict.fromkeys(keys)]
+        remembered = await session.execute(
+            insert(table).on_conflict_do_nothing().returning(table.c.id), rows
         )
+        seen = set(keys) - set(remembered.scalars())
         pairs = zip(keys, items, strict=True)
         wanted = {tx.out_trade_no for key, (_, tx) in pairs if key not in seen}
         locked = await locked_payments(session, sorted(wanted))
@@ -77,19 +86,6 @@ async def settle_notifications(
             if i not in done:
                 tx = items[i][1]
                 outcomes[i] = await service.settle_locked(session, locked.get(tx.out_trade_no), tx)
-        now = runtime.clock.now()
-        fresh = [
-            {"id": key, "source": SOURCE, "received_at": now}
-            for key, outcome in zip(keys, outcomes, strict=True)
-            if outcome is not None
-        ]
-        if fresh:
-            dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-            # Many parameter sets for one statement: compiled once, where a VALUES list of the
-            # batch's length was compiled again for every batch.
-            await session.execute(insert(table).on_conflict_do_nothing(), fresh)
     return outcomes
 
 
@@ -125,4 +121,7 @@ async def settle_notification(runtime: Runtime, notice_id: str, tx: Transaction)
     async def apply(items: Sequence[tuple[str, Transaction]]) -> list[Settled | None]:
         return await settle_notifications(runtime, items)
 
-    return await group_commit(runtime, "bank_notifications", apply).submit((notice_id, tx))
+    batches = group_commit(
+        runtime, "bank_notifications", apply, gather_gap=GATHER_GAP, gather_max=GATHER_MAX
+    )
+    return await batches.submit((notice_id, tx))

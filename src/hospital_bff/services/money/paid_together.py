@@ -10,7 +10,8 @@ arrived takes the same steps for all of them at once:
    RETURNING id`: the same guard as one payment's UPDATE, so a payment settled before (by a
    poll, the reconciliation) is ALREADY_SETTLED and made final, as there;
 2. their transaction ids and success times, one executemany;
-3. every other bank order of their orders not yet final, one read: each is polled (closed);
+3. every other bank order of their orders not yet final, one read, made only when the first
+   statement found one: each is polled (closed);
 4. the orders the money is kept for, `UPDATE orders SET status = PAID ... WHERE (id, version)
    IN (...) AND status = AWAITING_PAYMENT RETURNING id`: the transition's own guard. An order
    moved first (nothing returned for it) is read again and judged again, as there.
@@ -66,12 +67,25 @@ _PAID = OrderStatus.PAID.value
 
 # Statements built once: their compiled forms are cached by SQLAlchemy for every batch size
 # (the IN lists are expanding parameters).
+_OTHER = _PAYMENTS.alias("other")
+# Whether the payment's order has another bank order not final (looked up below only then).
+# The updated row's columns named whole: SQLAlchemy writes a RETURNING clause's own columns
+# unqualified, which inside the subquery would name the other payment's.
+_OTHERS_OPEN_FLAG = (
+    sa.exists()
+    .where(
+        _OTHER.c.order_id == sa.literal_column(f"{_PAYMENTS.name}.order_id"),
+        _OTHER.c.id != sa.literal_column(f"{_PAYMENTS.name}.id"),
+        _OTHER.c.final_at.is_(None),
+    )
+    .label("others_open")
+)
 _WIN = (
     sa.update(_PAYMENTS)
     .where(_PAYMENTS.c.id.in_(sa.bindparam("ids", expanding=True)))
     .where(_PAYMENTS.c.status != _SUCCEEDED)
     .values(status=_SUCCEEDED, final_at=sa.bindparam("now"))
-    .returning(_PAYMENTS.c.id)
+    .returning(_PAYMENTS.c.id, _OTHERS_OPEN_FLAG)
 )
 _PAID_DETAILS = (
     sa.update(_PAYMENTS)
@@ -114,7 +128,9 @@ async def money_arrived_together(
     for a in batch:
         touched.note_user(sync, a.order.user_id)
     ids = [a.payment.id for a in batch]
-    won = set((await conn.execute(_WIN, {"ids": ids, "now": now})).scalars())
+    won_rows = (await conn.execute(_WIN, {"ids": ids, "now": now})).all()
+    won = {payment_id for payment_id, _ in won_rows}
+    others_open = {payment_id for payment_id, flag in won_rows if flag}
     outcomes: dict[str, Settled] = {}
     lost = [pid for pid in ids if pid not in won]
     if lost:
@@ -149,11 +165,11 @@ async def money_arrived_together(
         count_after_commit(session, PAYMENTS_SUCCEEDED, kind, amount=count)
         count_after_commit(session, PAYMENTS_SUCCEEDED_FEN, kind, amount=fen_in[kind])
     # Any other bank order of these orders is no longer wanted: the poll closes it.
-    others = await conn.execute(
-        _OTHERS_OPEN, {"order_ids": [a.order.id for a in arrived], "ids": list(won)}
-    )
-    for (other_id,) in others:
-        enqueue_after_commit(session, "poll_payment", other_id)
+    if others_open:
+        order_ids = [a.order.id for a in arrived if a.payment.id in others_open]
+        others = await conn.execute(_OTHERS_OPEN, {"order_ids": order_ids, "ids": list(won)})
+        for (other_id,) in others:
+            enqueue_after_commit(session, "poll_payment", other_id)
     verdicts = {a.payment.id: _verdict(a, now) for a in arrived}
     kept = [a for a in arrived if verdicts[a.payment.id] is ArrivedMoney.KEEP]
     moved = await _mark_paid(session, conn, kept)
