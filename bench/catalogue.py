@@ -221,7 +221,18 @@ def serve_bare(port: int, answers_path: Path) -> None:
             return Response(answer, media_type=content_type)
 
         routes.append(Route(f"/{index}", endpoint, methods=["POST"]))
-    uvicorn.run(Starlette(routes=routes), host="127.0.0.1", port=port, log_level="warning")
+    # The options `hospital-bff serve` runs uvicorn with at the bench's log level (WARNING:
+    # no access lines), so that the two differ only in the app.
+    uvicorn.run(
+        Starlette(routes=routes),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
+        timeout_keep_alive=75,
+    )
 
 
 def table(ops: list[Operation]) -> tuple[list[str], bool]:

@@ -84,9 +84,7 @@ def test_a_failed_job_is_retried_after_its_backoff(
     assert len(attempts) == 2
 
 
-def test_idle_threads_do_not_wake(
-    broker: InProcessBroker, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_idle_threads_do_not_wake(broker: InProcessBroker, monkeypatch: pytest.MonkeyPatch) -> None:
     """dramatiq's threads look at their queues every `worker_timeout`; these only when told.
     (Counted over a short window with the one timeout left made tiny: polling would show.)"""
     monkeypatch.setattr(in_process, "SATURATED_WAIT_MS", 5)
