@@ -63,6 +63,7 @@ def serve(
 
     from hospital_bff.config import Settings
     from hospital_bff.going_away import GRACEFUL_SECONDS
+    from hospital_bff.http_protocol import CoalescingHttpToolsProtocol
     from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
@@ -109,6 +110,8 @@ def serve(
         # Its access lines are INFO: below that level uvicorn would still format each
         # request's line before the logger dropped it.
         access_log=_logs_info(settings.log_level),
+        # httptools, each answer's head and body in one write (http_protocol.py).
+        http=CoalescingHttpToolsProtocol,
         ws="websockets-sansio",
         # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
         ws_max_size=settings.max_body_bytes,
