@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -67,6 +68,7 @@ class Figures:
     rps: float
     p99_ms: float
     errors: int
+    cpu_ms_per_request: float = 0.0  # the server's own CPU (user and system) per request
 
 
 def documents() -> dict[str, str]:
@@ -175,7 +177,14 @@ def wrk_script(path: Path, op: Operation, token: str) -> Path:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, script: Path, seconds: int) -> Figures:
+def cpu_seconds(pid: int) -> float:
+    """CPU (user and system) the process has spent so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, script: Path, seconds: int, pid: int) -> Figures:
+    before = cpu_seconds(pid)
     out = subprocess.run(
         [
             "wrk",
@@ -193,13 +202,15 @@ def wrk(url: str, script: Path, seconds: int) -> Figures:
         text=True,
         check=True,
     ).stdout
+    spent = cpu_seconds(pid) - before
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
     errors = sum(
         int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|errors: connect) (\d+)", out)
     )
     errors += sum(int(n) for n in re.findall(r"(?:read|write|timeout) (\d+)", out))
-    return Figures(rps, float(value) * _UNITS[unit], errors)
+    return Figures(rps, float(value) * _UNITS[unit], errors, spent * 1000 / max(requests, 1))
 
 
 def serve_bare(port: int, answers_path: Path) -> None:
@@ -221,14 +232,26 @@ def serve_bare(port: int, answers_path: Path) -> None:
             return Response(answer, media_type=content_type)
 
         routes.append(Route(f"/{index}", endpoint, methods=["POST"]))
-    uvicorn.run(Starlette(routes=routes), host="127.0.0.1", port=port, log_level="warning")
+    # The options `hospital-bff serve` runs uvicorn with at the bench's log level (WARNING:
+    # no access lines), so that the two differ only in the app.
+    uvicorn.run(
+        Starlette(routes=routes),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
+        timeout_keep_alive=75,
+    )
 
 
 def table(ops: list[Operation]) -> tuple[list[str], bool]:
     rows = [
         "| operation (as the contract sends it) | answer | hospital-bff | bare Starlette, "
-        "same bytes | ratio | p99 hospital-bff | p99 bare | target |",
-        "|---|---|---|---|---|---|---|---|",
+        "same bytes | ratio | p99 hospital-bff | p99 bare | CPU per request hospital-bff / bare "
+        "(ratio) | target |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     met = True
     for op in ops:
@@ -236,6 +259,9 @@ def table(ops: list[Operation]) -> tuple[list[str], bool]:
         bare = sum(f.rps for f in op.bare) / len(op.bare)
         p99 = max(f.p99_ms for f in op.ours)
         ratio = ours / bare if bare else 0.0
+        cpu_ours = sum(f.cpu_ms_per_request for f in op.ours) / len(op.ours)
+        cpu_bare = sum(f.cpu_ms_per_request for f in op.bare) / len(op.bare)
+        cpu_ratio = cpu_bare / cpu_ours if cpu_ours else 0.0
         if op.personal:
             target = f">= {PERSONAL_RATIO}x"
             ok = ratio >= PERSONAL_RATIO
@@ -248,7 +274,8 @@ def table(ops: list[Operation]) -> tuple[list[str], bool]:
         rows.append(
             f"| `{op.label}` | {len(op.answer) / 1024:.1f} KB | {ours:,.0f} req/s | "
             f"{bare:,.0f} req/s | {ratio:.2f} | {p99:.1f} ms | "
-            f"{max(f.p99_ms for f in op.bare):.1f} ms | {target}: "
+            f"{max(f.p99_ms for f in op.bare):.1f} ms | "
+            f"{cpu_ours * 1000:.0f} / {cpu_bare * 1000:.0f} us ({cpu_ratio:.2f}) | {target}: "
             f"{'met' if ok else 'NOT met'}{f' ({errors} errors)' if errors else ''} |"
         )
     return rows, met
@@ -285,7 +312,7 @@ def main() -> int:
             cwd=tmp,
             ready_url=f"{url}/healthz",
             log=tmp / "serve.log",
-        ):
+        ) as server:
             token = asyncio.run(prepare(url, ops))
             answers = tmp / "answers.json"
             answers.write_text(
@@ -315,18 +342,19 @@ def main() -> int:
                         op = ops[i]
                         # Which goes first alternates, so neither always runs on a warmer machine.
                         pair = [
-                            (op.ours, f"{url}/graphql"),
-                            (op.bare, f"http://127.0.0.1:{bare_port}/{i}"),
+                            (op.ours, f"{url}/graphql", server.pid),
+                            (op.bare, f"http://127.0.0.1:{bare_port}/{i}", bare.pid),
                         ]
-                        for figures, target in pair if (round_ + i) % 2 == 0 else pair[::-1]:
-                            figures.append(wrk(target, scripts[i], args.seconds))
+                        for figures, target, pid in pair if (round_ + i) % 2 == 0 else pair[::-1]:
+                            figures.append(wrk(target, scripts[i], args.seconds, pid))
             finally:
                 bare.terminate()
                 bare.wait(timeout=10)
     rows, met = table([op for op in ops if op.ours])
     print(
         f"wrk, {CONNECTIONS} connections, {args.rounds} interleaved rounds of {args.seconds} s;"
-        " uvicorn, one process each; hospital-bff on the embedded default"
+        " uvicorn, one process each; hospital-bff on the embedded default;"
+        f" load average {os.getloadavg()[0]:.1f} (CPU per request: each server's own)"
     )
     print("\n".join(rows))
     print("all targets met" if met else "some targets NOT met")

@@ -99,6 +99,8 @@ LAYERS: dict[str, int] = {
     # The processes: the app, the command line, and the simulators the app may mount.
     "hospital_bff.app": PROCESS,
     "hospital_bff.cli": PROCESS,
+    # uvicorn's HTTP protocol, as `serve` runs it.
+    "hospital_bff.http_protocol": PROCESS,
     "hospital_bff.demo": PROCESS,  # serve --reset
     "hospital_bff.metrics_server": PROCESS,
     "hospital_bff.simulators": PROCESS,

@@ -386,3 +386,48 @@ async def test_a_request_that_registers_a_persisted_query_always_runs(
     await runtime.redis.delete(KEY_PREFIX + sha256_hex(query))
     assert (await client.post("/graphql", json=payload)).status_code == 200
     assert await runtime.redis.exists(KEY_PREFIX + sha256_hex(query))
+
+
+async def test_a_kept_answer_is_sent_before_starlette_runs(
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
+    payload = {"query": contract_document(), "operationName": "Departments"}
+    await client.post("/graphql", json=payload)
+    stack, calls = app.middleware_stack, []
+
+    async def counted_stack(scope: Any, receive: Any, send: Any) -> None:
+        calls.append(scope["path"])
+        assert stack is not None
+        await stack(scope, receive, send)
+
+    app.middleware_stack = counted_stack  # type: ignore[assignment]
+    hits = counted("hit")
+    assert (await client.post("/graphql", json=payload)).status_code == 200
+    assert counted("hit") == hits + 1
+    assert calls == []
+    await client.get("/healthz")
+    assert calls == ["/healthz"]
+
+
+async def test_requests_keys_are_remembered_within_bounds(
+    client: httpx.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hospital_bff import response_cache_http
+
+    monkeypatch.setattr(response_cache_http, "KEY_MEMO_ENTRIES", 2)
+    monkeypatch.setattr(response_cache_http, "KEY_MEMO_REQUEST_BYTES", 4096)
+    memo: dict[bytes, bytes] = app.front._keys  # type: ignore[attr-defined]
+    small = {"query": contract_document(), "operationName": "Departments"}
+    large = {**small, "variables": {"padding": "x" * 4096}}
+    for payload in (small, large):
+        hits = counted("hit")
+        first = await client.post("/graphql", json=payload)
+        again = await client.post("/graphql", json=payload)
+        assert again.content == first.content
+        assert counted("hit") == hits + 1
+    assert all(len(asked) <= 4096 for asked in memo), "a large request was remembered"
+    # Languages that come to the same one share the answer; the memo starts afresh when full.
+    for language in ("en", "en-GB", "en-US,en;q=0.9"):
+        await gql_data(client, "Departments", headers={"accept-language": language})
+        assert len(memo) <= 2
+    assert len(cache_of(app)) == 3  # no language named (Chinese), English, the padded one

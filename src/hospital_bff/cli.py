@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -62,6 +63,7 @@ def serve(
 
     from hospital_bff.config import Settings
     from hospital_bff.going_away import GRACEFUL_SECONDS
+    from hospital_bff.http_protocol import CoalescingHttpToolsProtocol
     from hospital_bff.production import refuse_unsafe_production
 
     settings = Settings()
@@ -105,6 +107,11 @@ def serve(
         log_level=settings.log_level.lower(),
         # uvicorn's own lines go through our pipeline (JSON in production), not its config.
         log_config=None,
+        # Its access lines are INFO: below that level uvicorn would still format each
+        # request's line before the logger dropped it.
+        access_log=_logs_info(settings.log_level),
+        # httptools, each answer's head and body in one write (http_protocol.py).
+        http=CoalescingHttpToolsProtocol,
         ws="websockets-sansio",
         # A WebSocket message is bounded like an HTTP body (uvicorn's default is 16 MiB).
         ws_max_size=settings.max_body_bytes,
@@ -115,6 +122,10 @@ def serve(
         # long, then the lifespan's shutdown; all within the 30 s an orchestrator waits.
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
+
+
+def _logs_info(level: str) -> bool:
+    return logging.getLevelNamesMapping().get(level.upper(), logging.INFO) <= logging.INFO
 
 
 def _reset(settings: Settings) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 
 import structlog
 from starlette.datastructures import MutableHeaders
@@ -21,9 +22,22 @@ _SANE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _CONTEXT_KEY = "request_id"
 
 
+# Ids drawn ahead, 256 at a time: one `getrandom` system call for 256 requests instead of one
+# each. A forked child draws its own (it must not repeat its parent's).
+_IDS_PER_DRAW = 256
+_ids: deque[str] = deque()
+os.register_at_fork(after_in_child=_ids.clear)
+
+
 def new_request_id() -> str:
-    # 32 hex digits like uuid4().hex, at a tenth of its cost: every request pays for it.
-    return os.urandom(16).hex()
+    """32 random hex digits like uuid4().hex, at a fraction of its cost: every request pays
+    for one. (A deque's popleft is atomic: threads never share an id.)"""
+    try:
+        return _ids.popleft()
+    except IndexError:
+        drawn = os.urandom(16 * _IDS_PER_DRAW).hex()
+        _ids.extend(drawn[i : i + 32] for i in range(32, len(drawn), 32))
+        return drawn[:32]
 
 
 def sane_request_id(value: str | None) -> str | None:

@@ -69,24 +69,11 @@ async def in_process_jobs(
         if sched is not None:
             await sched
         if worker is not None:
-            await asyncio.to_thread(stop_in_process_worker, worker)
+            # Every thread waits on a signal the stop gives (jobs/in_process.py): no idle
+            # period to sit out; a job in flight still finishes.
+            await asyncio.to_thread(worker.stop, 5000)
         broker_mod.detach_loop()
         set_runtime(None)
-
-
-def stop_in_process_worker(worker: Worker, timeout_ms: int = 5000) -> None:
-    """`worker.stop`, with the consumer threads told to stop together with the worker threads.
-
-    dramatiq stops consumers only once the workers have finished, so that a real broker keeps
-    hearing heartbeats meanwhile; each thread notices a stop when its idle wait (the
-    `worker_timeout`) ends, so a stop took two of them, 200 ms of every app's stop (and of
-    every test). The in-memory queue has no heartbeat: a job in flight still finishes, and
-    what it and the others leave queued goes back to the queue as before."""
-    for worker_thread in worker.workers:
-        worker_thread.stop()
-    for consumer_thread in worker.consumers.values():
-        consumer_thread.stop()
-    worker.stop(timeout_ms)
 
 
 class RuntimeMiddleware(Middleware):  # type: ignore[misc]
