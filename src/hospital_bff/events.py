@@ -15,9 +15,8 @@ each of its subscribers gets a `{"resync": true}` event. Each of our events only
 again", so a subscriber that reads the current state on every event (`EventBus.watch`, which
 also starts with one such read) misses nothing.
 
-Redis's pub/sub channels belong to the server, not to a database: two deployments (or two test
-runs) on one Redis with different database numbers would hear each other's events. So each
-channel is named with the database number of the hub's connection (`bff:events:<db>:<topic>`).
+Pub/sub channels are the server's, not a database's: each is named with the hub's database
+number (`bff:events:<db>:<topic>`), so deployments on one Redis hear only their own events.
 """
 
 from __future__ import annotations
@@ -371,9 +370,8 @@ class EventBus:
             log.warning("events_publish_lost", topic=topic, error=repr(exc))
 
     async def publish_many(self, events: list[tuple[str, dict[str, Any]]]) -> None:
-        """`publish` for each, in one round trip (a pipeline): a batch of bank notifications
-        tells as many orders' watchers at its commit, one command each was a third of a
-        notification's CPU. Best-effort as `publish`: Redis away loses these events."""
+        """`publish` for each, in one round trip (a pipeline; one command each was a third of a
+        bank notification's CPU). Best-effort as `publish`: Redis away loses these events."""
         if len(events) <= 1:
             for topic, payload in events:
                 await self.publish(topic, payload)
@@ -381,7 +379,7 @@ class EventBus:
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for topic, payload in events:
-                    pipe.publish(PREFIX + topic, json.dumps(payload, default=str))
+                    pipe.publish(self.hub.prefix + topic, json.dumps(payload, default=str))
                 await pipe.execute()
         except _CONNECTION_ERRORS as exc:
             EVENT_HUB_EVENTS.labels("publish_lost").inc(len(events))
