@@ -155,6 +155,19 @@ def test_serve_reset_clears_the_demo_before_starting(
     assert (state / "simulators").exists(), "without --reset nothing is forgotten"
 
 
+def test_serve_leaves_forwarded_addresses_to_the_trusted_proxies_setting(
+    in_a_fresh_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn would believe X-Forwarded-For from any loopback peer before client_address.py
+    applies BFF_TRUSTED_PROXIES (empty: nobody's header is believed)."""
+    import uvicorn
+
+    options: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: options.append(kw))
+    assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
+    assert options and options[0]["proxy_headers"] is False
+
+
 def test_demo_people_prints_todays_id_numbers(in_a_fresh_directory: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "people"])
     assert result.exit_code == 0, result.output

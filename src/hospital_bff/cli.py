@@ -110,6 +110,9 @@ def serve(
         # Its access lines are INFO: below that level uvicorn would still format each
         # request's line before the logger dropped it.
         access_log=_logs_info(settings.log_level),
+        # Who the client is is decided in one place, client_address.py, by BFF_TRUSTED_PROXIES:
+        # uvicorn's own X-Forwarded-For rewriting (on by default for loopback peers) is off.
+        proxy_headers=False,
         # httptools, each answer's head and body in one write (http_protocol.py).
         http=CoalescingHttpToolsProtocol,
         ws="websockets-sansio",
