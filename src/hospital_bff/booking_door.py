@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import re
 import time
 from collections import OrderedDict
@@ -59,11 +58,12 @@ from graphql import (
     parse,
 )
 from prometheus_client import Counter
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.metrics import BOOKING_OUTCOMES
+from hospital_bff.request_body import RequestBody, request_body
 from hospital_bff.request_id import HEADER as REQUEST_ID_HEADER
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.services.booking import BookingService
@@ -260,13 +260,13 @@ def booking_variable(query: str, operation_name: str | None) -> str | None:
     return variable
 
 
-def _booking(body: bytes) -> tuple[str, str | None, str, str] | None:
+def _booking(body: RequestBody) -> tuple[str, str | None, str, str] | None:
     """(query, operationName, slot id, idempotency key) of a body the door may answer."""
-    if b"bookAppointment" not in body:
+    if b"bookAppointment" not in body.raw:
         return None
     try:
-        payload: Any = json.loads(body)
-    except ValueError:
+        payload: Any = body.json()
+    except (ValueError, RecursionError):  # the view refuses it with its code
         return None
     if not isinstance(payload, dict) or not payload.keys() <= {
         "query",
@@ -338,7 +338,8 @@ class BookingDoorMiddleware:
         if token is None or not shaping.get(b"content-type", b"").startswith(b"application/json"):
             await self.app(scope, receive, send)
             return
-        body, receive = await _body(receive)
+        # The response cache, outside, read the body whole (one read, one parse: request_body).
+        body = request_body(scope)
         booking = _booking(body) if body is not None else None
         if booking is None:
             await self.app(scope, receive, send)
@@ -378,22 +379,3 @@ class BookingDoorMiddleware:
                 Template(captured.start["status"], captured.headers(_REQUEST_ID), captured.body),
             )
         await captured.flush()
-
-
-async def _body(receive: Receive) -> tuple[bytes | None, Receive]:
-    """The whole body (the response cache has read it already) and `receive` to replay it;
-    None for a body in several messages, which is passed on as it came."""
-    message = await receive()
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return message
-        return await receive()
-
-    if message["type"] != "http.request" or message.get("more_body", False):
-        return None, replay
-    body: bytes = message.get("body", b"")
-    return body, replay

@@ -268,3 +268,19 @@ async def test_a_lapsed_count_is_seeded_again_once_for_all_waiting(
     assert answered() - before == 3
     assert runtime.his.calls == calls + 1  # the slot's capacity, asked once
     assert await runtime.slot_gate.full(slot_id) is True
+
+
+async def test_a_body_too_deep_to_parse_is_the_views_coded_refusal(
+    client: httpx.AsyncClient,
+) -> None:
+    """A signed-in booking whose JSON nests past the parser's depth is refused by the view with
+    its code, not a server error at the door."""
+    _slot_id, token, _patient = await full_slot(client)
+    deep = '{"query": "bookAppointment", "variables": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = await client.post(
+        "/graphql",
+        content=deep.encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"]["code"]
