@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
@@ -86,12 +87,16 @@ def _upgrade_at_once(url: str, processes: int = 2) -> None:
     assert [run.returncode for run in runs] == [0] * processes, outputs
 
 
+# Slow tier: two real Python processes, each importing the app and Alembic.
+@pytest.mark.slow
 def test_concurrent_migrations_on_a_fresh_postgres_both_succeed() -> None:
     url = sync_url(empty_postgres_database("concurrent_migrate"))
     _upgrade_at_once(url)
     assert _diff(url) == []
 
 
+# Slow tier: two real Python processes, each importing the app and Alembic.
+@pytest.mark.slow
 def test_concurrent_migrations_on_a_fresh_sqlite_file_both_succeed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/m.db"
     _upgrade_at_once(url)
