@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, exists, update
+from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -100,10 +100,16 @@ def check_idempotency_key(key: str) -> None:
         )
 
 
+# Built once: every booking asks it (twice), and building the statement cost more CPU than
+# running it (SQLAlchemy caches the compiled form by the statement's shape either way).
+_BY_KEY = select(Order).where(
+    Order.user_id == bindparam("user_id"), Order.idempotency_key == bindparam("key")
+)
+
+
 async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> Order | None:
     """The order a request with this key already made, if any: one key, one order."""
-    query = select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
-    return (await session.exec(query)).first()
+    return (await session.exec(_BY_KEY, params={"user_id": user_id, "key": key})).first()
 
 
 async def release_his_lock(runtime: Runtime, order_id: str, kind: OrderKind) -> None:
