@@ -235,13 +235,16 @@ async def hold_place(
     lease_seconds: int,
 ) -> bool:
     """Take one place of a slot if one is free, on a lease; atomic across processes."""
-    await session.execute(
-        _insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
-        .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
-        .on_conflict_do_nothing()
-    )
+    # The slot's row is made by its first booking only: the others take at once, one
+    # statement (an UPDATE that matched nothing is a slot without a row, or a full one).
     if not await _take(session, slot_id, capacity, now):
-        return False
+        await session.execute(
+            _insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
+            .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
+            .on_conflict_do_nothing()
+        )
+        if not await _take(session, slot_id, capacity, now):
+            return False
     session.add(
         PlaceHold(
             id=hold_id,
