@@ -10,8 +10,10 @@ from sqlmodel import select
 from fixtures.accounts import verified_patient
 from fixtures.journey import open_slot
 from fixtures.money import his_faults
+from hospital_bff.datasources.errors import HisUnavailable
+from hospital_bff.datasources.his_models import SlotWithSchedule
 from hospital_bff.runtime import Runtime
-from hospital_bff.services.booking import BookingService
+from hospital_bff.services.booking import Booked, BookingService
 from hospital_bff.services.errors import (
     DomainError,
     NotFound,
@@ -119,3 +121,32 @@ async def test_an_unverified_user_books_nothing(
         await BookingService(runtime).book(None, "pat-0001", slot_id, "k1")
 
     assert await nothing_held(runtime)
+
+
+@pytest.mark.parametrize("his_then", ["answers", "is_away"])
+async def test_a_key_sent_again_while_its_order_commits_answers_that_order(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch, his_then: str
+) -> None:
+    """The key is read once, before the HIS is asked: the first request's order, committed
+    while the second one asked the HIS, answers the second whatever refused it then (the
+    limits counting that order, or the HIS being away)."""
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    service = BookingService(runtime)
+    ask_his = runtime.his.slot
+    first: list[Booked] = []
+
+    async def first_commits_meanwhile(wanted: str) -> SlotWithSchedule | None:
+        monkeypatch.setattr(runtime.his, "slot", ask_his)
+        first.append(await service.book(user_id, patient_id, slot_id, "same"))
+        if his_then == "is_away":
+            raise HisUnavailable("down")
+        return await ask_his(wanted)
+
+    monkeypatch.setattr(runtime.his, "slot", first_commits_meanwhile)
+    again = await service.book(user_id, patient_id, slot_id, "same")
+
+    assert first[0].created and not again.created
+    assert again.order.id == first[0].order.id
+    async with runtime.sessions() as session:
+        assert len((await session.exec(select(Order))).all()) == 1

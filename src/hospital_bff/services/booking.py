@@ -208,24 +208,30 @@ class BookingService:
         # for the order it already made is told otherwise (the same key, the same order).
         ticket = await rt.slot_gate.take(slot_id)
         if ticket is Ticket.FULL:
-            async with uow.unit_of_work(rt) as session:
-                existing = await self._by_key(session, user_id, idempotency_key)
+            existing = await self._committed_by_key(user_id, idempotency_key)
             if existing is not None:
                 return Booked(existing, created=False)
             raise SlotFull()
         attempt = _Attempt(ticket_out=ticket is Ticket.TAKEN)
         try:
-            # The same key answers the same order (even while the HIS is away); and a patient
-            # not bound to this caller is NOT_FOUND before the HIS hears the id at all.
+            # Read once, before the HIS hears the id: the same key answers the same order (even
+            # with the HIS away); a stranger's patient is NOT_FOUND (a racing unbinding: after).
             async with uow.unit_of_work(rt) as session:
-                existing = await self._by_key(session, user_id, idempotency_key)
+                existing = await orders.by_idempotency_key(session, user_id, idempotency_key)
                 if existing is not None:
                     return Booked(existing, created=False)
-                await patients.binding_of(session, user_id, patient_id)
+                binding = await patients.binding_of(session, user_id, patient_id)
             async with rt.slot_gate.admission.admitted():
-                return await self._book(
-                    user_id, patient_id, slot_id, idempotency_key, ticket, attempt
-                )
+                try:
+                    return await self._book(
+                        user_id, binding, slot_id, idempotency_key, ticket, attempt
+                    )
+                except DomainError:
+                    # Sent again while the first was in flight: the first's order answers it.
+                    existing = await self._committed_by_key(user_id, idempotency_key)
+                    if existing is None:
+                        raise
+                    return Booked(existing, created=False)
         finally:
             if attempt.ticket_out:
                 await rt.slot_gate.give_back(slot_id)
@@ -233,13 +239,14 @@ class BookingService:
     async def _book(
         self,
         user_id: str,
-        patient_id: str,
+        binding: PatientBinding,
         slot_id: str,
         idempotency_key: str,
         ticket: Ticket,
         attempt: _Attempt,
     ) -> Booked:
         rt = self.rt
+        patient_id = binding.his_patient_id
         try:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.slot(slot_id)
@@ -257,13 +264,8 @@ class BookingService:
             if ticket is Ticket.FULL:
                 raise SlotFull()
             attempt.ticket_out = True
-        # One short transaction, no HTTP inside: the same key answers the same order; then
-        # the rules, explained; then a place is held, visible to every process at commit.
+        # One short transaction, no HTTP inside: the rules; then a place held, seen at commit.
         async with uow.unit_of_work(rt) as session:
-            existing = await self._by_key(session, user_id, idempotency_key)
-            if existing is not None:
-                return Booked(existing, created=False)
-            binding = await patients.binding_of(session, user_id, patient_id)
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule
@@ -393,5 +395,6 @@ class BookingService:
         async with uow.unit_of_work(self.rt) as session:
             return await held_places(session, slot_id)
 
-    async def _by_key(self, session: AsyncSession, user_id: str, key: str) -> Order | None:
-        return await orders.by_idempotency_key(session, user_id, key)
+    async def _committed_by_key(self, user_id: str, key: str) -> Order | None:
+        async with uow.unit_of_work(self.rt) as session:
+            return await orders.by_idempotency_key(session, user_id, key)

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -191,19 +192,20 @@ async def bound_patients(session: AsyncSession, user_id: str) -> list[PatientBin
     return list(rows.all())
 
 
+# Built once: every booking and eligibility check asks it (see orders._BY_KEY).
+_BINDING_OF = select(PatientBinding).where(
+    PatientBinding.user_id == bindparam("user_id"),
+    PatientBinding.his_patient_id == bindparam("patient_id"),
+    col(PatientBinding.active).is_(True),
+)
+
+
 async def binding_of(session: AsyncSession, user_id: str | None, patient_id: str) -> PatientBinding:
     """The caller's active binding of a patient; someone else's looks like none."""
     if user_id is None:
         raise NotFound("就诊人", "patient")
-    found = (
-        await session.exec(
-            select(PatientBinding).where(
-                PatientBinding.user_id == user_id,
-                PatientBinding.his_patient_id == patient_id,
-                col(PatientBinding.active).is_(True),
-            )
-        )
-    ).first()
+    params = {"user_id": user_id, "patient_id": patient_id}
+    found = (await session.exec(_BINDING_OF, params=params)).first()
     if found is None:
         raise NotFound("就诊人", "patient")
     return found

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, exists, update
+from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -100,10 +100,16 @@ def check_idempotency_key(key: str) -> None:
         )
 
 
+# Built once: every booking asks it (twice), and building the statement cost more CPU than
+# running it (SQLAlchemy caches the compiled form by the statement's shape either way).
+_BY_KEY = select(Order).where(
+    Order.user_id == bindparam("user_id"), Order.idempotency_key == bindparam("key")
+)
+
+
 async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> Order | None:
     """The order a request with this key already made, if any: one key, one order."""
-    query = select(Order).where(Order.user_id == user_id, Order.idempotency_key == key)
-    return (await session.exec(query)).first()
+    return (await session.exec(_BY_KEY, params={"user_id": user_id, "key": key})).first()
 
 
 async def release_his_lock(runtime: Runtime, order_id: str, kind: OrderKind) -> None:
@@ -229,13 +235,16 @@ async def hold_place(
     lease_seconds: int,
 ) -> bool:
     """Take one place of a slot if one is free, on a lease; atomic across processes."""
-    await session.execute(
-        _insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
-        .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
-        .on_conflict_do_nothing()
-    )
+    # The slot's row is made by its first booking only: the others take at once, one
+    # statement (an UPDATE that matched nothing is a slot without a row, or a full one).
     if not await _take(session, slot_id, capacity, now):
-        return False
+        await session.execute(
+            _insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
+            .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
+            .on_conflict_do_nothing()
+        )
+        if not await _take(session, slot_id, capacity, now):
+            return False
     session.add(
         PlaceHold(
             id=hold_id,
