@@ -14,18 +14,10 @@ from starlette.applications import Starlette
 
 from fixtures.graphql import contract_document
 from fixtures.journey import book, open_slot, patient_of, sign_in, verified_user
+from fixtures.population import BOOK as MUTATION
 from hospital_bff.booking_door import DOOR, booking_variable
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.slot_gate import LocalGateStore, RedisGateStore
-
-MUTATION = """
-mutation Book($input: BookAppointmentInput!) {
-  bookAppointment(input: $input) {
-    __typename
-    ... on BookAppointmentSuccess { order { id status } }
-    ... on UserError { code message }
-  }
-}"""
 
 
 def answered() -> float:
@@ -42,6 +34,12 @@ async def full_slot(client: httpx.AsyncClient) -> tuple[str, str, str]:
     booked = await book(client, token, patient, slot_id)
     assert booked["__typename"] == "BookAppointmentSuccess", booked
     return slot_id, token, patient
+
+
+async def second_caller(client: httpx.AsyncClient) -> tuple[str, str]:
+    """Another verified user with their own patient: (token, patient id)."""
+    token, _ = await verified_user(client, openid="o-door-second")
+    return token, await patient_of(client, token)
 
 
 async def send(
@@ -91,8 +89,7 @@ async def test_a_sold_out_slot_is_answered_at_the_door_with_the_slow_paths_bytes
     app: Starlette, client: httpx.AsyncClient
 ) -> None:
     slot_id, _, _ = await full_slot(client)
-    token, _ = await verified_user(client, openid="o-door-second")
-    patient = await patient_of(client, token)
+    token, patient = await second_caller(client)
     # The first SLOT_FULL is the slow path's: the door learns its bytes.
     before = answered()
     status, _, body = await send(client, booking(slot_id, patient, "a"), token)
@@ -116,8 +113,7 @@ async def test_the_contract_document_is_recognised_by_its_operation_name(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:
     slot_id, _, _ = await full_slot(client)
-    token, _ = await verified_user(client, openid="o-door-second")
-    patient = await patient_of(client, token)
+    token, patient = await second_caller(client)
     payload = booking(slot_id, patient, "a", contract_document("mobile"))
     payload["operationName"] = "BookAppointment"
     await send(client, payload, token)
@@ -130,8 +126,8 @@ async def test_a_key_that_made_an_order_still_answers_its_order(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:
     slot_id, first, first_patient = await full_slot(client)
-    token, _ = await verified_user(client, openid="o-door-second")
-    await send(client, booking(slot_id, await patient_of(client, token), "a"), token)
+    token, patient = await second_caller(client)
+    await send(client, booking(slot_id, patient, "a"), token)
     # The first patient's request sent again (key "k1", as `book` sends it): their order.
     (_, _, body), by_door = await door_and_slow_path(
         app, client, booking(slot_id, first_patient, "k1"), first
