@@ -18,7 +18,7 @@ from fixtures.servers import cluster_of
 from fixtures.ws import subscribe
 from hospital_bff.cache import create_redis
 from hospital_bff.clock import Clock
-from hospital_bff.events import PREFIX, notices_topic, order_topic, schedule_topic
+from hospital_bff.events import channel_prefix, notices_topic, order_topic, schedule_topic
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ async def _until_subscribed(cluster: Cluster, topic: str) -> None:
     try:
         async with asyncio.timeout(30):
             while True:
-                [(_, count)] = await redis.pubsub_numsub(PREFIX + topic)
+                [(_, count)] = await redis.pubsub_numsub(channel_prefix(redis) + topic)
                 if count:
                     return
                 await asyncio.sleep(0.02)
