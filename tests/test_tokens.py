@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.config import Settings
-from hospital_bff.tokens import STAFF_AUDIENCE, Claims, InvalidToken, TokenService
+from hospital_bff.tokens import STAFF_AUDIENCE, Claims, InvalidToken, TokenService, bearer_token
 
 # 64 bytes, so signing the HS512/HS384 test tokens raises no short-key warning
 K1 = "k1-secret-" + "0123456789abcdefghijklmnopqrstuvwxyz" + "A" * 18
@@ -283,3 +283,21 @@ def test_jti_and_lifetime_can_be_given(clock: FrozenClock) -> None:
     assert staff.verify(issued.token).jti == "session-1"
     with pytest.raises(ValueError):
         staff.issue("stf_1", "STAFF", None, ttl_seconds=0)
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [
+        ("Bearer abc", "abc"),
+        (b"bearer  abc ", "abc"),
+        ("Basic abc", None),
+        ("Bearer ", None),
+        ("Bearer", None),
+        ("", None),
+        (b"\0", None),
+    ],
+)
+def test_a_bearer_header_gives_its_token_and_anything_else_none(
+    header: str | bytes, token: str | None
+) -> None:
+    assert bearer_token(header) == token

@@ -69,7 +69,7 @@ from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.services.booking import BookingService
 from hospital_bff.services.door_reads import Lookups
 from hospital_bff.services.money.orders import MAX_IDEMPOTENCY_KEY
-from hospital_bff.tokens import InvalidToken
+from hospital_bff.tokens import InvalidToken, bearer_token
 
 if TYPE_CHECKING:
     from hospital_bff.resolvers.context import Context
@@ -297,13 +297,6 @@ def _booking(body: RequestBody) -> tuple[str, str | None, str, str] | None:
     return query, operation_name, data["slotId"], data["idempotencyKey"]
 
 
-def _bearer(raw: bytes) -> str | None:
-    scheme, _, token = raw.decode("latin-1").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 class BookingDoorMiddleware:
     """Pure ASGI, inside the response cache and outside the shedding door (module docstring)."""
 
@@ -334,7 +327,7 @@ class BookingDoorMiddleware:
                 authorization = b"\0"
             elif name in SHAPING_HEADERS:
                 shaping[name] = shaping[name] + b"," + value if name in shaping else value
-        token = _bearer(authorization) if authorization else None
+        token = bearer_token(authorization) if authorization else None
         if token is None or not shaping.get(b"content-type", b"").startswith(b"application/json"):
             await self.app(scope, receive, send)
             return

@@ -54,7 +54,7 @@ from hospital_bff.response_cache_http import ASKED_KEY
 from hospital_bff.services import personal_generations
 from hospital_bff.services.catalogue import CatalogueService
 from hospital_bff.services.personal_generations import account_key, user_key
-from hospital_bff.tokens import InvalidToken
+from hospital_bff.tokens import InvalidToken, bearer_token
 
 if TYPE_CHECKING:
     from strawberry.http import GraphQLRequestData
@@ -308,12 +308,11 @@ class PersonalAnswersMiddleware:
 
 def _account_of(scope: Scope, runtime: Runtime) -> str | None:
     """The account of a patient token that verifies now (signature, audience, expiry)."""
-    raw = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
-    scheme, _, token = raw.decode("latin-1").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(next((v for k, v in scope["headers"] if k == b"authorization"), b""))
+    if token is None:
         return None
     try:
-        claims = runtime.tokens.verify(token.strip())
+        claims = runtime.tokens.verify(token)
     except InvalidToken:
         return None
     return claims.account_id

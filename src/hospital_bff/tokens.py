@@ -37,6 +37,15 @@ _MIN_KEY_BYTES = 32
 _VERIFIED_TOKENS = 10_000
 
 
+def bearer_token(authorization: str | bytes) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header's value; None for any other."""
+    raw = authorization.decode("latin-1") if isinstance(authorization, bytes) else authorization
+    scheme, _, token = raw.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
 class InvalidToken(Exception):
     """The token cannot be trusted; `reason` is for logs, clients only see UNAUTHENTICATED."""
 

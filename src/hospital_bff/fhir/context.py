@@ -14,7 +14,7 @@ from hospital_bff.fhir.outcomes import bad_request, unauthenticated
 from hospital_bff.language import caller_language
 from hospital_bff.runtime import Runtime
 from hospital_bff.store.models import Account
-from hospital_bff.tokens import InvalidToken
+from hospital_bff.tokens import InvalidToken, bearer_token
 
 log = structlog.get_logger(__name__)
 
@@ -48,11 +48,11 @@ class FhirContext:
         """The token's account, the same tokens as /graphql; anything else is 401."""
         if self._caller is not None:
             return self._caller
-        scheme, _, token = self.request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = bearer_token(self.request.headers.get("authorization", ""))
+        if token is None:
             raise unauthenticated()
         try:
-            claims = self.runtime.tokens.verify(token.strip())
+            claims = self.runtime.tokens.verify(token)
         except InvalidToken as exc:
             log.info("fhir.token_refused", reason=exc.reason)
             raise unauthenticated() from exc
