@@ -4,12 +4,13 @@ every request at the door at one moment, in one statement."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Sequence
 from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hospital_bff.services.group_commit import GroupCommit
 from hospital_bff.store.models import Account, Order
 
 # The callers' users, and which of the keys asked their orders have: one read for every
@@ -34,47 +35,24 @@ MAX_BATCH: Final = 200
 
 
 class Lookups:
-    """The door's reads of the database, batched: every request that asks while a read is
-    under way is asked about in the next one. Each request's read starts after it asked the
-    gate, as the slow path reads the key after taking its ticket."""
+    """The door's reads of the database, batched (services/group_commit.py): every request
+    that asks while a read is under way is asked about in the next one. Each request's read
+    starts after it asked the gate, as the slow path reads the key after taking its ticket."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._waiting: list[tuple[str, str, asyncio.Future[tuple[bool, bool]]]] = []
-        self._reader: asyncio.Task[None] | None = None
+        self._batches: GroupCommit[tuple[str, str], tuple[bool, bool]] = GroupCommit(
+            "booking_door_reads", self._read, max_batch=MAX_BATCH
+        )
 
     async def ask(self, account_id: str, key: str) -> tuple[bool, bool]:
         """(the account exists with a verified user, an order of that user has the key)."""
-        answer: asyncio.Future[tuple[bool, bool]] = asyncio.get_running_loop().create_future()
-        self._waiting.append((account_id, key, answer))
-        if self._reader is None:
-            self._reader = asyncio.create_task(self._read_all())
-        return await answer
+        return await self._batches.submit((account_id, key))
 
-    async def _read_all(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
-                try:
-                    found = await self._read(batch)
-                except Exception as exc:  # every asker goes the slow way, which says why
-                    for _, _, answer in batch:
-                        if not answer.done():
-                            answer.set_exception(exc)
-                    continue
-                for account_id, key, answer in batch:
-                    if not answer.done():
-                        user_id, keys = found.get(account_id, (None, set()))
-                        answer.set_result((user_id is not None, key in keys))
-        finally:
-            self._reader = None
-
-    async def _read(
-        self, batch: list[tuple[str, str, asyncio.Future[tuple[bool, bool]]]]
-    ) -> dict[str, tuple[str | None, set[str]]]:
+    async def _read(self, batch: Sequence[tuple[str, str]]) -> list[tuple[bool, bool]]:
         params = {
-            "accounts": sorted({a for a, _, _ in batch}),
-            "keys": sorted({k for _, k, _ in batch}),
+            "accounts": sorted({a for a, _ in batch}),
+            "keys": sorted({k for _, k in batch}),
         }
         async with self.engine.connect() as conn:
             rows = (await conn.execute(_LOOKUP, params)).all()
@@ -83,4 +61,8 @@ class Lookups:
             _, keys = found.setdefault(account_id, (user_id, set()))
             if key is not None:
                 keys.add(key)
-        return found
+        answers = []
+        for account_id, key in batch:
+            user_id, keys = found.get(account_id, (None, set()))
+            answers.append((user_id is not None, key in keys))
+        return answers
