@@ -17,6 +17,8 @@ import asyncio
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from hospital_bff.language import Message
+
 # What a Redis client raises when the server is away or silent (a refused or broken
 # connection, a timeout, a pool that could not hand out a connection in time).
 REDIS_DOWN: tuple[type[BaseException], ...] = (
@@ -27,6 +29,10 @@ REDIS_DOWN: tuple[type[BaseException], ...] = (
 )
 
 TRY_AGAIN_CODE = "TRY_AGAIN"
+# What a client reads when Redis is away, on /graphql and /fhir alike.
+TRY_AGAIN_MESSAGE = Message(
+    "服务暂时繁忙，请稍后再试", "The service is briefly unavailable; please try again shortly"
+)
 
 
 class TryAgain(Exception):

@@ -8,12 +8,14 @@ from typing import Any
 import httpx
 import pytest
 from prometheus_client import REGISTRY
+from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.applications import Starlette
 
 from fixtures.fhir import error_code, extension, fhir_get, fhir_operation, resources
 from fixtures.journey import eventually, open_slot, patient_of, verified_user
 from fixtures.money import assert_books_balance, cashier_pay, order_row, refund_rows
 from hospital_bff.datasources.errors import HisUnavailable
+from hospital_bff.outages import TryAgain as RedisTryAgain
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.booking import BookingService
 from hospital_bff.services.slot_gate import TryAgain
@@ -211,3 +213,30 @@ async def test_a_503_says_when_to_ask_again_as_graphqls_door_does(
     assert error_code(response.json()) == code
     assert response.headers["retry-after"] == "7"
     assert _booked(code) == counted + 1
+
+
+@pytest.mark.parametrize("away", [RedisTryAgain("redis"), RedisConnectionError("refused")])
+async def test_redis_away_is_a_503_try_again_not_a_500(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    monkeypatch: pytest.MonkeyPatch,
+    away: Exception,
+) -> None:
+    token, _ = await verified_user(client)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    parameters = _proposal(slot_id, await patient_of(client, token))
+
+    async def refused(*_args: Any) -> Any:
+        raise away
+
+    monkeypatch.setattr(BookingService, "book", refused)
+    door = app.state.front_door
+    door.returns_until = door.now() + 2.5
+    response = await client.post(
+        "/fhir/Appointment/$hold",
+        json={"resourceType": "Parameters", "parameter": parameters},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+    assert response.status_code == 503, response.text
+    assert error_code(response.json()) == "TRY_AGAIN"
+    assert response.headers["retry-after"] == "3"

@@ -21,6 +21,7 @@ from hospital_bff.fhir import capability, reads, scheduling
 from hospital_bff.fhir.context import FhirContext
 from hospital_bff.fhir.outcomes import FhirError, bad_request, from_domain, not_found, outcome
 from hospital_bff.language import Message
+from hospital_bff.outages import REDIS_DOWN, TRY_AGAIN_CODE, TRY_AGAIN_MESSAGE, TryAgain
 from hospital_bff.request_id import current_request_id
 from hospital_bff.request_limits import BodyTooLarge, read_body
 from hospital_bff.runtime import Runtime
@@ -35,6 +36,8 @@ _FORMATS = ("json", "application/json", "application/fhir+json")
 _COMMON_PARAMS = frozenset({"_format"})
 # What anyone may read, no token asked (the paths under /fhir).
 _PUBLIC = frozenset({"metadata", ".well-known/smart-configuration"})
+# What Redis being away raises (outages.py): answered TRY_AGAIN.
+_REDIS_AWAY: tuple[type[BaseException], ...] = (TryAgain, *REDIS_DOWN)
 
 
 def _accepts_json(accept: str | None) -> bool:
@@ -111,6 +114,11 @@ class FhirEndpoint:
         except UpstreamUnavailable as exc:
             log.warning("upstream_unavailable", system=exc.system, error=str(exc))
             return self._refused(*from_domain(UpstreamUnavailableError(exc.system), ctx.lang))
+        except _REDIS_AWAY as exc:
+            # Redis away is no bug: TRY_AGAIN, as /graphql answers it (outages.py), not a 500.
+            log.warning("fhir.try_again", error=repr(exc))
+            said = TRY_AGAIN_MESSAGE.in_language(ctx.lang)
+            return self._refused(503, outcome("transient", TRY_AGAIN_CODE, said))
         except Exception:
             # A bug: its trace goes to the log; the caller gets the id to quote, no detail.
             log.exception("fhir.internal_error")

@@ -9,7 +9,7 @@ from graphql import GraphQLError
 
 from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.language import LocalisedError, Message
-from hospital_bff.outages import REDIS_DOWN, TRY_AGAIN_CODE, TryAgain
+from hospital_bff.outages import REDIS_DOWN, TRY_AGAIN_CODE, TRY_AGAIN_MESSAGE, TryAgain
 from hospital_bff.services.errors import DomainError
 
 # Codes that may reach a client in a top-level GraphQL error; everything else is masked.
@@ -48,14 +48,9 @@ async def upstream_guard() -> AsyncIterator[None]:
         raise localised_domain_error(exc) from exc
 
 
-TRY_AGAIN = Message(
-    "服务暂时繁忙，请稍后再试", "The service is briefly unavailable; please try again shortly"
-)
-
-
 def try_again_error(error: GraphQLError) -> GraphQLError | None:
     """The coded TRY_AGAIN a client retries on, for an error caused by Redis being away (raised
     as TryAgain, or a Redis error that reached the resolver); None for any other error."""
     if not isinstance(error.original_error, (TryAgain, *REDIS_DOWN)):
         return None
-    return LocalisedError(TRY_AGAIN, TRY_AGAIN_CODE, nodes=error.nodes, path=error.path)
+    return LocalisedError(TRY_AGAIN_MESSAGE, TRY_AGAIN_CODE, nodes=error.nodes, path=error.path)
