@@ -92,8 +92,8 @@ class SharedResults:
         except (TypeError, ValueError):
             return None
         event = executor.root_value
-        key = (id(event), id(operation), operation.name and operation.name.value, variables)
-        key += (context.lang,)
+        name = operation.name.value if operation.name else None
+        key = (id(event), id(operation), name, variables, context.lang)
         entry = self._results.get(key)
         if entry is None or entry.event is not event or entry.operation is not operation:
             future = asyncio.ensure_future(self._execute(executor, context))
@@ -126,7 +126,7 @@ class SharedResults:
             result = shared.execute_operation(False)
             if shared.is_awaitable(result):
                 result = await result
-        except Exception:  # noqa: BLE001 - each subscriber executes it again, and sees it
+        except Exception:  # each subscriber executes it again, and sees it
             return None
         if not isinstance(result, ExecutionResult):
             return None
@@ -172,8 +172,9 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
 
     sharing = False  # set on the per-event executors of a public subscription
 
-    def build_per_event_executor(self, payload: Any) -> Any:
+    def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
         executor = super().build_per_event_executor(payload)
+        assert isinstance(executor, SharedEventExecutor)  # a copy of this one
         executor.sharing = _public(self.operation)
         return executor
 
