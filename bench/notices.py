@@ -86,6 +86,7 @@ async def scenario(url: str, pid: int, sim_his: str, settings: Any, args: Any) -
     # Each subscription's first message is the schedule as it was; the events are counted
     # after every subscriber has it.
     started: dict[str, int] = {}
+    failed: list[dict[str, Any]] = []  # subscriptions whose first message was an error
     all_started = asyncio.Event()
     # The payload every subscriber should get for the current event: the first of each event
     # is read whole and checked, the others are compared with its text (reading a thousand
@@ -106,8 +107,12 @@ async def scenario(url: str, pid: int, sim_his: str, settings: Any, args: Any) -
             event = current["event"]
             if event < 0:
                 message = json.loads(raw)
-                started[message["id"]] = message["payload"]["data"]["scheduleUpdated"]["remaining"]
-                if len(started) == args.subscribers:
+                data = message["payload"].get("data")
+                if data is None:
+                    failed.append(message)
+                else:
+                    started[message["id"]] = data["scheduleUpdated"]["remaining"]
+                if len(started) + len(failed) == args.subscribers:
                     all_started.set()
                 continue
             arrivals[event].append(time.perf_counter())
@@ -145,6 +150,8 @@ async def scenario(url: str, pid: int, sim_his: str, settings: Any, args: Any) -
             raise RuntimeError(
                 f"{len(started)} of {args.subscribers} subscriptions started in 180 s"
             ) from None
+        if failed:
+            raise RuntimeError(f"{len(failed)} subscriptions failed to start, e.g. {failed[0]}")
         if len(set(started.values())) != 1:
             raise AssertionError(f"the subscriptions started from different states: {started}")
         expected["remaining"] = next(iter(started.values()))

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager
 from graphql import GraphQLError
 
 from hospital_bff.datasources import his_models as his
-from hospital_bff.events import notices_topic, order_topic, queue_topic, schedule_topic
+from hospital_bff.events import CURRENT, notices_topic, order_topic, queue_topic, schedule_topic
 from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
@@ -75,9 +75,15 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
         loads: EventLoads = runtime.extras.setdefault("schedule_event_loads", EventLoads())
         async for event in runtime.events.watch(schedule_topic(schedule_id)):
             async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
-                # Every watcher of this schedule got this very event: one HIS read for all (the
-                # first, "current" event is each watcher's own, so its read is its own).
-                fresh = await loads.once(event, lambda: _schedule(runtime, schedule_id))
+                if event.get(CURRENT):
+                    # Its own first event: a read started after it listens, shared with the
+                    # watchers that opened meanwhile.
+                    fresh = await loads.started_after(
+                        schedule_id, lambda: _schedule(runtime, schedule_id)
+                    )
+                else:
+                    # Every watcher of this schedule got this very event: one HIS read for all.
+                    fresh = await loads.once(event, lambda: _schedule(runtime, schedule_id))
             if fresh is None and last is None:
                 raise _not_found()
             if fresh is not None and fresh[0] != last:
