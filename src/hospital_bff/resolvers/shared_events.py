@@ -27,6 +27,7 @@ import json
 from collections import OrderedDict
 from copy import copy
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # json_text's own, for a str
 from typing import Any
 
 from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
@@ -87,13 +88,10 @@ class SharedResults:
         operation, context = executor.operation, executor.context_value
         if self._personal.get(id(operation)) is operation or not isinstance(context, Context):
             return None
-        try:
-            variables = json.dumps(executor.variable_values.coerced, sort_keys=True, default=repr)
-        except (TypeError, ValueError):
+        if executor.shape is None:
             return None
         event = executor.root_value
-        name = operation.name.value if operation.name else None
-        key = (id(event), id(operation), name, variables, context.lang)
+        key = (id(event), *executor.shape)
         entry = self._results.get(key)
         if entry is None or entry.event is not event or entry.operation is not operation:
             future = asyncio.ensure_future(self._execute(executor, context))
@@ -156,7 +154,22 @@ def next_frame(message: Any) -> str | None:
     encoded = SHARED.encoded(payload["data"])
     if encoded is None or list(message) != ["id", "type", "payload"]:
         return None
-    return f'{{"id":{json_text(message["id"])},"type":"next","payload":{encoded}}}'
+    op_id = message["id"]
+    quoted = encode_basestring(op_id) if isinstance(op_id, str) else json_text(op_id)
+    return f'{{"id":{quoted},"type":"next","payload":{encoded}}}'
+
+
+def _shape(executor: SharedEventExecutor) -> tuple[Any, ...] | None:
+    context = executor.context_value
+    if not isinstance(context, Context):
+        return None
+    try:
+        variables = json.dumps(executor.variable_values.coerced, sort_keys=True, default=repr)
+    except (TypeError, ValueError):
+        return None
+    operation = executor.operation
+    name = operation.name.value if operation.name else None
+    return (id(operation), name, variables, context.lang)
 
 
 def _public(operation: OperationDefinitionNode) -> bool:
@@ -171,11 +184,15 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     """strawberry's executor; a public subscription's events are executed once for all."""
 
     sharing = False  # set on the per-event executors of a public subscription
+    # What besides the event its result depends on: the operation, its variables, the
+    # language; worked out once per subscription (None: not to be shared).
+    shape: tuple[Any, ...] | None = None
 
     def build_per_event_executor(self, payload: Any) -> SharedEventExecutor:
+        if self.shape is None and not self.sharing and _public(self.operation):
+            self.shape, self.sharing = _shape(self), True
         executor = super().build_per_event_executor(payload)
         assert isinstance(executor, SharedEventExecutor)  # a copy of this one
-        executor.sharing = _public(self.operation)
         return executor
 
     def execute_operation(self, serially: bool | None = None) -> Any:
