@@ -15,6 +15,7 @@ functions: which media type answers a request, and which status code goes with a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,13 @@ PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 URI_TOO_LONG = "URI_TOO_LONG"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 INTERNAL = "INTERNAL"
+
+
+def json_text(data: object) -> str:
+    """How every answer is encoded: UTF-8 as it is (a Chinese answer is 40% smaller than with
+    \\uXXXX escapes), no spaces."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
 
 # Accepted media ranges -> (the media type we answer with, how specific the range is).
 _RANGES = {

@@ -38,8 +38,8 @@ from typing import Final
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hospital_bff.config import Settings
-from hospital_bff.graphql_http import VARY, json_text
-from hospital_bff.graphql_over_http import APPLICATION_JSON, Refusal, negotiate
+from hospital_bff.graphql_http import VARY
+from hospital_bff.graphql_over_http import APPLICATION_JSON, Refusal, json_text, negotiate
 from hospital_bff.language import Message, caller_language
 from hospital_bff.metrics import SHED_IN_FLIGHT, SHED_REQUESTS
 from hospital_bff.outages import TRY_AGAIN_CODE

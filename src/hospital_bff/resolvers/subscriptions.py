@@ -14,12 +14,14 @@ from contextlib import AbstractContextManager
 
 from graphql import GraphQLError
 
-from hospital_bff.events import notices_topic, order_topic, queue_topic, schedule_topic
+from hospital_bff.datasources import his_models as his
+from hospital_bff.events import CURRENT, notices_topic, order_topic, queue_topic, schedule_topic
 from hospital_bff.language import LocalisedError, Message
 from hospital_bff.resolvers.context import Info, Viewer
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.resolvers.event_loads import EventLoads
 from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.runtime import Runtime
 from hospital_bff.schema.catalogue import Schedule
 from hospital_bff.schema.notices import Notice
 from hospital_bff.schema.orders import Order
@@ -73,14 +75,27 @@ async def schedule_updated(info: Info, schedule_id: str) -> AsyncGenerator[Sched
         loads: EventLoads = runtime.extras.setdefault("schedule_event_loads", EventLoads())
         async for event in runtime.events.watch(schedule_topic(schedule_id)):
             async with upstream_guard():  # the HIS unreachable: UPSTREAM_UNAVAILABLE, not a bug
-                # Every watcher of this schedule got this very event: one HIS read for all (the
-                # first, "current" event is each watcher's own, so its read is its own).
-                fresh = await loads.once(event, lambda: runtime.catalogue.schedule(schedule_id))
+                if event.get(CURRENT):
+                    # Its own first event: a read started after it listens, shared with the
+                    # watchers that opened meanwhile.
+                    fresh = await loads.started_after(
+                        schedule_id, lambda: _schedule(runtime, schedule_id)
+                    )
+                else:
+                    # Every watcher of this schedule got this very event: one HIS read for all.
+                    fresh = await loads.once(event, lambda: _schedule(runtime, schedule_id))
             if fresh is None and last is None:
                 raise _not_found()
-            if fresh is not None and fresh != last:
-                last = fresh
-                yield Schedule.from_dto(fresh)
+            if fresh is not None and fresh[0] != last:
+                last = fresh[0]
+                # The same object for every watcher of this event: its selection is executed
+                # and encoded once for all who sent the same document (shared_events).
+                yield fresh[1]
+
+
+async def _schedule(runtime: Runtime, schedule_id: str) -> tuple[his.Schedule, Schedule] | None:
+    found = await runtime.catalogue.schedule(schedule_id)
+    return None if found is None else (found, Schedule.from_dto(found))
 
 
 async def notices(info: Info) -> AsyncGenerator[Notice, None]:

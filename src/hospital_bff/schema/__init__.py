@@ -18,6 +18,7 @@ from hospital_bff.resolvers.edge_input import CheckEdgeInput
 from hospital_bff.resolvers.log_context import LogContext, LoggingSchema
 from hospital_bff.resolvers.masking import MaskInternalErrors, MaskInternalErrorsAndSuggestions
 from hospital_bff.resolvers.query_limits import QueryLimiter, QueryLimits
+from hospital_bff.resolvers.shared_events import SharedEventExecutor
 from hospital_bff.schema.errors import ALL_ERROR_TYPES
 from hospital_bff.schema.mutation import Mutation
 from hospital_bff.schema.pagination import DEFAULT_PAGE, MAX_PAGE
@@ -70,6 +71,8 @@ def build_schema(
         subscription=Subscription,
         types=list(ALL_ERROR_TYPES),
         extensions=extensions,
+        # A public subscription's event executed once for all its subscribers.
+        execution_context_class=SharedEventExecutor,
     )
 
 
