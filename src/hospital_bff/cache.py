@@ -165,6 +165,18 @@ class Cache:
             log.warning("cache_read_skipped", key=key, error=repr(exc))
             return None
 
+    async def _get_lasting(self, key: str, seconds: float) -> Any | None:
+        """The key's text, or None if it has no more than `seconds` left (read again early)."""
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.get(self.prefix + key)
+                pipe.pttl(self.prefix + key)
+                raw, left = await pipe.execute()
+        except REDIS_DOWN as exc:
+            log.warning("cache_read_skipped", key=key, error=repr(exc))
+            return None
+        return raw if int(left) > seconds * 1000 else None
+
     async def get_or_load(
         self,
         key: str,
@@ -175,10 +187,13 @@ class Cache:
         *,
         stale_ttl: int = 24 * 3600,
         texts: dict[str, str] | None = None,
+        refresh_within: float = 0.0,
     ) -> T:
         """Fresh copy if any; else load; if loading fails, the last good copy, else the error.
-        `texts` gets the key's text as kept (what was read can be told from what is there)."""
-        raw = await self._get(key)
+        `texts` gets the key's text as kept (what was read can be told from what is there).
+        With `refresh_within`, a copy with no more than that many seconds left is loaded again
+        (a kept answer read from it is refreshed before it lapses: `response_cache`)."""
+        raw = await (self._get_lasting(key, refresh_within) if refresh_within else self._get(key))
         if raw is not None and texts is not None:
             texts[key] = raw if isinstance(raw, str) else raw.decode()
         if raw is not None:
