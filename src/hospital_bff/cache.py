@@ -145,8 +145,11 @@ class Cache:
         return [max(int(ms), 0) / 1000 for ms in left]
 
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
+        await self._set_text(key, _text(value), ttl)
+
+    async def _set_text(self, key: str, text: str, ttl: int) -> None:
         try:
-            await self.redis.set(self.prefix + key, _text(value), ex=ttl)
+            await self.redis.set(self.prefix + key, text, ex=ttl)
         except REDIS_DOWN as exc:
             log.warning("cache_write_skipped", key=key, error=repr(exc))
 
@@ -209,25 +212,31 @@ class Cache:
             return value
         pending = self._loading.get(key)
         if pending is not None:
-            dumped = await asyncio.shield(pending)
+            dumped, text = await asyncio.shield(pending)
             if texts is not None:
-                texts[key] = _text(dumped)
+                texts[key] = text
             return parse(dumped)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[Any, str]] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
         try:
-            dumped = await self._load(key, ttl, load, dump, stale_ttl)
+            dumped, text = await self._load(key, ttl, load, dump, stale_ttl)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: a load nobody else waited for is not "never seen"
             raise
         else:
-            future.set_result(dumped)
+            future.set_result((dumped, text))
         finally:
             del self._loading[key]
         if texts is not None:
-            texts[key] = _text(dumped)
-        return parse(dumped)
+            texts[key] = text
+        loaded = parse(dumped)
+        # The next read of this text (another answer's, or this one's at its refresh) is not
+        # parsed and validated again.
+        self._parsed[key] = (text, loaded)
+        if len(self._parsed) > PARSED_ENTRIES:
+            self._parsed.popitem(last=False)
+        return loaded
 
     async def _load(
         self,
@@ -236,19 +245,21 @@ class Cache:
         load: Callable[[], Awaitable[T]],
         dump: Callable[[T], Any],
         stale_ttl: int,
-    ) -> Any:
+    ) -> tuple[Any, str]:
+        """The value loaded, dumped, and its text as kept (made once for both copies)."""
         try:
             value = await load()
         except Exception:
             stale = await self.get_json("stale:" + key)
             if stale is not None:
                 log.warning("cache_serving_stale", key=key)
-                return stale
+                return stale, _text(stale)
             raise
         dumped = dump(value)
-        await self.set_json(key, dumped, ttl)
-        await self.set_json("stale:" + key, dumped, stale_ttl)
-        return dumped
+        text = _text(dumped)
+        await self._set_text(key, text, ttl)
+        await self._set_text("stale:" + key, text, stale_ttl)
+        return dumped, text
 
 
 def _text(value: Any) -> str:
