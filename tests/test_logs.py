@@ -238,3 +238,14 @@ def test_a_line_per_simulator_call_shows_only_at_debug(level: str) -> None:
     assert any("/graphql" in e for e in events) and any("his.example" in e for e in events)
     shown = sum("/sim/" in e for e in events)
     assert shown == (2 if level == "DEBUG" else 0)
+
+
+def test_uvicorn_formats_no_access_line_the_level_would_drop() -> None:
+    # uvicorn's protocol formats a request's access line whenever the logger has a handler.
+    access = logging.getLogger("uvicorn.access")
+    configure_logging("WARNING", out=io.StringIO(), err=io.StringIO())
+    try:
+        assert not access.hasHandlers()
+    finally:
+        configure_logging("INFO")
+    assert access.hasHandlers()

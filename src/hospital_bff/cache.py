@@ -145,8 +145,11 @@ class Cache:
         return [max(int(ms), 0) / 1000 for ms in left]
 
     async def set_json(self, key: str, value: Any, ttl: int) -> None:
+        await self._set_text(key, _text(value), ttl)
+
+    async def _set_text(self, key: str, text: str, ttl: int) -> None:
         try:
-            await self.redis.set(self.prefix + key, _text(value), ex=ttl)
+            await self.redis.set(self.prefix + key, text, ex=ttl)
         except REDIS_DOWN as exc:
             log.warning("cache_write_skipped", key=key, error=repr(exc))
 
@@ -165,6 +168,18 @@ class Cache:
             log.warning("cache_read_skipped", key=key, error=repr(exc))
             return None
 
+    async def _get_lasting(self, key: str, seconds: float) -> Any | None:
+        """The key's text, or None if it has no more than `seconds` left (read again early)."""
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.get(self.prefix + key)
+                pipe.pttl(self.prefix + key)
+                raw, left = await pipe.execute()
+        except REDIS_DOWN as exc:
+            log.warning("cache_read_skipped", key=key, error=repr(exc))
+            return None
+        return raw if int(left) > seconds * 1000 else None
+
     async def get_or_load(
         self,
         key: str,
@@ -175,10 +190,13 @@ class Cache:
         *,
         stale_ttl: int = 24 * 3600,
         texts: dict[str, str] | None = None,
+        refresh_within: float = 0.0,
     ) -> T:
         """Fresh copy if any; else load; if loading fails, the last good copy, else the error.
-        `texts` gets the key's text as kept (what was read can be told from what is there)."""
-        raw = await self._get(key)
+        `texts` gets the key's text as kept (what was read can be told from what is there).
+        With `refresh_within`, a copy with no more than that many seconds left is loaded again
+        (a kept answer read from it is refreshed before it lapses: `response_cache`)."""
+        raw = await (self._get_lasting(key, refresh_within) if refresh_within else self._get(key))
         if raw is not None and texts is not None:
             texts[key] = raw if isinstance(raw, str) else raw.decode()
         if raw is not None:
@@ -194,25 +212,31 @@ class Cache:
             return value
         pending = self._loading.get(key)
         if pending is not None:
-            dumped = await asyncio.shield(pending)
+            dumped, text = await asyncio.shield(pending)
             if texts is not None:
-                texts[key] = _text(dumped)
+                texts[key] = text
             return parse(dumped)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[Any, str]] = asyncio.get_running_loop().create_future()
         self._loading[key] = future
         try:
-            dumped = await self._load(key, ttl, load, dump, stale_ttl)
+            dumped, text = await self._load(key, ttl, load, dump, stale_ttl)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: a load nobody else waited for is not "never seen"
             raise
         else:
-            future.set_result(dumped)
+            future.set_result((dumped, text))
         finally:
             del self._loading[key]
         if texts is not None:
-            texts[key] = _text(dumped)
-        return parse(dumped)
+            texts[key] = text
+        loaded = parse(dumped)
+        # The next read of this text (another answer's, or this one's at its refresh) is not
+        # parsed and validated again.
+        self._parsed[key] = (text, loaded)
+        if len(self._parsed) > PARSED_ENTRIES:
+            self._parsed.popitem(last=False)
+        return loaded
 
     async def _load(
         self,
@@ -221,19 +245,21 @@ class Cache:
         load: Callable[[], Awaitable[T]],
         dump: Callable[[T], Any],
         stale_ttl: int,
-    ) -> Any:
+    ) -> tuple[Any, str]:
+        """The value loaded, dumped, and its text as kept (made once for both copies)."""
         try:
             value = await load()
         except Exception:
             stale = await self.get_json("stale:" + key)
             if stale is not None:
                 log.warning("cache_serving_stale", key=key)
-                return stale
+                return stale, _text(stale)
             raise
         dumped = dump(value)
-        await self.set_json(key, dumped, ttl)
-        await self.set_json("stale:" + key, dumped, stale_ttl)
-        return dumped
+        text = _text(dumped)
+        await self._set_text(key, text, ttl)
+        await self._set_text("stale:" + key, text, stale_ttl)
+        return dumped, text
 
 
 def _text(value: Any) -> str:

@@ -189,6 +189,9 @@ def configure_logging(
             own.removeHandler(handler)
         own.propagate = True
         own.setLevel(logging.NOTSET)
+    # uvicorn formats each request's access line (the client's address, the path quoted)
+    # whenever its logger has a handler, before the level drops it: above INFO it has none.
+    logging.getLogger("uvicorn.access").propagate = root.level <= logging.INFO
     for name in _PER_CALL_LOGGERS:
         per_call = logging.getLogger(name)
         for stale in [f for f in per_call.filters if isinstance(f, _SimulatorCallsAtDebug)]:

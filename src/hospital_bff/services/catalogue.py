@@ -88,7 +88,9 @@ class CatalogueService:
         self.events = events
         self.listeners: list[ScheduleChangeListener] = []
 
-    async def catalogue(self, reads: CatalogueReads | None = None) -> Catalogue:
+    async def catalogue(
+        self, reads: CatalogueReads | None = None, refresh_within: float = 0.0
+    ) -> Catalogue:
         async def load() -> Catalogue:
             departments = await self.his.departments()
             experts = await self.his.experts()
@@ -103,6 +105,7 @@ class CatalogueService:
             dump=_dump_catalogue,
             parse=_parse_catalogue,
             texts=reads.texts if reads is not None else None,
+            refresh_within=refresh_within,
         )
 
     async def schedules_of_department(
@@ -111,6 +114,7 @@ class CatalogueService:
         date_from: date,
         date_to: date,
         reads: CatalogueReads | None = None,
+        refresh_within: float = 0.0,
     ) -> list[Schedule]:
         check_date_range(date_from, date_to)
         version = await self._schedule_version(department_id)
@@ -131,15 +135,19 @@ class CatalogueService:
             dump=lambda items: [s.model_dump(mode="json", by_alias=True) for s in items],
             parse=lambda raw: [Schedule.model_validate(s) for s in raw],
             texts=reads.texts if reads is not None else None,
+            refresh_within=refresh_within,
         )
 
-    async def reread(self, reads: CatalogueReads) -> CatalogueReads:
-        """Read again what an answer was read from (the HIS for entries that lapsed)."""
+    async def reread(self, reads: CatalogueReads, refresh_within: float = 0.0) -> CatalogueReads:
+        """Read again what an answer was read from (the HIS for entries that lapsed, and for
+        those with no more than `refresh_within` seconds left)."""
         again = CatalogueReads()
         if reads.catalogue:
-            await self.catalogue(again)
+            await self.catalogue(again, refresh_within)
         for department_id, date_from, date_to in sorted(reads.schedule_ranges):
-            await self.schedules_of_department(department_id, date_from, date_to, again)
+            await self.schedules_of_department(
+                department_id, date_from, date_to, again, refresh_within
+            )
         return again
 
     async def schedule(self, schedule_id: str) -> Schedule | None:
