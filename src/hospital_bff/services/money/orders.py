@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +37,7 @@ from hospital_bff.services.money.rules import (
 )
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.services.waitlist import waiting
+from hospital_bff.store import touched
 from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 
 log = structlog.get_logger(__name__)
@@ -44,6 +47,8 @@ ACTIVE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID, OrderStatus.CONFIRMED)
 # The HIS lock outlives our payment window a little, so a payment at the last second can
 # still be confirmed; our sweep releases it when the order expires.
 LOCK_MARGIN_SECONDS = 120
+
+_ORDERS: sa.Table = Order.__table__  # type: ignore[attr-defined]
 
 
 class HoldLapsed(Exception):
@@ -177,23 +182,30 @@ async def transition(
 
     The status and version in the WHERE clause make each transition happen once, whichever
     of a webhook, a poll, a sweep or a retry gets there first.
+
+    One Core statement that returns the row as it now is, set on `order` as a refresh
+    would: through the ORM the UPDATE read its row's owner first (store/touched.py) and
+    the refresh read the row again, three statements where one does (an expiry's most).
     """
     assert_transition(OrderStatus(order.status), target)
-    result = await session.execute(
-        update(Order)
+    await session.flush()  # what the ORM's execute flushed first (a no-op when clean)
+    statement = (
+        update(_ORDERS)
         .where(
-            col(Order.id) == order.id,
-            col(Order.status) == order.status,
-            col(Order.version) == order.version,
+            _ORDERS.c.id == order.id,
+            _ORDERS.c.status == order.status,
+            _ORDERS.c.version == order.version,
         )
         .values(status=target.value, version=order.version + 1, **fields)
-        # Read again below either way: not matched against every row the session holds.
-        .execution_options(synchronize_session=False)
+        .returning(*_ORDERS.c)
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    row = (await (await session.connection()).execute(statement)).mappings().first()
+    if row is None:
         await session.refresh(order)
         return False
-    await session.refresh(order)
+    touched.note_user(session.sync_session, row["user_id"])
+    for name, value in row.items():
+        set_committed_value(order, name, value)
     count_after_commit(session, ORDER_TRANSITIONS, order.kind, order.status)
     publish_after_commit(session, order_topic(order.id), {"id": order.id, "status": order.status})
     # Only a change of the schedule's places is news to its watchers: a paid or confirmed
