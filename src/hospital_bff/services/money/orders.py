@@ -6,6 +6,7 @@ holds live here because a hold becomes the order's place in the order's own comm
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -175,6 +176,26 @@ async def lock_order(session: AsyncSession, order_id: str) -> Order | None:
     return (await session.exec(query)).first()
 
 
+@functools.cache
+def _transition(names: tuple[str, ...]) -> Any:
+    """`transition`'s statement for these other columns, built once: built at each call, its
+    cache key was worked out again each time (a statement that names every column)."""
+    return (
+        update(_ORDERS)
+        .where(
+            _ORDERS.c.id == bindparam("was_id"),
+            _ORDERS.c.status == bindparam("was_status"),
+            _ORDERS.c.version == bindparam("was_version"),
+        )
+        .values(
+            status=bindparam("set_status"),
+            version=bindparam("set_version"),
+            **{name: bindparam(f"set_{name}") for name in names},
+        )
+        .returning(*_ORDERS.c)
+    )
+
+
 async def transition(
     session: AsyncSession, order: Order, target: OrderStatus, **fields: Any
 ) -> bool:
@@ -189,17 +210,16 @@ async def transition(
     """
     assert_transition(OrderStatus(order.status), target)
     await session.flush()  # what the ORM's execute flushed first (a no-op when clean)
-    statement = (
-        update(_ORDERS)
-        .where(
-            _ORDERS.c.id == order.id,
-            _ORDERS.c.status == order.status,
-            _ORDERS.c.version == order.version,
-        )
-        .values(status=target.value, version=order.version + 1, **fields)
-        .returning(*_ORDERS.c)
+    params = {f"set_{name}": value for name, value in fields.items()}
+    params.update(
+        was_id=order.id,
+        was_status=order.status,
+        was_version=order.version,
+        set_status=target.value,
+        set_version=order.version + 1,
     )
-    row = (await (await session.connection()).execute(statement)).mappings().first()
+    conn = await session.connection()
+    row = (await conn.execute(_transition(tuple(sorted(fields))), params)).mappings().first()
     if row is None:
         await session.refresh(order)
         return False
