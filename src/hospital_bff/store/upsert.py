@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.store.touched import note_values
+
+
+@functools.cache
+def _insert_ignoring(table: sa.Table, dialect: str) -> Any:
+    """The table's statement, built once: the row's values go as its parameters, so a call
+    neither builds a statement nor works out its cache key again (an expiry's notice, a
+    booking's rows)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
 
 
 async def insert_ignore(
@@ -17,10 +28,10 @@ async def insert_ignore(
     """Insert one row unless it collides with a unique key; True if this call inserted it."""
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing()
-    result = await session.execute(stmt)
-    if result.rowcount:  # type: ignore[attr-defined]
+    # A Core statement on the unit's connection, as the session ran it (no autoflush: the
+    # statement names a table, not a mapped class).
+    result = await (await session.connection()).execute(_insert_ignoring(table, dialect), values)
+    if result.rowcount:
         # Whose answers it changes (store.touched), as for any row the ORM flushes.
         note_values(session.sync_session, table, values)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)

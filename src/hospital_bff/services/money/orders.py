@@ -6,14 +6,17 @@ holds live here because a hold becomes the order's place in the order's own comm
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +38,7 @@ from hospital_bff.services.money.rules import (
 )
 from hospital_bff.services.uow import publish_after_commit
 from hospital_bff.services.waitlist import waiting
+from hospital_bff.store import touched
 from hospital_bff.store.models import Order, Payment, PlaceHold, Refund, SlotInventory
 
 log = structlog.get_logger(__name__)
@@ -44,6 +48,8 @@ ACTIVE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID, OrderStatus.CONFIRMED)
 # The HIS lock outlives our payment window a little, so a payment at the last second can
 # still be confirmed; our sweep releases it when the order expires.
 LOCK_MARGIN_SECONDS = 120
+
+_ORDERS: sa.Table = Order.__table__  # type: ignore[attr-defined]
 
 
 class HoldLapsed(Exception):
@@ -170,6 +176,26 @@ async def lock_order(session: AsyncSession, order_id: str) -> Order | None:
     return (await session.exec(query)).first()
 
 
+@functools.cache
+def _transition(names: tuple[str, ...]) -> Any:
+    """`transition`'s statement for these other columns, built once: built at each call, its
+    cache key was worked out again each time (a statement that names every column)."""
+    return (
+        update(_ORDERS)
+        .where(
+            _ORDERS.c.id == bindparam("was_id"),
+            _ORDERS.c.status == bindparam("was_status"),
+            _ORDERS.c.version == bindparam("was_version"),
+        )
+        .values(
+            status=bindparam("set_status"),
+            version=bindparam("set_version"),
+            **{name: bindparam(f"set_{name}") for name in names},
+        )
+        .returning(*_ORDERS.c)
+    )
+
+
 async def transition(
     session: AsyncSession, order: Order, target: OrderStatus, **fields: Any
 ) -> bool:
@@ -177,23 +203,29 @@ async def transition(
 
     The status and version in the WHERE clause make each transition happen once, whichever
     of a webhook, a poll, a sweep or a retry gets there first.
+
+    One Core statement that returns the row as it now is, set on `order` as a refresh
+    would: through the ORM the UPDATE read its row's owner first (store/touched.py) and
+    the refresh read the row again, three statements where one does (an expiry's most).
     """
     assert_transition(OrderStatus(order.status), target)
-    result = await session.execute(
-        update(Order)
-        .where(
-            col(Order.id) == order.id,
-            col(Order.status) == order.status,
-            col(Order.version) == order.version,
-        )
-        .values(status=target.value, version=order.version + 1, **fields)
-        # Read again below either way: not matched against every row the session holds.
-        .execution_options(synchronize_session=False)
+    await session.flush()  # what the ORM's execute flushed first (a no-op when clean)
+    params = {f"set_{name}": value for name, value in fields.items()}
+    params.update(
+        was_id=order.id,
+        was_status=order.status,
+        was_version=order.version,
+        set_status=target.value,
+        set_version=order.version + 1,
     )
-    if not result.rowcount:  # type: ignore[attr-defined]
+    conn = await session.connection()
+    row = (await conn.execute(_transition(tuple(sorted(fields))), params)).mappings().first()
+    if row is None:
         await session.refresh(order)
         return False
-    await session.refresh(order)
+    touched.note_user(session.sync_session, row["user_id"])
+    for name, value in row.items():
+        set_committed_value(order, name, value)
     count_after_commit(session, ORDER_TRANSITIONS, order.kind, order.status)
     publish_after_commit(session, order_topic(order.id), {"id": order.id, "status": order.status})
     # Only a change of the schedule's places is news to its watchers: a paid or confirmed
