@@ -46,7 +46,7 @@ from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.money import orders, reconciliation
+from hospital_bff.services.money import holds, reconciliation
 from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.simulators.bank.serialise import order_json
 from hospital_bff.store.ids import new_id
@@ -219,7 +219,7 @@ async def test_a_hold_whose_booking_died_is_given_back_by_its_lease(
     crashed = [new_id("ord") for _ in range(slot.capacity)]
     async with uow.unit_of_work(runtime) as session:
         for hold_id in crashed:
-            assert await orders.hold_place(
+            assert await holds.hold_place(
                 session, hold_id, slot.id, slot.schedule.id, slot.capacity, clock.now(), lease
             )
     refused = await book(client, token, patient_id, slot.id, key="retry")
@@ -256,7 +256,7 @@ async def test_a_busy_slot_is_still_recounted(
     assert slot is not None
     async with uow.unit_of_work(runtime) as session:
         # A booking in flight right now, and a count that drifted (a lost release).
-        assert await orders.hold_place(
+        assert await holds.hold_place(
             session, "ord_inflight", slot.id, slot.schedule.id, slot.capacity, clock.now(), 30
         )
         await session.execute(

@@ -9,7 +9,7 @@ import dramatiq
 
 from hospital_bff.jobs.runtime import current_runtime
 from hospital_bff.resolvers.log_context import order_context
-from hospital_bff.services.money import cancellation, confirmation, orders, refunds
+from hospital_bff.services.money import cancellation, confirmation, holds, refunds
 from hospital_bff.services.money.payments import PaymentService
 
 
@@ -56,7 +56,7 @@ async def release_his_hold(order_id: str) -> None:
 @dramatiq.actor(queue_name="default", max_retries=10)
 async def free_place_hold(hold_id: str) -> None:
     """A booking died between its hold and its order: give the place back."""
-    await orders.free_lapsed_hold(current_runtime(), hold_id)
+    await holds.free_lapsed_hold(current_runtime(), hold_id)
 
 
 @dramatiq.actor(queue_name="default", max_retries=30, min_backoff=2_000, max_backoff=60_000)

@@ -24,7 +24,7 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import (
     cancellation,
     confirmation,
-    orders,
+    holds,
     payments,
     reconciliation,
     refunds,
@@ -54,7 +54,7 @@ async def poll_unsettled_payments(runtime: Runtime) -> int:
 
 async def free_expired_holds(runtime: Runtime) -> int:
     """Places held by bookings that never committed their order (a crash half-way)."""
-    ids = await orders.expired_holds(runtime)
+    ids = await holds.expired_holds(runtime)
     for hold_id in ids:
         send_now("free_place_hold", hold_id)
     return len(ids)
@@ -80,7 +80,7 @@ async def resend_refunds(runtime: Runtime) -> int:
 
 
 async def resync_inventory(runtime: Runtime) -> int:
-    return await orders.resync_places(runtime)
+    return await holds.resync_places(runtime)
 
 
 async def daily(runtime: Runtime) -> int:

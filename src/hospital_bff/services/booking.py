@@ -38,7 +38,7 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits, his_visits_by_day
-from hospital_bff.services.money import orders
+from hospital_bff.services.money import holds, orders
 from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
 from hospital_bff.store.ids import new_id
@@ -280,7 +280,7 @@ class BookingService:
             # The hold is named after the order to come and leased: if this process dies
             # before the order commits, the lease sweep gives the place back.
             order_id = new_id("ord")
-            if not await orders.hold_place(
+            if not await holds.hold_place(
                 session,
                 order_id,
                 slot.id,
@@ -299,7 +299,7 @@ class BookingService:
             # Only a booking whose order did not commit gives its place back.
             if booked is None or not booked.created:
                 async with uow.unit_of_work(rt) as session:
-                    await orders.release_hold(session, order_id, rt.clock.now())
+                    await holds.release_hold(session, order_id, rt.clock.now())
         if booked.created:
             try:
                 await rt.catalogue.invalidate_schedules(schedule.department_id)

@@ -2,7 +2,7 @@
 burst of patients for a released schedule hears SLOT_FULL at once, and an overloaded process
 answers TRY_AGAIN within a second instead of letting calls time out behind its own queue.
 
-The count only filters; the database's hold (services/money/orders.py) stays the truth and
+The count only filters; the database's hold (services/money/holds.py) stays the truth and
 still refuses anything beyond capacity. So the gate may let too many through (the hold says
 SLOT_FULL then) but must never refuse a place that is free, which would leave it unsold:
 

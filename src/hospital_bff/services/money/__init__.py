@@ -2,7 +2,8 @@
 
     rules.py               states (OrderStatus, PaymentStatus, RefundStatus), transitions,
                            refund modes and typed outcomes; pure, no I/O
-    orders.py              order creation, owned look-ups, the one `transition`, leased holds
+    orders.py              order creation, owned look-ups, the one `transition`
+    holds.py               a slot's places: leased holds, their release, the count's resync
     payments.py            pay, settle (by the bank's success time), poll, expire
     confirmation.py        confirm at the HIS, or fail and refund
     cancellation.py        cancel by the patient or for a suspended schedule

@@ -32,9 +32,10 @@ from hospital_bff.services.errors import (
     NotFound,
     UpstreamUnavailableError,
 )
-from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money import holds, orders, refunds
 from hospital_bff.services.money.payments import PaymentService, UnpaidNotice
 from hospital_bff.services.money.rules import (
+    ACTIVE,
     Cancellation,
     OrderKind,
     OrderStatus,
@@ -229,7 +230,7 @@ async def _complete_cancellation(
             session, locked, OrderStatus.CANCELLED, closed_at=now, cancel_reason=reason
         )
         if locked.slot_id:
-            await orders.release_place(session, locked.slot_id, now)
+            await holds.release_place(session, locked.slot_id, now)
         if payment is not None and payment.status == PaymentStatus.SUCCEEDED:
             mode = (
                 RefundMode.REFUND
@@ -351,7 +352,7 @@ async def active_orders_on(session: AsyncSession, schedule_id: str) -> list[str]
     rows = await session.exec(
         select(Order.id).where(
             Order.schedule_id == schedule_id,
-            col(Order.status).in_([s.value for s in orders.ACTIVE]),
+            col(Order.status).in_([s.value for s in ACTIVE]),
         )
     )
     return list(rows.all())
@@ -366,7 +367,7 @@ async def unfinished_suspensions(runtime: Runtime, within_days: int = 30) -> lis
             .join(SuspendedSchedule, col(SuspendedSchedule.schedule_id) == col(Order.schedule_id))
             .where(
                 col(SuspendedSchedule.suspended_at) >= since,
-                col(Order.status).in_([s.value for s in orders.ACTIVE]),
+                col(Order.status).in_([s.value for s in ACTIVE]),
             )
         )
         return [(order_id, reason) for order_id, reason in rows.all()]
@@ -385,7 +386,7 @@ async def schedules_to_check_at_his(runtime: Runtime) -> list[str]:
             select(Order.schedule_id)
             .where(
                 col(Order.schedule_id).is_not(None),
-                col(Order.status).in_([s.value for s in orders.ACTIVE]),
+                col(Order.status).in_([s.value for s in ACTIVE]),
                 col(Order.visit_date) >= today,
                 col(Order.visit_date) <= last,
                 col(Order.schedule_id).not_in(known),

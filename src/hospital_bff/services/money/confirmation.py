@@ -21,7 +21,7 @@ from hospital_bff.metrics import NO_SHOWS, count_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import notices, uow
 from hospital_bff.services.accounts import restrictions
-from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money import holds, orders, refunds
 from hospital_bff.services.money.rules import (
     Confirmation,
     OrderKind,
@@ -206,7 +206,7 @@ async def fail_order(runtime: Runtime, order_id: str, reason: str) -> Confirmati
             session, order, OrderStatus.FAILED, closed_at=now, cancel_reason=reason[:256]
         )
         if order.slot_id:
-            await orders.release_place(session, order.slot_id, now)
+            await holds.release_place(session, order.slot_id, now)
         await refunds.open_refund(
             session,
             runtime,

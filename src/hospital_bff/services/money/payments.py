@@ -36,7 +36,7 @@ from hospital_bff.services import notices, uow
 from hospital_bff.services.accounts.restrictions import ensure_not_restricted
 from hospital_bff.services.errors import DomainError, InvalidInput, UpstreamUnavailableError
 from hospital_bff.services.group_commit import group_commit
-from hospital_bff.services.money import orders, refunds
+from hospital_bff.services.money import holds, orders, refunds
 from hospital_bff.services.money.rules import (
     UNPAID_TRADE_STATES,
     ArrivedMoney,
@@ -615,7 +615,7 @@ class PaymentService:
         if not await orders.transition(session, order, target, closed_at=now, cancel_reason=reason):
             return False  # someone else moved it: they released what it held
         if order.slot_id:
-            await orders.release_place(session, order.slot_id, now)
+            await holds.release_place(session, order.slot_id, now)
         expired = target == OrderStatus.EXPIRED
         notice = notice or UnpaidNotice(
             kind=NoticeKind.ORDER_EXPIRED if expired else NoticeKind.ORDER_CANCELLED,

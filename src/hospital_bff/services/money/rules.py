@@ -38,6 +38,10 @@ class OrderStatus(enum.StrEnum):
     COMPLETED = "COMPLETED"
 
 
+# What holds a place: an order in one of these statuses counts against its slot.
+ACTIVE = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PAID, OrderStatus.CONFIRMED)
+
+
 class PaymentChannel(enum.StrEnum):
     """How the patient pays: the bank's H5 cashier in a browser, or JSAPI inside WeChat."""
 

@@ -36,7 +36,7 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits
-from hospital_bff.services.money import orders
+from hospital_bff.services.money import holds, orders
 from hospital_bff.services.notices import NoticeKind, notify
 from hospital_bff.services.slot_gate import TryAgain
 from hospital_bff.services.waitlist import waiting
@@ -79,7 +79,7 @@ async def offer_place(rt: Runtime, slot_id: str) -> str | None:
             return None
         # An offer is our hold, not yet a lock at the HIS: the HIS counts it as free.
         if slot.remaining <= await waiting.offers_held(session, slot.id, rt.clock.now()):
-            if await orders.free_in_store(session, slot.id):
+            if await holds.free_in_store(session, slot.id):
                 raise NotYetFreeAtHis(slot.id)
             return None
     for candidate in candidates:
@@ -124,7 +124,7 @@ async def _offer_to(
             return None
         hold_id = new_id("ord")
         expires_at = now + timedelta(minutes=minutes)
-        if not await orders.hold_place(
+        if not await holds.hold_place(
             session, hold_id, slot.id, schedule.id, slot.capacity, now, minutes * 60
         ):
             return _NO_PLACE
@@ -185,7 +185,7 @@ async def end_offer(
         else:
             end_entry(entry, EntryStatus(status.value), now)
         session.add(entry)
-    await orders.release_hold(session, offer.hold_id, now)
+    await holds.release_hold(session, offer.hold_id, now)
 
 
 async def _owned_offer(
