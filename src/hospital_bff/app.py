@@ -14,7 +14,7 @@ from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Match, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLRequestData
@@ -69,11 +69,26 @@ class BffApp(Starlette):
     """Starlette with a front door: `front`, when set, sees every request before Starlette's
     own stack (its error middleware, the user middleware, the router) and passes on what it
     does not answer to `behind_front`. The response cache answers a kept request there, at
-    the cost of one ASGI call instead of three (bench/catalogue.py)."""
+    the cost of one ASGI call instead of three (bench/catalogue.py).
+
+    The embedded simulators' HTTP requests (`/sim/NAME/...`) go past all of it to the
+    simulator, as `hospital-bff sim` serves them: they stand for other systems, so none of
+    the BFF's own doors, gzip or request ids is theirs, and a booking's three HIS calls no
+    longer cost three passes through the BFF's middleware (bench/booking_burst.py)."""
 
     front: ASGIApp | None = None
+    # The simulators' Mounts by name (also in the router, for anything that walks it).
+    simulators: dict[str, Mount] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.simulators and scope["type"] == "http" and scope["path"].startswith("/sim/"):
+            mount = self.simulators.get(scope["path"][5:].split("/", 1)[0])
+            if mount is not None:
+                match, child_scope = mount.matches(scope)
+                if match is Match.FULL:
+                    scope.update(child_scope)
+                    await mount.handle(scope, receive, send)
+                    return
         front = self.front
         if front is None:
             await super().__call__(scope, receive, send)
@@ -259,7 +274,8 @@ def create_app(
     app.router.routes.append(WebSocketRoute("/graphql", graphql))
     for name, sim in sims.items():
         mounted = sim_store.track(sim) if sim_store is not None else sim
-        app.router.routes.append(Mount(f"/sim/{name}", app=mounted))
+        app.simulators = {**app.simulators, name: Mount(f"/sim/{name}", app=mounted)}
+        app.router.routes.append(app.simulators[name])
     app.state.settings = settings
     app.state.simulators = sims
     app.state.response_cache = response_cache
