@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -14,7 +16,7 @@ from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Match, Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLRequestData
@@ -27,7 +29,7 @@ from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.fhir.app import fhir_routes
-from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
+from hospital_bff.gc_pauses import freeze_start_up_heap, pace_collections, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
@@ -69,11 +71,26 @@ class BffApp(Starlette):
     """Starlette with a front door: `front`, when set, sees every request before Starlette's
     own stack (its error middleware, the user middleware, the router) and passes on what it
     does not answer to `behind_front`. The response cache answers a kept request there, at
-    the cost of one ASGI call instead of three (bench/catalogue.py)."""
+    the cost of one ASGI call instead of three (bench/catalogue.py).
+
+    The embedded simulators' HTTP requests (`/sim/NAME/...`) go past all of it to the
+    simulator, as `hospital-bff sim` serves them: they stand for other systems, so none of
+    the BFF's own doors, gzip or request ids is theirs, and a booking's three HIS calls no
+    longer cost three passes through the BFF's middleware (bench/booking_burst.py)."""
 
     front: ASGIApp | None = None
+    # The simulators' Mounts by name (also in the router, for anything that walks it).
+    simulators: Mapping[str, Mount] = MappingProxyType({})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.simulators and scope["type"] == "http" and scope["path"].startswith("/sim/"):
+            mount = self.simulators.get(scope["path"][5:].split("/", 1)[0])
+            if mount is not None:
+                match, child_scope = mount.matches(scope)
+                if match is Match.FULL:
+                    scope.update(child_scope)
+                    await mount.handle(scope, receive, send)
+                    return
         front = self.front
         if front is None:
             await super().__call__(scope, receive, send)
@@ -217,6 +234,8 @@ def create_app(
             watch_pauses()
             if settings.gc_freeze_after_start:
                 freeze_start_up_heap()
+                pacer = asyncio.get_running_loop().create_task(pace_collections())
+                stack.push_async_callback(_cancelled, pacer)
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(
@@ -259,7 +278,8 @@ def create_app(
     app.router.routes.append(WebSocketRoute("/graphql", graphql))
     for name, sim in sims.items():
         mounted = sim_store.track(sim) if sim_store is not None else sim
-        app.router.routes.append(Mount(f"/sim/{name}", app=mounted))
+        app.simulators = {**app.simulators, name: Mount(f"/sim/{name}", app=mounted)}
+        app.router.routes.append(app.simulators[name])
     app.state.settings = settings
     app.state.simulators = sims
     app.state.response_cache = response_cache
@@ -297,6 +317,12 @@ def create_app(
             app.behind_front, cache=response_cache, max_body_bytes=settings.max_body_bytes
         )
     return app
+
+
+async def _cancelled(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _migrate(settings: Settings) -> None:
