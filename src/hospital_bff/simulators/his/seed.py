@@ -6,7 +6,9 @@ bookable schedules for today and the next seven days, and IDs stay stable across
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -329,7 +331,15 @@ def _demo_records(seed: HisSeed, today: date, tz: ZoneInfo) -> None:
 
 
 def build_seed(today: date, tz: ZoneInfo, *, demo_patients: bool = True) -> HisSeed:
-    """The hospital on `today`: its catalogue, and (for demos) a few patients with records."""
+    """The hospital on `today`: its catalogue, and (for demos) a few patients with records.
+
+    A copy of the one made first for that day in this process: every app start (each test's
+    too) resets its HIS, and copying the records costs a fraction of deriving them again."""
+    return _copy_seed(_first_seed(today, tz, demo_patients))
+
+
+@lru_cache(maxsize=4)
+def _first_seed(today: date, tz: ZoneInfo, demo_patients: bool) -> HisSeed:
     seed = HisSeed()
     seed.departments = {d.id: _copy_department(d) for d in DEPARTMENTS}
     seed.experts = {row[0]: _expert(row) for row in _EXPERTS}
@@ -339,6 +349,43 @@ def build_seed(today: date, tz: ZoneInfo, *, demo_patients: bool = True) -> HisS
         seed.patients = {p.id: p for p in demo_people(today)}
         _demo_records(seed, today, tz)
     return seed
+
+
+def _copy_seed(seed: HisSeed) -> HisSeed:
+    """Records the simulator may change, each its own: the slots and schedules (the bulk)
+    field by field, the few others deep-copied."""
+    return HisSeed(
+        departments=deepcopy(seed.departments),
+        experts=deepcopy(seed.experts),
+        schedules={
+            key: ScheduleRecord(
+                s.id,
+                s.expert_id,
+                s.department_id,
+                s.date,
+                s.period,
+                s.starts_at,
+                s.ends_at,
+                s.release_at,
+                s.registration_fee,
+                s.diagnosis_fee,
+                s.location,
+                list(s.slot_ids),
+                s.status,
+                s.suspended_reason,
+                s.last_number,
+            )
+            for key, s in seed.schedules.items()
+        },
+        slots={
+            key: SlotRecord(s.id, s.schedule_id, s.starts_at, s.ends_at, s.capacity)
+            for key, s in seed.slots.items()
+        },
+        patients=deepcopy(seed.patients),
+        bills=deepcopy(seed.bills),
+        reports=deepcopy(seed.reports),
+        prescriptions=deepcopy(seed.prescriptions),
+    )
 
 
 def _copy_department(d: DepartmentRecord) -> DepartmentRecord:
