@@ -5,21 +5,26 @@ TRY_AGAIN having taken nothing."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
+import pytest
 from sqlmodel import select
+from starlette.applications import Starlette
 
 from fixtures.journey import (
     book,
+    eventually,
     open_slot,
     patient_of,
     verified_user,
     wait_for_status,
 )
-from fixtures.money import cancel, his_faults
+from fixtures.money import cancel, his_faults, his_state
 from hospital_bff.clock import FrozenClock
 from hospital_bff.jobs import scheduler
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.money import payments
 from hospital_bff.services.slot_gate import Admission
 from hospital_bff.store.models import Order, PlaceHold
 
@@ -65,7 +70,17 @@ async def test_the_same_request_sent_again_gets_its_order_from_a_full_slot(
     assert again["order"]["id"] == booked["order"]["id"]
 
 
-async def test_a_cancelled_place_is_sold_again(client: httpx.AsyncClient) -> None:
+async def test_a_cancelled_place_is_sold_again(
+    client: httpx.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The job that would also give the HIS's hold back stays queued (as behind a backlog).
+    enqueue = payments.enqueue_after_commit
+
+    def queued_forever(session: Any, actor: str, *args: Any, delay_ms: int | None = None) -> None:
+        if actor != "release_his_hold":
+            enqueue(session, actor, *args, delay_ms=delay_ms)
+
+    monkeypatch.setattr(payments, "enqueue_after_commit", queued_forever)
     slot_id = await one_place_slot(client)
     (first, first_patient), (second, second_patient) = await patients(client, 2)
     booked = (await book(client, first, first_patient, slot_id))["order"]
@@ -73,12 +88,14 @@ async def test_a_cancelled_place_is_sold_again(client: httpx.AsyncClient) -> Non
 
     cancelled = await cancel(client, first, booked["id"])
     assert cancelled["__typename"] == "CancelAppointmentSuccess", cancelled
+    # Given back before the answer, the HIS's hold too.
+    assert not his_state(app).locks_by_slot.get(slot_id)
     again = await book(client, second, second_patient, slot_id, key="k2")
     assert again["__typename"] == "BookAppointmentSuccess", again
 
 
 async def test_an_expired_place_is_sold_again(
-    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
 ) -> None:
     slot_id = await one_place_slot(client)
     (first, first_patient), (second, second_patient) = await patients(client, 2)
@@ -88,6 +105,11 @@ async def test_an_expired_place_is_sold_again(
     clock.advance(seconds=runtime.settings.payment_window_seconds + 1)
     assert await scheduler.expire_unpaid_orders(runtime) == 1
     await wait_for_status(client, first, booked["id"], "EXPIRED")
+
+    async def his_hold_released() -> bool:  # by the job the expiry enqueued
+        return not his_state(app).locks_by_slot.get(slot_id)
+
+    await eventually(his_hold_released)
     again = await book(client, second, second_patient, slot_id, key="k2")
     assert again["__typename"] == "BookAppointmentSuccess", again
 

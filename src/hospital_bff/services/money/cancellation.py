@@ -10,6 +10,7 @@ the HIS, write the intent, cancel, refund) and the sweeps that finish either one
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 import structlog
@@ -69,7 +70,12 @@ async def cancel_by_patient(
     async with uow.unit_of_work(runtime) as session:
         order = await orders.owned_order(session, user_id, order_id)
     if order.status == OrderStatus.AWAITING_PAYMENT:
-        await _close_unpaid(runtime, order, reason)
+        if await _close_unpaid(runtime, order, reason) is Settled.CANCELLED:
+            # The patient hears "cancelled" once the place is on sale again, the HIS's hold
+            # included; if the HIS does not answer, the job the commit enqueued gives it back
+            # (an idempotent DELETE, so it may do it twice).
+            with contextlib.suppress(UpstreamUnavailable):
+                await PaymentService(runtime).release_his_hold(order.id)
     elif order.status == OrderStatus.CONFIRMED:
         if order.kind != OrderKind.REGISTRATION:
             raise CancelNotAllowed(
