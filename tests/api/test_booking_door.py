@@ -16,8 +16,17 @@ from fixtures.graphql import contract_document
 from fixtures.journey import book, open_slot, patient_of, sign_in, verified_user
 from fixtures.population import BOOK as MUTATION
 from hospital_bff.booking_door import DOOR, booking_variable
+from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.slot_gate import LocalGateStore, RedisGateStore
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The gate's count lapses after `slot_gate_ttl_seconds` of wall time (3 s), and a lapsed
+    count sends a booking the slow way: on a loaded machine a test's steps took longer than
+    that. Here it outlives the test; the lapse is tested by removing the count."""
+    return settings.model_copy(update={"slot_gate_ttl_seconds": 3600.0})
 
 
 def answered() -> float:
