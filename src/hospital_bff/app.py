@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from types import MappingProxyType
@@ -29,7 +28,7 @@ from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.fhir.app import fhir_routes
-from hospital_bff.gc_pauses import freeze_start_up_heap, pace_collections, watch_pauses
+from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
@@ -234,8 +233,6 @@ def create_app(
             watch_pauses()
             if settings.gc_freeze_after_start:
                 freeze_start_up_heap()
-                pacer = asyncio.get_running_loop().create_task(pace_collections())
-                stack.push_async_callback(_cancelled, pacer)
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(
@@ -317,12 +314,6 @@ def create_app(
             app.behind_front, cache=response_cache, max_body_bytes=settings.max_body_bytes
         )
     return app
-
-
-async def _cancelled(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
 
 
 async def _migrate(settings: Settings) -> None:

@@ -12,20 +12,10 @@ request's live objects a generation up, so that they are walked again by the nex
 longer, collections). A young collection's pause grows with the cyclic garbage it frees
 (measured: 20,000 freed ~17,000 objects in 15-20 ms of CPU); `GEN0_THRESHOLD` keeps it to a
 few milliseconds while most of a request's objects have died before a collection looks.
-
-But CPython counts allocations net of deallocations, and a busy server frees about as many
-objects as it makes: the count creeps towards the threshold while the requests' cyclic
-garbage (an httpx response and its streams, a finished task's frames) piles up unseen. Under
-the booking burst the young collections came every 2 s or so, each freeing 3,000 to 5,600
-such objects (7 to 18 ms of CPU) and a middle one 8,400 (31 ms). So `pace_collections` also
-collects the young generation every PACE_SECONDS (the middle one every tenth time, CPython's
-own ratio): each collection finds a tenth of a second's garbage, and an idle process spends
-microseconds a time on it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import time
 from collections import deque
@@ -41,9 +31,6 @@ _longest_cpu = 0.0
 _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, generation
 
 GEN0_THRESHOLD = 4_000
-PACE_SECONDS = 0.1
-# Every tenth paced collection is of the middle generation too, as CPython's threshold1 has it.
-PACE_MIDDLE_EVERY = 10
 # Start-up's own full collection, before anything is served, is no pause: not measured.
 _starting = False
 
@@ -94,16 +81,6 @@ def freeze_start_up_heap() -> None:
     gc.freeze()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(max(GEN0_THRESHOLD, gc.get_threshold()[0]), gen1, gen2)
-
-
-async def pace_collections(every_seconds: float = PACE_SECONDS) -> None:
-    """Collect the young generation (every tenth time the middle one too) on a steady beat,
-    until cancelled: the garbage each collection frees stays a short beat's worth."""
-    beat = 0
-    while True:
-        await asyncio.sleep(every_seconds)
-        beat += 1
-        gc.collect(1 if beat % PACE_MIDDLE_EVERY == 0 else 0)
 
 
 def pause_summary() -> dict[str, float]:
