@@ -182,6 +182,33 @@ async def test_a_hold_is_counted_as_bookappointment_counts(client: httpx.AsyncCl
     assert (_booked("OK"), _booked("NOT_FOUND")) == (ok + 1, not_found + 1)
 
 
+async def _hold_refused(
+    client: httpx.AsyncClient,
+    app: Starlette,
+    monkeypatch: pytest.MonkeyPatch,
+    refusal: Exception,
+    door_asks_for: float,
+) -> httpx.Response:
+    """A $hold whose booking raises `refusal`, while the door asks callers to wait that long."""
+    token, _ = await verified_user(client)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    parameters = _proposal(slot_id, await patient_of(client, token))
+
+    async def refused(*_args: Any) -> Any:
+        raise refusal
+
+    monkeypatch.setattr(BookingService, "book", refused)
+    door = app.state.front_door
+    door.returns_until = door.now() + door_asks_for
+    response = await client.post(
+        "/fhir/Appointment/$hold",
+        json={"resourceType": "Parameters", "parameter": parameters},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
+    )
+    assert response.status_code == 503, response.text
+    return response
+
+
 @pytest.mark.parametrize(
     ("refusal", "code"),
     [(TryAgain(), "TRY_AGAIN"), (HisUnavailable("down", system="his"), "UPSTREAM_UNAVAILABLE")],
@@ -193,23 +220,9 @@ async def test_a_503_says_when_to_ask_again_as_graphqls_door_does(
     refusal: Exception,
     code: str,
 ) -> None:
-    token, _ = await verified_user(client)
-    slot_id = (await open_slot(client))["slot"]["id"]
-    parameters = _proposal(slot_id, await patient_of(client, token))
-
-    async def refused(*_args: Any) -> Any:
-        raise refusal
-
-    monkeypatch.setattr(BookingService, "book", refused)
-    door = app.state.front_door
-    door.returns_until = door.now() + 6.5  # the door asks for longer while crowded: 7 s
     counted = _booked(code)
-    response = await client.post(
-        "/fhir/Appointment/$hold",
-        json={"resourceType": "Parameters", "parameter": parameters},
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
-    )
-    assert response.status_code == 503, response.text
+    # The door asks for longer while crowded: 7 s.
+    response = await _hold_refused(client, app, monkeypatch, refusal, 6.5)
     assert error_code(response.json()) == code
     assert response.headers["retry-after"] == "7"
     assert _booked(code) == counted + 1
@@ -222,21 +235,6 @@ async def test_redis_away_is_a_503_try_again_not_a_500(
     monkeypatch: pytest.MonkeyPatch,
     away: Exception,
 ) -> None:
-    token, _ = await verified_user(client)
-    slot_id = (await open_slot(client))["slot"]["id"]
-    parameters = _proposal(slot_id, await patient_of(client, token))
-
-    async def refused(*_args: Any) -> Any:
-        raise away
-
-    monkeypatch.setattr(BookingService, "book", refused)
-    door = app.state.front_door
-    door.returns_until = door.now() + 2.5
-    response = await client.post(
-        "/fhir/Appointment/$hold",
-        json={"resourceType": "Parameters", "parameter": parameters},
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
-    )
-    assert response.status_code == 503, response.text
+    response = await _hold_refused(client, app, monkeypatch, away, 2.5)
     assert error_code(response.json()) == "TRY_AGAIN"
     assert response.headers["retry-after"] == "3"

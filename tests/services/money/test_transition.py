@@ -28,13 +28,20 @@ def settings(backend: str, tmp_path: Path) -> Settings:
     return make_settings(backend, tmp_path, run_jobs_in_process=False)
 
 
+async def _one_unpaid_order(runtime: Runtime, prefix: str) -> str:
+    """An order awaiting payment whose window has just ended, without a payment."""
+    lapsed = runtime.clock.now() - timedelta(seconds=1)
+    [(order_id, _)] = await seed_awaiting_orders(
+        runtime, 1, expires_at=[lapsed], with_payments=False, prefix=prefix
+    )
+    return order_id
+
+
 async def test_a_transition_reads_the_row_as_it_now_is_and_notes_its_owner(
     runtime: Runtime,
 ) -> None:
     now = runtime.clock.now()
-    [(order_id, _)] = await seed_awaiting_orders(
-        runtime, 1, expires_at=[now - timedelta(seconds=1)], with_payments=False, prefix="tr"
-    )
+    order_id = await _one_unpaid_order(runtime, "tr")
     async with runtime.sessions() as session, session.begin():
         order = await session.get(Order, order_id)
         assert order is not None
@@ -62,9 +69,7 @@ async def test_a_transition_reads_the_row_as_it_now_is_and_notes_its_owner(
 
 async def test_an_order_moved_first_is_not_moved_again(runtime: Runtime) -> None:
     now = runtime.clock.now()
-    [(order_id, _)] = await seed_awaiting_orders(
-        runtime, 1, expires_at=[now - timedelta(seconds=1)], with_payments=False, prefix="tl"
-    )
+    order_id = await _one_unpaid_order(runtime, "tl")
     async with runtime.sessions() as session, session.begin():
         order = await session.get(Order, order_id)
         assert order is not None
