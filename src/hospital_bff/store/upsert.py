@@ -13,13 +13,26 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.store.touched import note_values
 
 
+def dialect_insert(session: AsyncSession) -> Any:
+    """The INSERT of the session's database, the one with ON CONFLICT (PostgreSQL's or
+    SQLite's); SQLite when the session is not bound yet."""
+    return _insert_of(_dialect(session))
+
+
+def _insert_of(dialect: str) -> Any:
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
 @functools.cache
 def _insert_ignoring(table: sa.Table, dialect: str) -> Any:
     """The table's statement, built once: the row's values go as its parameters, so a call
     neither builds a statement nor works out its cache key again (an expiry's notice, a
     booking's rows)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing()
+    return _insert_of(dialect)(table).on_conflict_do_nothing()
 
 
 async def insert_ignore(
@@ -27,7 +40,7 @@ async def insert_ignore(
 ) -> bool:
     """Insert one row unless it collides with a unique key; True if this call inserted it."""
     table = model.__table__  # type: ignore[attr-defined]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    dialect = _dialect(session)
     # A Core statement on the unit's connection, as the session ran it (no autoflush: the
     # statement names a table, not a mapped class).
     result = await (await session.connection()).execute(_insert_ignoring(table, dialect), values)

@@ -13,7 +13,6 @@ from typing import Any
 
 import structlog
 from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,13 +22,9 @@ from hospital_bff.services import uow
 from hospital_bff.services.money.rules import ACTIVE
 from hospital_bff.services.waitlist import waiting
 from hospital_bff.store.models import Order, PlaceHold, SlotInventory
+from hospital_bff.store.upsert import dialect_insert
 
 log = structlog.get_logger(__name__)
-
-
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
@@ -55,7 +50,7 @@ async def hold_place(
     # statement (an UPDATE that matched nothing is a slot without a row, or a full one).
     if not await _take(session, slot_id, capacity, now):
         await session.execute(
-            _insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
+            dialect_insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
             .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
             .on_conflict_do_nothing()
         )

@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 import structlog
-from sqlalchemy.dialects import postgresql, sqlite
 
 from hospital_bff.datasources.bank_models import Transaction
 from hospital_bff.runtime import Runtime
@@ -34,6 +33,7 @@ from hospital_bff.services.money.paid_together import Arrived, money_arrived_tog
 from hospital_bff.services.money.payments import PaymentService, locked_payments
 from hospital_bff.services.money.rules import Settled
 from hospital_bff.store.models import Order, Payment, ProcessedEvent
+from hospital_bff.store.upsert import dialect_insert
 
 log = structlog.get_logger(__name__)
 
@@ -60,8 +60,7 @@ async def settle_notifications(
         # by a unit that commits meanwhile: on PostgreSQL the insert waits for it), and the
         # batch's own repeats are one row. One statement, where a read of the ids seen and
         # an insert after were two.
-        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = dialect_insert(session)
         table = ProcessedEvent.__table__  # type: ignore[attr-defined]
         now = runtime.clock.now()
         rows = [{"id": key, "source": SOURCE, "received_at": now} for key in dict.fromkeys(keys)]
