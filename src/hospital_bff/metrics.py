@@ -23,7 +23,9 @@ UPSTREAM_SECONDS = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 BOOKING_OUTCOMES = Counter(
-    "bff_booking_outcomes_total", "bookAppointment and FHIR $hold answers by code", ["code"]
+    "bff_booking_outcomes_total",
+    "bookAppointment, acceptWaitlistOffer and FHIR $hold answers by code",
+    ["code"],
 )
 WEBHOOKS = Counter(
     "bff_webhooks_total", "Inbound webhooks by source and outcome", ["source", "outcome"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from prometheus_client import REGISTRY
 
 from fixtures.accounts import staff_token
 from fixtures.journey import eventually, patient_of, verified_user
@@ -53,6 +54,10 @@ async def send(
 async def waitlists(client: httpx.AsyncClient, token: str) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = (await send(client, WAITLISTS, token))["me"]["waitlists"]
     return result
+
+
+def _booked() -> float:
+    return REGISTRY.get_sample_value("bff_booking_outcomes_total", {"code": "OK"}) or 0.0
 
 
 async def offer_of(client: httpx.AsyncClient, token: str) -> dict[str, Any]:
@@ -110,11 +115,13 @@ async def test_a_cancelled_place_is_offered_in_turn_and_booked_by_the_one_who_ac
     offer = await offer_of(client, second)
     assert await waitlists(client, first) == [], "a lapsed offer ends the entry"
 
+    booked_before = _booked()
     accepted = await send(client, ACCEPT, second, id=offer["id"])
 
     answer = accepted["acceptWaitlistOffer"]
     assert answer["__typename"] == "AcceptWaitlistOfferSuccess", answer
     assert answer["order"]["status"] == "AWAITING_PAYMENT"
+    assert _booked() == booked_before + 1, "an accepted offer is a registration booked"
     assert await waitlists(client, second) == []
     again = await send(client, ACCEPT, second, id=offer["id"])
     assert again["acceptWaitlistOffer"]["order"]["id"] == answer["order"]["id"]

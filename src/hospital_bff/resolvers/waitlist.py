@@ -6,8 +6,10 @@ from typing import cast
 
 import strawberry
 
+from hospital_bff.metrics import BOOKING_OUTCOMES
 from hospital_bff.resolvers.context import Info
 from hospital_bff.resolvers.mutations import command_result
+from hospital_bff.schema.errors import UserError
 from hospital_bff.schema.orders import Order
 from hospital_bff.schema.results import (
     AcceptWaitlistOfferResult,
@@ -68,9 +70,12 @@ async def accept_offer(info: Info, offer_id: str) -> AcceptWaitlistOfferResult:
         order = await offers.accept(info.context.runtime, viewer.user_id, offer_id)
         return AcceptWaitlistOfferSuccess(order=Order.from_row(order))
 
-    return cast(
+    answer = cast(
         "AcceptWaitlistOfferResult", await command_result(info, work, AcceptWaitlistOfferResult)
     )
+    # An accepted offer is a registration booked, counted with bookAppointment's answers.
+    BOOKING_OUTCOMES.labels(answer.code.value if isinstance(answer, UserError) else "OK").inc()
+    return answer
 
 
 async def decline_offer(info: Info, offer_id: str) -> DeclineWaitlistOfferResult:
