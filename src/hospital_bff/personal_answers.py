@@ -33,6 +33,7 @@ import hashlib
 import json
 import re
 import time
+from asyncio import Event
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -111,6 +112,8 @@ class PersonalAnswers:
     _entries: OrderedDict[bytes, PersonalEntry] = field(default_factory=OrderedDict)
     # Each account's user, as the view last found it: whose generation to read before a query.
     _user_of: OrderedDict[str, str | None] = field(default_factory=OrderedDict)
+    # The questions being answered now, each set when its answer is kept (or is not).
+    flights: dict[bytes, Event] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -248,16 +251,8 @@ class PersonalAnswersMiddleware:
             await self.app(scope, receive, send)
             return
         key = hashlib.blake2b(asked.key + b"\0" + account_id.encode(), digest_size=16).digest()
-        entry = answers.fresh(key)
-        if entry is not None:
-            current = await answers.read(entry.keys)
-            if current == entry.values:
-                _HIT.inc()
-                await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
-                await send({"type": "http.response.body", "body": entry.body})
-                return
-            _STALE.inc()
-            answers.drop(key)
+        if await _give_kept(answers, key, send):
+            return
         user_id = answers.user_of(account_id)
         keys = [account_key(account_id)]
         if user_id is not None:
@@ -275,6 +270,33 @@ class PersonalAnswersMiddleware:
             return
         if department is not None:
             keys.append(CatalogueService.version_key(department))
+        running = answers.flights.get(key)
+        if running is not None:
+            # Asked again while being answered: that answer is given if it is kept and still
+            # true (as any kept one), instead of each request running the query at a lapse.
+            await running.wait()
+            if await _give_kept(answers, key, send):
+                return
+        flight = None if key in answers.flights else answers.flights.setdefault(key, Event())
+        try:
+            await self._answer(scope, receive, send, key, account_id, user_id, keys)
+        finally:
+            if flight is not None:
+                del answers.flights[key]
+                flight.set()
+
+    async def _answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: bytes,
+        account_id: str,
+        user_id: str | None,
+        keys: list[str],
+    ) -> None:
+        """Run the query, and keep its answer if it may be kept."""
+        answers = self.answers
         # Read before the query reads anything: a write committed meanwhile moves them on.
         before = await answers.read(keys)
         note = scope[NOTE_KEY] = Note()
@@ -304,6 +326,22 @@ class PersonalAnswersMiddleware:
                 return
         _NOT_KEPT.inc()
         await captured.flush()
+
+
+async def _give_kept(answers: PersonalAnswers, key: bytes, send: Send) -> bool:
+    """Send the kept answer of `key` if its generations still read as they did before it was
+    made; a stale one is forgotten."""
+    entry = answers.fresh(key)
+    if entry is None:
+        return False
+    if await answers.read(entry.keys) == entry.values:
+        _HIT.inc()
+        await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+        await send({"type": "http.response.body", "body": entry.body})
+        return True
+    _STALE.inc()
+    answers.drop(key)
+    return False
 
 
 def _account_of(scope: Scope, runtime: Runtime) -> str | None:
