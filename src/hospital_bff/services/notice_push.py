@@ -155,11 +155,12 @@ async def deliver(runtime: Runtime, notice_id: str) -> dict[str, DeliveryStatus]
             skip = DeliveryReason.NO_TEMPLATE
         elif not openids:
             skip = DeliveryReason.NO_WECHAT_ACCOUNT
+        owner = notice.user_id
         if skip is not None:
-            await _insert(session, notice_id, "", settings.wechat_push, None, now, skip)
+            await _insert(session, notice_id, owner, "", settings.wechat_push, None, now, skip)
             return {"": DeliveryStatus.SKIPPED}
         for openid in openids:
-            await _insert(session, notice_id, openid, settings.wechat_push, template_id, now)
+            await _insert(session, notice_id, owner, openid, settings.wechat_push, template_id, now)
         data = await _data_for(session, notice)
     assert template_id is not None
     channel = PushChannel(settings.wechat_push)
@@ -387,6 +388,7 @@ async def _deliveries(
 async def _insert(
     session: AsyncSession,
     notice_id: str,
+    owner: str,
     openid: str,
     channel: str,
     template_id: str | None,
@@ -409,6 +411,7 @@ async def _insert(
             "created_at": now,
             "updated_at": now,
         },
+        owner=owner,  # the notice's user, read above: not read again through the notice
     )
 
 
