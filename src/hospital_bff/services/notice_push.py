@@ -134,10 +134,19 @@ async def deliver(runtime: Runtime, notice_id: str) -> dict[str, DeliveryStatus]
     settings = runtime.settings
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
-        notice = await session.get(Notice, notice_id)
-        if notice is None:
+        # The notice with its deliveries so far, in one statement (a push per expiry, each
+        # statement a round trip).
+        found = (
+            await session.exec(
+                select(Notice, NoticeDelivery)
+                .outerjoin(NoticeDelivery, col(NoticeDelivery.notice_id) == col(Notice.id))
+                .where(Notice.id == notice_id)
+            )
+        ).all()
+        if not found:
             return {}
-        existing = await _deliveries(session, notice_id)
+        notice = found[0][0]
+        existing = [delivery for _, delivery in found if delivery is not None]
         if existing and all(d.status in FINAL for d in existing):
             return {d.openid: DeliveryStatus(d.status) for d in existing}
         template_id = settings.wechat_push_templates.get(notice.kind)
