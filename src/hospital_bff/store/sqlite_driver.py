@@ -54,7 +54,7 @@ class _Cursor:
             finally:
                 cursor.close()
 
-        self._keep(await self._connection._execute(run))
+        self._keep(await self._connection._execute(run))  # type: ignore[no-untyped-call]
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> _Cursor:
@@ -69,7 +69,7 @@ class _Cursor:
             finally:
                 cursor.close()
 
-        self._keep(await self._connection._execute(run))
+        self._keep(await self._connection._execute(run))  # type: ignore[no-untyped-call]
         return self
 
     def _keep(self, ran: tuple[list[Any], Any, int, int | None]) -> None:
@@ -128,9 +128,10 @@ async def open_connection(database: str, **kwargs: Any) -> PrefetchingConnection
     thread a daemon, as SQLAlchemy makes aiosqlite's)."""
 
     def connector() -> sqlite3.Connection:
-        return sqlite3.connect(database, **kwargs)
+        conn: sqlite3.Connection = sqlite3.connect(database, **kwargs)
+        return conn
 
     connection = PrefetchingConnection(connector, 64)
     connection._thread.daemon = True
-    opened: PrefetchingConnection = await connection
-    return opened
+    await connection  # starts its thread and opens the sqlite3 connection there
+    return connection

@@ -533,10 +533,10 @@ class PaymentService:
             )
             found: dict[str, Order] = {}
             at_bank: set[str] = set()
-            for order, open_at_bank in await session.exec(query):
-                found[order.id] = order
+            for row, open_at_bank in await session.exec(query):
+                found[row.id] = row
                 if open_at_bank:
-                    at_bank.add(order.id)
+                    at_bank.add(row.id)
             for order_id in order_ids:
                 if order_id in outcomes:
                     continue
