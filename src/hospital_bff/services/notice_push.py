@@ -134,10 +134,19 @@ async def deliver(runtime: Runtime, notice_id: str) -> dict[str, DeliveryStatus]
     settings = runtime.settings
     now = runtime.clock.now()
     async with uow.unit_of_work(runtime) as session:
-        notice = await session.get(Notice, notice_id)
-        if notice is None:
+        # The notice with its deliveries so far, in one statement (a push per expiry, each
+        # statement a round trip).
+        found = (
+            await session.exec(
+                select(Notice, NoticeDelivery)
+                .outerjoin(NoticeDelivery, col(NoticeDelivery.notice_id) == col(Notice.id))
+                .where(Notice.id == notice_id)
+            )
+        ).all()
+        if not found:
             return {}
-        existing = await _deliveries(session, notice_id)
+        notice = found[0][0]
+        existing = [delivery for _, delivery in found if delivery is not None]
         if existing and all(d.status in FINAL for d in existing):
             return {d.openid: DeliveryStatus(d.status) for d in existing}
         template_id = settings.wechat_push_templates.get(notice.kind)
@@ -155,11 +164,12 @@ async def deliver(runtime: Runtime, notice_id: str) -> dict[str, DeliveryStatus]
             skip = DeliveryReason.NO_TEMPLATE
         elif not openids:
             skip = DeliveryReason.NO_WECHAT_ACCOUNT
+        owner = notice.user_id
         if skip is not None:
-            await _insert(session, notice_id, "", settings.wechat_push, None, now, skip)
+            await _insert(session, notice_id, owner, "", settings.wechat_push, None, now, skip)
             return {"": DeliveryStatus.SKIPPED}
         for openid in openids:
-            await _insert(session, notice_id, openid, settings.wechat_push, template_id, now)
+            await _insert(session, notice_id, owner, openid, settings.wechat_push, template_id, now)
         data = await _data_for(session, notice)
     assert template_id is not None
     channel = PushChannel(settings.wechat_push)
@@ -387,6 +397,7 @@ async def _deliveries(
 async def _insert(
     session: AsyncSession,
     notice_id: str,
+    owner: str,
     openid: str,
     channel: str,
     template_id: str | None,
@@ -409,6 +420,7 @@ async def _insert(
             "created_at": now,
             "updated_at": now,
         },
+        owner=owner,  # the notice's user, read above: not read again through the notice
     )
 
 

@@ -11,7 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.store import models  # noqa: F401  (registers the tables)
+from hospital_bff.store import (
+    models,  # noqa: F401  (registers the tables)
+    sqlite_driver,
+)
 
 
 def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
@@ -24,10 +27,14 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         # (then closes) one more for each session beyond, each a new aiosqlite thread and the
         # pragmas below; a burst of bookings opened and closed hundreds a second.
         # (An in-memory database is one connection, shared: no pool to size.)
-        sizes = {} if _in_memory(url) else {"pool_size": pool_size, "max_overflow": pool_size}
-        engine = create_async_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes
-        )
+        connect_args = {"timeout": 30, "check_same_thread": False}
+        kwargs: dict[str, Any] = {}
+        if not _in_memory(url):
+            kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
+            # A statement is one trip to the connection's thread, not four (sqlite_driver.py).
+            path = url.split(":///", 1)[-1]
+            kwargs["async_creator"] = lambda: sqlite_driver.open_connection(path, **connect_args)
+        engine = create_async_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.store.touched import note_values
+from hospital_bff.store.touched import note_user, note_values
 
 
 def dialect_insert(session: AsyncSession) -> Any:
@@ -36,9 +36,17 @@ def _insert_ignoring(table: sa.Table, dialect: str) -> Any:
 
 
 async def insert_ignore(
-    session: AsyncSession, model: type[SQLModel], values: dict[str, Any]
+    session: AsyncSession,
+    model: type[SQLModel],
+    values: dict[str, Any],
+    *,
+    owner: str | None = None,
 ) -> bool:
-    """Insert one row unless it collides with a unique key; True if this call inserted it."""
+    """Insert one row unless it collides with a unique key; True if this call inserted it.
+
+    `owner`: the user whose row it is, when the caller has read it already (a notice's
+    delivery): noted as is, where the row's owner would otherwise be read through its
+    notice or order before the commit (store/touched.py), a statement of its own."""
     table = model.__table__  # type: ignore[attr-defined]
     dialect = _dialect(session)
     # A Core statement on the unit's connection, as the session ran it (no autoflush: the
@@ -46,5 +54,8 @@ async def insert_ignore(
     result = await (await session.connection()).execute(_insert_ignoring(table, dialect), values)
     if result.rowcount:
         # Whose answers it changes (store.touched), as for any row the ORM flushes.
-        note_values(session.sync_session, table, values)
+        if owner is not None:
+            note_user(session.sync_session, owner)
+        else:
+            note_values(session.sync_session, table, values)
     return bool(result.rowcount)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
 
@@ -29,10 +30,14 @@ from hospital_bff.datasources.bank_models import Transaction
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.group_commit import group_commit
-from hospital_bff.services.money.paid_together import Arrived, money_arrived_together
+from hospital_bff.services.money.paid_together import (
+    Arrived,
+    locked_rows,
+    money_arrived_together,
+)
 from hospital_bff.services.money.payments import PaymentService, locked_payments
 from hospital_bff.services.money.rules import Settled
-from hospital_bff.store.models import Order, Payment, ProcessedEvent
+from hospital_bff.store.models import ProcessedEvent
 from hospital_bff.store.upsert import dialect_insert
 
 log = structlog.get_logger(__name__)
@@ -70,7 +75,8 @@ async def settle_notifications(
         seen = set(keys) - set(remembered.scalars())
         pairs = zip(keys, items, strict=True)
         wanted = {tx.out_trade_no for key, (_, tx) in pairs if key not in seen}
-        locked = await locked_payments(session, sorted(wanted))
+        # Read as rows (services/money/paid_together.py); the orders locked all the same.
+        locked = await locked_rows(session, sorted(wanted))
         fresh_at: dict[str, int] = {}  # each new notification's first place in `items`
         for i, key in enumerate(keys):
             if key not in seen:
@@ -81,17 +87,22 @@ async def settle_notifications(
         for (i, _), outcome in zip(together, settled, strict=True):
             outcomes[i] = outcome
         done = {i for i, _ in together}
-        for i in fresh_at.values():
-            if i not in done:
-                tx = items[i][1]
-                outcomes[i] = await service.settle_locked(session, locked.get(tx.out_trade_no), tx)
+        rest = [i for i in fresh_at.values() if i not in done]
+        # The rest, one by one, through the ORM: their orders are locked already, and none
+        # is an order of the batch's settled together.
+        objects = await locked_payments(
+            session, sorted({items[i][1].out_trade_no for i in rest} & set(locked))
+        )
+        for i in rest:
+            tx = items[i][1]
+            outcomes[i] = await service.settle_locked(session, objects.get(tx.out_trade_no), tx)
     return outcomes
 
 
 def _together(
     items: Sequence[tuple[str, Transaction]],
     fresh_at: dict[str, int],
-    locked: dict[str, tuple[Payment, Order]],
+    locked: dict[str, Any],
 ) -> list[tuple[int, Arrived]]:
     """The new notifications whose money arrived that `money_arrived_together` settles: each
     the batch's only new notification of its order. The rest (not paid, not ours, or another
@@ -102,13 +113,13 @@ def _together(
     for i in fresh_at.values():
         found = locked.get(items[i][1].out_trade_no)
         if found is not None:
-            by_order[found[1].id] += 1
+            by_order[found.order_id] += 1
     together: list[tuple[int, Arrived]] = []
     for i in sorted(fresh_at.values()):
         tx = items[i][1]
         found = locked.get(tx.out_trade_no)
-        if found is not None and tx.is_paid and by_order[found[1].id] == 1:
-            together.append((i, Arrived(payment=found[0], order=found[1], tx=tx)))
+        if found is not None and tx.is_paid and by_order[found.order_id] == 1:
+            together.append((i, Arrived(row=found, tx=tx)))
     return together
 
 

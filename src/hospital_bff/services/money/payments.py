@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import exists, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
@@ -518,17 +518,25 @@ class PaymentService:
         outcomes: dict[str, Settled | None] = {}
         departments: set[str] = set()
         async with uow.unit_of_work(rt) as session:
+            # The orders, locked, each with whether a bank order of it is still open: one
+            # statement where two were (at one order a unit, each is a round trip).
+            still_open = (
+                exists()
+                .where(col(Payment.order_id) == col(Order.id), col(Payment.final_at).is_(None))
+                .label("at_bank")
+            )
             query = (
-                select(Order)
+                select(Order, still_open)
                 .where(col(Order.id).in_(set(order_ids)))
                 .order_by(col(Order.id))
-                .with_for_update()
+                .with_for_update(of=Order)  # type: ignore[arg-type]
             )
-            found = {order.id: order for order in await session.exec(query)}
-            still_open = select(Payment.order_id).where(
-                col(Payment.order_id).in_(list(found)), col(Payment.final_at).is_(None)
-            )
-            at_bank = set((await session.exec(still_open)).all())
+            found: dict[str, Order] = {}
+            at_bank: set[str] = set()
+            for row, open_at_bank in await session.exec(query):
+                found[row.id] = row
+                if open_at_bank:
+                    at_bank.add(row.id)
             for order_id in order_ids:
                 if order_id in outcomes:
                     continue
