@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.store import models  # noqa: F401  (registers the tables)
+from hospital_bff.store.sqlite_one_trip import OneTripDbapi
 
 
 def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
@@ -25,8 +26,10 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         # pragmas below; a burst of bookings opened and closed hundreds a second.
         # (An in-memory database is one connection, shared: no pool to size.)
         sizes = {} if _in_memory(url) else {"pool_size": pool_size, "max_overflow": pool_size}
+        # Each statement one trip to the connection's thread (sqlite_one_trip.py), not four.
+        driver = {"module": OneTripDbapi()} if url.startswith("sqlite+aiosqlite") else {}
         engine = create_async_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes, **driver
         )
 
         @event.listens_for(engine.sync_engine, "connect")
