@@ -19,6 +19,8 @@ from collections.abc import Iterable
 import httpx
 from starlette.types import ASGIApp
 
+from hospital_bff.config import Settings
+
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -50,3 +52,13 @@ class EmbeddedSimulators(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.network.aclose()
+
+
+def simulator_base_urls(settings: Settings) -> list[str]:
+    """Where the datasources reach the HIS, the bank, WeChat and Alipay."""
+    return [
+        settings.his_base_url,
+        settings.bank_base_url,
+        settings.wechat_base_url,
+        settings.alipay_gateway_url.rsplit("/", 1)[0],
+    ]

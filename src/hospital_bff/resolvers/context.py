@@ -169,7 +169,8 @@ class Context:
             ).first()
         if account is None:
             raise _AccountRefused("ACCOUNT_GONE")
-        return Viewer(claims.role, claims.subject, claims.account_id, account.user_id)
+        _, user_id = account
+        return Viewer(claims.role, claims.subject, claims.account_id, user_id)
 
     async def require_viewer(self) -> Viewer:
         viewer = await self.viewer()

@@ -64,7 +64,9 @@ class OneTripCursor:
 
     async def _statement(self, many: bool, sql: str, parameters: Any) -> OneTripCursor:
         connection = self._connection
-        outcome: _Outcome = await connection._execute(_run, connection._conn, many, sql, parameters)
+        outcome: _Outcome = await connection._execute(  # type: ignore[no-untyped-call]
+            _run, connection._conn, many, sql, parameters
+        )
         self.description, self.rowcount, self.lastrowid, self._rows = outcome
         return self
 
@@ -131,4 +133,4 @@ class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
         )
         connection = OneTripConnection(connector, 64)
         connection._thread.daemon = True
-        return AsyncAdapt_aiosqlite_connection(self, await_(connection))
+        return AsyncAdapt_aiosqlite_connection(self, await_(connection))  # type: ignore[arg-type]
