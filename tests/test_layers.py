@@ -48,6 +48,8 @@ LAYERS: dict[str, int] = {
     "hospital_bff.tracing": FOUNDATION,
     "hospital_bff.probe": FOUNDATION,
     "hospital_bff.local_urls": FOUNDATION,
+    # Outbound HTTP to the embedded simulators, handed to the app in the process.
+    "hospital_bff.embedded_transport": FOUNDATION,
     # The after-commit buffer: services record jobs in their transaction; no actor is imported.
     "hospital_bff.jobs.enqueue": FOUNDATION,
     # The outside systems and our tables.

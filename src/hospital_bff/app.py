@@ -26,7 +26,9 @@ from hospital_bff.booking_door import BookingDoor, BookingDoorMiddleware, note_b
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
+from hospital_bff.datasources.http import LIMITS
 from hospital_bff.eligibility_overlay import overlaid
+from hospital_bff.embedded_transport import EmbeddedSimulators, simulator_base_urls
 from hospital_bff.fhir.app import fhir_routes
 from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
@@ -206,7 +208,13 @@ def create_app(
             if sim_store is not None:
                 # First in, last out: saved after the jobs and the runtime have stopped.
                 await stack.enter_async_context(sim_store.autosave())
-            transport = httpx.ASGITransport(app=app) if self_transport else None
+            transport: httpx.AsyncBaseTransport | None = (
+                httpx.ASGITransport(app=app) if self_transport else None
+            )
+            if transport is None and sims:
+                # The datasources' calls to the simulators under /sim: in the process.
+                network = httpx.AsyncHTTPTransport(limits=LIMITS)
+                transport = EmbeddedSimulators(app, simulator_base_urls(settings), network)
             runtime = await stack.enter_async_context(
                 open_runtime(settings, clock, transport=transport)
             )

@@ -40,7 +40,8 @@ def demo_urls(
     own = local_url(host, port)
     urls = {"BFF_PUBLIC_URL": environ.get("BFF_PUBLIC_URL", own)}
     if embedded:
-        # The process calls its own simulators: through loopback, whatever the public URL.
+        # The process calls its own simulators at its loopback address, whatever the public
+        # URL (and answers those calls in the process: embedded_transport.py).
         for name in ("HIS", "BANK", "WECHAT"):
             urls[f"BFF_{name}_BASE_URL"] = f"{own}/sim/{name.lower()}"
         urls["BFF_ALIPAY_GATEWAY_URL"] = f"{own}/sim/alipay/gateway.do"

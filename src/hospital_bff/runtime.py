@@ -81,12 +81,9 @@ async def open_runtime(
         timeout=settings.redis_timeout_seconds,
         connect_timeout=settings.redis_connect_timeout_seconds,
     )
-    if transport is not None:
-        http = httpx.AsyncClient(transport=transport, timeout=settings.http_timeout_seconds)
-    else:
-        http = build_http_client(
-            settings.http_timeout_seconds, settings.http_connect_timeout_seconds
-        )
+    http = build_http_client(
+        settings.http_timeout_seconds, settings.http_connect_timeout_seconds, transport
+    )
     breaker_args = (settings.breaker_failure_threshold, settings.breaker_reset_seconds)
     his = HisClient(
         http,

@@ -116,8 +116,12 @@ class FrontDoor:
         """A refused request's `Retry-After`: its return is the next in the line of returns
         asked for, RETURNS_PER_FINISHED per request this process finishes."""
         now = self.now()
-        # Before a rate is measured: what the floor finishes within the budget.
-        rate = self.rate or self.min_in_flight / self.budget_seconds
+        # Never slower than what the floor lets in per budget: before a rate is measured, and
+        # when a window measured less (a cold start's first window closes on its first
+        # finish: 0.5 a second once spaced a release's crowd over the longest wait, 30 s, and
+        # the process, warm a second later, sat idle while they waited: bench/booking_burst.py
+        # took 45 s instead of 15). Returns sooner than it can serve are refused again, cheaply.
+        rate = max(self.rate, self.min_in_flight / self.budget_seconds)
         after = max(self.returns_until, now) + 1.0 / (RETURNS_PER_FINISHED * rate)
         self.returns_until = min(after, now + MAX_RETRY_AFTER_SECONDS)
         return _whole_seconds(self.returns_until - now)

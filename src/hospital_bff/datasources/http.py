@@ -193,10 +193,16 @@ def _json_or_none(response: httpx.Response) -> Any:
         return None
 
 
-def build_http_client(timeout: float, connect_timeout: float) -> httpx.AsyncClient:
+LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+
+
+def build_http_client(
+    timeout: float, connect_timeout: float, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     """The one outbound client of a process; the app's lifespan opens and closes it."""
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        limits=LIMITS,
         follow_redirects=False,
+        transport=transport,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import structlog
 from graphql import GraphQLError
+from sqlalchemy import bindparam
 from sqlmodel import select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +25,11 @@ from hospital_bff.store.models import Account
 from hospital_bff.tokens import InvalidToken
 
 log = structlog.get_logger(__name__)
+
+# Built once, and only the two columns read: every authenticated request asks it, and building
+# the statement and an ORM Account (its identity map entry, its instance state) cost more CPU
+# than running it (profiled under bench/booking_burst.py).
+_ACCOUNT_USER = select(Account.id, Account.user_id).where(Account.id == bindparam("account_id"))
 
 
 class _AccountRefused(Exception):
@@ -159,11 +165,12 @@ class Context:
             raise _AccountRefused("NO_ACCOUNT")
         async with self.runtime.sessions() as session:
             account = (
-                await session.exec(select(Account).where(Account.id == claims.account_id))
+                await session.exec(_ACCOUNT_USER, params={"account_id": claims.account_id})
             ).first()
         if account is None:
             raise _AccountRefused("ACCOUNT_GONE")
-        return Viewer(claims.role, claims.subject, claims.account_id, account.user_id)
+        _, user_id = account
+        return Viewer(claims.role, claims.subject, claims.account_id, user_id)
 
     async def require_viewer(self) -> Viewer:
         viewer = await self.viewer()
