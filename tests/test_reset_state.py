@@ -4,14 +4,20 @@ SQLite tests each start from a new file)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from conftest import reset_state
+from conftest import make_settings, reset_state
 from fixtures.accounts import ZHANG_WEI, verified_as
+from hospital_bff.app import create_app
+from hospital_bff.clock import FrozenClock
 from hospital_bff.runtime import Runtime
+from hospital_bff.store.db import create_engine
+from hospital_bff.store.models import Order
 
 
 async def _rows(runtime: Runtime) -> dict[str, int]:
@@ -28,3 +34,22 @@ async def test_reset_state_empties_every_table(client: httpx.AsyncClient, runtim
     assert any((await _rows(runtime)).values()), "the sign-in wrote nothing to reset"
     await reset_state(runtime)
     assert not any((await _rows(runtime)).values())
+
+
+async def test_an_app_given_an_engine_uses_it_and_leaves_it_to_its_owner(
+    backend: str, tmp_path: Path, clock: FrozenClock
+) -> None:
+    """The app fixture's apps share their process's engine (conftest.shared_engine): an app
+    runs on the engine it is given and, at its stop, leaves it open for the next."""
+    settings = make_settings(backend, tmp_path)
+    engine = create_engine(settings.database_url)
+    try:
+        app = create_app(
+            settings, clock=clock, self_transport=True, on_startup=reset_state, engine=engine
+        )
+        async with app.router.lifespan_context(app):
+            assert app.state.runtime.engine is engine
+        async with engine.connect() as conn:
+            assert (await conn.execute(select(func.count()).select_from(Order))).scalar_one() == 0
+    finally:
+        await engine.dispose()
