@@ -8,6 +8,7 @@ import asyncio
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -266,24 +267,41 @@ async def _empty_tables(runtime: Runtime) -> None:
         await raw.driver_connection.execute(statements)
 
 
-# This process's engine for each PostgreSQL database its tests' apps use (see shared_engine).
+# This process's engine for each database its tests' apps use (see shared_engine).
 _ENGINES: dict[str, AsyncEngine] = {}
+# The SQLite file the shared SQLite engine's connections open: the running test's own.
+_SQLITE_FILE = {"path": ""}
 
 
 def shared_engine(settings: Settings) -> AsyncEngine | None:
-    """The one engine of this process for the settings' PostgreSQL database, which every
-    test's app uses in turn (None on SQLite, whose database is each test's own file).
+    """The one engine of this process for the settings' database, which every test's app
+    uses in turn; on SQLite its connections open the running test's own file (None for an
+    in-memory database).
 
     SQLAlchemy keeps the compiled form of each statement per engine (and its dialect): with
     an engine per test, every statement a test ran was compiled afresh, about a tenth of the
     CPU of an app test. The app fixture closes its connections after each test (they
     belong to that test's event loop); the engine and what it compiled stay."""
+    url = settings.database_url
     if settings.is_sqlite:
-        return None
-    engine = _ENGINES.get(settings.database_url)
+        path = url.split(":///", 1)[-1] if ":///" in url else ""
+        if path in ("", ":memory:") or "mode=memory" in url:
+            return None
+        _SQLITE_FILE["path"] = path
+        url = "sqlite+aiosqlite:///" + str(Path(tempfile.gettempdir()) / "bff-each-tests-own.db")
+    engine = _ENGINES.get(url)
     if engine is None:
-        engine = _ENGINES[settings.database_url] = create_engine(settings.database_url)
+        connect = _connect_to_the_tests_file if settings.is_sqlite else None
+        engine = _ENGINES[url] = create_engine(url, sqlite_connect=connect)
     return engine
+
+
+def _connect_to_the_tests_file(*_url_args: Any, **options: Any) -> Any:
+    import aiosqlite
+
+    connection = aiosqlite.connect(_SQLITE_FILE["path"], **options)
+    connection._thread.daemon = True  # as SQLAlchemy's own connect does: no wait at exit
+    return connection
 
 
 @pytest.fixture

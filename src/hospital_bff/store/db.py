@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.store import models  # noqa: F401  (registers the tables)
 
 
-def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 20, sqlite_connect: Callable[..., Any] | None = None
+) -> AsyncEngine:
+    """`sqlite_connect`, when given, opens each SQLite connection in place of aiosqlite's
+    `connect` of the URL's file, with the same keyword arguments (tests: one engine whose
+    connections open the running test's own database file)."""
     # Looked up on its module at each call: with tracing on, OpenTelemetry's SQLAlchemy
     # instrumentation has wrapped it there (tracing.py).
     create_async_engine = sqlalchemy_asyncio.create_async_engine
@@ -24,7 +30,11 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         # (then closes) one more for each session beyond, each a new aiosqlite thread and the
         # pragmas below; a burst of bookings opened and closed hundreds a second.
         # (An in-memory database is one connection, shared: no pool to size.)
-        sizes = {} if _in_memory(url) else {"pool_size": pool_size, "max_overflow": pool_size}
+        sizes: dict[str, Any] = (
+            {} if _in_memory(url) else {"pool_size": pool_size, "max_overflow": pool_size}
+        )
+        if sqlite_connect is not None:
+            sizes["async_creator"] = sqlite_connect
         engine = create_async_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes
         )
