@@ -5,10 +5,11 @@ SQLite tests each start from a new file)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
 from conftest import make_settings, reset_state
@@ -51,5 +52,25 @@ async def test_an_app_given_an_engine_uses_it_and_leaves_it_to_its_owner(
             assert app.state.runtime.engine is engine
         async with engine.connect() as conn:
             assert (await conn.execute(select(func.count()).select_from(Order))).scalar_one() == 0
+    finally:
+        await engine.dispose()
+
+
+async def test_an_sqlite_engine_given_a_connect_opens_the_file_it_names(tmp_path: Path) -> None:
+    """The SQLite engine the tests share (conftest.shared_engine) opens each test's own file:
+    its connections are whatever `sqlite_connect` opens, with SQLAlchemy's pragmas applied."""
+    import aiosqlite
+
+    wanted = tmp_path / "wanted.db"
+
+    def connect(*_url_args: object, **options: Any) -> Any:
+        return aiosqlite.connect(wanted, **options)
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/named.db", sqlite_connect=connect)
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+        assert mode == "wal"
+        assert wanted.exists() and not (tmp_path / "named.db").exists()
     finally:
         await engine.dispose()

@@ -30,13 +30,13 @@ def create_engine(
         # (then closes) one more for each session beyond, each a new aiosqlite thread and the
         # pragmas below; a burst of bookings opened and closed hundreds a second.
         # (An in-memory database is one connection, shared: no pool to size.)
-        sizes: dict[str, Any] = (
+        options: dict[str, Any] = (
             {} if _in_memory(url) else {"pool_size": pool_size, "max_overflow": pool_size}
         )
         if sqlite_connect is not None:
-            sizes["async_creator"] = sqlite_connect
+            options["async_creator"] = sqlite_connect
         engine = create_async_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **sizes
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **options
         )
 
         @event.listens_for(engine.sync_engine, "connect")
