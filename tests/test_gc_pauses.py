@@ -14,9 +14,12 @@ from hospital_bff import gc_pauses
 @pytest.fixture
 def thresholds() -> Iterator[None]:
     before = gc.get_threshold()
+    frozen_before = gc.get_freeze_count() > 0
     yield
     gc.unfreeze()
     gc.set_threshold(*before)
+    if frozen_before:  # the run's own freeze (conftest.py) stays
+        gc.freeze()
 
 
 def test_the_start_up_collection_is_not_a_pause_and_later_ones_are(thresholds: None) -> None:

@@ -61,6 +61,8 @@ from hospital_bff.webhooks import WebhookLane
 from hospital_bff.webhooks import routes as webhook_routes
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from hospital_bff.simulators.persistence import SimulatorStore
 
 log = structlog.get_logger(__name__)
@@ -188,9 +190,12 @@ def create_app(
     clock: Clock | None = None,
     self_transport: bool = False,
     on_startup: RuntimeHook | None = None,
+    engine: AsyncEngine | None = None,
 ) -> BffApp:
     """Build the app. `self_transport` routes outbound HTTP back into this app (tests: the
-    embedded simulators answer without a listening socket)."""
+    embedded simulators answer without a listening socket). `engine`, when given, is the
+    database's engine, owned by the caller, who disposes of it (tests keep one per database:
+    SQLAlchemy keeps each statement's compiled form per engine)."""
     settings = settings or Settings()
     refuse_unsafe_production(settings)
     clock = clock or Clock(settings.tz)
@@ -216,7 +221,7 @@ def create_app(
                 network = httpx.AsyncHTTPTransport(limits=LIMITS)
                 transport = EmbeddedSimulators(app, simulator_base_urls(settings), network)
             runtime = await stack.enter_async_context(
-                open_runtime(settings, clock, transport=transport)
+                open_runtime(settings, clock, transport=transport, engine=engine)
             )
             app.state.runtime = runtime
             if settings.response_cache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,11 @@ from hospital_bff.store import (
 )
 
 
-def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 20, sqlite_file: Callable[[], str] | None = None
+) -> AsyncEngine:
+    """`sqlite_file`, when given, names the file each new SQLite connection opens in place of
+    the URL's (tests: one engine whose connections open the running test's own database)."""
     # Looked up on its module at each call: with tracing on, OpenTelemetry's SQLAlchemy
     # instrumentation has wrapped it there (tracing.py).
     create_async_engine = sqlalchemy_asyncio.create_async_engine
@@ -31,9 +36,10 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
         kwargs: dict[str, Any] = {}
         if not _in_memory(url):
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
-            # A statement is one trip to the connection's thread, not four (sqlite_driver.py).
             path = url.split(":///", 1)[-1]
-            kwargs["async_creator"] = lambda: sqlite_driver.open_connection(path, **connect_args)
+            name = sqlite_file or (lambda: path)
+            # A statement is one trip to the connection's thread, not four (sqlite_driver.py).
+            kwargs["async_creator"] = lambda: sqlite_driver.open_connection(name(), **connect_args)
         engine = create_async_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
