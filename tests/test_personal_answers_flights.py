@@ -21,6 +21,8 @@ from hospital_bff.personal_answers import PersonalAnswers
 JOINERS = 4
 BOUND = 30.0  # a hang fails the test instead of stalling the run; nothing is timed by it
 
+Asked = asyncio.Task[dict[str, Any]]
+
 
 def counted(outcome: str) -> float:
     return REGISTRY.get_sample_value("bff_personal_answers_total", {"outcome": outcome}) or 0.0
@@ -57,6 +59,15 @@ class Paused:
         monkeypatch.setattr(answers, "read", read)
         monkeypatch.setattr(personal_answers, "Event", CountedEvent, raising=False)
 
+    async def crowd(self, client: httpx.AsyncClient, token: str) -> tuple[Asked, list[Asked]]:
+        """`Me` asked once and held after its first read, then asked by JOINERS more, all of
+        them waiting when this returns."""
+        first = asyncio.create_task(gql_data(client, "Me", token=token))
+        await asyncio.wait_for(self.read_before.wait(), BOUND)
+        joiners = [asyncio.create_task(gql_data(client, "Me", token=token)) for _ in range(JOINERS)]
+        await asyncio.wait_for(self.joined.wait(), BOUND)
+        return first, joiners
+
 
 async def lapsed(
     client: httpx.AsyncClient, app: Starlette, token: str
@@ -78,10 +89,7 @@ async def test_requests_asked_during_an_answer_are_given_it_and_run_no_query(
     answers, _ = await lapsed(client, app, token)
     paused = Paused(answers, monkeypatch)
     misses, hits = counted("miss"), counted("hit")
-    first = asyncio.create_task(gql_data(client, "Me", token=token))
-    await asyncio.wait_for(paused.read_before.wait(), BOUND)
-    joiners = [asyncio.create_task(gql_data(client, "Me", token=token)) for _ in range(JOINERS)]
-    await asyncio.wait_for(paused.joined.wait(), BOUND)
+    first, joiners = await paused.crowd(client, token)
     paused.go.set()
     answered = await asyncio.wait_for(asyncio.gather(first, *joiners), BOUND)
     assert all(a == answered[0] for a in answered)
@@ -97,10 +105,7 @@ async def test_a_write_while_answering_sends_the_waiters_to_run_the_query(
     answers, before = await lapsed(client, app, token)
     paused = Paused(answers, monkeypatch)
     stale = counted("stale")
-    first = asyncio.create_task(gql_data(client, "Me", token=token))
-    await asyncio.wait_for(paused.read_before.wait(), BOUND)
-    joiners = [asyncio.create_task(gql_data(client, "Me", token=token)) for _ in range(JOINERS)]
-    await asyncio.wait_for(paused.joined.wait(), BOUND)
+    first, joiners = await paused.crowd(client, token)
     # A patient bound after the first query read its generations, before it ran.
     child = await register_person(client, name="李小雷")
     assert (await bind(client, token, child))["__typename"] == "BindPatientSuccess"

@@ -24,6 +24,9 @@ from typing import Any
 
 import aiosqlite
 
+# What a statement left: its rows, description, row count and last row id.
+_Ran = tuple[list[Any], Any, int, int | None]
+
 
 class _Cursor:
     """aiosqlite's Cursor as SQLAlchemy's adapter uses it, whose `execute` is one trip."""
@@ -43,27 +46,22 @@ class _Cursor:
         await self.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> _Cursor:
-        conn = self._connection.sqlite()
-
-        def run() -> tuple[list[Any], Any, int, int | None]:
-            cursor = conn.cursor()
-            try:
-                cursor.execute(sql, () if parameters is None else parameters)
-                rows = cursor.fetchall() if cursor.description is not None else []
-                return rows, cursor.description, cursor.rowcount, cursor.lastrowid
-            finally:
-                cursor.close()
-
-        self._keep(await self._connection._execute(run))  # type: ignore[no-untyped-call]
-        return self
+        return await self._run(False, sql, () if parameters is None else parameters)
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> _Cursor:
+        return await self._run(True, sql, parameters)
+
+    async def _run(self, many: bool, sql: str, parameters: Any) -> _Cursor:
+        """The statement, its rows read and its sqlite3 cursor closed, in one trip."""
         conn = self._connection.sqlite()
 
-        def run() -> tuple[list[Any], Any, int, int | None]:
+        def run() -> _Ran:
             cursor = conn.cursor()
             try:
-                cursor.executemany(sql, parameters)
+                if many:
+                    cursor.executemany(sql, parameters)
+                else:
+                    cursor.execute(sql, parameters)
                 rows = cursor.fetchall() if cursor.description is not None else []
                 return rows, cursor.description, cursor.rowcount, cursor.lastrowid
             finally:
@@ -72,7 +70,7 @@ class _Cursor:
         self._keep(await self._connection._execute(run))  # type: ignore[no-untyped-call]
         return self
 
-    def _keep(self, ran: tuple[list[Any], Any, int, int | None]) -> None:
+    def _keep(self, ran: _Ran) -> None:
         rows, self.description, self.rowcount, self.lastrowid = ran
         self._rows = deque(rows)
 
