@@ -160,6 +160,8 @@ class PersonalAnswers:
     def put(self, key: bytes, entry: PersonalEntry) -> None:
         self._entries[key] = entry
         self._entries.move_to_end(key)
+        if key in self.flights:  # its waiters need not wait while this answer is sent
+            self.flights[key].set()
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
@@ -272,8 +274,7 @@ class PersonalAnswersMiddleware:
             keys.append(CatalogueService.version_key(department))
         running = answers.flights.get(key)
         if running is not None:
-            # Asked again while being answered: that answer is given if it is kept and still
-            # true (as any kept one), instead of each request running the query at a lapse.
+            # Asked again while being answered: that answer, if kept and still true (a hit).
             await running.wait()
             if await _give_kept(answers, key, send):
                 return
@@ -295,7 +296,6 @@ class PersonalAnswersMiddleware:
         user_id: str | None,
         keys: list[str],
     ) -> None:
-        """Run the query, and keep its answer if it may be kept."""
         answers = self.answers
         # Read before the query reads anything: a write committed meanwhile moves them on.
         before = await answers.read(keys)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
@@ -36,7 +36,7 @@ def create_engine(
         kwargs: dict[str, Any] = {}
         if not _in_memory(url):
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
-            path = url.split(":///", 1)[-1]
+            path = make_url(url).database or ""
             name = sqlite_file or (lambda: path)
             # A statement is one trip to the connection's thread, not four (sqlite_driver.py).
             kwargs["async_creator"] = lambda: sqlite_driver.open_connection(name(), **connect_args)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import exists, update
@@ -537,6 +537,7 @@ class PaymentService:
                 found[row.id] = row
                 if open_at_bank:
                     at_bank.add(row.id)
+            at_bank |= await _opened_while_locking(session, found, at_bank, now)
             for order_id in order_ids:
                 if order_id in outcomes:
                     continue
@@ -666,3 +667,30 @@ class PaymentService:
 
 def _description(order: Order) -> str:
     return notices.describe_order(order)
+
+
+async def _opened_while_locking(
+    session: AsyncSession, found: dict[str, Order], at_bank: set[str], now: datetime
+) -> set[str]:
+    """On PostgreSQL, the orders about to expire that have a bank order open now.
+
+    The locking SELECT's EXISTS saw the database as the statement began, before any wait for
+    an order's lock; opening a bank order holds that lock (the payment's key) until it
+    commits, so a statement run after the lock sees it. SQLite has one writer: a unit whose
+    reads are older than another's commit cannot write (its upgrade is refused, the unit is
+    retried), so its EXISTS is enough."""
+    if session.bind is None or session.bind.dialect.name != "postgresql":
+        return set()
+    due = [
+        order.id
+        for order in found.values()
+        if order.id not in at_bank
+        and order.status == OrderStatus.AWAITING_PAYMENT
+        and now >= order.expires_at
+    ]
+    if not due:
+        return set()
+    query = select(Payment.order_id).where(
+        col(Payment.order_id).in_(due), col(Payment.final_at).is_(None)
+    )
+    return set(await session.exec(query))
