@@ -144,7 +144,7 @@ async def test_hostile_mutation_input_answers_invalid_input_and_changes_nothing(
     variables: dict[str, Any],
 ) -> None:
     patient = await verified_as(client, ZHANG_WEI, "o-edge")
-    token = staff_token(runtime) if document == "staff" else patient
+    token = await staff_token(runtime) if document == "staff" else patient
     before = await _row_counts(runtime)
     payload = await _send(client, document, name, variables, token)
     assert "errors" not in payload, payload

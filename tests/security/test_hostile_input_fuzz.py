@@ -185,7 +185,7 @@ async def test_no_contract_operation_answers_internal_to_hostile_variables(
 ) -> None:
     assert len(CASES) >= 100
     patient_token = await verified_as(client, ZHANG_WEI, "o-fuzz")
-    tokens = {"signed out": None, "patient": patient_token, "staff": staff_token(runtime)}
+    tokens = {"signed out": None, "patient": patient_token, "staff": await staff_token(runtime)}
     failures = []
     for document, name, variables in CASES:
         for who, token in tokens.items():
