@@ -15,13 +15,16 @@ parsed or anything is executed, when it could not start on it soon:
 - A refused request hears the coded `TRY_AGAIN` as a GraphQL error, as when Redis is away
   (outages.py), with `Retry-After`; nothing ran, so the app sends the same request again.
   Each refusal is given its own time to come back: the door keeps the returns it has asked
-  for spread at RETURNS_PER_FINISHED times the rate it finishes requests (a refusal costs
-  about 1/500 of a booking), one after the other, so `Retry-After` is how long the returns
-  already asked for take. One refused while the door is briefly full hears 1 s; the
-  thousands of a release burst hear 1 s, 2 s, ... in turn, come back spread out, and keep the
-  process busy without their refusals taking its CPU. (A `Retry-After` that grew for everyone
-  with the crowd sent the whole crowd away together: the process then sat idle while they
-  waited, and the burst took four times as long.)
+  for spread at RETURNS_PER_FINISHED times the rate it finishes requests, and never slower
+  than CHEAP_RETURNS_PER_SECOND (as many as a tenth of a core refuses again), one after the
+  other, so `Retry-After` is how long the returns already asked for take. One refused while
+  the door is briefly full hears 1 s; the thousands of a release burst hear 1 s, 2 s, ... in
+  turn, come back spread out, and keep the process busy without their refusals taking much
+  of its CPU. (A `Retry-After` that grew for everyone with the crowd sent the whole crowd
+  away together: the process then sat idle while they waited, and the burst took four times
+  as long. A line paced by the finishing rate alone was as long as 6 s for a release's
+  2,000 at a cold start: the places were sold out in 6 s, and the crowd heard SLOT_FULL over
+  the next 6 s, while the process, which answers a sold-out slot in 0.3 ms, sat idle.)
 - Only what reaches this middleware counts: it sits inside the response cache, so a kept
   catalogue answer is sent before it and never refused. WebSockets, webhooks, the simulators
   and the health checks pass untouched.
@@ -55,8 +58,15 @@ RATE_WINDOW_SECONDS: Final = 1.0
 # Returns asked for per request the process finishes: many, so that it never waits for work
 # while patients wait to ask, and a crowd hears soon that the places are gone (a sold-out
 # slot's SLOT_FULL is answered outside this door); those returning are refused again cheaply
-# (a refusal is about 70 µs of CPU, a booking about 35 ms: twenty cost 4% of one booking).
+# (a refusal is about 70 µs of CPU, a booking about 20 ms: twenty cost 7% of one booking).
 RETURNS_PER_FINISHED: Final = 20
+# What one refusal costs the process (uvicorn's parsing and writing included), measured on the
+# 2-core development machine under bench/booking_burst.py, and the share of a core the returns
+# may take at the least: the slowest pace of returns, whatever the rate (cold, or a window of
+# slow bookings). A slower machine spends a larger share, and finishes its work slower too.
+REFUSAL_CPU_SECONDS: Final = 70e-6
+REFUSAL_CPU_SHARE: Final = 0.1
+CHEAP_RETURNS_PER_SECOND: Final = REFUSAL_CPU_SHARE / REFUSAL_CPU_SECONDS
 MAX_RETRY_AFTER_SECONDS: Final = 30
 
 
@@ -116,13 +126,13 @@ class FrontDoor:
         """A refused request's `Retry-After`: its return is the next in the line of returns
         asked for, RETURNS_PER_FINISHED per request this process finishes."""
         now = self.now()
-        # Never slower than what the floor lets in per budget: before a rate is measured, and
-        # when a window measured less (a cold start's first window closes on its first
-        # finish: 0.5 a second once spaced a release's crowd over the longest wait, 30 s, and
-        # the process, warm a second later, sat idle while they waited: bench/booking_burst.py
-        # took 45 s instead of 15). Returns sooner than it can serve are refused again, cheaply.
-        rate = max(self.rate, self.min_in_flight / self.budget_seconds)
-        after = max(self.returns_until, now) + 1.0 / (RETURNS_PER_FINISHED * rate)
+        # Never slower than the cheap pace: before a rate is measured, and when a window
+        # measured less (a cold start's first window closes on its first finish: 0.5 a second
+        # once spaced a release's crowd over the longest wait, 30 s, and the process, warm a
+        # second later, sat idle while they waited). Returns sooner than it can serve are
+        # refused again, cheaply; a crowd that hears sooner hears sooner that it is sold out.
+        pace = max(RETURNS_PER_FINISHED * self.rate, CHEAP_RETURNS_PER_SECOND)
+        after = max(self.returns_until, now) + 1.0 / pace
         self.returns_until = min(after, now + MAX_RETRY_AFTER_SECONDS)
         return _whole_seconds(self.returns_until - now)
 
