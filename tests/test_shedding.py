@@ -142,7 +142,7 @@ def test_a_crowd_beyond_the_longest_wait_hears_the_longest_wait() -> None:
 
 def test_before_a_rate_is_measured_returns_come_at_the_cheap_pace() -> None:
     front = door(FakeClock(), budget=0.5, low=8)
-    pace = int(CHEAP_RETURNS_PER_SECOND)  # as many as a tenth of a core refuses again
+    pace = int(CHEAP_RETURNS_PER_SECOND)  # as many as 15% of a core refuses again
     assert 1_000 <= pace <= 2_000
     hints = [front.refuse() for _ in range(2 * pace)]
     assert abs(hints.count(1) - pace) <= 1 and hints.count(1) + hints.count(2) == 2 * pace

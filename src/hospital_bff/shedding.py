@@ -16,7 +16,7 @@ parsed or anything is executed, when it could not start on it soon:
   (outages.py), with `Retry-After`; nothing ran, so the app sends the same request again.
   Each refusal is given its own time to come back: the door keeps the returns it has asked
   for spread at RETURNS_PER_FINISHED times the rate it finishes requests, and never slower
-  than CHEAP_RETURNS_PER_SECOND (as many as a tenth of a core refuses again), one after the
+  than CHEAP_RETURNS_PER_SECOND (as many as 15% of a core refuses again), one after the
   other, so `Retry-After` is how long the returns already asked for take. One refused while
   the door is briefly full hears 1 s; the thousands of a release burst hear 1 s, 2 s, ... in
   turn, come back spread out, and keep the process busy without their refusals taking much
@@ -58,14 +58,16 @@ RATE_WINDOW_SECONDS: Final = 1.0
 # Returns asked for per request the process finishes: many, so that it never waits for work
 # while patients wait to ask, and a crowd hears soon that the places are gone (a sold-out
 # slot's SLOT_FULL is answered outside this door); those returning are refused again cheaply
-# (a refusal is about 70 µs of CPU, a booking about 20 ms: twenty cost 7% of one booking).
+# (a refusal is about 100 µs of CPU, a booking about 20 ms: twenty cost 10% of one booking).
 RETURNS_PER_FINISHED: Final = 20
-# What one refusal costs the process (uvicorn's parsing and writing included), measured on the
-# 2-core development machine under bench/booking_burst.py, and the share of a core the returns
-# may take at the least: the slowest pace of returns, whatever the rate (cold, or a window of
-# slow bookings). A slower machine spends a larger share, and finishes its work slower too.
-REFUSAL_CPU_SECONDS: Final = 70e-6
-REFUSAL_CPU_SHARE: Final = 0.1
+# What one refused booking costs the process (uvicorn's parsing, the booking door's look at
+# it, the write: a third of it the kernel's loopback send): 85-145 us on the 2-core development
+# machine at load 2 (bench/refusals.py). And the share of a core the returns may take at the
+# least: the slowest pace of returns, whatever the rate (cold, or a window of slow bookings).
+# More sold a release's places slower; fewer kept its crowd away longer after they were gone.
+# A slower machine spends a larger share, and finishes its work slower too.
+REFUSAL_CPU_SECONDS: Final = 100e-6
+REFUSAL_CPU_SHARE: Final = 0.15
 CHEAP_RETURNS_PER_SECOND: Final = REFUSAL_CPU_SHARE / REFUSAL_CPU_SECONDS
 MAX_RETRY_AFTER_SECONDS: Final = 30
 
