@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,13 +28,33 @@ from hospital_bff.store.upsert import dialect_insert
 log = structlog.get_logger(__name__)
 
 
+_SLOTS: sa.Table = SlotInventory.__table__  # type: ignore[attr-defined]
+_HOLDS: sa.Table = PlaceHold.__table__  # type: ignore[attr-defined]
+
+# A booking's statements, built once and run as Core on the unit's connection: built and run
+# through the ORM at each call, working out their cache keys and (for the UPDATE and DELETE)
+# matching the session's objects against their WHERE cost more CPU than SQLite spent on them.
+# No row of these tables has an owner to note (store/touched.py), and the session holds none
+# of their objects for the ORM to keep in step.
+_TAKE = (
+    sa.update(_SLOTS)
+    .where(_SLOTS.c.slot_id == bindparam("slot"), _SLOTS.c.held < bindparam("below"))
+    .values(held=_SLOTS.c.held + 1, capacity=bindparam("set_capacity"), updated_at=bindparam("now"))
+)
+_HOLD = sa.insert(_HOLDS)
+_CLAIM = sa.delete(_HOLDS).where(_HOLDS.c.id == bindparam("hold"))
+
+
+async def _core(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
+    """`statement` on the unit's connection, after the session's pending changes, as the
+    session's own execute would have run it."""
+    await session.flush()
+    return await (await session.connection()).execute(statement, params)
+
+
 async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
-    result = await session.execute(
-        update(SlotInventory)
-        .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) < capacity)
-        .values(held=col(SlotInventory.held) + 1, capacity=capacity, updated_at=now)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
+    return bool((await _core(session, _TAKE, params)).rowcount)
 
 
 async def hold_place(
@@ -56,23 +77,16 @@ async def hold_place(
         )
         if not await _take(session, slot_id, capacity, now):
             return False
-    session.add(
-        PlaceHold(
-            id=hold_id,
-            slot_id=slot_id,
-            held_until=now + timedelta(seconds=lease_seconds),
-            created_at=now,
-        )
-    )
-    await session.flush()
+    held_until = now + timedelta(seconds=lease_seconds)
+    values = {"id": hold_id, "slot_id": slot_id, "held_until": held_until, "created_at": now}
+    await _core(session, _HOLD, values)
     return True
 
 
 async def claim_hold(session: AsyncSession, hold_id: str) -> bool:
     """In the order's own transaction: the hold becomes the order's place. False if its
     lease ran out and the sweep gave the place (and the HIS lock) back meanwhile."""
-    result = await session.execute(delete(PlaceHold).where(col(PlaceHold.id) == hold_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool((await _core(session, _CLAIM, {"hold": hold_id})).rowcount)
 
 
 async def release_hold(session: AsyncSession, hold_id: str, now: datetime) -> bool:
