@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
+import sqlalchemy as sa
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,10 +42,14 @@ from hospital_bff.services.his_bookings import his_visits, his_visits_by_day
 from hospital_bff.services.money import holds, orders
 from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
+from hospital_bff.store import core
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 
 log = structlog.get_logger(__name__)
+
+_USERS: sa.Table = HospitalUser.__table__  # type: ignore[attr-defined]
+_USER_FACTS = sa.select(_USERS.c.restricted_until).where(_USERS.c.id == sa.bindparam("id"))
 
 
 class SlotFull(DomainError):
@@ -171,15 +176,16 @@ class BookingService:
         the order, as a booking does after its own hold; the order is named after the hold."""
         return await self._lock_and_create(user_id, binding, slot, hold_id, key)
 
-    async def _user(self, session: AsyncSession, user_id: str) -> HospitalUser:
-        user = await session.get(HospitalUser, user_id)
-        if user is None:
+    async def _user(self, session: AsyncSession, user_id: str) -> UserFacts:
+        """What the rules ask of the user (a Core read: every booking asks it)."""
+        row = (await core.run(session, _USER_FACTS, {"id": user_id})).first()
+        if row is None:
             raise NotVerified()
-        return user
+        return UserFacts(restricted_until=row.restricted_until)
 
     def _check(
         self,
-        user: HospitalUser,
+        user: UserFacts,
         binding: PatientBinding,
         schedule: Schedule,
         department: Department | None,
@@ -188,7 +194,7 @@ class BookingService:
     ) -> Verdict:
         return check_eligibility(
             self.rt.clock.now(),
-            UserFacts(restricted_until=user.restricted_until),
+            user,
             PatientFacts(sex=binding.sex, birth_date=binding.birth_date),  # type: ignore[arg-type]
             schedule_facts(schedule, department, remaining),
             counts,

@@ -22,6 +22,7 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.money.rules import ACTIVE
 from hospital_bff.services.waitlist import waiting
+from hospital_bff.store.core import run
 from hospital_bff.store.models import Order, PlaceHold, SlotInventory
 from hospital_bff.store.upsert import dialect_insert
 
@@ -31,11 +32,8 @@ log = structlog.get_logger(__name__)
 _SLOTS: sa.Table = SlotInventory.__table__  # type: ignore[attr-defined]
 _HOLDS: sa.Table = PlaceHold.__table__  # type: ignore[attr-defined]
 
-# A booking's statements, built once and run as Core on the unit's connection: built and run
-# through the ORM at each call, working out their cache keys and (for the UPDATE and DELETE)
-# matching the session's objects against their WHERE cost more CPU than SQLite spent on them.
-# No row of these tables has an owner to note (store/touched.py), and the session holds none
-# of their objects for the ORM to keep in step.
+# A booking's statements, built once and run as Core (store/core.py): no row of these tables
+# has an owner to note, and the booking's session holds none of their objects.
 _TAKE = (
     sa.update(_SLOTS)
     .where(_SLOTS.c.slot_id == bindparam("slot"), _SLOTS.c.held < bindparam("below"))
@@ -45,16 +43,9 @@ _HOLD = sa.insert(_HOLDS)
 _CLAIM = sa.delete(_HOLDS).where(_HOLDS.c.id == bindparam("hold"))
 
 
-async def _core(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Any:
-    """`statement` on the unit's connection, after the session's pending changes, as the
-    session's own execute would have run it."""
-    await session.flush()
-    return await (await session.connection()).execute(statement, params)
-
-
 async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
     params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
-    return bool((await _core(session, _TAKE, params)).rowcount)
+    return bool((await run(session, _TAKE, params)).rowcount)
 
 
 async def hold_place(
@@ -79,14 +70,14 @@ async def hold_place(
             return False
     held_until = now + timedelta(seconds=lease_seconds)
     values = {"id": hold_id, "slot_id": slot_id, "held_until": held_until, "created_at": now}
-    await _core(session, _HOLD, values)
+    await run(session, _HOLD, values)
     return True
 
 
 async def claim_hold(session: AsyncSession, hold_id: str) -> bool:
     """In the order's own transaction: the hold becomes the order's place. False if its
     lease ran out and the sweep gave the place (and the HIS lock) back meanwhile."""
-    return bool((await _core(session, _CLAIM, {"hold": hold_id})).rowcount)
+    return bool((await run(session, _CLAIM, {"hold": hold_id})).rowcount)
 
 
 async def release_hold(session: AsyncSession, hold_id: str, now: datetime) -> bool:

@@ -36,7 +36,7 @@ from hospital_bff.services.money.rules import (
     assert_transition,
 )
 from hospital_bff.services.uow import publish_after_commit
-from hospital_bff.store import touched
+from hospital_bff.store import core, touched
 from hospital_bff.store.models import Order, Payment, Refund
 
 log = structlog.get_logger(__name__)
@@ -251,21 +251,25 @@ async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -
     return (await active_visits_by_day(session, his_patient_id, [day]))[day]
 
 
+# Built once (every booking asks it): the days go as one expanding parameter.
+_ACTIVE_VISITS = select(
+    _ORDERS.c.id, _ORDERS.c.schedule_id, _ORDERS.c.department_id, _ORDERS.c.visit_date
+).where(
+    _ORDERS.c.his_patient_id == bindparam("patient"),
+    _ORDERS.c.kind == OrderKind.REGISTRATION.value,
+    _ORDERS.c.status.in_([s.value for s in ACTIVE]),
+    _ORDERS.c.visit_date.in_(bindparam("days", expanding=True)),
+)
+
+
 async def active_visits_by_day(
     session: AsyncSession, his_patient_id: str, days: Iterable[date]
 ) -> dict[date, list[BookedVisit]]:
     """The same for several days, in one query whatever their number."""
     wanted = set(days)
-    query = select(
-        col(Order.id), col(Order.schedule_id), col(Order.department_id), col(Order.visit_date)
-    ).where(
-        Order.his_patient_id == his_patient_id,
-        Order.kind == OrderKind.REGISTRATION.value,
-        col(Order.status).in_([s.value for s in ACTIVE]),
-        col(Order.visit_date).in_(wanted),
-    )
     found: dict[date, list[BookedVisit]] = {d: [] for d in wanted}
-    for oid, sid, did, day in (await session.exec(query)).all():
+    params = {"patient": his_patient_id, "days": sorted(wanted)}
+    for oid, sid, did, day in await core.run(session, _ACTIVE_VISITS, params):
         if day in found:
             found[day].append(
                 BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
