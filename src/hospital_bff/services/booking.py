@@ -21,6 +21,7 @@ from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSc
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts import patients
+from hospital_bff.services.catalogue import Catalogue
 from hospital_bff.services.eligibility import (
     BookedVisit,
     BookingCounts,
@@ -149,12 +150,26 @@ class BookingService:
         at_his: list[BookedVisit],
         remaining: int | None = None,
     ) -> Verdict:
+        verdict, _ = await self._rules(session, user_id, binding, schedule, at_his, remaining)
+        return verdict
+
+    async def _rules(
+        self,
+        session: AsyncSession,
+        user_id: str,
+        binding: PatientBinding,
+        schedule: Schedule,
+        at_his: list[BookedVisit],
+        remaining: int | None = None,
+    ) -> tuple[Verdict, Catalogue]:
+        """The verdict, and the catalogue it was read with (a booking names the order's
+        department and expert from the same copy: one read of the cache, not two)."""
         user = await self._user(session, user_id)
         catalogue = await self.rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
         ours = await orders.active_visits(session, binding.his_patient_id, schedule.date)
         counts = count_bookings(ours, at_his, schedule.id, schedule.department_id)
-        return self._check(user, binding, schedule, department, counts, remaining)
+        return self._check(user, binding, schedule, department, counts, remaining), catalogue
 
     async def verdict_on(
         self,
@@ -275,7 +290,7 @@ class BookingService:
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule
-            verdict = await self._verdict(
+            verdict, catalogue = await self._rules(
                 session, user_id, binding, schedule, at_his, remaining=slot.remaining
             )
             if not verdict.eligible:
@@ -300,7 +315,9 @@ class BookingService:
         attempt.ticket_out = False
         booked: Booked | None = None
         try:
-            booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
+            booked = await self._lock_and_create(
+                user_id, binding, slot, order_id, idempotency_key, catalogue
+            )
         finally:
             # Only a booking whose order did not commit gives its place back.
             if booked is None or not booked.created:
@@ -315,7 +332,13 @@ class BookingService:
         return booked
 
     async def _lock_and_create(
-        self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, order_id: str, key: str
+        self,
+        user_id: str,
+        binding: PatientBinding,
+        slot: SlotWithSchedule,
+        order_id: str,
+        key: str,
+        catalogue: Catalogue | None = None,
     ) -> Booked:
         rt = self.rt
         try:
@@ -340,7 +363,8 @@ class BookingService:
                 raise TryAgain() from exc
             raise UpstreamUnavailableError("his") from exc
         schedule = slot.schedule
-        catalogue = await rt.catalogue.catalogue()
+        if catalogue is None:
+            catalogue = await rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
         expert = catalogue.experts_by_id.get(schedule.expert_id)
         items = [
