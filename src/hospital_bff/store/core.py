@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy.engine import CursorResult
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+# Rows of any width.
+Result = CursorResult[*tuple[Any, ...]]
 
-async def run(session: AsyncSession, statement: Any, params: dict[str, Any]) -> CursorResult[Any]:
+
+async def run(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Result:
     """`statement` on the unit's connection, after the session's pending changes (flushed
     first, as the session's own execute would have)."""
     await session.flush()
-    result: CursorResult[Any] = await (await session.connection()).execute(statement, params)
+    result: Result = await (await session.connection()).execute(statement, params)
     return result

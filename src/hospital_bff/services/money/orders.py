@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy import bindparam, exists, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -141,8 +142,7 @@ async def open_order(
         async with uow.unit_of_work(runtime) as session:
             if hold_id is not None and not await claim_hold(session, hold_id):
                 raise HoldLapsed(hold_id)
-            session.add(order)
-            await session.flush()
+            await _insert(session, order)
             enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
             if order.schedule_id:
                 publish_after_commit(
@@ -155,7 +155,21 @@ async def open_order(
         if winner is None:
             raise
         return winner, False
+    # As the ORM leaves an object it inserted once its session closes: detached, its values
+    # the committed ones.
+    make_transient_to_detached(order)
     return order, True
+
+
+_INSERT = sa.insert(_ORDERS)
+
+
+async def _insert(session: AsyncSession, order: Order) -> None:
+    """The new order's row, a Core INSERT of all its values (the ORM's flush of the one new
+    object cost ~0.3 ms more); its owner noted for store/touched.py as a flush would have."""
+    values = {column.key: getattr(order, column.key) for column in _ORDERS.columns}
+    await core.run(session, _INSERT, values)
+    touched.note_values(session.sync_session, _ORDERS, values)
 
 
 async def owned_order(session: AsyncSession, user_id: str | None, order_id: str) -> Order:
