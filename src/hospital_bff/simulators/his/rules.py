@@ -57,12 +57,17 @@ def schedule_remaining(state: HisState, schedule: ScheduleRecord, now: datetime)
     return sum(slot_remaining(state, state.slots[s], now) for s in schedule.slot_ids)
 
 
-def schedule_status(state: HisState, schedule: ScheduleRecord, now: datetime) -> str:
+def schedule_status(
+    state: HisState, schedule: ScheduleRecord, now: datetime, remaining: int | None = None
+) -> str:
+    """`remaining`: the schedule's, when the caller has counted it already."""
     if schedule.status == "SUSPENDED":
         return "SUSPENDED"
     if now < schedule.release_at or now >= schedule.ends_at:
         return "CLOSED"
-    if schedule_remaining(state, schedule, now) == 0:
+    if remaining is None:
+        remaining = schedule_remaining(state, schedule, now)
+    if remaining == 0:
         return "FULL"
     return "OPEN"
 
