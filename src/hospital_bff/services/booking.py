@@ -8,9 +8,9 @@ given back. An AWAITING_PAYMENT order with a payment window ends the step.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 import structlog
@@ -50,7 +50,14 @@ from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 log = structlog.get_logger(__name__)
 
 _USERS: sa.Table = HospitalUser.__table__  # type: ignore[attr-defined]
-_USER_FACTS = sa.select(_USERS.c.restricted_until).where(_USERS.c.id == sa.bindparam("id"))
+_ORDERS: sa.Table = Order.__table__  # type: ignore[attr-defined]
+# The user's restriction, with a row for each of the patient's active visits with us on the
+# days asked (orders.ACTIVE_VISIT), or one with NULLs for none; no row: no such user.
+_USER_AND_OURS = (
+    sa.select(_USERS.c.restricted_until, *orders.VISIT_COLUMNS)
+    .select_from(_USERS.outerjoin(_ORDERS, orders.ACTIVE_VISIT))
+    .where(_USERS.c.id == sa.bindparam("user"))
+)
 
 
 class SlotFull(DomainError):
@@ -127,8 +134,7 @@ class BookingService:
         binding = await patients.binding_of(session, user_id, patient_id)
         days = {s.date for s in schedules}
         at_his = await his_visits_by_day(self.rt, binding.his_patient_id, days)
-        ours = await orders.active_visits_by_day(session, binding.his_patient_id, days)
-        user = await self._user(session, user_id)
+        user, ours = await self._user_and_ours(session, user_id, binding.his_patient_id, days)
         catalogue = await self.rt.catalogue.catalogue()
         return [
             self._check(
@@ -164,11 +170,11 @@ class BookingService:
     ) -> tuple[Verdict, Catalogue]:
         """The verdict, and the catalogue it was read with (a booking names the order's
         department and expert from the same copy: one read of the cache, not two)."""
-        user = await self._user(session, user_id)
+        day = schedule.date
+        user, ours = await self._user_and_ours(session, user_id, binding.his_patient_id, [day])
         catalogue = await self.rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
-        ours = await orders.active_visits(session, binding.his_patient_id, schedule.date)
-        counts = count_bookings(ours, at_his, schedule.id, schedule.department_id)
+        counts = count_bookings(ours[day], at_his, schedule.id, schedule.department_id)
         return self._check(user, binding, schedule, department, counts, remaining), catalogue
 
     async def verdict_on(
@@ -191,12 +197,18 @@ class BookingService:
         the order, as a booking does after its own hold; the order is named after the hold."""
         return await self._lock_and_create(user_id, binding, slot, hold_id, key)
 
-    async def _user(self, session: AsyncSession, user_id: str) -> UserFacts:
-        """What the rules ask of the user (a Core read: every booking asks it)."""
-        row = (await core.run(session, _USER_FACTS, {"id": user_id})).first()
-        if row is None:
+    async def _user_and_ours(
+        self, session: AsyncSession, user_id: str, his_patient_id: str, days: Iterable[date]
+    ) -> tuple[UserFacts, dict[date, list[BookedVisit]]]:
+        """What the rules ask of the user, and the patient's active visits with us on `days`:
+        one statement (a trip to SQLite each costs ~0.2 ms of a booking's CPU)."""
+        days = set(days)
+        params = {"user": user_id, **orders.active_visits_params(his_patient_id, days)}
+        rows = (await core.run(session, _USER_AND_OURS, params)).all()
+        if not rows:
             raise NotVerified()
-        return UserFacts(restricted_until=row.restricted_until)
+        user = UserFacts(restricted_until=rows[0][0])
+        return user, orders.visits_by_day((row[1:] for row in rows), days)
 
     def _check(
         self,

@@ -260,31 +260,28 @@ async def succeeded_payment(session: AsyncSession, order_id: str) -> Payment | N
 # --- booking counts ---------------------------------------------------------------------------
 
 
-async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -> list[BookedVisit]:
-    """The patient's active registrations with us for visits on `day` (the limits count them)."""
-    return (await active_visits_by_day(session, his_patient_id, [day]))[day]
-
-
-# Built once (every booking asks it): the days go as one expanding parameter.
-_ACTIVE_VISITS = select(
-    _ORDERS.c.id, _ORDERS.c.schedule_id, _ORDERS.c.department_id, _ORDERS.c.visit_date
-).where(
+# What the booking limits count of ours: a patient's active registrations for visits on some
+# days (the days go as one expanding parameter). Built once: every booking asks it, with the
+# user's restriction (services/booking.py), as the other side of an outer join.
+ACTIVE_VISIT = sa.and_(
     _ORDERS.c.his_patient_id == bindparam("patient"),
     _ORDERS.c.kind == OrderKind.REGISTRATION.value,
     _ORDERS.c.status.in_([s.value for s in ACTIVE]),
     _ORDERS.c.visit_date.in_(bindparam("days", expanding=True)),
 )
+VISIT_COLUMNS = (_ORDERS.c.id, _ORDERS.c.schedule_id, _ORDERS.c.department_id, _ORDERS.c.visit_date)
 
 
-async def active_visits_by_day(
-    session: AsyncSession, his_patient_id: str, days: Iterable[date]
-) -> dict[date, list[BookedVisit]]:
-    """The same for several days, in one query whatever their number."""
-    wanted = set(days)
-    found: dict[date, list[BookedVisit]] = {d: [] for d in wanted}
-    params = {"patient": his_patient_id, "days": sorted(wanted)}
-    for oid, sid, did, day in await core.run(session, _ACTIVE_VISITS, params):
-        if day in found:
+def active_visits_params(his_patient_id: str, days: Iterable[date]) -> dict[str, Any]:
+    """ACTIVE_VISIT's parameters."""
+    return {"patient": his_patient_id, "days": sorted(set(days))}
+
+
+def visits_by_day(rows: Iterable[Any], days: Iterable[date]) -> dict[date, list[BookedVisit]]:
+    """VISIT_COLUMNS' rows by day, every day asked present (a row of NULLs is no visit)."""
+    found: dict[date, list[BookedVisit]] = {d: [] for d in days}
+    for oid, sid, did, day in rows:
+        if oid is not None and day in found:
             found[day].append(
                 BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
             )
