@@ -212,7 +212,7 @@ class OutboundClient(httpx.AsyncClient):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._jar = _Cookies()
+        self._jar = _Cookies(kwargs.get("cookies"))
 
     @property  # type: ignore[override]
     def cookies(self) -> httpx.Cookies:
