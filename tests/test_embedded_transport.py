@@ -11,7 +11,7 @@ import pytest
 from conftest import make_settings
 from hospital_bff.app import create_app
 from hospital_bff.clock import Clock
-from hospital_bff.embedded_transport import EmbeddedSimulators
+from hospital_bff.embedded_transport import EmbeddedSimulators, InProcess
 from hospital_bff.runtime import Runtime
 
 # Nothing listens here: a call that reaches the network fails.
@@ -72,3 +72,39 @@ async def test_the_embedded_his_answers_without_a_listening_socket(
         runtime: Runtime = app.state.runtime
         departments = await runtime.his.departments()
     assert departments
+
+
+async def test_the_in_process_transport_serves_as_httpx_asgi_transport_does() -> None:
+    """The same scope and request body reach the app, the same answer comes back (a raising
+    app's is a 500), as with httpx.ASGITransport(raise_app_exceptions=False)."""
+    seen: list[tuple[dict[str, object], bytes]] = []
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        seen.append((dict(scope), body))
+        if scope["path"].endswith("/fails"):
+            raise RuntimeError("the simulator broke")
+        await send({"type": "http.response.start", "status": 201, "headers": [(b"x-a", b"1")]})
+        await send({"type": "http.response.body", "body": b'{"got":', "more_body": True})
+        await send({"type": "http.response.body", "body": body + b"}"})
+
+    answers = []
+    for transport in (httpx.ASGITransport(app, raise_app_exceptions=False), InProcess(app)):
+        async with httpx.AsyncClient(transport=transport) as http:
+            made = await http.post(
+                f"{NOWHERE}/sim/his/slot-locks?a=b%20c",
+                json={"lockId": "l1"},
+                headers={"X-His-Key": "k"},
+            )
+            failed = await http.get(f"{NOWHERE}/sim/his/fails")
+        answers.append([(r.status_code, r.headers.get("x-a"), r.content) for r in (made, failed)])
+    assert answers[0] == answers[1]
+    assert answers[1][0] == (201, "1", b'{"got":{"lockId":"l1"}}')
+    assert answers[1][1][0] == 500
+    assert seen[0] == seen[2]
+    assert seen[1] == seen[3]

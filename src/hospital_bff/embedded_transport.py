@@ -14,7 +14,9 @@ URL, the simulators' own webhooks back to the BFF among them, goes over the netw
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Iterable, MutableMapping
+from typing import Any
 
 import httpx
 from starlette.types import ASGIApp
@@ -31,7 +33,7 @@ class EmbeddedSimulators(httpx.AsyncBaseTransport):
     def __init__(
         self, app: ASGIApp, base_urls: Iterable[str], network: httpx.AsyncBaseTransport
     ) -> None:
-        self.local = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self.local = InProcess(app)
         self.network = network
         self.prefixes: dict[tuple[str, int | None], tuple[str, ...]] = {}
         for base in base_urls:
@@ -62,3 +64,71 @@ def simulator_base_urls(settings: Settings) -> list[str]:
         settings.wechat_base_url,
         settings.alipay_gateway_url.rsplit("/", 1)[0],
     ]
+
+
+class InProcess(httpx.AsyncBaseTransport):
+    """httpx's ASGITransport (raise_app_exceptions=False) for a request whose body is in memory,
+    as a datasource's always is: the same scope, messages and answer (an app that raises before
+    answering is a 500), with the answer's body handed over read. httpx's own streamed it back
+    through its decoders and made its events through sniffio: ~2% of a booking's CPU over its
+    three HIS calls."""
+
+    client = ("127.0.0.1", 123)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": request.method,
+            "headers": [(k.lower(), v) for (k, v) in request.headers.raw],
+            "scheme": url.scheme,
+            "path": url.path,
+            "raw_path": url.raw_path.split(b"?")[0],
+            "query_string": url.query,
+            "server": (url.host, url.port),
+            "client": self.client,
+            "root_path": "",
+        }
+        body = await request.aread()
+        status: int | None = None
+        headers: list[tuple[bytes, bytes]] | None = None
+        parts: list[bytes] = []
+        complete = asyncio.Event()
+        request_sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal request_sent
+            if request_sent:
+                await complete.wait()
+                return {"type": "http.disconnect"}
+            request_sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                assert status is None
+                status, headers = message["status"], message.get("headers", [])
+            elif message["type"] == "http.response.body":
+                assert not complete.is_set()
+                chunk = message.get("body", b"")
+                if chunk and request.method != "HEAD":
+                    parts.append(chunk)
+                if not message.get("more_body", False):
+                    complete.set()
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            complete.set()
+            status = 500 if status is None else status
+            headers = [] if headers is None else headers
+        assert complete.is_set()
+        assert status is not None
+        assert headers is not None
+        return httpx.Response(status, headers=headers, content=b"".join(parts))

@@ -7,7 +7,7 @@ import asyncio
 
 import httpx
 
-from hospital_bff.datasources.http import JsonClient
+from hospital_bff.datasources.http import JsonClient, build_http_client
 
 BASE = "http://upstream.test"
 
@@ -35,3 +35,22 @@ async def test_a_call_queued_behind_the_in_flight_limit_does_not_time_out_while_
             answering.release()
         answers = await asyncio.gather(*calls)
     assert answers == [{"ok": True}] * 4
+
+
+async def test_the_outbound_client_keeps_and_sends_cookies_as_httpx_does() -> None:
+    """Its jar skips only responses that set no cookie (build_http_client)."""
+    seen: list[str | None] = []
+
+    async def upstream(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("cookie"))
+        if request.url.path == "/login":
+            return httpx.Response(200, json={}, headers={"Set-Cookie": "session=abc; Path=/"})
+        return httpx.Response(200, json={})
+
+    async with build_http_client(1.0, 1.0, transport=httpx.MockTransport(upstream)) as http:
+        for path in ("/before", "/login", "/after", "/later"):
+            await http.get(f"{BASE}{path}")
+        assert http.cookies.get("session") == "abc"
+        http.cookies = {"other": "1"}
+        await http.get(f"{BASE}/replaced")
+    assert seen == [None, None, "session=abc", "session=abc", "other=1"]

@@ -196,11 +196,38 @@ def _json_or_none(response: httpx.Response) -> Any:
 LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=50)
 
 
+class _Cookies(httpx.Cookies):
+    """httpx's cookie jar, which skips a response that sets no cookie: httpx wraps every
+    response and its request for `http.cookiejar` first (the URL parsed again), which cost
+    about as much as building the request; the systems we call set none."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class OutboundClient(httpx.AsyncClient):
+    """httpx's client with the jar above (its cookies behave as before)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._jar = _Cookies(kwargs.get("cookies"))
+
+    @property  # type: ignore[override]
+    def cookies(self) -> httpx.Cookies:
+        return self._jar
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._jar = _Cookies(cookies)
+
+
 def build_http_client(
     timeout: float, connect_timeout: float, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """The one outbound client of a process; the app's lifespan opens and closes it."""
-    return httpx.AsyncClient(
+    return OutboundClient(
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         limits=LIMITS,
         follow_redirects=False,

@@ -13,7 +13,7 @@ import strawberry
 
 from hospital_bff.resolvers.errors import upstream_guard
 from hospital_bff.schema.enums import ErrorCode
-from hospital_bff.services.booking import schedule_facts
+from hospital_bff.services.booking_facts import schedule_facts
 from hospital_bff.services.errors import NotFound
 
 if TYPE_CHECKING:

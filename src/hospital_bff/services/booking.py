@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
 
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,12 +19,13 @@ from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSc
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts import patients
+from hospital_bff.services.booking_facts import schedule_facts, user_and_ours
+from hospital_bff.services.catalogue import Catalogue
 from hospital_bff.services.eligibility import (
     BookedVisit,
     BookingCounts,
     BookingLimits,
     PatientFacts,
-    ScheduleFacts,
     UserFacts,
     Verdict,
     check_eligibility,
@@ -42,7 +42,7 @@ from hospital_bff.services.money import holds, orders
 from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
 from hospital_bff.store.ids import new_id
-from hospital_bff.store.models import HospitalUser, Order, PatientBinding
+from hospital_bff.store.models import Order, PatientBinding
 
 log = structlog.get_logger(__name__)
 
@@ -65,33 +65,6 @@ class _Attempt:
 class Booked:
     order: Order
     created: bool
-
-
-def schedule_facts(
-    schedule: Schedule, department: Department | None, remaining: int | None = None
-) -> ScheduleFacts:
-    restriction = department.restriction if department else None
-    ends = max((s.ends_at for s in schedule.slots), default=None)
-    period_end = ends or _day_end(schedule)
-    status = schedule.status
-    if status == "OPEN" and schedule.remaining <= 0:
-        status = "FULL"
-    return ScheduleFacts(
-        status=status,
-        date=schedule.date,
-        period_ends_at=period_end,
-        release_at=schedule.release_at,
-        remaining=schedule.remaining if remaining is None else remaining,
-        department_id=schedule.department_id,
-        department_name=department.name if department else "",
-        sex_restriction=restriction.sex if restriction else None,
-        min_age=restriction.min_age if restriction else None,
-        max_age=restriction.max_age if restriction else None,
-    )
-
-
-def _day_end(schedule: Schedule) -> datetime:
-    return datetime.combine(schedule.date, time(23, 59), tzinfo=schedule.release_at.tzinfo)
 
 
 class BookingService:
@@ -121,8 +94,7 @@ class BookingService:
         binding = await patients.binding_of(session, user_id, patient_id)
         days = {s.date for s in schedules}
         at_his = await his_visits_by_day(self.rt, binding.his_patient_id, days)
-        ours = await orders.active_visits_by_day(session, binding.his_patient_id, days)
-        user = await self._user(session, user_id)
+        user, ours = await user_and_ours(session, user_id, binding.his_patient_id, days)
         catalogue = await self.rt.catalogue.catalogue()
         return [
             self._check(
@@ -144,12 +116,26 @@ class BookingService:
         at_his: list[BookedVisit],
         remaining: int | None = None,
     ) -> Verdict:
-        user = await self._user(session, user_id)
+        verdict, _ = await self._rules(session, user_id, binding, schedule, at_his, remaining)
+        return verdict
+
+    async def _rules(
+        self,
+        session: AsyncSession,
+        user_id: str,
+        binding: PatientBinding,
+        schedule: Schedule,
+        at_his: list[BookedVisit],
+        remaining: int | None = None,
+    ) -> tuple[Verdict, Catalogue]:
+        """The verdict, and the catalogue it was read with (a booking names the order's
+        department and expert from the same copy: one read of the cache, not two)."""
+        day = schedule.date
+        user, ours = await user_and_ours(session, user_id, binding.his_patient_id, [day])
         catalogue = await self.rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
-        ours = await orders.active_visits(session, binding.his_patient_id, schedule.date)
-        counts = count_bookings(ours, at_his, schedule.id, schedule.department_id)
-        return self._check(user, binding, schedule, department, counts, remaining)
+        counts = count_bookings(ours[day], at_his, schedule.id, schedule.department_id)
+        return self._check(user, binding, schedule, department, counts, remaining), catalogue
 
     async def verdict_on(
         self,
@@ -171,15 +157,9 @@ class BookingService:
         the order, as a booking does after its own hold; the order is named after the hold."""
         return await self._lock_and_create(user_id, binding, slot, hold_id, key)
 
-    async def _user(self, session: AsyncSession, user_id: str) -> HospitalUser:
-        user = await session.get(HospitalUser, user_id)
-        if user is None:
-            raise NotVerified()
-        return user
-
     def _check(
         self,
-        user: HospitalUser,
+        user: UserFacts,
         binding: PatientBinding,
         schedule: Schedule,
         department: Department | None,
@@ -188,7 +168,7 @@ class BookingService:
     ) -> Verdict:
         return check_eligibility(
             self.rt.clock.now(),
-            UserFacts(restricted_until=user.restricted_until),
+            user,
             PatientFacts(sex=binding.sex, birth_date=binding.birth_date),  # type: ignore[arg-type]
             schedule_facts(schedule, department, remaining),
             counts,
@@ -269,7 +249,7 @@ class BookingService:
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule
-            verdict = await self._verdict(
+            verdict, catalogue = await self._rules(
                 session, user_id, binding, schedule, at_his, remaining=slot.remaining
             )
             if not verdict.eligible:
@@ -294,7 +274,9 @@ class BookingService:
         attempt.ticket_out = False
         booked: Booked | None = None
         try:
-            booked = await self._lock_and_create(user_id, binding, slot, order_id, idempotency_key)
+            booked = await self._lock_and_create(
+                user_id, binding, slot, order_id, idempotency_key, catalogue
+            )
         finally:
             # Only a booking whose order did not commit gives its place back.
             if booked is None or not booked.created:
@@ -309,7 +291,13 @@ class BookingService:
         return booked
 
     async def _lock_and_create(
-        self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, order_id: str, key: str
+        self,
+        user_id: str,
+        binding: PatientBinding,
+        slot: SlotWithSchedule,
+        order_id: str,
+        key: str,
+        catalogue: Catalogue | None = None,
     ) -> Booked:
         rt = self.rt
         try:
@@ -334,7 +322,8 @@ class BookingService:
                 raise TryAgain() from exc
             raise UpstreamUnavailableError("his") from exc
         schedule = slot.schedule
-        catalogue = await rt.catalogue.catalogue()
+        if catalogue is None:
+            catalogue = await rt.catalogue.catalogue()
         department = catalogue.departments_by_id.get(schedule.department_id)
         expert = catalogue.experts_by_id.get(schedule.expert_id)
         items = [

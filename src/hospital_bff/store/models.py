@@ -48,6 +48,18 @@ class AwareDateTime(sa.types.TypeDecorator[datetime]):
 TZ = AwareDateTime()
 
 
+# Empty JSON lists and objects by default. Named functions, not `list`/`dict`: pydantic asks
+# each default factory's signature at every construction that uses it, and a builtin's costs
+# ~0.1 ms (parsed from its text signature) where a function's costs ~0.01 ms; an order is
+# made with every booking.
+def _empty_list() -> list[Any]:
+    return []
+
+
+def _empty_dict() -> dict[str, Any]:
+    return {}
+
+
 def _ts(*, nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(TZ, nullable=nullable, index=index))
 
@@ -118,7 +130,7 @@ class Order(SQLModel, table=True):
     idempotency_key: str = Field(max_length=128)
     amount: int
     items: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=_empty_list, sa_column=Column(JSON, nullable=False)
     )
     # registration facts, kept so the order reads the same if the HIS changes later
     slot_id: str | None = Field(default=None, max_length=96, index=True)
@@ -133,7 +145,7 @@ class Order(SQLModel, table=True):
     starts_at: datetime | None = _ts()
     ends_at: datetime | None = _ts()
     his_lock_id: str | None = Field(default=None, max_length=96)
-    bill_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    bill_ids: list[str] = Field(default_factory=_empty_list, sa_column=Column(JSON, nullable=False))
     # outcome
     his_registration_id: str | None = Field(default=None, max_length=96)
     ticket_number: int | None = None
@@ -268,7 +280,9 @@ class AuditEntry(SQLModel, table=True):
     user_id: str | None = Field(default=None, max_length=64, index=True)
     account_id: str | None = Field(default=None, max_length=64)
     subject: str | None = Field(default=None, max_length=96)
-    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    detail: dict[str, Any] = Field(
+        default_factory=_empty_dict, sa_column=Column(JSON, nullable=False)
+    )
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -398,7 +412,7 @@ class RecordGrant(SQLModel, table=True):
     grantee_user_id: str = Field(foreign_key="hospital_user.id", index=True)
     # The grantee's binding of the patient: what the patient saw and chose in the app.
     binding_id: str = Field(foreign_key="patient_binding.id")
-    scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    scopes: list[str] = Field(default_factory=_empty_list, sa_column=Column(JSON, nullable=False))
     # The last day (hospital zone) the grant is good for.
     ends_on: date
     created_at: datetime = Field(sa_column=Column(TZ, nullable=False))
@@ -416,7 +430,9 @@ class RecordRead(SQLModel, table=True):
     his_patient_id: str = Field(max_length=64)
     kind: str = Field(max_length=24)
     # The records shown: one report's ID, or the IDs a list showed (capped).
-    record_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    record_ids: list[str] = Field(
+        default_factory=_empty_list, sa_column=Column(JSON, nullable=False)
+    )
     basis: str = Field(max_length=16)
     at: datetime = Field(sa_column=Column(TZ, nullable=False))
 

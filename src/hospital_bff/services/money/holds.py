@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,19 +22,30 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.money.rules import ACTIVE
 from hospital_bff.services.waitlist import waiting
+from hospital_bff.store.core import run
 from hospital_bff.store.models import Order, PlaceHold, SlotInventory
 from hospital_bff.store.upsert import dialect_insert
 
 log = structlog.get_logger(__name__)
 
 
+_SLOTS: sa.Table = SlotInventory.__table__  # type: ignore[attr-defined]
+_HOLDS: sa.Table = PlaceHold.__table__  # type: ignore[attr-defined]
+
+# A booking's statements, built once and run as Core (store/core.py): no row of these tables
+# has an owner to note, and the booking's session holds none of their objects.
+_TAKE = (
+    sa.update(_SLOTS)
+    .where(_SLOTS.c.slot_id == bindparam("slot"), _SLOTS.c.held < bindparam("below"))
+    .values(held=_SLOTS.c.held + 1, capacity=bindparam("set_capacity"), updated_at=bindparam("now"))
+)
+_HOLD = sa.insert(_HOLDS)
+_CLAIM = sa.delete(_HOLDS).where(_HOLDS.c.id == bindparam("hold"))
+
+
 async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
-    result = await session.execute(
-        update(SlotInventory)
-        .where(col(SlotInventory.slot_id) == slot_id, col(SlotInventory.held) < capacity)
-        .values(held=col(SlotInventory.held) + 1, capacity=capacity, updated_at=now)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
+    return bool((await run(session, _TAKE, params)).rowcount)
 
 
 async def hold_place(
@@ -56,23 +68,16 @@ async def hold_place(
         )
         if not await _take(session, slot_id, capacity, now):
             return False
-    session.add(
-        PlaceHold(
-            id=hold_id,
-            slot_id=slot_id,
-            held_until=now + timedelta(seconds=lease_seconds),
-            created_at=now,
-        )
-    )
-    await session.flush()
+    held_until = now + timedelta(seconds=lease_seconds)
+    values = {"id": hold_id, "slot_id": slot_id, "held_until": held_until, "created_at": now}
+    await run(session, _HOLD, values)
     return True
 
 
 async def claim_hold(session: AsyncSession, hold_id: str) -> bool:
     """In the order's own transaction: the hold becomes the order's place. False if its
     lease ran out and the sweep gave the place (and the HIS lock) back meanwhile."""
-    result = await session.execute(delete(PlaceHold).where(col(PlaceHold.id) == hold_id))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool((await run(session, _CLAIM, {"hold": hold_id})).rowcount)
 
 
 async def release_hold(session: AsyncSession, hold_id: str, now: datetime) -> bool:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy import bindparam, exists, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,7 +37,7 @@ from hospital_bff.services.money.rules import (
     assert_transition,
 )
 from hospital_bff.services.uow import publish_after_commit
-from hospital_bff.store import touched
+from hospital_bff.store import core, touched
 from hospital_bff.store.models import Order, Payment, Refund
 
 log = structlog.get_logger(__name__)
@@ -141,8 +142,7 @@ async def open_order(
         async with uow.unit_of_work(runtime) as session:
             if hold_id is not None and not await claim_hold(session, hold_id):
                 raise HoldLapsed(hold_id)
-            session.add(order)
-            await session.flush()
+            await _insert(session, order)
             enqueue_after_commit(session, "expire_order", order.id, delay_ms=window * 1000)
             if order.schedule_id:
                 publish_after_commit(
@@ -155,7 +155,21 @@ async def open_order(
         if winner is None:
             raise
         return winner, False
+    # As the ORM leaves an object it inserted once its session closes: detached, its values
+    # the committed ones.
+    make_transient_to_detached(order)
     return order, True
+
+
+_INSERT = sa.insert(_ORDERS)
+
+
+async def _insert(session: AsyncSession, order: Order) -> None:
+    """The new order's row, a Core INSERT of all its values (the ORM's flush of the one new
+    object cost ~0.3 ms more); its owner noted for store/touched.py as a flush would have."""
+    values = {column.key: getattr(order, column.key) for column in _ORDERS.columns}
+    await core.run(session, _INSERT, values)
+    touched.note_values(session.sync_session, _ORDERS, values)
 
 
 async def owned_order(session: AsyncSession, user_id: str | None, order_id: str) -> Order:
@@ -246,27 +260,28 @@ async def succeeded_payment(session: AsyncSession, order_id: str) -> Payment | N
 # --- booking counts ---------------------------------------------------------------------------
 
 
-async def active_visits(session: AsyncSession, his_patient_id: str, day: date) -> list[BookedVisit]:
-    """The patient's active registrations with us for visits on `day` (the limits count them)."""
-    return (await active_visits_by_day(session, his_patient_id, [day]))[day]
+# What the booking limits count of ours: a patient's active registrations for visits on some
+# days (the days go as one expanding parameter). Built once: every booking asks it, with the
+# user's restriction (services/booking.py), as the other side of an outer join.
+ACTIVE_VISIT = sa.and_(
+    _ORDERS.c.his_patient_id == bindparam("patient"),
+    _ORDERS.c.kind == OrderKind.REGISTRATION.value,
+    _ORDERS.c.status.in_([s.value for s in ACTIVE]),
+    _ORDERS.c.visit_date.in_(bindparam("days", expanding=True)),
+)
+VISIT_COLUMNS = (_ORDERS.c.id, _ORDERS.c.schedule_id, _ORDERS.c.department_id, _ORDERS.c.visit_date)
 
 
-async def active_visits_by_day(
-    session: AsyncSession, his_patient_id: str, days: Iterable[date]
-) -> dict[date, list[BookedVisit]]:
-    """The same for several days, in one query whatever their number."""
-    wanted = set(days)
-    query = select(
-        col(Order.id), col(Order.schedule_id), col(Order.department_id), col(Order.visit_date)
-    ).where(
-        Order.his_patient_id == his_patient_id,
-        Order.kind == OrderKind.REGISTRATION.value,
-        col(Order.status).in_([s.value for s in ACTIVE]),
-        col(Order.visit_date).in_(wanted),
-    )
-    found: dict[date, list[BookedVisit]] = {d: [] for d in wanted}
-    for oid, sid, did, day in (await session.exec(query)).all():
-        if day in found:
+def active_visits_params(his_patient_id: str, days: Iterable[date]) -> dict[str, Any]:
+    """ACTIVE_VISIT's parameters."""
+    return {"patient": his_patient_id, "days": sorted(set(days))}
+
+
+def visits_by_day(rows: Iterable[Any], days: Iterable[date]) -> dict[date, list[BookedVisit]]:
+    """VISIT_COLUMNS' rows by day, every day asked present (a row of NULLs is no visit)."""
+    found: dict[date, list[BookedVisit]] = {d: [] for d in days}
+    for oid, sid, did, day in rows:
+        if oid is not None and day in found:
             found[day].append(
                 BookedVisit(order_id=oid, schedule_id=sid or "", department_id=did or "")
             )

@@ -57,14 +57,27 @@ def schedule_remaining(state: HisState, schedule: ScheduleRecord, now: datetime)
     return sum(slot_remaining(state, state.slots[s], now) for s in schedule.slot_ids)
 
 
-def schedule_status(state: HisState, schedule: ScheduleRecord, now: datetime) -> str:
+def schedule_status(
+    state: HisState, schedule: ScheduleRecord, now: datetime, remaining: int | None = None
+) -> str:
+    """`remaining`: the schedule's, when the caller has counted it already."""
+    closed = _closed_status(schedule, now)
+    if closed is not None:
+        return closed
+    if remaining is None:
+        remaining = schedule_remaining(state, schedule, now)
+    if remaining == 0:
+        return "FULL"
+    return "OPEN"
+
+
+def _closed_status(schedule: ScheduleRecord, now: datetime) -> str | None:
+    """SUSPENDED or CLOSED, or None for a schedule on sale now (OPEN or FULL)."""
     if schedule.status == "SUSPENDED":
         return "SUSPENDED"
     if now < schedule.release_at or now >= schedule.ends_at:
         return "CLOSED"
-    if schedule_remaining(state, schedule, now) == 0:
-        return "FULL"
-    return "OPEN"
+    return None
 
 
 # --- slot locks and registrations -------------------------------------------------------------
@@ -79,8 +92,10 @@ def _free_seat(
         raise not_found("slot")
     state.get_patient(patient_id)
     schedule = state.schedules[slot.schedule_id]
-    status = schedule_status(state, schedule, now)
-    if status in {"SUSPENDED", "CLOSED"} or slot.ends_at <= now:
+    # Whether the schedule is on sale asks no count of its places (every lock of every slot).
+    closed = _closed_status(schedule, now)
+    if closed is not None or slot.ends_at <= now:
+        status = closed or schedule_status(state, schedule, now)
         raise HisError(409, "SCHEDULE_NOT_OPEN", f"schedule is {status.lower()}")
     if slot_remaining(state, slot, now) <= 0:
         raise HisError(409, "SLOT_FULL", "no seat left in this slot")

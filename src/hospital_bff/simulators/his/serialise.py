@@ -61,19 +61,21 @@ def slot_json(state: HisState, slot: SlotRecord, now: datetime) -> dict[str, Any
 def schedule_json(
     state: HisState, s: ScheduleRecord, now: datetime, *, with_slots: bool = True
 ) -> dict[str, Any]:
+    # Each slot's places counted once, for the slots, the schedule's sum and its status.
     slots = [slot_json(state, state.slots[i], now) for i in s.slot_ids]
+    remaining = sum(slot["remaining"] for slot in slots)
     body: dict[str, Any] = {
         "id": s.id,
         "expertId": s.expert_id,
         "departmentId": s.department_id,
         "date": s.date.isoformat(),
         "period": s.period,
-        "status": schedule_status(state, s, now),
+        "status": schedule_status(state, s, now, remaining),
         "releaseAt": s.release_at.isoformat(),
         "registrationFee": s.registration_fee,
         "diagnosisFee": s.diagnosis_fee,
         "capacity": sum(state.slots[i].capacity for i in s.slot_ids),
-        "remaining": sum(slot["remaining"] for slot in slots),
+        "remaining": remaining,
         "location": s.location,
         "suspendReason": s.suspended_reason if s.status == "SUSPENDED" else None,
     }
