@@ -6,7 +6,6 @@ that waits for the first (the writers' queue: tests/store/test_sqlite_writers.py
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -72,7 +71,7 @@ async def test_a_statement_is_one_trip_and_an_idle_rollback_none(
     assert trips == Counter()
 
 
-async def test_errors_rollbacks_and_a_waiting_writer_are_as_before(engine: AsyncEngine) -> None:
+async def test_errors_and_rollbacks_are_as_before(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.execute(text("INSERT INTO t (name) VALUES ('kept')"))
 
@@ -86,29 +85,3 @@ async def test_errors_rollbacks_and_a_waiting_writer_are_as_before(engine: Async
     async with engine.connect() as conn:
         names = (await conn.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all()
     assert names == ["kept"], "the failed unit's first insert was rolled back"
-
-    # A second writer waits for the first one's commit (the busy timeout), then goes on.
-    first_wrote = asyncio.Event()
-    finish_first = asyncio.Event()
-
-    async def first() -> None:
-        async with engine.begin() as conn:
-            await conn.execute(text("INSERT INTO t (name) VALUES ('first')"))
-            first_wrote.set()
-            await finish_first.wait()
-
-    async def second() -> None:
-        await first_wrote.wait()
-        async with engine.begin() as conn:
-            await conn.execute(text("INSERT INTO t (name) VALUES ('second')"))
-
-    writing = asyncio.create_task(first())
-    waiting = asyncio.create_task(second())
-    await first_wrote.wait()
-    # The second writer is refused "database is locked" unless it waits (busy_timeout) for
-    # the first's commit: it then writes after it, whenever it got to the lock.
-    finish_first.set()
-    await asyncio.gather(writing, waiting)
-    async with engine.connect() as conn:
-        names = (await conn.execute(text("SELECT name FROM t ORDER BY id"))).scalars().all()
-    assert names == ["kept", "first", "second"]
