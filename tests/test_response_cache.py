@@ -3,6 +3,7 @@ it may live, what is never kept, and ETag/304 over GET."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -87,6 +88,47 @@ async def test_every_public_catalogue_operation_is_kept(
     await gql_data(client, "ExpertDetail", {"expertId": "exp-nk-1", "from": DAY, "to": DAY})
     await schedules(client)
     assert len(cache_of(app)) == 4
+
+
+async def test_a_crowd_asking_what_is_being_answered_waits_for_it_outside_the_door(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    """A public question asked while another request is answering it waits for that answer in
+    front of the shedding door: a full door does not refuse it, and nothing runs twice."""
+    cache = cache_of(app)
+    cache.clear()
+    await forget_shared(runtime)
+    first = await schedules(client)
+    (key,) = list(cache._entries)
+    clock = [cache.now()]
+    cache.now = lambda: clock[0]
+    clock[0] += 3600  # the kept answer has lapsed: the next asker would run the query
+    leader: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    waiting = asyncio.Event()
+
+    class Watched(dict[bytes, "asyncio.Future[None]"]):
+        def get(self, k: bytes, default: Any = None) -> Any:
+            if k == key:
+                waiting.set()
+            return super().get(k, default)
+
+    cache.inflight = Watched({key: leader})  # another request is running that query
+    door = app.state.front_door
+    door.in_flight += door.limit  # and the door is full
+    shed, hits = REGISTRY.get_sample_value("bff_shed_requests_total") or 0.0, counted("hit")
+    try:
+        asking = asyncio.create_task(schedules(client))
+        heard = asyncio.create_task(waiting.wait())
+        done, _ = await asyncio.wait({asking, heard}, return_when=asyncio.FIRST_COMPLETED)
+        assert asking not in done, "answered (refused) without waiting for the running query"
+        clock[0] -= 3600  # the leader's answer is kept
+        leader.set_result(None)
+        assert await asking == first
+    finally:
+        door.in_flight -= door.limit
+        cache.inflight = {}
+    assert (REGISTRY.get_sample_value("bff_shed_requests_total") or 0.0) == shed
+    assert counted("hit") == hits + 1
 
 
 # --- a change shows at once ---------------------------------------------------------------

@@ -249,6 +249,14 @@ class ResponseCacheMiddleware:
             signed_in,
         )
         entry = cache.fresh(key)
+        if entry is None and not cache.is_personal(key):
+            pending = cache.inflight.get(key)
+            if pending is not None:
+                # The same public question is being answered: wait for it here, outside the
+                # shedding door. Waiting runs nothing, and counted in flight it had the door
+                # refuse a crowd that arrived together (each then asking again at once).
+                await asyncio.shield(pending)
+                entry = cache.fresh(key)
         if entry is not None:
             # Answered outside the request-id middleware (a hit logs nothing), so named here.
             rid = sane_request_id(request_id.decode("latin-1")) if request_id else None
