@@ -26,7 +26,7 @@ from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.gc_pauses import freeze_start_up_heap
 from hospital_bff.runtime import Runtime
-from hospital_bff.store.db import create_all, create_engine, drop_all
+from hospital_bff.store.db import create_all, create_engine, drop_all, sqlite_path
 
 # Under pytest-xdist (`pytest -m "not slow" -n 2`, the fast tier on two cores) each worker
 # process (gw0, gw1, ...) has a PostgreSQL database and a Redis database of its own, so that
@@ -229,7 +229,8 @@ async def _sqlite_from_template(database_url: str) -> bool:
     """A test's new SQLite database as a copy of this run's empty one; False (nothing done)
     outside a pytest session or where the test's database already exists."""
     directory = os.environ.get(SQLITE_TEMPLATE_VARIABLE)
-    if directory is None:
+    file = sqlite_path(database_url)
+    if directory is None or file is None:
         return False
     template = Path(directory) / "empty.db"
     if not await asyncio.to_thread(template.exists):
@@ -240,8 +241,7 @@ async def _sqlite_from_template(database_url: str) -> bool:
         finally:
             await engine.dispose()  # the last connection checkpoints the WAL into the file
         await asyncio.to_thread(made.rename, template)
-    path = Path(database_url.split(":///", 1)[-1])
-    return await asyncio.to_thread(_copy_unless_there, template, path)
+    return await asyncio.to_thread(_copy_unless_there, template, Path(file))
 
 
 def _copy_unless_there(template: Path, path: Path) -> bool:
@@ -284,8 +284,8 @@ def shared_engine(settings: Settings) -> AsyncEngine | None:
     belong to that test's event loop); the engine and what it compiled stay."""
     url = settings.database_url
     if settings.is_sqlite:
-        path = url.split(":///", 1)[-1] if ":///" in url else ""
-        if path in ("", ":memory:") or "mode=memory" in url:
+        path = sqlite_path(url)
+        if path is None:
             return None
         _SQLITE_FILE["path"] = path
         url = "sqlite+aiosqlite:///" + str(Path(tempfile.gettempdir()) / "bff-each-tests-own.db")

@@ -36,7 +36,7 @@ def create_engine(
         kwargs: dict[str, Any] = {}
         if not _in_memory(url):
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
-            path = make_url(url).database or ""
+            path = sqlite_path(url) or ""
             name = sqlite_file or (lambda: path)
             # A statement is one trip to the connection's thread, not four (sqlite_driver.py).
             kwargs["async_creator"] = lambda: sqlite_driver.open_connection(name(), **connect_args)
@@ -58,14 +58,22 @@ def create_engine(
     )
 
 
+def sqlite_path(url: str) -> str | None:
+    """The file a SQLite URL names, as SQLAlchemy reads it; None for an in-memory database."""
+    parsed = make_url(url)
+    path = parsed.database or ""
+    if path in ("", ":memory:") or parsed.query.get("mode") == "memory":
+        return None
+    return path
+
+
 def _in_memory(url: str) -> bool:
-    path = url.split(":///", 1)[-1] if ":///" in url else ""
-    return path in ("", ":memory:") or "mode=memory" in url
+    return sqlite_path(url) is None
 
 
 def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split(":///", 1)[-1]
-    if path and path != ":memory:":
+    path = sqlite_path(url)
+    if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 

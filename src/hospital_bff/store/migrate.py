@@ -20,6 +20,8 @@ from alembic.script import ScriptDirectory
 from filelock import FileLock
 from sqlalchemy import Connection, create_engine, pool, text
 
+from hospital_bff.store.db import sqlite_path
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # pg_advisory_lock takes one bigint; any constant no other lock of this database uses.
@@ -47,8 +49,8 @@ def revision(sync_url: str, message: str) -> None:
 def migration_lock(sync_url: str) -> Iterator[None]:
     """Held by one process of the cluster at a time, for as long as its upgrade runs."""
     if sync_url.startswith("sqlite"):
-        path = sync_url.split(":///", 1)[-1]
-        if not path or path == ":memory:":
+        path = sqlite_path(sync_url)
+        if path is None:
             yield  # one connection, one process: nobody to race
             return
         Path(path).parent.mkdir(parents=True, exist_ok=True)
