@@ -192,7 +192,7 @@ class _AsyncWork:
     __slots__ = ("background_futures", "is_awaitable")
 
     def __init__(
-        self, background_futures: set[Awaitable[Any]], is_awaitable: Callable[[Any], bool]
+        self, background_futures: set[asyncio.Future[Any]], is_awaitable: Callable[[Any], bool]
     ) -> None:
         self.background_futures = background_futures
         self.is_awaitable = is_awaitable
