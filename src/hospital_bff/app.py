@@ -265,8 +265,9 @@ def create_app(
             watch_pauses()
             if settings.gc_freeze_after_start:
                 freeze_start_up_heap()
-                defer_older_collections()
-                app.quiet_collections = QuietCollections()
+                if isinstance(app, BffApp):
+                    defer_older_collections()
+                    app.quiet_collections = QuietCollections()
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(
