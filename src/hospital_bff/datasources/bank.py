@@ -43,7 +43,7 @@ from hospital_bff.datasources.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from hospital_bff.datasources.http import CircuitBreaker, unbind_stream
+from hospital_bff.datasources.http import CircuitBreaker
 from hospital_bff.datasources.wechatpay_crypto import (
     MerchantKeys,
     ensure_demo_keys,
@@ -345,7 +345,6 @@ class BankClient:
             response = await self.http.request(
                 method, url, content=body or None, headers=headers, timeout=self.timeout
             )
-            unbind_stream(response)
         except httpx.TimeoutException as exc:
             self.breaker.record_failure()
             raise UpstreamTimeout(

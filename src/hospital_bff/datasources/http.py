@@ -142,7 +142,6 @@ class JsonClient:
                     headers={**self.headers, **(headers or {})},
                     timeout=self.timeout,
                 )
-            unbind_stream(response)
             outcome = "ok" if response.status_code < 500 else "5xx"
         except (httpx.TimeoutException, TimeoutError) as exc:
             outcome = "timeout"
@@ -217,7 +216,8 @@ class _Cookies(httpx.Cookies):
 
 
 class OutboundClient(httpx.AsyncClient):
-    """httpx's client with the jar above (its cookies behave as before)."""
+    """httpx's client with the jar above (its cookies behave as before), whose answers read
+    in full are not bound to their stream (`unbind_stream`)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -230,6 +230,14 @@ class OutboundClient(httpx.AsyncClient):
     @cookies.setter
     def cookies(self, cookies: Any) -> None:
         self._jar = _Cookies(cookies)
+
+    async def send(
+        self, request: httpx.Request, *, stream: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        response = await super().send(request, stream=stream, **kwargs)
+        if not stream:
+            unbind_stream(response)
+        return response
 
 
 def build_http_client(
