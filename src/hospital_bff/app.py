@@ -30,12 +30,7 @@ from hospital_bff.datasources.http import LIMITS
 from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.embedded_transport import EmbeddedSimulators, simulator_base_urls
 from hospital_bff.fhir.app import fhir_routes
-from hospital_bff.gc_pauses import (
-    QuietCollections,
-    defer_older_collections,
-    freeze_start_up_heap,
-    watch_pauses,
-)
+from hospital_bff.gc_pauses import QuietCollections, freeze_start_up_heap, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
@@ -89,22 +84,8 @@ class BffApp(Starlette):
     front: ASGIApp | None = None
     # The simulators' Mounts by name (also in the router, for anything that walks it).
     simulators: Mapping[str, Mount] = MappingProxyType({})
-    # Set by a server that freezes its start-up heap: every HTTP request counted in flight,
-    # the older generations collected when few are (gc_pauses.py).
-    quiet_collections: QuietCollections | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        quiet = self.quiet_collections
-        if quiet is None or scope["type"] != "http":
-            await self._serve(scope, receive, send)
-            return
-        quiet.enter()
-        try:
-            await self._serve(scope, receive, send)
-        finally:
-            quiet.leave()
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.simulators and scope["type"] == "http" and scope["path"].startswith("/sim/"):
             mount = self.simulators.get(scope["path"][5:].split("/", 1)[0])
             if mount is not None:
@@ -263,11 +244,10 @@ def create_app(
                 if asyncio.iscoroutine(result):
                     await result
             watch_pauses()
-            if settings.gc_freeze_after_start:
+            if settings.gc_freeze_after_start and isinstance(app, BffApp):
                 freeze_start_up_heap()
-                if isinstance(app, BffApp):
-                    defer_older_collections()
-                    app.quiet_collections = QuietCollections()
+                # Gen 1 collected when no request is in flight (gc_pauses.py).
+                app.front = QuietCollections.deferring(app.front or app.behind_front)
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(

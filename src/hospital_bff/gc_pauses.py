@@ -18,7 +18,7 @@ object still alive, and in a burst that is every connection and request in fligh
 the process kept since its last gen-1 collection (measured in the slot-release burst: one
 gen-1 collection walking ~38,000 objects, 400 new connections' ~12,000 among them, 6-9 ms of
 CPU where gen-0's longest was 3-4 ms). Its length is that work, which no threshold shortens.
-So a server (`defer_older_collections`) runs gen-1 collections itself whenever a request
+So a server (`QuietCollections.deferring`) runs gen-1 collections itself whenever a request
 ends with no other in flight (`QuietCollections`) and a young collection has promoted
 something since the last: what they walk is what outlived its requests (the caches a request
 filled, idle keep-alive connections), promoted out of the young generations in small steps
@@ -33,6 +33,8 @@ import gc
 import time
 from collections import deque
 from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hospital_bff.metrics import (
     GC_MAX_PAUSE,
@@ -111,13 +113,31 @@ def freeze_start_up_heap() -> None:
 
 
 class QuietCollections:
-    """Counts the requests in flight; when one ends and none is left, a gen-1 collection if a
-    young collection ran since the last one (see above)."""
+    """In front of the app: counts the HTTP requests in flight; when one ends and none is
+    left, a gen-1 collection if a young collection ran since the last one (see above)."""
 
-    __slots__ = ("in_flight",)
+    __slots__ = ("app", "in_flight")
 
-    def __init__(self) -> None:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
         self.in_flight = 0
+
+    @classmethod
+    def deferring(cls, app: ASGIApp) -> QuietCollections:
+        """In front of `app`, and CPython's own gen-1 collections deferred to the bound."""
+        gen0, _, gen2 = gc.get_threshold()
+        gc.set_threshold(gen0, OLDER_INTERVAL * DEFERRAL_BOUND, gen2)
+        return cls(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.enter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.leave()
 
     def enter(self) -> None:
         self.in_flight += 1
@@ -126,13 +146,6 @@ class QuietCollections:
         self.in_flight -= 1
         if not self.in_flight and gc.get_count()[1]:
             gc.collect(1)
-
-
-def defer_older_collections() -> None:
-    """Gen 1 collected when no request is in flight (`QuietCollections`), by CPython only
-    after `DEFERRAL_BOUND` times its usual interval."""
-    gen0, _, gen2 = gc.get_threshold()
-    gc.set_threshold(gen0, OLDER_INTERVAL * DEFERRAL_BOUND, gen2)
 
 
 def pause_summary() -> dict[str, float]:
