@@ -3,9 +3,9 @@ it is answered, not by a garbage collection whose pause grows with every request
 be collected (issue 11: the slot-release burst's collections freed ~13,000 such objects).
 
 Watched here: DataLoaders whose batch functions were their own methods, httpx's answer
-pointing at its stream that points back at it (datasources/http.py `unbind_stream`). Not
-here yet: graphql-core's executor bound to its own async helpers (shared_events.py), a
-whole request."""
+pointing at its stream that points back at it (datasources/http.py `unbind_stream`), and a
+whole GraphQL request: graphql-core's executor bound to its own async helpers
+(shared_events.py) kept the context, the loaders and the operation's fields in one cycle."""
 
 from __future__ import annotations
 
@@ -15,8 +15,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from fixtures.graphql import gql_data
+from fixtures.journey import patient_of, verified_user
 from hospital_bff.datasources.http import OutboundClient
+from hospital_bff.resolvers.context import Context
 from hospital_bff.resolvers.loaders import DataLoaders
+from hospital_bff.resolvers.shared_events import SharedEventExecutor
 
 
 @pytest.fixture
@@ -58,3 +62,31 @@ async def test_an_outbound_answer_is_freed_without_a_collection(
         assert await ask(client) == 200
         gc.collect()
     assert not of_types(saved_garbage, httpx.Response)
+
+
+async def schedules(client: httpx.AsyncClient, token: str, patient: str, day: int) -> None:
+    # Every schedule's eligibility through a DataLoader; another day each time, so that the
+    # response cache does not answer it.
+    when = f"2026-11-{day:02d}"
+    await gql_data(
+        client,
+        "DepartmentSchedules",
+        {"departmentId": "dep-nk", "from": when, "to": when, "patientId": patient},
+        token=token,
+    )
+
+
+async def test_a_graphql_request_leaves_no_cycle(
+    client: httpx.AsyncClient, saved_garbage: list[object]
+) -> None:
+    token, _ = await verified_user(client)
+    patient = await patient_of(client, token)
+    for day in (20, 21):  # what is built once per query is built
+        await schedules(client, token, patient, day)
+        gc.collect()
+    saved_garbage.clear()
+    await schedules(client, token, patient, 22)
+    # strawberry keeps the latest operation's context until the next operation.
+    await schedules(client, token, patient, 23)
+    gc.collect()
+    assert not of_types(saved_garbage, Context, DataLoaders, SharedEventExecutor)
