@@ -89,6 +89,25 @@ def counter_total(servers: list[str], metric: str) -> float | None:
     return total
 
 
+def by_generation(servers: list[str], metric: str) -> dict[str, float]:
+    """A metric labelled by GC generation, summed (counts) or the worst (maxima) over servers."""
+    values: dict[str, float] = {}
+    for server in servers:
+        try:
+            text = httpx.get(f"{server}/metrics", timeout=10).text
+        except httpx.HTTPError:
+            return {}
+        for line in text.splitlines():
+            if line.startswith(f'{metric}{{generation="'):
+                generation = line.split('"')[1]
+                value = float(line.split()[1])
+                if metric.endswith("_count"):
+                    values[generation] = values.get(generation, 0.0) + value
+                else:
+                    values[generation] = max(values.get(generation, 0.0), value)
+    return values
+
+
 def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
@@ -119,6 +138,7 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             cluster.settings, cluster.sim_his, args.attempts, prefix="bench"
         )
         with core_burner(args.burn_core):
+            collections_before = by_generation(cluster.servers, "bff_gc_pause_seconds_count")
             cpu_before = cpu_seconds(cluster.pids)
             result = await burst(cluster.servers, bookers, slots, concurrency=args.concurrency)
             cpu_used = cpu_seconds(cluster.pids) - cpu_before
@@ -126,6 +146,8 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
         rate = args.attempts / result.seconds
         unexpected = {k: v for k, v in result.outcomes.items() if k not in {"OK", "SLOT_FULL"}}
         errors = sum(unexpected.values()) + len(result.errors)
+        collections = by_generation(cluster.servers, "bff_gc_pause_seconds_count")
+        longest = by_generation(cluster.servers, "bff_gc_generation_max_pause_cpu_seconds")
         gc_pause = gc_max_pause_ms(cluster.servers, "bff_gc_max_pause_seconds")
         gc_cpu = gc_max_pause_ms(cluster.servers, "bff_gc_max_pause_cpu_seconds")
         shed = counter_total(cluster.servers, "bff_shed_requests_total")
@@ -179,6 +201,15 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             print(
                 f"GC pause, max       {gc_pause:.1f} ms wall, {gc_cpu:.1f} ms CPU"
                 "   target <= 5 ms (start-up heap frozen)"
+            )
+        if collections:
+            print(
+                "GC by generation    "
+                + ", ".join(
+                    f"gen {gen}: {count - collections_before.get(gen, 0.0):.0f} in the burst,"
+                    f" longest {longest.get(gen, 0.0) * 1000:.1f} ms CPU"
+                    for gen, count in sorted(collections.items())
+                )
             )
         if result.resent_after_transport_error:
             print(

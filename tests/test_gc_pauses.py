@@ -30,3 +30,40 @@ def test_the_start_up_collection_is_not_a_pause_and_later_ones_are(thresholds: N
     gc.collect()
     summary = gc_pauses.pause_summary()
     assert summary["count"] == 1 and summary["full"] == 1
+
+
+@pytest.fixture
+def no_automatic_collections() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
+def test_gen_1_is_collected_when_the_last_request_in_flight_ends(
+    no_automatic_collections: None,
+) -> None:
+    quiet = gc_pauses.QuietCollections(app=None)  # type: ignore[arg-type]  # not called
+    gc.collect(1)
+    quiet.enter()
+    quiet.enter()
+    gc.collect(0)  # a young collection since the last of gen 1: one is worth running
+    assert gc.get_count()[1] == 1
+    quiet.leave()
+    assert gc.get_count()[1] == 1, "another request is still in flight"
+    quiet.leave()
+    assert gc.get_count()[1] == 0
+    older = gc.get_count()[2]
+    quiet.enter()
+    quiet.leave()
+    assert gc.get_count()[2] == older, "nothing promoted since: no collection"
+
+
+def test_cpython_collects_gen_1_itself_only_after_the_bound(thresholds: None) -> None:
+    gc_pauses.freeze_start_up_heap()
+    gc_pauses.QuietCollections.deferring(app=None)  # type: ignore[arg-type]  # not called
+    assert gc.get_threshold()[:2] == (
+        gc_pauses.GEN0_THRESHOLD,
+        gc_pauses.OLDER_INTERVAL * gc_pauses.DEFERRAL_BOUND,
+    )

@@ -30,7 +30,7 @@ from hospital_bff.datasources.http import LIMITS
 from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.embedded_transport import EmbeddedSimulators, simulator_base_urls
 from hospital_bff.fhir.app import fhir_routes
-from hospital_bff.gc_pauses import freeze_start_up_heap, watch_pauses
+from hospital_bff.gc_pauses import QuietCollections, freeze_start_up_heap, watch_pauses
 from hospital_bff.going_away import GoingAwayMiddleware, close_websockets_on_sigterm
 from hospital_bff.graphiql.page import render_page as render_graphiql_page
 from hospital_bff.graphiql.page import static_files as graphiql_static_files
@@ -244,8 +244,10 @@ def create_app(
                 if asyncio.iscoroutine(result):
                     await result
             watch_pauses()
-            if settings.gc_freeze_after_start:
+            if settings.gc_freeze_after_start and isinstance(app, BffApp):
                 freeze_start_up_heap()
+                # Gen 1 collected when no request is in flight (gc_pauses.py).
+                app.front = QuietCollections.deferring(app.front or app.behind_front)
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(

@@ -41,6 +41,11 @@ GC_MAX_PAUSE_CPU = Gauge(
     "bff_gc_max_pause_cpu_seconds",
     "The most CPU one garbage collection took (its pause had the machine been idle)",
 )
+GC_MAX_PAUSE_CPU_BY_GENERATION = Gauge(
+    "bff_gc_generation_max_pause_cpu_seconds",
+    "The most CPU one collection of this generation took (which generation makes the longest)",
+    ["generation"],
+)
 OPEN_SUBSCRIPTIONS = Gauge("bff_open_subscriptions", "GraphQL subscriptions open in this process")
 SUBSCRIPTIONS_REFUSED = Counter(
     "bff_subscriptions_refused_total", "Subscriptions refused by a limit", ["limit"]

@@ -32,16 +32,19 @@ class DataLoaders:
     # What this request's answer was read from: the response cache keeps it no longer.
     reads: CatalogueReads = field(default_factory=CatalogueReads, init=False)
     _catalogue: asyncio.Task[Catalogue] | None = field(default=None, init=False)
-    _schedules: dict[str, Schedule] = field(default_factory=dict, init=False)
+    _loads: _Loads = field(init=False)
 
     def __post_init__(self) -> None:
-        self.department_schedules = DataLoader(load_fn=self._load_department_schedules)
-        self.refund_by_order = DataLoader(load_fn=self._load_refunds)
-        self.eligibility = DataLoader(load_fn=self._load_eligibility)
+        # The batch functions are the holder's, not this object's: a loader keeping its
+        # owner alive was a reference cycle per request, freed only by a garbage collection.
+        loads = self._loads = _Loads(self.runtime, self.reads)
+        self.department_schedules = DataLoader(load_fn=loads.department_schedules)
+        self.refund_by_order = DataLoader(load_fn=loads.refunds)
+        self.eligibility = DataLoader(load_fn=loads.eligibility)
 
     async def eligibility_of(self, user_id: str, patient_id: str, schedule: Schedule) -> Verdict:
         """The booking rules' verdict; every schedule of a query is judged in one batch."""
-        self._schedules[schedule.id] = schedule
+        self._loads.schedules[schedule.id] = schedule
         return await self.eligibility.load((user_id, patient_id, schedule.id))
 
     async def catalogue(self) -> Catalogue:
@@ -50,7 +53,18 @@ class DataLoaders:
             self._catalogue = asyncio.ensure_future(self.runtime.catalogue.catalogue(self.reads))
         return await self._catalogue
 
-    async def _load_department_schedules(
+
+class _Loads:
+    """DataLoaders' batch functions and what they read."""
+
+    __slots__ = ("reads", "runtime", "schedules")
+
+    def __init__(self, runtime: Runtime, reads: CatalogueReads) -> None:
+        self.runtime = runtime
+        self.reads = reads
+        self.schedules: dict[str, Schedule] = {}
+
+    async def department_schedules(
         self, keys: list[ScheduleRangeKey]
     ) -> list[list[Schedule] | BaseException]:
         service = self.runtime.catalogue
@@ -63,7 +77,7 @@ class DataLoaders:
         )
         return list(results)
 
-    async def _load_eligibility(self, keys: list[EligibilityKey]) -> list[Verdict | BaseException]:
+    async def eligibility(self, keys: list[EligibilityKey]) -> list[Verdict | BaseException]:
         groups: dict[tuple[str, str], list[EligibilityKey]] = {}
         for key in keys:
             groups.setdefault(key[:2], []).append(key)
@@ -73,7 +87,7 @@ class DataLoaders:
             for (user_id, patient_id), group in groups.items():
                 try:
                     verdicts = await service.eligibility_of_schedules(
-                        session, user_id, patient_id, [self._schedules[k[2]] for k in group]
+                        session, user_id, patient_id, [self.schedules[k[2]] for k in group]
                     )
                 except Exception as exc:
                     # Raised again at each of this patient's loads (someone else's patient is
@@ -83,7 +97,7 @@ class DataLoaders:
                     answers.update(zip(group, verdicts, strict=True))
         return [answers[k] for k in keys]
 
-    async def _load_refunds(self, order_ids: list[str]) -> list[Refund | None]:
+    async def refunds(self, order_ids: list[str]) -> list[Refund | None]:
         # The latest refund of each order, in one query for a whole page of orders.
         async with self.runtime.sessions() as session:
             rows = (

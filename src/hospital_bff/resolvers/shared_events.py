@@ -25,12 +25,14 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # json_text's own, for a str
 from typing import Any
 
-from graphql import ExecutionResult, FieldNode, OperationDefinitionNode
+from graphql import ExecutionResult, FieldNode, GraphQLResolveInfoHelpers, OperationDefinitionNode
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from hospital_bff.graphql_over_http import json_text
@@ -180,8 +182,50 @@ def _public(operation: OperationDefinitionNode) -> bool:
     )
 
 
+class _AsyncWork:
+    """The resolvers' async helpers (`info.async_helpers`) of one operation, as graphql-core's
+    executor gives them, but bound to this holder of what they use instead of to the executor:
+    the executor's own bound methods made the executor and everything it refers to (the
+    context, the operation's collected fields, its DataLoaders) a reference cycle, left to a
+    garbage collection to free after every operation (gc_pauses.py)."""
+
+    __slots__ = ("background_futures", "is_awaitable")
+
+    def __init__(
+        self, background_futures: set[asyncio.Future[Any]], is_awaitable: Callable[[Any], bool]
+    ) -> None:
+        self.background_futures = background_futures
+        self.is_awaitable = is_awaitable
+
+    def track(self, values: Sequence[Any]) -> None:
+        # ExecutionContext.track_async_work and settle_in_background.
+        awaitables = [value for value in values if self.is_awaitable(value)]
+        if not awaitables:
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no running event loop: they can never run
+            for awaitable in awaitables:
+                if asyncio.iscoroutine(awaitable):
+                    awaitable.close()
+            return
+        future = asyncio.gather(*awaitables, return_exceptions=True)
+        self.background_futures.add(future)
+        future.add_done_callback(self.background_futures.discard)
+
+    @staticmethod
+    def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+        # ExecutionContext.gather_async_work.
+        return gather_with_cancel(*values)
+
+
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
     """strawberry's executor; a public subscription's events are executed once for all."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        work = _AsyncWork(self.background_futures, self.is_awaitable)
+        self.async_helpers = GraphQLResolveInfoHelpers(gather=work.gather, track=work.track)
 
     sharing = False  # set on the per-event executors of a public subscription
     # What besides the event its result depends on: the operation, its variables, the
