@@ -196,7 +196,7 @@ class BookingService:
         try:
             # Read once, before the HIS hears the id: the same key answers the same order (even
             # with the HIS away); a stranger's patient is NOT_FOUND (a racing unbinding: after).
-            async with uow.unit_of_work(rt) as session:
+            async with uow.reads(rt) as session:
                 existing = await orders.by_idempotency_key(session, user_id, idempotency_key)
                 if existing is not None:
                     return Booked(existing, created=False)
@@ -381,9 +381,9 @@ class BookingService:
         return True
 
     async def _held(self, slot_id: str) -> int:
-        async with uow.unit_of_work(self.rt) as session:
+        async with uow.reads(self.rt) as session:
             return await held_places(session, slot_id)
 
     async def _committed_by_key(self, user_id: str, key: str) -> Order | None:
-        async with uow.unit_of_work(self.rt) as session:
+        async with uow.reads(self.rt) as session:
             return await orders.by_idempotency_key(session, user_id, key)

@@ -55,6 +55,9 @@ class Lookups:
             "keys": sorted({k for _, k in batch}),
         }
         async with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # One round trip, not three: a read needs no transaction (uow.reads).
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             rows = (await conn.execute(_LOOKUP, params)).all()
         found: dict[str, tuple[str | None, set[str]]] = {}
         for account_id, user_id, key in rows:

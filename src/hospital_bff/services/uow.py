@@ -36,6 +36,26 @@ def place_freed_after_commit(session: AsyncSession, slot_id: str) -> None:
 
 
 @asynccontextmanager
+async def reads(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    """A session for reads only, outside any transaction: on PostgreSQL each statement is its
+    own (autocommit), so a read is one round trip, not three (BEGIN, the read, ROLLBACK). Under
+    READ COMMITTED every statement of a transaction takes its own snapshot anyway, so reads
+    see the same without one. Nothing written here is kept (nothing commits it, and it is
+    not meant to be written); a read that must lock (FOR UPDATE) belongs in `unit_of_work`.
+    Elsewhere (SQLite) an ordinary session, rolled back at the end."""
+    engine = runtime.engine
+    if engine.dialect.name != "postgresql":
+        async with runtime.sessions() as session:
+            yield session
+        return
+    async with engine.connect() as conn:
+        # Reset to the pool's own level when the connection goes back (no round trip).
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with runtime.sessions(bind=autocommit) as session:
+            yield session
+
+
+@asynccontextmanager
 async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     """One transaction: committed when the block ends, rolled back if it raises; the events it
     published are sent after the commit."""
