@@ -18,6 +18,7 @@ from hospital_bff.client_address import client_address
 from hospital_bff.language import LocalisedError, Message, caller_language
 from hospital_bff.resolvers.loaders import DataLoaders
 from hospital_bff.runtime import Runtime
+from hospital_bff.services import uow
 from hospital_bff.services.errors import DomainError, NotVerified
 from hospital_bff.services.staff import StaffActor
 from hospital_bff.services.staff_auth import StaffAuthError
@@ -163,7 +164,8 @@ class Context:
         claims = self.runtime.tokens.verify(token)
         if claims.account_id is None:
             raise _AccountRefused("NO_ACCOUNT")
-        async with self.runtime.sessions() as session:
+        # A read alone: on PostgreSQL one round trip, not BEGIN, the read and ROLLBACK.
+        async with uow.reads(self.runtime) as session:
             account = (
                 await session.exec(_ACCOUNT_USER, params={"account_id": claims.account_id})
             ).first()
