@@ -44,7 +44,7 @@ def no_automatic_collections() -> Iterator[None]:
 def test_gen_1_is_collected_when_the_last_request_in_flight_ends(
     no_automatic_collections: None,
 ) -> None:
-    quiet = gc_pauses.QuietCollections(app=None)  # type: ignore[arg-type]  # not called
+    quiet = gc_pauses.QuietCollections()
     gc.collect(1)
     quiet.enter()
     quiet.enter()
@@ -62,8 +62,31 @@ def test_gen_1_is_collected_when_the_last_request_in_flight_ends(
 
 def test_cpython_collects_gen_1_itself_only_after_the_bound(thresholds: None) -> None:
     gc_pauses.freeze_start_up_heap()
-    gc_pauses.QuietCollections.deferring(app=None)  # type: ignore[arg-type]  # not called
+    gc_pauses.QuietCollections.deferring()
     assert gc.get_threshold()[:2] == (
         gc_pauses.GEN0_THRESHOLD,
         gc_pauses.OLDER_INTERVAL * gc_pauses.DEFERRAL_BOUND,
     )
+
+
+async def test_the_app_counts_the_http_requests_it_is_serving() -> None:
+    import httpx
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from hospital_bff.bff_app import BffApp
+
+    quiet = gc_pauses.QuietCollections()
+    during: list[int] = []
+
+    async def endpoint(_request: object) -> PlainTextResponse:
+        during.append(quiet.in_flight)
+        return PlainTextResponse("ok")
+
+    app = BffApp(routes=[Route("/x", endpoint)])
+    app.quiet = quiet
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/x")).text == "ok"
+    assert during == [1]
+    assert quiet.in_flight == 0

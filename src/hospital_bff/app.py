@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -15,13 +14,14 @@ from cross_web import AsyncHTTPRequestAdapter
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Match, Mount, Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from hospital_bff.bff_app import BffApp
 from hospital_bff.booking_door import BookingDoor, BookingDoorMiddleware, note_booking
 from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
@@ -68,40 +68,6 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 RuntimeHook = Callable[[Runtime], Any]
-
-
-class BffApp(Starlette):
-    """Starlette with a front door: `front`, when set, sees every request before Starlette's
-    own stack (its error middleware, the user middleware, the router) and passes on what it
-    does not answer to `behind_front`. The response cache answers a kept request there, at
-    the cost of one ASGI call instead of three (bench/catalogue.py).
-
-    The embedded simulators' HTTP requests (`/sim/NAME/...`) go past all of it to the
-    simulator, as `hospital-bff sim` serves them: they stand for other systems, so none of
-    the BFF's own doors, gzip or request ids is theirs, and a booking's three HIS calls no
-    longer cost three passes through the BFF's middleware (bench/booking_burst.py)."""
-
-    front: ASGIApp | None = None
-    # The simulators' Mounts by name (also in the router, for anything that walks it).
-    simulators: Mapping[str, Mount] = MappingProxyType({})
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.simulators and scope["type"] == "http" and scope["path"].startswith("/sim/"):
-            mount = self.simulators.get(scope["path"][5:].split("/", 1)[0])
-            if mount is not None:
-                match, child_scope = mount.matches(scope)
-                if match is Match.FULL:
-                    scope.update(child_scope)
-                    await mount.handle(scope, receive, send)
-                    return
-        front = self.front
-        if front is None:
-            await super().__call__(scope, receive, send)
-        else:
-            await front(scope, receive, send)
-
-    async def behind_front(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await super().__call__(scope, receive, send)
 
 
 class BffGraphQL(BoundedGraphQL):
@@ -247,7 +213,7 @@ def create_app(
             if settings.gc_freeze_after_start and isinstance(app, BffApp):
                 freeze_start_up_heap()
                 # Gen 1 collected when no request is in flight (gc_pauses.py).
-                app.front = QuietCollections.deferring(app.front or app.behind_front)
+                app.quiet = QuietCollections.deferring()
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(
