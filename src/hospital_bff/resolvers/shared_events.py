@@ -25,11 +25,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # json_text's own, for a str
 from typing import Any
+from weakref import WeakMethod
 
 from graphql import ExecutionResult, FieldNode, GraphQLResolveInfoHelpers, OperationDefinitionNode
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
@@ -182,41 +183,27 @@ def _public(operation: OperationDefinitionNode) -> bool:
     )
 
 
-class _AsyncWork:
-    """The resolvers' async helpers (`info.async_helpers`) of one operation, as graphql-core's
-    executor gives them, but bound to this holder of what they use instead of to the executor:
-    the executor's own bound methods made the executor and everything it refers to (the
-    context, the operation's collected fields, its DataLoaders) a reference cycle, left to a
-    garbage collection to free after every operation (gc_pauses.py)."""
+def _gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+    # What graphql-core's ExecutionContext.gather_async_work does; it uses nothing of it.
+    return gather_with_cancel(*values)
 
-    __slots__ = ("background_futures", "is_awaitable")
 
-    def __init__(
-        self, background_futures: set[asyncio.Future[Any]], is_awaitable: Callable[[Any], bool]
-    ) -> None:
-        self.background_futures = background_futures
-        self.is_awaitable = is_awaitable
+class _Track:
+    """The executor's own `track_async_work`, reached through a weak reference: graphql-core
+    gives the resolvers (`info.async_helpers`) the executor's bound methods, which made the
+    executor and everything it refers to (the context, the operation's collected fields, its
+    DataLoaders) a reference cycle, left to a garbage collection to free after every
+    operation (gc_pauses.py)."""
 
-    def track(self, values: Sequence[Any]) -> None:
-        # ExecutionContext.track_async_work and settle_in_background.
-        awaitables = [value for value in values if self.is_awaitable(value)]
-        if not awaitables:
-            return
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # no running event loop: they can never run
-            for awaitable in awaitables:
-                if asyncio.iscoroutine(awaitable):
-                    awaitable.close()
-            return
-        future = asyncio.gather(*awaitables, return_exceptions=True)
-        self.background_futures.add(future)
-        future.add_done_callback(self.background_futures.discard)
+    __slots__ = ("_method",)
 
-    @staticmethod
-    def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
-        # ExecutionContext.gather_async_work.
-        return gather_with_cancel(*values)
+    def __init__(self, executor: StrawberryGraphQLCoreExecutionContext) -> None:
+        self._method = WeakMethod(executor.track_async_work)
+
+    def __call__(self, values: Sequence[Any]) -> None:
+        track = self._method()
+        if track is not None:  # the operation is over: nothing left to wait for it
+            track(values)
 
 
 class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -224,8 +211,7 @@ class SharedEventExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        work = _AsyncWork(self.background_futures, self.is_awaitable)
-        self.async_helpers = GraphQLResolveInfoHelpers(gather=work.gather, track=work.track)
+        self.async_helpers = GraphQLResolveInfoHelpers(gather=_gather, track=_Track(self))
 
     sharing = False  # set on the per-event executors of a public subscription
     # What besides the event its result depends on: the operation, its variables, the
