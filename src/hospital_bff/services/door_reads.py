@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hospital_bff.services.group_commit import GroupCommit
+from hospital_bff.store.db import read_connection
 from hospital_bff.store.models import Account, Order
 
 # The callers' users, and which of the keys asked their orders have: one read for every
@@ -54,10 +55,7 @@ class Lookups:
             "accounts": sorted({a for a, _ in batch}),
             "keys": sorted({k for _, k in batch}),
         }
-        async with self.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                # One round trip, not three: a read needs no transaction (uow.reads).
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        async with read_connection(self.engine) as conn:
             rows = (await conn.execute(_LOOKUP, params)).all()
         found: dict[str, tuple[str | None, set[str]]] = {}
         for account_id, user_id, key in rows:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import personal_generations
 from hospital_bff.store import touched as touched_rows
+from hospital_bff.store.db import read_connection
 
 log = structlog.get_logger(__name__)
 
@@ -43,16 +44,12 @@ async def reads(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     see the same without one. Nothing written here is kept (nothing commits it, and it is
     not meant to be written); a read that must lock (FOR UPDATE) belongs in `unit_of_work`.
     Elsewhere (SQLite) an ordinary session, rolled back at the end."""
-    engine = runtime.engine
-    if engine.dialect.name != "postgresql":
+    if runtime.engine.dialect.name != "postgresql":
         async with runtime.sessions() as session:
             yield session
         return
-    async with engine.connect() as conn:
-        # Reset to the pool's own level when the connection goes back (no round trip).
-        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        async with runtime.sessions(bind=autocommit) as session:
-            yield session
+    async with read_connection(runtime.engine) as conn, runtime.sessions(bind=conn) as session:
+        yield session
 
 
 @asynccontextmanager

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,9 +37,9 @@ def create_engine(
         # (An in-memory database is one connection, shared: no pool to size.)
         connect_args = {"timeout": 30, "check_same_thread": False}
         kwargs: dict[str, Any] = {}
-        if not _in_memory(url):
+        path = sqlite_path(url)
+        if path is not None:
             kwargs = {"pool_size": pool_size, "max_overflow": pool_size}
-            path = sqlite_path(url) or ""
             name = sqlite_file or (lambda: path)
             # A statement is one trip to the connection's thread, not four (sqlite_driver.py).
             kwargs["async_creator"] = lambda: sqlite_driver.open_connection(name(), **connect_args)
@@ -91,6 +92,18 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
             raise DisconnectionError("the kept connection did not answer its ping") from exc
 
 
+@asynccontextmanager
+async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for reads alone: on PostgreSQL outside any transaction (autocommit), so a
+    read is one round trip, not three (BEGIN, the read, ROLLBACK); under READ COMMITTED every
+    statement takes its own snapshot anyway. The pool resets its level when it is given back
+    (no round trip). Elsewhere (SQLite) an ordinary connection."""
+    async with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
 def sqlite_path(url: str) -> str | None:
     """The file a SQLite URL names, as SQLAlchemy reads it; None for an in-memory database."""
     parsed = make_url(url)
@@ -98,10 +111,6 @@ def sqlite_path(url: str) -> str | None:
     if path in ("", ":memory:") or parsed.query.get("mode") == "memory":
         return None
     return path
-
-
-def _in_memory(url: str) -> bool:
-    return sqlite_path(url) is None
 
 
 def _ensure_sqlite_dir(url: str) -> None:
