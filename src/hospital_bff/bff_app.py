@@ -39,13 +39,14 @@ class BffApp(Starlette):
                     scope.update(child_scope)
                     await mount.handle(scope, receive, send)
                     return
-        front, quiet = self.front, self.quiet
+        serve = super().__call__ if self.front is None else self.front
+        quiet = self.quiet
         if quiet is None or scope["type"] != "http":
-            await (super().__call__ if front is None else front)(scope, receive, send)
+            await serve(scope, receive, send)
             return
         quiet.enter()
         try:
-            await (super().__call__ if front is None else front)(scope, receive, send)
+            await serve(scope, receive, send)
         finally:
             quiet.leave()
 
