@@ -60,51 +60,46 @@ def core_burner(enabled: bool) -> Iterator[None]:
         proc.wait()
 
 
-def gc_max_pause_ms(servers: list[str], metric: str) -> float | None:
-    """The longest collection each server saw (its /metrics), the worst of them."""
-    worst: float | None = None
-    for server in servers:
-        try:
-            text = httpx.get(f"{server}/metrics", timeout=10).text
-        except httpx.HTTPError:
-            return None
+def scrape(servers: list[str]) -> list[str] | None:
+    """Each server's /metrics as it reads now (None if one does not answer)."""
+    try:
+        return [httpx.get(f"{server}/metrics", timeout=10).text for server in servers]
+    except httpx.HTTPError:
+        return None
+
+
+def samples(scraped: list[str], prefix: str) -> Iterator[tuple[int, str, float]]:
+    """(which server, the sample's name and labels, its value) of the lines starting so."""
+    for index, text in enumerate(scraped):
         for line in text.splitlines():
-            if line.startswith(f"{metric} "):
-                value = float(line.split()[1]) * 1000
-                worst = value if worst is None else max(worst, value)
-    return worst
+            if line.startswith(prefix):
+                name, value = line.rsplit(" ", 1)
+                yield index, name, float(value)
 
 
-def counter_total(servers: list[str], metric: str) -> float | None:
-    """A counter's value summed over the servers (their /metrics)."""
-    total = 0.0
-    for server in servers:
-        try:
-            text = httpx.get(f"{server}/metrics", timeout=10).text
-        except httpx.HTTPError:
-            return None
-        for line in text.splitlines():
-            if line.startswith(f"{metric} "):
-                total += float(line.split()[1])
-    return total
+def gc_max_pause_ms(scraped: list[str] | None, metric: str) -> float | None:
+    """The longest collection each server saw, the worst of them."""
+    if scraped is None:
+        return None
+    return max((value * 1000 for _, _, value in samples(scraped, f"{metric} ")), default=None)
 
 
-def by_generation(servers: list[str], metric: str) -> dict[str, float]:
+def counter_total(scraped: list[str] | None, metric: str) -> float | None:
+    """A counter's value summed over the servers."""
+    if scraped is None:
+        return None
+    return sum(value for _, _, value in samples(scraped, f"{metric} "))
+
+
+def by_generation(scraped: list[str] | None, metric: str) -> dict[str, float]:
     """A metric labelled by GC generation, summed (counts) or the worst (maxima) over servers."""
     values: dict[str, float] = {}
-    for server in servers:
-        try:
-            text = httpx.get(f"{server}/metrics", timeout=10).text
-        except httpx.HTTPError:
-            return {}
-        for line in text.splitlines():
-            if line.startswith(f'{metric}{{generation="'):
-                generation = line.split('"')[1]
-                value = float(line.split()[1])
-                if metric.endswith("_count"):
-                    values[generation] = values.get(generation, 0.0) + value
-                else:
-                    values[generation] = max(values.get(generation, 0.0), value)
+    for _, name, value in samples(scraped or [], f'{metric}{{generation="'):
+        generation = name.split('"')[1]
+        if metric.endswith("_count"):
+            values[generation] = values.get(generation, 0.0) + value
+        else:
+            values[generation] = max(values.get(generation, 0.0), value)
     return values
 
 
@@ -138,7 +133,9 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             cluster.settings, cluster.sim_his, args.attempts, prefix="bench"
         )
         with core_burner(args.burn_core):
-            collections_before = by_generation(cluster.servers, "bff_gc_pause_seconds_count")
+            collections_before = by_generation(
+                scrape(cluster.servers), "bff_gc_pause_seconds_count"
+            )
             cpu_before = cpu_seconds(cluster.pids)
             result = await burst(cluster.servers, bookers, slots, concurrency=args.concurrency)
             cpu_used = cpu_seconds(cluster.pids) - cpu_before
@@ -146,12 +143,13 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
         rate = args.attempts / result.seconds
         unexpected = {k: v for k, v in result.outcomes.items() if k not in {"OK", "SLOT_FULL"}}
         errors = sum(unexpected.values()) + len(result.errors)
-        collections = by_generation(cluster.servers, "bff_gc_pause_seconds_count")
-        longest = by_generation(cluster.servers, "bff_gc_generation_max_pause_cpu_seconds")
-        gc_pause = gc_max_pause_ms(cluster.servers, "bff_gc_max_pause_seconds")
-        gc_cpu = gc_max_pause_ms(cluster.servers, "bff_gc_max_pause_cpu_seconds")
-        shed = counter_total(cluster.servers, "bff_shed_requests_total")
-        at_door = counter_total(cluster.servers, 'bff_booking_door_total{outcome="answered"}')
+        scraped = scrape(cluster.servers)
+        collections = by_generation(scraped, "bff_gc_pause_seconds_count")
+        longest = by_generation(scraped, "bff_gc_generation_max_pause_cpu_seconds")
+        gc_pause = gc_max_pause_ms(scraped, "bff_gc_max_pause_seconds")
+        gc_cpu = gc_max_pause_ms(scraped, "bff_gc_max_pause_cpu_seconds")
+        shed = counter_total(scraped, "bff_shed_requests_total")
+        at_door = counter_total(scraped, 'bff_booking_door_total{outcome="answered"}')
         burner = ", another process burning a core" if args.burn_core else ""
         per_attempt = cpu_used / args.attempts
         print(f"set-up              {label}{burner}")
