@@ -102,15 +102,19 @@ async def test_the_lease_is_freed_when_its_holder_dies() -> None:
     try:
         assert await a.hold() and not await b.hold()
         # The holder's process dies: the server ends its session, and with it the lock.
+        # pg_terminate_backend only signals the backend; its timeout (ms) waits for it to end,
+        # so b's next try cannot race the dying session (it did once a checkout stopped pinging).
         async with engines[2].begin() as conn:
-            await conn.execute(
+            ended = await conn.scalar(
                 text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                    "SELECT bool_and(pg_terminate_backend(pid, 30000)) FROM pg_locks"
+                    " WHERE locktype = 'advisory'"
                     " AND objid = :low AND database = (SELECT oid FROM pg_database"
                     " WHERE datname = current_database())"
                 ),
                 {"low": SCHEDULER_LOCK_KEY & 0xFFFFFFFF},
             )
+        assert ended, "the holder's session ended"
         assert await b.hold(), "the lease went with the dead session"
         assert not await a.hold(), "the dead holder knows it holds nothing"
     finally:

@@ -50,10 +50,14 @@ async def test_an_idle_connection_is_pinged_and_a_dead_one_replaced(
     other = db.create_engine(POSTGRES_URL, pool_size=1)
     try:
         kept = await backend_pid(engine)
-        # Any time in the pool counts as idle now; the server ends the kept connection.
+        # Any time in the pool counts as idle now; the server ends the kept connection (the
+        # timeout, in ms, waits for the backend to be gone rather than only signalling it).
         monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
         async with other.connect() as conn:
-            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": kept})
+            ended = await conn.scalar(
+                text("SELECT pg_terminate_backend(:pid, 30000)"), {"pid": kept}
+            )
+        assert ended, "the kept connection's backend ended"
         fresh = await backend_pid(engine)
         assert pings, "the idle connection was pinged"
         assert fresh != kept, "the dead connection was replaced, and nothing failed"
