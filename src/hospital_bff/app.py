@@ -27,6 +27,7 @@ from hospital_bff.client_address import client_address
 from hospital_bff.clock import Clock
 from hospital_bff.config import Settings
 from hospital_bff.datasources.http import LIMITS
+from hospital_bff.datasources.outbound_pool import PooledTransport
 from hospital_bff.eligibility_overlay import overlaid
 from hospital_bff.embedded_transport import EmbeddedSimulators, simulator_base_urls
 from hospital_bff.fhir.app import fhir_routes
@@ -184,7 +185,7 @@ def create_app(
             )
             if transport is None and sims:
                 # The datasources' calls to the simulators under /sim: in the process.
-                network = httpx.AsyncHTTPTransport(limits=LIMITS)
+                network = PooledTransport(limits=LIMITS)
                 transport = EmbeddedSimulators(app, simulator_base_urls(settings), network)
             runtime = await stack.enter_async_context(
                 open_runtime(settings, clock, transport=transport, engine=engine)

@@ -15,6 +15,7 @@ from hospital_bff.datasources.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from hospital_bff.datasources.outbound_pool import PooledTransport
 from hospital_bff.metrics import UPSTREAM_CALLS, UPSTREAM_SECONDS
 
 log = structlog.get_logger(__name__)
@@ -248,5 +249,6 @@ def build_http_client(
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         limits=LIMITS,
         follow_redirects=False,
-        transport=transport,
+        # httpcore's pool costs more per call the more connections it keeps (outbound_pool.py).
+        transport=transport or PooledTransport(limits=LIMITS),
     )
