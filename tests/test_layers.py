@@ -93,6 +93,7 @@ LAYERS: dict[str, int] = {
     "hospital_bff.shedding": ENTRY,
     # SLOT_FULL for a sold-out slot answered before GraphQL runs (the slow path's own bytes).
     "hospital_bff.booking_door": ENTRY,
+    "hospital_bff.booking_request": ENTRY,
     "hospital_bff.webhooks": ENTRY,
     # The FHIR front door: routes, mapping and operations on the services, beside /graphql.
     "hospital_bff.fhir": ENTRY,

@@ -24,6 +24,11 @@ Anything else, or any doubt, goes the slow way, unchanged:
   caller already used (the slow path answers its order), a slot with free places or without a
   count yet: the slow path.
 
+The slot's count is asked first, and a slot counted with places is not asked about again for
+NOT_FULL_SECONDS: while a release sells, nearly every attempt passes (most to be refused at the
+shedding door, and sent again), and each had paid a Redis read and its token's checks here for
+nothing. The token is checked only for a slot counted full.
+
 The reads of all requests at the door at one moment go in one statement (`Lookups`), each
 after its request asked the gate. A slot's count lapses every `slot_gate_ttl_seconds`; for a
 slot answered SLOT_FULL here lately the door seeds it again as the slow path's first booking
@@ -37,33 +42,21 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import structlog
-from graphql import (
-    FieldNode,
-    GraphQLError,
-    ListTypeNode,
-    NamedTypeNode,
-    NonNullTypeNode,
-    OperationDefinitionNode,
-    OperationType,
-    VariableNode,
-    parse,
-)
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
+from hospital_bff.booking_request import booking_request
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.metrics import BOOKING_OUTCOMES
-from hospital_bff.request_body import RequestBody, request_body
+from hospital_bff.request_body import request_body
 from hospital_bff.request_id import HEADER as REQUEST_ID_HEADER
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.services.booking import BookingService
@@ -78,7 +71,6 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 NOTE_KEY: Final = "hospital_bff.booking_door"
-INPUT_FIELDS: Final = frozenset({"patientId", "slotId", "idempotencyKey"})
 # The request headers an answer's bytes depend on (its language, media type, compression,
 # CORS); the template is kept per document and these.
 SHAPING_HEADERS: Final = (
@@ -92,8 +84,11 @@ MAX_TEMPLATES: Final = 256
 # A slot answered SLOT_FULL here within this long has its lapsed count seeded by the door.
 FULL_LATELY_SECONDS: Final = 60.0
 MAX_FULL_LATELY: Final = 10_000
-# A slot id as the HIS names them; anything else is not made part of a Redis key here.
-_AN_ID: Final = re.compile(r"[A-Za-z0-9._:-]{1,96}")
+# A slot the gate counted with places is taken to have them for this long: the requests at it
+# meanwhile go the slow way without a read of the gate each (the slow path's own gate answers
+# them SLOT_FULL if the places went in between). A release's crowd asks thousands of times a
+# second while it sells; this is the staleness the catalogue's counts are allowed many times.
+NOT_FULL_SECONDS: Final = 0.05
 _REQUEST_ID: Final = REQUEST_ID_HEADER.lower().encode()
 
 DOOR = Counter(
@@ -108,8 +103,10 @@ _SLOT_FULL = BOOKING_OUTCOMES.labels("SLOT_FULL")
 
 @dataclass
 class Note:
-    """What the view learnt: the operation answered SLOT_FULL as data, nothing else."""
+    """What the view learnt: the booking ran (its resolver answered), and whether it answered
+    SLOT_FULL as data, nothing else."""
 
+    ran: bool = False
     slot_full: bool = False
 
 
@@ -133,6 +130,8 @@ class BookingDoor:
     # Slots answered SLOT_FULL here lately, and the seeds of their lapsed counts under way.
     _full_lately: dict[str, float] = field(default_factory=dict)
     _seeding: dict[str, asyncio.Future[bool]] = field(default_factory=dict)
+    # Slots the gate counted with places lately: not asked again until then (NOT_FULL_SECONDS).
+    _not_full_until: dict[str, float] = field(default_factory=dict)
 
     def attach(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -141,6 +140,11 @@ class BookingDoor:
     def detach(self) -> None:
         self.runtime = None
         self._templates.clear()
+
+    def forget_places(self, slot_id: str) -> None:
+        """A booking at the slot ran here (it may have taken the last place): the next request
+        asks the gate again."""
+        self._not_full_until.pop(slot_id, None)
 
     def template(self, key: bytes) -> Template | None:
         return self._templates.get(key)
@@ -154,20 +158,32 @@ class BookingDoor:
         """Whether the slow path would answer this booking SLOT_FULL, checked in its order."""
         runtime = self.runtime
         assert runtime is not None
+        if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+            return False
+        # The slot first: while a release sells, nearly every attempt is at a slot with places,
+        # and goes the slow way (or is refused at the shedding door) whatever its token says.
+        now = self.now()
+        if now < self._not_full_until.get(slot_id, 0.0):
+            return False
+        full = await runtime.slot_gate.full(slot_id)
+        if full is None and now - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < (
+            FULL_LATELY_SECONDS
+        ):
+            full = await self._seeded(slot_id)
+        if full is False:
+            if len(self._not_full_until) >= MAX_FULL_LATELY:
+                self._not_full_until.clear()
+            self._not_full_until[slot_id] = now + NOT_FULL_SECONDS
+        if not full:
+            return False
+        self._not_full_until.pop(slot_id, None)
         if runtime.staff_auth.recognises(token):
             return False
         try:
             claims = runtime.tokens.verify(token)
         except InvalidToken:
             return False
-        if claims.account_id is None or not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
-            return False
-        full = await runtime.slot_gate.full(slot_id)
-        if full is None and self.now() - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < (
-            FULL_LATELY_SECONDS
-        ):
-            full = await self._seeded(slot_id)
-        if not full:
+        if claims.account_id is None:
             return False
         if len(self._full_lately) >= MAX_FULL_LATELY:
             self._full_lately.clear()
@@ -203,98 +219,12 @@ def note_booking(scope: Scope, context: Context, result: object) -> None:
     """Called by the view after an operation ran: did it answer SLOT_FULL, cleanly?"""
     note = scope.get(NOTE_KEY)
     if isinstance(note, Note):
+        note.ran = context.booking_outcome is not None
         note.slot_full = (
             context.booking_outcome == "SLOT_FULL"
             and isinstance(result, ExecutionResult)
             and not result.errors
         )
-
-
-@lru_cache(maxsize=64)
-def booking_variable(query: str, operation_name: str | None) -> str | None:
-    """The input's variable name if the chosen operation is exactly one
-    `bookAppointment(input: $v)` mutation (see the module's docstring), else None."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name is not None:
-        operations = [op for op in operations if op.name and op.name.value == operation_name]
-    if len(operations) != 1:
-        return None  # none chosen, or not one: the view explains
-    op = operations[0]
-    definitions = op.variable_definitions or ()
-    if (
-        op.operation != OperationType.MUTATION
-        or op.directives
-        or len(definitions) != 1
-        or len(op.selection_set.selections) != 1
-    ):
-        return None
-    definition = definitions[0]
-    kind = definition.type
-    if (
-        definition.default_value is not None
-        or definition.directives
-        or not isinstance(kind, NonNullTypeNode)
-        or isinstance(kind.type, ListTypeNode)
-        or not isinstance(kind.type, NamedTypeNode)
-        or kind.type.name.value != "BookAppointmentInput"
-    ):
-        return None
-    root = op.selection_set.selections[0]
-    if not isinstance(root, FieldNode):
-        return None
-    arguments = root.arguments or ()
-    if root.name.value != "bookAppointment" or root.directives or len(arguments) != 1:
-        return None
-    argument = arguments[0]
-    variable = definition.variable.name.value
-    if (
-        argument.name.value != "input"
-        or not isinstance(argument.value, VariableNode)
-        or argument.value.name.value != variable
-    ):
-        return None
-    return variable
-
-
-def _booking(body: RequestBody) -> tuple[str, str | None, str, str] | None:
-    """(query, operationName, slot id, idempotency key) of a body the door may answer."""
-    if b"bookAppointment" not in body.raw:
-        return None
-    try:
-        payload: Any = body.json()
-    except (ValueError, RecursionError):  # the view refuses it with its code
-        return None
-    if not isinstance(payload, dict) or not payload.keys() <= {
-        "query",
-        "variables",
-        "operationName",
-    }:
-        return None
-    query, operation_name, variables = (
-        payload.get("query"),
-        payload.get("operationName"),
-        payload.get("variables"),
-    )
-    if not isinstance(query, str) or not (
-        operation_name is None or isinstance(operation_name, str)
-    ):
-        return None
-    variable = booking_variable(query, operation_name)
-    if variable is None or not isinstance(variables, dict) or variables.keys() != {variable}:
-        return None
-    data = variables[variable]
-    if (
-        not isinstance(data, dict)
-        or data.keys() != INPUT_FIELDS
-        or not all(isinstance(v, str) for v in data.values())
-        or not _AN_ID.fullmatch(data["slotId"])
-    ):
-        return None
-    return query, operation_name, data["slotId"], data["idempotencyKey"]
 
 
 class BookingDoorMiddleware:
@@ -333,7 +263,7 @@ class BookingDoorMiddleware:
             return
         # The response cache, outside, read the body whole (one read, one parse: request_body).
         body = request_body(scope)
-        booking = _booking(body) if body is not None else None
+        booking = booking_request(body) if body is not None else None
         if booking is None:
             await self.app(scope, receive, send)
             return
@@ -357,13 +287,17 @@ class BookingDoorMiddleware:
             await send({"type": "http.response.body", "body": template.body})
             return
         _PASSED.inc()
+        note = scope[NOTE_KEY] = Note()
         if template is not None:
             await self.app(scope, receive, send)
+            if note.ran:
+                door.forget_places(slot_id)
             return
         # Not learnt yet for these headers: the slow path answers, and its SLOT_FULL is kept.
-        note = scope[NOTE_KEY] = Note()
         captured = CapturedAnswer(send)
         await self.app(scope, receive, captured.send)
+        if note.ran:
+            door.forget_places(slot_id)
         if captured.streaming or captured.start is None:
             return
         if note.slot_full and captured.keepable:

@@ -15,7 +15,8 @@ from starlette.applications import Starlette
 from fixtures.graphql import contract_document
 from fixtures.journey import book, open_slot, patient_of, sign_in, verified_user
 from fixtures.population import BOOK as MUTATION
-from hospital_bff.booking_door import DOOR, booking_variable
+from hospital_bff.booking_door import DOOR, NOT_FULL_SECONDS
+from hospital_bff.booking_request import booking_variable
 from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.slot_gate import LocalGateStore, RedisGateStore
@@ -289,3 +290,54 @@ async def test_a_body_too_deep_to_parse_is_the_views_coded_refusal(
     )
     assert response.status_code == 400, response.text
     assert response.json()["errors"][0]["extensions"]["code"]
+
+
+async def test_a_slot_with_places_is_asked_about_once_in_a_while_and_then_afresh(
+    app: Starlette, client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a release sells, the attempts at a slot with places pass without a read of the
+    gate each (NOT_FULL_SECONDS); a booking run here, or the time passing, asks it again."""
+    slot_id, first, first_patient = await full_slot(client)
+    await send(client, booking(slot_id, first_patient, "learn"), first)  # the template, learnt
+    free: str = (await open_slot(client))["slot"]["id"]
+    door = app.state.booking_door
+    clock = [1000.0]
+    monkeypatch.setattr(door, "now", lambda: clock[0])
+    asked: list[str] = []
+    full = runtime.slot_gate.full
+
+    async def counted(slot: str) -> bool | None:
+        asked.append(slot)
+        return await full(slot)
+
+    monkeypatch.setattr(runtime.slot_gate, "full", counted)
+    # A booking at the free slot seeds its count; then callers the slow path turns away
+    # before any booking runs (a forged token: UNAUTHENTICATED), as the shedding door would.
+    token, _ = await verified_user(client, openid="o-door-memo")
+    patient = await patient_of(client, token)
+    _, _, body = await send(client, booking(free, patient, "first"), token)
+    assert b"BookAppointmentSuccess" in body
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    asked.clear()
+    for i in range(3):
+        (_, _, body), by_door = await door_and_slow_path(
+            app, client, booking(free, patient, f"f{i}"), forged
+        )
+        assert by_door == 0 and b"UNAUTHENTICATED" in body
+    assert asked == [free], "asked once: the slot had places"
+    clock[0] += NOT_FULL_SECONDS
+    await send(client, booking(free, patient, "later"), forged)
+    assert asked == [free, free], "asked afresh once the time had passed"
+    # A booking run here may take the last place: the next attempt asks again.
+    other, _ = await verified_user(client, openid="o-door-memo-2")
+    _, _, body = await send(client, booking(free, await patient_of(client, other), "2"), other)
+    assert b"BookAppointmentSuccess" in body, body
+    asked.clear()
+    await send(client, booking(free, patient, "after"), forged)
+    assert asked == [free]
+    # A sold-out slot is asked about every time (the door answers it SLOT_FULL).
+    asked.clear()
+    for i in range(2):
+        _, _, body = await send(client, booking(slot_id, first_patient, f"s{i}"), first)
+        assert b"SLOT_FULL" in body
+    assert asked == [slot_id, slot_id]

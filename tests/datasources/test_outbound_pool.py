@@ -16,8 +16,7 @@ from hospital_bff.datasources.outbound_pool import LinearConnectionPool, PooledT
 
 BODY = b'{"ok":true}'
 ANSWER = (
-    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n"
-    % len(BODY)
+    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(BODY)
 ) + BODY
 
 
@@ -32,13 +31,28 @@ class Server:
         self.hung_up = asyncio.Event()
         self.release = asyncio.Event()
         self.release.set()
+        self.waiting = 0  # requests read and held back by `release`
+        self.arrived = asyncio.Condition()
         self.url = ""
+
+    async def warm(self, client: httpx.AsyncClient, n: int) -> None:
+        """The client's pool made to keep `n` connections: `n` requests held at once."""
+        self.release.clear()
+        calls = [asyncio.create_task(client.get(self.url)) for _ in range(n)]
+        async with self.arrived:
+            await self.arrived.wait_for(lambda: self.waiting >= n)
+        self.release.set()
+        await asyncio.gather(*calls)
+        self.waiting = 0
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         try:
             while True:
                 await reader.readuntil(b"\r\n\r\n")
+                async with self.arrived:
+                    self.waiting += 1
+                    self.arrived.notify_all()
                 await self.release.wait()
                 writer.write(ANSWER)
                 await writer.drain()
@@ -140,12 +154,7 @@ async def test_surplus_idle_connections_are_closed_down_to_the_keep_alive_bound(
 ) -> None:
     limits = httpx.Limits(max_connections=10, max_keepalive_connections=3)
     async with httpx.AsyncClient(transport=PooledTransport(limits=limits)) as client:
-        server.release.clear()
-        calls = [asyncio.create_task(client.get(server.url)) for _ in range(6)]
-        while server.connections < 6:
-            await asyncio.sleep(0)  # until all six are on connections of their own
-        server.release.set()
-        await asyncio.gather(*calls)
+        await server.warm(client, 6)
         # The next pass (this request's) closes the surplus, the oldest first.
         await client.get(server.url)
         assert len(pool_of(client).connections) == 3
@@ -156,12 +165,7 @@ async def test_a_pass_probes_only_the_connection_it_hands_out(
 ) -> None:
     monkeypatch.setattr(outbound_pool, "PROBE_ALL_SECONDS", 3600.0)
     async with httpx.AsyncClient(transport=PooledTransport(limits=LIMITS)) as client:
-        server.release.clear()
-        calls = [asyncio.create_task(client.get(server.url)) for _ in range(32)]
-        while server.connections < 32:
-            await asyncio.sleep(0)
-        server.release.set()
-        await asyncio.gather(*calls)
+        await server.warm(client, 32)
         pool_of(client)._probed_all_at = float("inf")
         probes = counting(monkeypatch, httpcore.AsyncHTTPConnection, "has_expired")
         for _ in range(10):
@@ -175,12 +179,7 @@ async def test_every_connection_is_probed_once_a_sweep_is_due(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with httpx.AsyncClient(transport=PooledTransport(limits=LIMITS)) as client:
-        server.release.clear()
-        calls = [asyncio.create_task(client.get(server.url)) for _ in range(4)]
-        while server.connections < 4:
-            await asyncio.sleep(0)
-        server.release.set()
-        await asyncio.gather(*calls)
+        await server.warm(client, 4)
         pool = pool_of(client)
         pool._probed_all_at = 0.0  # a sweep is due
         probes = counting(monkeypatch, httpcore.AsyncHTTPConnection, "has_expired")
