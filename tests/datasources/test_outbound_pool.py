@@ -125,6 +125,19 @@ def test_through_a_proxy_httpx_own_pool_is_kept() -> None:
     assert isinstance(transport._pool, httpcore.AsyncHTTPProxy)
 
 
+def test_the_environments_proxies_still_apply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx reads HTTPS_PROXY and the like only when it chooses the transport itself."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://10.0.0.1:3128")
+    monkeypatch.setenv("NO_PROXY", "his.hospital.internal")
+    client = build_http_client(3.0, 1.0)
+    assert isinstance(client._transport, PooledTransport)
+    proxied = client._transport_for_url(httpx.URL("https://api.mch.weixin.qq.com/v3/pay"))
+    assert isinstance(proxied, httpx.AsyncHTTPTransport)
+    assert isinstance(proxied._pool, httpcore.AsyncHTTPProxy)
+    direct = client._transport_for_url(httpx.URL("https://his.hospital.internal/api"))
+    assert direct is client._transport
+
+
 async def test_one_caller_is_served_on_one_connection(server: Server) -> None:
     async with httpx.AsyncClient(transport=PooledTransport(limits=LIMITS)) as client:
         for _ in range(5):
@@ -199,3 +212,49 @@ async def test_requests_beyond_the_bound_queue_and_each_takes_a_connection_once(
         # httpcore's pass hands a freed connection to every queued request; all but one then
         # fail to start on it and queue again (ConnectionNotAvailable), each a pass of its own.
         assert starts[0] == 20, "each request started on a connection exactly once"
+
+
+async def test_a_request_cancelled_before_it_connected_leaves_no_place_taken() -> None:
+    """A pass makes a connection for a queued request, which is cancelled (its deadline, its
+    caller gone) before it starts on it: the unconnected connection is closed by the next
+    pass, not kept holding one of the pool's places for good (encode/httpcore#1093)."""
+    first, second = Server(), Server()
+    async with (
+        await asyncio.start_server(first.handle, "127.0.0.1", 0) as one,
+        await asyncio.start_server(second.handle, "127.0.0.1", 0) as other,
+    ):
+        x = f"http://127.0.0.1:{one.sockets[0].getsockname()[1]}/x"
+        y = f"http://127.0.0.1:{other.sockets[0].getsockname()[1]}/y"
+        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        timeout = httpx.Timeout(5.0, pool=2.0)
+        async with httpx.AsyncClient(
+            transport=PooledTransport(limits=limits), timeout=timeout
+        ) as client:
+            pool = pool_of(client)
+            first.release.clear()
+            holding = asyncio.create_task(client.get(x))  # the pool's one place, held
+            async with first.arrived:
+                await first.arrived.wait_for(lambda: first.waiting == 1)
+            waiting = asyncio.create_task(client.get(y))  # queued behind it
+            assign = pool._assign_requests_to_connections
+
+            def cancel_once_handed_a_connection() -> list[Any]:
+                closing = assign()
+                if any(
+                    r.connection is not None
+                    for r in pool._requests
+                    if r.request.url.port == other.sockets[0].getsockname()[1]
+                ):
+                    waiting.cancel()  # its deadline fires in the same turn of the loop
+                return closing
+
+            pool._assign_requests_to_connections = cancel_once_handed_a_connection  # type: ignore[method-assign]
+            first.release.set()
+            await holding
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            pool._assign_requests_to_connections = assign  # type: ignore[method-assign]
+            # Both origins are served afterwards: no place is held by a dead connection.
+            assert (await client.get(y)).json() == {"ok": True}
+            assert (await client.get(x)).json() == {"ok": True}
+            assert [c.info() for c in pool.connections if "CONNECTING" in c.info()] == []

@@ -218,11 +218,31 @@ class _Cookies(httpx.Cookies):
 
 class OutboundClient(httpx.AsyncClient):
     """httpx's client with the jar above (its cookies behave as before), whose answers read
-    in full are not bound to their stream (`unbind_stream`)."""
+    in full are not bound to their stream (`unbind_stream`), over a pool whose cost does not
+    grow with its connections (outbound_pool.py)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._jar = _Cookies(kwargs.get("cookies"))
+
+    def _init_transport(
+        self,
+        verify: Any = True,
+        cert: Any = None,
+        trust_env: bool = True,
+        http1: bool = True,
+        http2: bool = False,
+        limits: httpx.Limits = LIMITS,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> httpx.AsyncBaseTransport:
+        """httpx's own choice of transport, over our pool (outbound_pool.py); chosen here
+        rather than passed in, so the environment's proxies still apply as httpx reads them
+        (httpx reads none when it is given a transport)."""
+        if transport is not None:
+            return transport
+        return PooledTransport(
+            verify=verify, cert=cert, trust_env=trust_env, http1=http1, http2=http2, limits=limits
+        )
 
     @property  # type: ignore[override]
     def cookies(self) -> httpx.Cookies:
@@ -249,6 +269,5 @@ def build_http_client(
         timeout=httpx.Timeout(timeout, connect=connect_timeout),
         limits=LIMITS,
         follow_redirects=False,
-        # httpcore's pool costs more per call the more connections it keeps (outbound_pool.py).
-        transport=transport or PooledTransport(limits=LIMITS),
+        transport=transport,
     )

@@ -18,7 +18,8 @@ with them idle between calls one call cost 1.7 ms of CPU instead of 0.6 ms with 
 an idle connection's socket is polled when it is about to be handed out (what matters: a
 request is never sent on a connection the server closed), and every connection is probed at
 most once per PROBE_ALL_SECONDS to close what the server closed or what outlived its
-keep-alive; a connection handed to a request that has not started on it yet is spoken for.
+keep-alive; a connection handed to a request that has not started on it yet is spoken for,
+and one made for a request that was cancelled before it connected is closed, not kept.
 The rest is httpcore's: the connections themselves, the queueing, the retries, the
 `ConnectionNotAvailable` loop. pyproject.toml holds httpcore to 1.0.x, whose pool this
 overrides one method of, and tests/datasources/test_outbound_pool.py its behaviour.
@@ -51,15 +52,18 @@ class LinearConnectionPool(httpcore.AsyncConnectionPool):
         # An HTTP/1.1 connection handed to a request that has not started on it is still idle
         # and available: it is spoken for all the same (HTTP/2 multiplexes, so is shared).
         exclusive = not self._http2
-        spoken_for = (
-            {id(r.connection) for r in self._requests if r.connection is not None}
-            if exclusive
-            else set()
-        )
+        assigned = {id(r.connection) for r in self._requests if r.connection is not None}
+        spoken_for = assigned if exclusive else set()
         kept: list[AsyncConnectionInterface] = []
         idle: list[AsyncConnectionInterface] = []  # free to close, the oldest first
         for connection in self._connections:
             if connection.is_closed():
+                continue
+            if id(connection) not in assigned and _never_connected(connection):
+                # Made for a request that was cancelled before it started on it: nothing will
+                # ever connect it, and it would hold one of the pool's places for good (as in
+                # httpcore's own pass, encode/httpcore#1093).
+                closing.append(connection)
                 continue
             if probe_all and id(connection) not in spoken_for and connection.has_expired():
                 closing.append(connection)
@@ -112,6 +116,15 @@ class LinearConnectionPool(httpcore.AsyncConnectionPool):
 
         self._connections[:] = kept
         return closing
+
+
+def _never_connected(connection: AsyncConnectionInterface) -> bool:
+    """A connection made in a pass that has neither connected nor failed to."""
+    return (
+        isinstance(connection, httpcore.AsyncHTTPConnection)
+        and connection._connection is None
+        and not connection._connect_failed
+    )
 
 
 class PooledTransport(httpx.AsyncHTTPTransport):
