@@ -132,6 +132,7 @@ class BookingDoor:
     _seeding: dict[str, asyncio.Future[bool]] = field(default_factory=dict)
     # Slots the gate counted with places lately: not asked again until then (NOT_FULL_SECONDS).
     _not_full_until: dict[str, float] = field(default_factory=dict)
+    _forgotten: int = 0  # how many times `forget_places` was called
 
     def attach(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -145,6 +146,7 @@ class BookingDoor:
         """A booking at the slot ran here (it may have taken the last place): the next request
         asks the gate again."""
         self._not_full_until.pop(slot_id, None)
+        self._forgotten += 1
 
     def template(self, key: bytes) -> Template | None:
         return self._templates.get(key)
@@ -165,18 +167,18 @@ class BookingDoor:
         now = self.now()
         if now < self._not_full_until.get(slot_id, 0.0):
             return False
+        forgotten = self._forgotten
         full = await runtime.slot_gate.full(slot_id)
-        if full is None and now - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < (
-            FULL_LATELY_SECONDS
-        ):
-            full = await self._seeded(slot_id)
         if full is False:
-            if len(self._not_full_until) >= MAX_FULL_LATELY:
-                self._not_full_until.clear()
-            self._not_full_until[slot_id] = now + NOT_FULL_SECONDS
-        if not full:
+            # Unless a booking here ran meanwhile (it may have taken the last place).
+            if forgotten == self._forgotten:
+                if len(self._not_full_until) >= MAX_FULL_LATELY:
+                    self._not_full_until.clear()
+                self._not_full_until[slot_id] = now + NOT_FULL_SECONDS
             return False
-        self._not_full_until.pop(slot_id, None)
+        lately = now - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < FULL_LATELY_SECONDS
+        if full is None and not lately:
+            return False
         if runtime.staff_auth.recognises(token):
             return False
         try:
@@ -184,6 +186,9 @@ class BookingDoor:
         except InvalidToken:
             return False
         if claims.account_id is None:
+            return False
+        # A lapsed count is seeded again for a caller whose token holds, not for anyone.
+        if full is None and not await self._seeded(slot_id):
             return False
         if len(self._full_lately) >= MAX_FULL_LATELY:
             self._full_lately.clear()
