@@ -28,6 +28,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -39,7 +40,13 @@ from hospital_bff.clock import Clock
 
 # The process and population fixtures live with the tests (tests/fixtures/).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fixtures.cluster import Cluster, cpu_seconds, start_cluster, start_embedded
+from fixtures.cluster import (
+    Cluster,
+    cpu_seconds,
+    machine_busy_seconds,
+    start_cluster,
+    start_embedded,
+)
 from fixtures.population import burst, make_population, size_schedule
 
 EMBEDDED_TARGET = 300
@@ -137,8 +144,13 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
                 scrape(cluster.servers), "bff_gc_pause_seconds_count"
             )
             cpu_before = cpu_seconds(cluster.pids)
+            sim_before, client_before = cpu_seconds(cluster.sim_pids), time.process_time()
+            busy_before = machine_busy_seconds()
             result = await burst(cluster.servers, bookers, slots, concurrency=args.concurrency)
             cpu_used = cpu_seconds(cluster.pids) - cpu_before
+            busy = machine_busy_seconds() - busy_before
+            sim_used = cpu_seconds(cluster.sim_pids) - sim_before
+            client_used = time.process_time() - client_before
         ok = result.outcomes.get("OK", 0)
         rate = args.attempts / result.seconds
         unexpected = {k: v for k, v in result.outcomes.items() if k not in {"OK", "SLOT_FULL"}}
@@ -179,6 +191,12 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             f" {1 / per_attempt:.0f} attempts/s per core they could have had"
         )
         print(
+            f"the machine's CPU   {busy:.1f} of {result.seconds * (os.cpu_count() or 1):.1f}"
+            f" core-seconds busy: servers {cpu_used:.1f}, simulator {sim_used:.1f},"
+            f" this client {client_used:.1f}, the rest (PostgreSQL, Redis, others)"
+            f" {busy - cpu_used - sim_used - client_used:.1f}"
+        )
+        print(
             f"TRY_AGAIN answers   {result.retries}"
             + (f", {shed:.0f} of them refused at the door" if shed is not None else "")
         )
@@ -191,6 +209,13 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             f"requests per second {result.requests / result.seconds:.0f} (with TRY_AGAIN resends)"
         )
         print(f"wall time           {result.seconds:.2f} s")
+        sold, full = result.answered_at.get("OK", []), result.answered_at.get("SLOT_FULL", [])
+        if sold and full:
+            full.sort()
+            print(
+                f"when answered       the last place sold at {max(sold):.2f} s; SLOT_FULL"
+                f" heard by half at {full[len(full) // 2]:.2f} s, by all at {full[-1]:.2f} s"
+            )
         print(
             f"latency p50 / p99   {result.percentile(50) * 1000:.0f} / "
             f"{result.percentile(99) * 1000:.0f} ms (to the final answer)"
