@@ -3,7 +3,14 @@ rate it measured finishing them, and that a refused one is not counted."""
 
 from __future__ import annotations
 
-from hospital_bff.shedding import CHEAP_RETURNS_PER_SECOND, MAX_RETRY_AFTER_SECONDS, FrontDoor
+from hospital_bff.shedding import (
+    CHEAP_RETURNS_PER_SECOND,
+    MAX_RETRY_AFTER_SECONDS,
+    MIN_RETRY_MS,
+    RETURNS_PER_FINISHED,
+    FrontDoor,
+    _milliseconds,
+)
 
 
 class FakeClock:
@@ -113,10 +120,11 @@ def test_one_refused_while_the_door_is_briefly_full_returns_in_a_second() -> Non
     assert front.retry_after == 1
 
 
-def test_a_crowd_is_asked_to_return_in_turn_twenty_for_each_finished() -> None:
+def test_a_crowd_is_asked_to_return_in_turn_forty_for_each_finished() -> None:
     clock = FakeClock()
     front = door(clock, budget=0.5, low=1, high=1)
-    _measured(clock, front, 100)  # 100 a second: 2,000 returns a second are asked for
+    _measured(clock, front, 50)  # 50 a second: 2,000 returns a second are asked for
+    assert RETURNS_PER_FINISHED == 40
     assert front.enter()
     hints = [front.refuse() for _ in range(20_000)]  # a release: all refused at one moment
     assert hints == sorted(hints)  # each after the one before: a line, not a herd
@@ -127,6 +135,20 @@ def test_a_crowd_is_asked_to_return_in_turn_twenty_for_each_finished() -> None:
     assert front.refuse() in (7, 8)
     clock.t += 60.0  # the line is gone: one refused now hears a second again
     assert front.refuse() == 1
+
+
+def test_a_starved_process_asks_its_crowd_back_slower() -> None:
+    """The pace follows what the process finishes: a neighbour taking half its CPU halves the
+    returns it asks for, rather than filling its loop with refusals (the floor is lower)."""
+    paces = []
+    for per_second in (50, 25):
+        clock = FakeClock()
+        front = door(clock, budget=0.5, low=1, high=1)
+        _measured(clock, front, per_second)
+        assert front.enter()
+        turns = [front.refuse_turn() for _ in range(1_000)]
+        paces.append(1_000 / turns[-1])
+    assert abs(paces[0] - 2_000) < 50 and abs(paces[1] - 1_000) < 25
 
 
 def test_a_crowd_beyond_the_longest_wait_hears_the_longest_wait() -> None:
@@ -142,8 +164,8 @@ def test_a_crowd_beyond_the_longest_wait_hears_the_longest_wait() -> None:
 
 def test_before_a_rate_is_measured_returns_come_at_the_cheap_pace() -> None:
     front = door(FakeClock(), budget=0.5, low=8)
-    pace = int(CHEAP_RETURNS_PER_SECOND)  # as many as 15% of a core refuses again
-    assert 1_000 <= pace <= 2_000
+    pace = int(CHEAP_RETURNS_PER_SECOND)  # as many as 5% of a core refuses again
+    assert 400 <= pace <= 600
     hints = [front.refuse() for _ in range(2 * pace)]
     assert abs(hints.count(1) - pace) <= 1 and hints.count(1) + hints.count(2) == 2 * pace
 
@@ -156,8 +178,24 @@ def test_a_slow_rate_does_not_stretch_a_crowd_beyond_the_cheap_pace() -> None:
     clock.t += 2.0
     front.leave()
     assert front.rate == 0.5
-    # A release's crowd of 2,000 hears 1 s and 2 s: not 10 returns a second (the crowd sent
-    # to the longest wait while the process, warm, could have served them), nor the floor's
-    # 320 (the places sold out in 6 s, and the crowd heard so over the next 6 s).
+    # A release's crowd of 2,000 hears 1 s to 4 s: not 20 returns a second (the crowd sent
+    # to the longest wait while the process, warm, could have served them).
     hints = [front.refuse() for _ in range(2_000)]
-    assert set(hints) == {1, 2}
+    assert set(hints) == {1, 2, 3, 4}
+
+
+def test_the_turn_is_told_to_the_millisecond_as_the_line_has_it() -> None:
+    """`Retry-After` rounds a turn up to whole seconds, so a crowd whose line is a fraction of
+    a second long came back after a second, and heard SLOT_FULL that much later once the
+    places were gone; the body's `retryAfterMs` tells each its own turn."""
+    clock = FakeClock()
+    front = door(clock, budget=0.5, low=1, high=1)
+    _measured(clock, front, 50)  # 2,000 returns a second asked for
+    assert front.enter()
+    turns = [front.refuse_turn() for _ in range(1_000)]
+    assert turns == sorted(turns)
+    assert abs(turns[-1] - 0.5) < 0.02  # the 1,000th returns half a second from now
+    assert {_milliseconds(t) for t in turns[:90]} == {MIN_RETRY_MS}  # none sooner than 50 ms
+    assert 490 <= _milliseconds(turns[-1]) <= 510
+    assert front.refuse() == 1  # what Retry-After says of the next turn: a second
+    assert _milliseconds(1e9) == MAX_RETRY_AFTER_SECONDS * 1000

@@ -16,12 +16,18 @@ parsed or anything is executed, when it could not start on it soon:
   (outages.py), with `Retry-After`; nothing ran, so the app sends the same request again.
   Each refusal is given its own time to come back: the door keeps the returns it has asked
   for spread at RETURNS_PER_FINISHED times the rate it finishes requests, and never slower
-  than CHEAP_RETURNS_PER_SECOND (as many as 15% of a core refuses again), one after the
+  than CHEAP_RETURNS_PER_SECOND (as many as 5% of a core refuses again), one after the
   other, so `Retry-After` is how long the returns already asked for take. One refused while
   the door is briefly full hears 1 s; the thousands of a release burst hear 1 s, 2 s, ... in
   turn, come back spread out, and keep the process busy without their refusals taking much
-  of its CPU. (A `Retry-After` that grew for everyone with the crowd sent the whole crowd
-  away together: the process then sat idle while they waited, and the burst took four times
+  of its CPU. `Retry-After` takes whole seconds only, so the error's `retryAfterMs` tells the
+  same turn to the millisecond: rounded up, a crowd whose line was a fraction of a second
+  long came back after a second each time, and heard SLOT_FULL that much after the places
+  were gone (bench/booking_burst.py, alternate runs: whole seconds at the former pace,
+  384-508 attempts/s; the milliseconds at the pace below, 467-514; with a core burned
+  beside them, 305-333 and 406-465).
+  (A `Retry-After` that grew for everyone with the crowd sent the whole crowd away
+  together: the process then sat idle while they waited, and the burst took four times
   as long. A line paced by the finishing rate alone was as long as 6 s for a release's
   2,000 at a cold start: the places were sold out in 6 s, and the crowd heard SLOT_FULL over
   the next 6 s, while the process, which answers a sold-out slot in 0.3 ms, sat idle.)
@@ -58,18 +64,26 @@ RATE_WINDOW_SECONDS: Final = 1.0
 # Returns asked for per request the process finishes: many, so that it never waits for work
 # while patients wait to ask, and a crowd hears soon that the places are gone (a sold-out
 # slot's SLOT_FULL is answered outside this door); those returning are refused again cheaply
-# (a refusal is about 100 µs of CPU, a booking about 20 ms: twenty cost 10% of one booking).
-RETURNS_PER_FINISHED: Final = 20
+# (a refusal is about 100 µs of CPU, a booking about 10 ms: forty cost 40% of one booking).
+# Paced by what the process finishes, the returns slow down with it when it is starved (a
+# neighbour burning a core): in alternate runs of bench/booking_burst.py with the returns
+# told to the millisecond, forty with the floor below at 5% of a core sold 406-514 attempts/s
+# (a core burned or not) where twenty with a floor at 15% sold 322-597, and answered
+# TRY_AGAIN in up to 1.9 s when starved: the floor, not the rate, had set the pace.
+RETURNS_PER_FINISHED: Final = 40
 # What one refused booking costs the process (uvicorn's parsing, the booking door's look at
 # it, the write: a third of it the kernel's loopback send): 85-145 us on the 2-core development
 # machine at load 2 (bench/refusals.py). And the share of a core the returns may take at the
-# least: the slowest pace of returns, whatever the rate (cold, or a window of slow bookings).
-# More sold a release's places slower; fewer kept its crowd away longer after they were gone.
-# A slower machine spends a larger share, and finishes its work slower too.
+# least: the slowest pace of returns, whatever the rate (cold, before a rate is measured, or
+# a window of slow bookings), so a cold start's crowd is not sent to the longest wait.
 REFUSAL_CPU_SECONDS: Final = 100e-6
-REFUSAL_CPU_SHARE: Final = 0.15
+REFUSAL_CPU_SHARE: Final = 0.05
 CHEAP_RETURNS_PER_SECOND: Final = REFUSAL_CPU_SHARE / REFUSAL_CPU_SECONDS
 MAX_RETRY_AFTER_SECONDS: Final = 30
+# The soonest a refusal's `retryAfterMs` asks for: a turn due sooner is not worth a round trip.
+MIN_RETRY_MS: Final = 50
+# Stands for the refusal's `retryAfterMs` in its pre-encoded body.
+_MS_MARK: Final = 987654321
 
 
 @dataclass
@@ -127,6 +141,11 @@ class FrontDoor:
     def refuse(self) -> int:
         """A refused request's `Retry-After`: its return is the next in the line of returns
         asked for, RETURNS_PER_FINISHED per request this process finishes."""
+        return _whole_seconds(self.refuse_turn())
+
+    def refuse_turn(self) -> float:
+        """The same, in seconds as the line has it (`Retry-After` rounds it up to whole ones:
+        the body's `retryAfterMs` says it to the millisecond)."""
         now = self.now()
         # Never slower than the cheap pace: before a rate is measured, and when a window
         # measured less (a cold start's first window closes on its first finish: 0.5 a second
@@ -136,7 +155,12 @@ class FrontDoor:
         pace = max(RETURNS_PER_FINISHED * self.rate, CHEAP_RETURNS_PER_SECOND)
         after = max(self.returns_until, now) + 1.0 / pace
         self.returns_until = min(after, now + MAX_RETRY_AFTER_SECONDS)
-        return _whole_seconds(self.returns_until - now)
+        return self.returns_until - now
+
+
+def _milliseconds(wait: float) -> int:
+    """The body's `retryAfterMs`: the turn to the millisecond, MIN_RETRY_MS at least."""
+    return max(MIN_RETRY_MS, min(MAX_RETRY_AFTER_SECONDS * 1000, ceil(wait * 1000)))
 
 
 def _whole_seconds(wait: float) -> int:
@@ -159,8 +183,9 @@ class SheddingMiddleware:
         self.app = app
         self.door = door
         self.path = path
-        # The refusal's bytes per (media type, language): made once, sent many times.
-        self._answers: dict[tuple[str, str], tuple[int, bytes, str]] = {}
+        # The refusal's bytes per (media type, language), either side of its `retryAfterMs`:
+        # made once, sent many times.
+        self._answers: dict[tuple[str, str], tuple[int, bytes, bytes, bytes]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -194,20 +219,25 @@ class SheddingMiddleware:
         lang = caller_language(language.decode("latin-1")) if language else "zh"
         answer = self._answers.get((media_type, lang))
         if answer is None:
-            body = json_text(BUSY.body(lang)).encode()
-            answer = (BUSY.status_for(media_type), body, f"{media_type}; charset=utf-8")
+            refusal = BUSY.body(lang)
+            refusal["errors"][0]["extensions"]["retryAfterMs"] = _MS_MARK
+            head, tail = json_text(refusal).encode().split(str(_MS_MARK).encode())
+            content_type = f"{media_type}; charset=utf-8".encode()
+            answer = (BUSY.status_for(media_type), head, tail, content_type)
             self._answers[(media_type, lang)] = answer
-        status, body, content_type = answer
+        status, head, tail, content_type = answer
+        turn = self.door.refuse_turn()
+        body = head + str(_milliseconds(turn)).encode() + tail
         # The request's body is left unread: the server discards it with the request.
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
                 "headers": [
-                    (b"content-type", content_type.encode()),
+                    (b"content-type", content_type),
                     (b"content-length", str(len(body)).encode()),
                     (b"cache-control", b"no-store"),
-                    (b"retry-after", str(self.door.refuse()).encode()),
+                    (b"retry-after", str(_whole_seconds(turn)).encode()),
                     (b"vary", VARY.encode()),
                 ],
             }

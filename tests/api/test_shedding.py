@@ -19,6 +19,7 @@ from fixtures.journey import book, open_slot, patient_of, verified_user
 from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.slot_gate import Admission
+from hospital_bff.shedding import MIN_RETRY_MS
 from hospital_bff.store.models import Order, PlaceHold
 
 
@@ -76,6 +77,8 @@ async def test_a_request_beyond_the_bound_hears_try_again_and_changes_nothing(
     assert "data" not in body or body["data"] is None
     [error] = body["errors"]
     assert error["extensions"]["code"] == "TRY_AGAIN"
+    # Its turn to the millisecond, for an app that can wait less than Retry-After's second.
+    assert MIN_RETRY_MS <= error["extensions"]["retryAfterMs"] <= 1000
     assert error["message"] == "The service is busy; nothing was done, please try again"
     # Under graphql-response+json an answer without data is a 5xx: the server is busy.
     strict = await client.post(
