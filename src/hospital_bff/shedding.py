@@ -16,7 +16,8 @@ parsed or anything is executed, when it could not start on it soon:
   (outages.py), with `Retry-After`; nothing ran, so the app sends the same request again.
   Each refusal is given its own time to come back: the door keeps the returns it has asked
   for spread at RETURNS_PER_FINISHED times the rate it finishes requests, and never slower
-  than CHEAP_RETURNS_PER_SECOND (as many as 5% of a core refuses again), one after the
+  than CHEAP_RETURNS_PER_SECOND (as many as 5% of a core refuses again; before a rate is
+  measured, COLD_RETURNS_PER_SECOND), one after the
   other, so `Retry-After` is how long the returns already asked for take. One refused while
   the door is briefly full hears 1 s; the thousands of a release burst hear 1 s, 2 s, ... in
   turn, come back spread out, and keep the process busy without their refusals taking much
@@ -79,6 +80,15 @@ RETURNS_PER_FINISHED: Final = 40
 REFUSAL_CPU_SECONDS: Final = 100e-6
 REFUSAL_CPU_SHARE: Final = 0.05
 CHEAP_RETURNS_PER_SECOND: Final = REFUSAL_CPU_SHARE / REFUSAL_CPU_SECONDS
+# The pace before any rate is measured (a cold start: as many as 10% of a core refuses
+# again). A release's first wave is refused at once, before the first window closes. At the
+# floor's 500 a second the embedded default's 2,000 (one process) were given turns over 4 s
+# and heard SLOT_FULL up to 4.6 s after the places had gone in 2.3 s: 285 attempts/s. At
+# 1,500 the cluster's two processes spent its first seconds refusing their returns again.
+# Alternate runs of each (bench/booking_burst.py, embedded / 2 servers / a core burned):
+# 500: 285-286 / 449-493 / 267-334; 1,000: 401-437 / 342-474 / 338-399; 1,500: 562-575 /
+# 360-425 / 311-336.
+COLD_RETURNS_PER_SECOND: Final = 0.10 / REFUSAL_CPU_SECONDS
 MAX_RETRY_AFTER_SECONDS: Final = 30
 # The soonest a refusal's `retryAfterMs` asks for: a turn due sooner is not worth a round trip.
 MIN_RETRY_MS: Final = 50
@@ -147,12 +157,16 @@ class FrontDoor:
         """The same, in seconds as the line has it (`Retry-After` rounds it up to whole ones:
         the body's `retryAfterMs` says it to the millisecond)."""
         now = self.now()
-        # Never slower than the cheap pace: before a rate is measured, and when a window
-        # measured less (a cold start's first window closes on its first finish: 0.5 a second
-        # once spaced a release's crowd over the longest wait, 30 s, and the process, warm a
-        # second later, sat idle while they waited). Returns sooner than it can serve are
-        # refused again, cheaply; a crowd that hears sooner hears sooner that it is sold out.
-        pace = max(RETURNS_PER_FINISHED * self.rate, CHEAP_RETURNS_PER_SECOND)
+        # The cold pace before a rate is measured; never slower than the cheap one when a
+        # window measured less (a cold start's first window closes on its first finish: 0.5
+        # a second once spaced a release's crowd over the longest wait, 30 s, and the
+        # process, warm a second later, sat idle while they waited). Returns sooner than it
+        # can serve are refused again, cheaply; a crowd that hears sooner hears sooner that
+        # it is sold out.
+        if self.rate:
+            pace = max(RETURNS_PER_FINISHED * self.rate, CHEAP_RETURNS_PER_SECOND)
+        else:
+            pace = COLD_RETURNS_PER_SECOND
         after = max(self.returns_until, now) + 1.0 / pace
         self.returns_until = min(after, now + MAX_RETRY_AFTER_SECONDS)
         return self.returns_until - now
