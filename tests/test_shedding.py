@@ -10,7 +10,8 @@ from hospital_bff.shedding import (
     MIN_RETRY_MS,
     RETURNS_PER_FINISHED,
     FrontDoor,
-    _milliseconds,
+    milliseconds,
+    whole_seconds,
 )
 
 
@@ -117,7 +118,7 @@ def test_one_refused_while_the_door_is_briefly_full_returns_in_a_second() -> Non
     _measured(clock, front, 32)
     assert front.enter()
     assert not front.enter()
-    assert front.refuse() == 1
+    assert whole_seconds(front.refuse()) == 1
     assert front.retry_after == 1
 
 
@@ -127,15 +128,16 @@ def test_a_crowd_is_asked_to_return_in_turn_forty_for_each_finished() -> None:
     _measured(clock, front, 50)  # 50 a second: 2,000 returns a second are asked for
     assert RETURNS_PER_FINISHED == 40
     assert front.enter()
-    hints = [front.refuse() for _ in range(20_000)]  # a release: all refused at one moment
+    # A release: all refused at one moment.
+    hints = [whole_seconds(front.refuse()) for _ in range(20_000)]
     assert hints == sorted(hints)  # each after the one before: a line, not a herd
     # 2,000 a second (give or take those at each second's edge: the rate is a measured one).
     assert all(abs(hints.count(second) - 2_000) <= 40 for second in range(1, 11))
     assert front.retry_after in (10, 11)  # what the next would hear
     clock.t += 4.0  # four seconds of the line have come back
-    assert front.refuse() in (7, 8)
+    assert whole_seconds(front.refuse()) in (7, 8)
     clock.t += 60.0  # the line is gone: one refused now hears a second again
-    assert front.refuse() == 1
+    assert whole_seconds(front.refuse()) == 1
 
 
 def test_a_starved_process_asks_its_crowd_back_slower() -> None:
@@ -147,7 +149,7 @@ def test_a_starved_process_asks_its_crowd_back_slower() -> None:
         front = door(clock, budget=0.5, low=1, high=1)
         _measured(clock, front, per_second)
         assert front.enter()
-        turns = [front.refuse_turn() for _ in range(1_000)]
+        turns = [front.refuse() for _ in range(1_000)]
         paces.append(1_000 / turns[-1])
     assert abs(paces[0] - 2_000) < 50 and abs(paces[1] - 1_000) < 25
 
@@ -158,7 +160,7 @@ def test_a_crowd_beyond_the_longest_wait_hears_the_longest_wait() -> None:
     _measured(clock, front, 1)
     pace = round(CHEAP_RETURNS_PER_SECOND)  # the slowest pace, whatever the rate
     crowd = (MAX_RETRY_AFTER_SECONDS + 5) * pace
-    hints = [front.refuse() for _ in range(crowd)]
+    hints = [whole_seconds(front.refuse()) for _ in range(crowd)]
     assert max(hints) == MAX_RETRY_AFTER_SECONDS
     assert hints.count(MAX_RETRY_AFTER_SECONDS) > crowd - MAX_RETRY_AFTER_SECONDS * pace
 
@@ -168,7 +170,7 @@ def test_before_a_rate_is_measured_returns_come_at_the_cold_pace() -> None:
     pace = round(COLD_RETURNS_PER_SECOND)  # as many as 10% of a core refuses again
     assert 800 <= pace <= 1_500
     assert 400 <= CHEAP_RETURNS_PER_SECOND <= 600  # once measured: 5% at the least
-    hints = [front.refuse() for _ in range(2 * pace)]
+    hints = [whole_seconds(front.refuse()) for _ in range(2 * pace)]
     # A second's worth each second (give or take the one on the edge, in floating point).
     assert abs(hints.count(1) - pace) <= 1 and abs(hints.count(2) - pace) <= 1
     assert set(hints) <= {1, 2, 3}
@@ -184,7 +186,7 @@ def test_a_slow_rate_does_not_stretch_a_crowd_beyond_the_cheap_pace() -> None:
     assert front.rate == 0.5
     # A release's crowd of 2,000 hears 1 s to 4 s: not 20 returns a second (the crowd sent
     # to the longest wait while the process, warm, could have served them).
-    hints = [front.refuse() for _ in range(2_000)]
+    hints = [whole_seconds(front.refuse()) for _ in range(2_000)]
     assert set(hints) == {1, 2, 3, 4}
 
 
@@ -196,10 +198,10 @@ def test_the_turn_is_told_to_the_millisecond_as_the_line_has_it() -> None:
     front = door(clock, budget=0.5, low=1, high=1)
     _measured(clock, front, 50)  # 2,000 returns a second asked for
     assert front.enter()
-    turns = [front.refuse_turn() for _ in range(1_000)]
+    turns = [front.refuse() for _ in range(1_000)]
     assert turns == sorted(turns)
     assert abs(turns[-1] - 0.5) < 0.02  # the 1,000th returns half a second from now
-    assert {_milliseconds(t) for t in turns[:90]} == {MIN_RETRY_MS}  # none sooner than 50 ms
-    assert 490 <= _milliseconds(turns[-1]) <= 510
-    assert front.refuse() == 1  # what Retry-After says of the next turn: a second
-    assert _milliseconds(1e9) == MAX_RETRY_AFTER_SECONDS * 1000
+    assert {milliseconds(t) for t in turns[:90]} == {MIN_RETRY_MS}  # none sooner than 50 ms
+    assert 490 <= milliseconds(turns[-1]) <= 510
+    assert whole_seconds(front.refuse()) == 1  # what Retry-After says of the next turn: a second
+    assert milliseconds(1e9) == MAX_RETRY_AFTER_SECONDS * 1000

@@ -123,7 +123,7 @@ class FrontDoor:
     @property
     def retry_after(self) -> int:
         """What a refusal now would be asked to wait, in whole seconds (1 to the maximum)."""
-        return _whole_seconds(self.returns_until - self.now())
+        return whole_seconds(self.returns_until - self.now())
 
     def enter(self) -> bool:
         """True: the request is let in (and counted until `leave`); False: refuse it, and
@@ -148,14 +148,10 @@ class FrontDoor:
         elif not self.in_flight:
             self._busy = busy
 
-    def refuse(self) -> int:
-        """A refused request's `Retry-After`: its return is the next in the line of returns
-        asked for, RETURNS_PER_FINISHED per request this process finishes."""
-        return _whole_seconds(self.refuse_turn())
-
-    def refuse_turn(self) -> float:
-        """The same, in seconds as the line has it (`Retry-After` rounds it up to whole ones:
-        the body's `retryAfterMs` says it to the millisecond)."""
+    def refuse(self) -> float:
+        """A refused request's turn to come back, in seconds from now: the next in the line of
+        returns asked for, RETURNS_PER_FINISHED per request this process finishes
+        (`Retry-After` says it in whole seconds, the body's `retryAfterMs` in milliseconds)."""
         now = self.now()
         # The cold pace before a rate is measured; never slower than the cheap one when a
         # window measured less (a cold start's first window closes on its first finish: 0.5
@@ -172,12 +168,12 @@ class FrontDoor:
         return self.returns_until - now
 
 
-def _milliseconds(wait: float) -> int:
+def milliseconds(wait: float) -> int:
     """The body's `retryAfterMs`: the turn to the millisecond, MIN_RETRY_MS at least."""
     return max(MIN_RETRY_MS, min(MAX_RETRY_AFTER_SECONDS * 1000, ceil(wait * 1000)))
 
 
-def _whole_seconds(wait: float) -> int:
+def whole_seconds(wait: float) -> int:
     """`Retry-After` takes whole seconds: rounded up (never sooner than the line), 1 at least."""
     return max(1, min(MAX_RETRY_AFTER_SECONDS, ceil(wait)))
 
@@ -240,8 +236,8 @@ class SheddingMiddleware:
             answer = (BUSY.status_for(media_type), head, tail, content_type)
             self._answers[(media_type, lang)] = answer
         status, head, tail, content_type = answer
-        turn = self.door.refuse_turn()
-        body = head + str(_milliseconds(turn)).encode() + tail
+        turn = self.door.refuse()
+        body = head + str(milliseconds(turn)).encode() + tail
         # The request's body is left unread: the server discards it with the request.
         await send(
             {
@@ -251,7 +247,7 @@ class SheddingMiddleware:
                     (b"content-type", content_type),
                     (b"content-length", str(len(body)).encode()),
                     (b"cache-control", b"no-store"),
-                    (b"retry-after", str(_whole_seconds(turn)).encode()),
+                    (b"retry-after", str(whole_seconds(turn)).encode()),
                     (b"vary", VARY.encode()),
                 ],
             }
