@@ -67,6 +67,36 @@ def core_burner(enabled: bool) -> Iterator[None]:
         proc.wait()
 
 
+@contextmanager
+def profiled(directory: str | None, pids: list[int]) -> Iterator[None]:
+    """py-spy samples of each server for the burst alone (`--profile DIR`), of the threads
+    holding the GIL, in its raw folded-stack format: `DIR/serverN.txt`, a stack and its
+    count a line."""
+    if directory is None:
+        yield
+        return
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    spies = [
+        subprocess.Popen(
+            [
+                *("py-spy", "record", "--pid", str(pid), "--rate", "200", "--gil"),
+                *("--format", "raw", "--output", f"{directory}/server{index}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for index, pid in enumerate(pids)
+    ]
+    time.sleep(1)  # py-spy attaches before the burst starts
+    try:
+        yield
+    finally:
+        for spy in spies:
+            spy.send_signal(2)  # py-spy writes its samples on SIGINT
+        for spy in spies:
+            spy.wait()
+
+
 def scrape(servers: list[str]) -> list[str] | None:
     """Each server's /metrics as it reads now (None if one does not answer)."""
     try:
@@ -139,7 +169,7 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
         bookers = await make_population(
             cluster.settings, cluster.sim_his, args.attempts, prefix="bench"
         )
-        with core_burner(args.burn_core):
+        with core_burner(args.burn_core), profiled(args.profile, cluster.pids):
             collections_before = by_generation(
                 scrape(cluster.servers), "bff_gc_pause_seconds_count"
             )
@@ -271,6 +301,9 @@ def main() -> int:
         "--whole-seconds",
         action="store_true",
         help="come back after Retry-After's whole seconds, not the body's retryAfterMs",
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="py-spy samples of each server during the burst"
     )
     parser.add_argument("--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
