@@ -244,8 +244,10 @@ class BookingService:
             if ticket is Ticket.FULL:
                 raise SlotFull()
             attempt.ticket_out = True
-        # One short transaction, no HTTP inside: the rules; then a place held, seen at commit.
-        async with uow.unit_of_work(rt) as session:
+        # No HTTP inside: the rules, then a place held in one statement (holds.hold_place),
+        # no transaction around them (under READ COMMITTED the rules' read is its own
+        # snapshot either way).
+        async with uow.statements(rt) as session:
             if slot is None:
                 raise NotFound("号源", "slot")
             schedule = slot.schedule

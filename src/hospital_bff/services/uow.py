@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -59,21 +60,59 @@ async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     async with runtime.sessions() as session:
         async with session.begin():
             yield session
-        events: list[tuple[str, dict[str, Any]]] = session.sync_session.info.pop(_EVENTS, [])
-        freed: list[str] = session.sync_session.info.pop(_PLACES_FREED, [])
+        made_true = _MadeTrue.of(session)
+    await made_true.tell(runtime)
+
+
+@asynccontextmanager
+async def statements(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    """A unit whose every statement is a transaction of its own: for reads and then one write
+    whose single statement says all that must hold together (a place taken with its hold; a
+    hold claimed with its order). On PostgreSQL it runs outside any transaction (autocommit),
+    so that write costs one round trip, not three (BEGIN, it, COMMIT); a block that raises
+    has written nothing only if it raised before its write. What the write made true leaves
+    after it, as after `unit_of_work`'s commit. Elsewhere (SQLite) it is `unit_of_work`."""
+    if runtime.engine.dialect.name != "postgresql":
+        async with unit_of_work(runtime) as session:
+            yield session
+        return
+    async with read_connection(runtime.engine) as conn, runtime.sessions(bind=conn) as session:
+        # The session's "transaction" is SQLAlchemy's alone: its commit sends nothing, and
+        # its after-commit hooks (jobs/enqueue.py) run as after a real one.
+        async with session.begin():
+            yield session
+        made_true = _MadeTrue.of(session)
+    await made_true.tell(runtime)
+
+
+@dataclass(frozen=True, slots=True)
+class _MadeTrue:
+    """What a committed unit tells others: the events it published, the places it freed, the
+    accounts and users whose rows it wrote."""
+
+    events: list[tuple[str, dict[str, Any]]]
+    freed: list[str]
+    owners: touched_rows.Touched
+
+    @classmethod
+    def of(cls, session: AsyncSession) -> _MadeTrue:
+        info = session.sync_session.info
         owners = touched_rows.take(session.sync_session)
-    if owners:
-        # Before anyone is answered: their kept personal answers are no longer true.
-        await personal_generations.bump(runtime, owners)
-    if freed:
-        try:
-            await runtime.slot_gate.places_freed(freed)
-        except Exception:
-            # The gate reads the database's holds again within its ttl; the place is free.
-            log.warning("slot_gate_not_told", slots=freed)
-    if events:
-        try:
-            await runtime.events.publish_many(events)
-        except Exception:
-            # A lost publish only delays a screen refresh; the data is committed.
-            log.warning("publish_failed", topics=[topic for topic, _ in events][:10])
+        return cls(info.pop(_EVENTS, []), info.pop(_PLACES_FREED, []), owners)
+
+    async def tell(self, runtime: Runtime) -> None:
+        if self.owners:
+            # Before anyone is answered: their kept personal answers are no longer true.
+            await personal_generations.bump(runtime, self.owners)
+        if self.freed:
+            try:
+                await runtime.slot_gate.places_freed(self.freed)
+            except Exception:
+                # The gate reads the database's holds again within its ttl; the place is free.
+                log.warning("slot_gate_not_told", slots=self.freed)
+        if self.events:
+            try:
+                await runtime.events.publish_many(self.events)
+            except Exception:
+                # A lost publish only delays a screen refresh; the data is committed.
+                log.warning("publish_failed", topics=[topic for topic, _ in self.events][:10])

@@ -16,14 +16,15 @@ from hospital_bff.store.touched import note_user, note_values
 def dialect_insert(session: AsyncSession) -> Any:
     """The INSERT of the session's database, the one with ON CONFLICT (PostgreSQL's or
     SQLite's); SQLite when the session is not bound yet."""
-    return _insert_of(_dialect(session))
+    return _insert_of(dialect_of(session))
 
 
 def _insert_of(dialect: str) -> Any:
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-def _dialect(session: AsyncSession) -> str:
+def dialect_of(session: AsyncSession) -> str:
+    """The name of the database the session speaks to (SQLite when not bound yet)."""
     return session.bind.dialect.name if session.bind is not None else "sqlite"
 
 
@@ -48,7 +49,7 @@ async def insert_ignore(
     delivery): noted as is, where the row's owner would otherwise be read through its
     notice or order before the commit (store/touched.py), a statement of its own."""
     table = model.__table__  # type: ignore[attr-defined]
-    dialect = _dialect(session)
+    dialect = dialect_of(session)
     # A Core statement on the unit's connection, as the session ran it (no autoflush: the
     # statement names a table, not a mapped class).
     result = await (await session.connection()).execute(_insert_ignoring(table, dialect), values)

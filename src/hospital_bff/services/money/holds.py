@@ -24,7 +24,7 @@ from hospital_bff.services.money.rules import ACTIVE
 from hospital_bff.services.waitlist import waiting
 from hospital_bff.store.core import run
 from hospital_bff.store.models import Order, PlaceHold, SlotInventory
-from hospital_bff.store.upsert import dialect_insert
+from hospital_bff.store.upsert import dialect_insert, dialect_of
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +43,30 @@ _HOLD = sa.insert(_HOLDS)
 _CLAIM = sa.delete(_HOLDS).where(_HOLDS.c.id == bindparam("hold"))
 
 
+def _take_and_hold() -> Any:
+    """PostgreSQL: the place taken and its hold written in one statement (a data-modifying
+    WITH), atomic without a transaction around it; no row when the slot is full or has no
+    count yet."""
+    took = _TAKE.returning(_SLOTS.c.slot_id).cte("took")
+    held = sa.select(
+        bindparam("id", type_=_HOLDS.c.id.type),
+        took.c.slot_id,
+        bindparam("held_until", type_=_HOLDS.c.held_until.type),
+        bindparam("created_at", type_=_HOLDS.c.created_at.type),
+    ).select_from(took)
+    columns = ["id", "slot_id", "held_until", "created_at"]
+    return sa.insert(_HOLDS).from_select(columns, held).add_cte(took)
+
+
+_TAKE_AND_HOLD = _take_and_hold()
+
+
+def claimed() -> Any:
+    """PostgreSQL: the hold claimed, as the WITH of its order's INSERT (orders.py), so the
+    order and its place are one statement; the INSERT selects from it (no row: lapsed)."""
+    return _CLAIM.returning(_HOLDS.c.id).cte("claimed")
+
+
 async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
     params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
     return bool((await run(session, _TAKE, params)).rowcount)
@@ -57,20 +81,31 @@ async def hold_place(
     now: datetime,
     lease_seconds: int,
 ) -> bool:
-    """Take one place of a slot if one is free, on a lease; atomic across processes."""
-    # The slot's row is made by its first booking only: the others take at once, one
-    # statement (an UPDATE that matched nothing is a slot without a row, or a full one).
-    if not await _take(session, slot_id, capacity, now):
-        await session.execute(
-            dialect_insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
-            .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
-            .on_conflict_do_nothing()
-        )
-        if not await _take(session, slot_id, capacity, now):
-            return False
+    """Take one place of a slot if one is free, on a lease; atomic across processes. On
+    PostgreSQL the place and its hold are one statement, so `uow.statements` may run it."""
     held_until = now + timedelta(seconds=lease_seconds)
-    values = {"id": hold_id, "slot_id": slot_id, "held_until": held_until, "created_at": now}
-    await run(session, _HOLD, values)
+    hold = {"id": hold_id, "held_until": held_until, "created_at": now}
+    # The slot's row is made by its first booking only: the others take at once (a take that
+    # matched nothing is a slot without a row, or a full one).
+    if await _take_held(session, slot_id, capacity, now, hold):
+        return True
+    await session.execute(
+        dialect_insert(session)(SlotInventory.__table__)  # type: ignore[attr-defined]
+        .values(slot_id=slot_id, schedule_id=schedule_id, capacity=capacity, held=0)
+        .on_conflict_do_nothing()
+    )
+    return await _take_held(session, slot_id, capacity, now, hold)
+
+
+async def _take_held(
+    session: AsyncSession, slot_id: str, capacity: int, now: datetime, hold: dict[str, Any]
+) -> bool:
+    if dialect_of(session) == "postgresql":
+        params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
+        return bool((await run(session, _TAKE_AND_HOLD, params | hold)).rowcount)
+    if not await _take(session, slot_id, capacity, now):
+        return False
+    await run(session, _HOLD, {"slot_id": slot_id} | hold)
     return True
 
 

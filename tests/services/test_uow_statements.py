@@ -1,0 +1,180 @@
+"""services/uow.py `statements`, and the booking's single-statement writes that run in it
+(holds.hold_place, orders.open_order): on PostgreSQL each statement is its own transaction,
+so a write that must hold together is one statement; what the unit made true (its jobs, its
+events) leaves after it as after a commit, and nothing leaves from a unit that raised."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from conftest import START
+from fixtures.accounts import verified_patient
+from hospital_bff.jobs import enqueue
+from hospital_bff.runtime import Runtime
+from hospital_bff.services import uow
+from hospital_bff.services.money import holds, orders
+from hospital_bff.services.money.rules import OrderKind
+from hospital_bff.store.models import Order, PlaceHold, SlotInventory
+
+SLOT = "slot-test-uow-0800"
+SCHEDULE = "sch-test-uow"
+
+
+async def test_on_postgresql_each_statement_is_a_transaction_of_its_own(
+    runtime: Runtime, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("SQLite: `statements` is `unit_of_work` (a test below)")
+    xid = sa.text("SELECT txid_current()")  # the transaction's id (one is given if none yet)
+    async with uow.statements(runtime) as session:
+        first, second = [(await session.execute(xid)).scalar_one() for _ in range(2)]
+    assert first != second, "no BEGIN was sent: each statement was a transaction"
+    async with uow.unit_of_work(runtime) as session:
+        first, second = [(await session.execute(xid)).scalar_one() for _ in range(2)]
+    assert first == second
+
+
+async def test_its_jobs_leave_after_it_and_not_when_it_raises(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[tuple[str, tuple[Any, ...]]] = []
+
+    def send_now(actor_name: str, *args: Any, delay_ms: int | None = None) -> None:
+        sent.append((actor_name, args))
+
+    monkeypatch.setattr(enqueue, "send_now", send_now)
+    async with uow.statements(runtime) as session:
+        enqueue.enqueue_after_commit(session, "expire_order", "ord_a")
+        assert not sent, "not before the unit ends"
+    assert sent == [("expire_order", ("ord_a",))]
+
+    async def refused() -> None:
+        async with uow.statements(runtime) as session:
+            enqueue.enqueue_after_commit(session, "expire_order", "ord_b")
+            raise RuntimeError("the rules said no")
+
+    with pytest.raises(RuntimeError):
+        await refused()
+    assert sent == [("expire_order", ("ord_a",))], "a unit that raised sends nothing"
+
+
+async def test_on_sqlite_a_unit_that_raises_after_its_write_keeps_nothing(
+    runtime: Runtime, backend: str
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL: each statement is kept as it runs (the test above)")
+
+    async def written_then_raised() -> None:
+        async with uow.statements(runtime) as session:
+            assert await _hold(session, "ord_x", capacity=1)
+            raise RuntimeError("after the write")
+
+    with pytest.raises(RuntimeError):
+        await written_then_raised()
+    assert await _held(runtime) == (0, [])
+
+
+async def test_a_place_is_taken_with_its_hold_and_never_beyond_capacity(
+    runtime: Runtime,
+) -> None:
+    for n in range(3):
+        async with uow.statements(runtime) as session:
+            assert await _hold(session, f"ord_{n}", capacity=3), "the first made the slot's row"
+    async with uow.statements(runtime) as session:
+        assert not await _hold(session, "ord_3", capacity=3), "full"
+    assert await _held(runtime) == (3, ["ord_0", "ord_1", "ord_2"]), "no hold without its place"
+
+
+async def test_an_order_claims_its_hold_in_its_own_write(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, _ = await verified_patient(client, runtime)
+    async with uow.statements(runtime) as session:
+        assert await _hold(session, "ord_mine", capacity=2)
+    mine = _order("ord_mine", "k1", user_id)
+    order, created = await orders.open_order(runtime, mine, hold_id="ord_mine")
+    assert created and order.id == "ord_mine"
+    assert await _held(runtime) == (1, []), "the hold became the order's place"
+    async with runtime.sessions() as session:
+        assert (await session.get(Order, "ord_mine")) is not None
+
+
+async def test_an_order_whose_hold_lapsed_is_not_written(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, _ = await verified_patient(client, runtime)
+    # The lease sweep gave the place back first: no hold to claim.
+    with pytest.raises(orders.HoldLapsed):
+        await orders.open_order(runtime, _order("ord_late", "k2", user_id), hold_id="ord_late")
+    async with runtime.sessions() as session:
+        assert (await session.get(Order, "ord_late")) is None
+
+
+async def test_a_second_order_with_the_same_key_leaves_its_hold_in_place(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, _ = await verified_patient(client, runtime)
+    async with uow.statements(runtime) as session:
+        assert await _hold(session, "ord_first", capacity=2)
+        assert await _hold(session, "ord_second", capacity=2)
+    first, created = await orders.open_order(
+        runtime, _order("ord_first", "same", user_id), hold_id="ord_first"
+    )
+    assert created
+    # The INSERT collides on the key: the claim in the same statement is undone with it, so
+    # the booking's own clean-up (a hold it did not turn into an order) gives the place back.
+    winner, created = await orders.open_order(
+        runtime, _order("ord_second", "same", user_id), hold_id="ord_second"
+    )
+    assert not created and winner.id == first.id
+    assert await _held(runtime) == (2, ["ord_second"])
+
+
+async def _hold(session: Any, hold_id: str, *, capacity: int) -> bool:
+    now = _now()
+    return await holds.hold_place(session, hold_id, SLOT, SCHEDULE, capacity, now, 30)
+
+
+async def _held(runtime: Runtime) -> tuple[int, list[str]]:
+    """The slot's count, and its holds."""
+    async with runtime.sessions() as session:
+        inventory = await session.get(SlotInventory, SLOT)
+        hold_ids = sorted((await session.exec(select(PlaceHold.id))).all())
+    return (inventory.held if inventory else 0), hold_ids
+
+
+def _now() -> datetime:
+    return START
+
+
+def _order(order_id: str, key: str, user_id: str) -> Order:
+    return orders.awaiting_payment(
+        order_id=order_id,
+        kind=OrderKind.REGISTRATION,
+        user_id=user_id,
+        his_patient_id="pat-uow",
+        patient_name="张三",
+        idempotency_key=key,
+        amount=1000,
+        items=[{"code": "REG", "name": "挂号费", "amount": 1000}],
+        now=_now(),
+        window_seconds=600,
+        slot_id=SLOT,
+        schedule_id=SCHEDULE,
+        department_id="dep-test",
+        department_name=None,
+        expert_id="exp-test",
+        expert_name=None,
+        expert_title=None,
+        visit_date=date(2026, 12, 8),
+        period="AM",
+        starts_at=_now() + timedelta(days=4),
+        ends_at=_now() + timedelta(days=4, minutes=30),
+        location=None,
+    )
