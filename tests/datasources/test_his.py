@@ -275,3 +275,46 @@ async def test_active_registrations_of_every_channel(his: HisClient, his_app: St
     assert await his.active_registrations("pat-0001", day + timedelta(days=1), day) == []
     with pytest.raises(UpstreamRejected):
         await his.active_registrations("nobody", day, day)
+
+
+# --- a booking's read of its slot ---------------------------------------------------------------
+
+
+async def test_an_open_slot_is_read_once_within_its_window(his: HisClient) -> None:
+    calls = his.calls
+    first = await his.bookable_slot(SLOT, within=60)
+    again = await his.bookable_slot(SLOT, within=60)
+    assert first is not None and again == first
+    assert his.calls == calls + 1, "the second read was the first's answer"
+    assert await his.bookable_slot(SLOT, within=0) == first
+    assert his.calls == calls + 2, "older than the window: asked again"
+
+
+async def test_a_refused_lock_makes_the_next_read_fresh(his: HisClient) -> None:
+    await his.bookable_slot(SLOT, within=60)
+    calls = his.calls
+    his.forget_bookable(SLOT)
+    await his.bookable_slot(SLOT, within=60)
+    assert his.calls == calls + 1
+
+
+async def test_a_slot_not_on_sale_is_never_kept(his: HisClient, his_app: Starlette) -> None:
+    # Full: a place that comes back must be seen by the next booking at once.
+    await his.lock_slot("a", SLOT, "pat-0001", ttl_seconds=600)
+    await his.lock_slot("b", SLOT, "pat-0002", ttl_seconds=600)
+    full = await his.bookable_slot(SLOT, within=60)
+    assert full is not None and full.remaining == 0
+    await his.release_slot_lock("a")
+    calls = his.calls
+    freed = await his.bookable_slot(SLOT, within=60)
+    assert freed is not None and freed.remaining == 1
+    assert his.calls == calls + 1
+    # Suspended: asked each time, so a schedule put back on sale is bookable at once.
+    state: HisState = his_app.state.his
+    state.schedules["sch-exp-nk-1-20261128-AM"].status = "SUSPENDED"
+    his.forget_bookable(SLOT)
+    for _ in range(2):
+        suspended = await his.bookable_slot(SLOT, within=60)
+        assert suspended is not None and suspended.schedule.status == "SUSPENDED"
+    assert his.calls == calls + 3
+    assert await his.bookable_slot("slot-nope", within=60) is None

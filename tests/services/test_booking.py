@@ -85,6 +85,40 @@ async def test_a_slot_with_no_place_left_books_nothing(
     assert await nothing_held(runtime)
 
 
+async def test_a_slot_read_a_moment_ago_then_suspended_or_sold_out_books_nothing(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # The first booking's read of the slot is kept for a second (HisClient.bookable_slot);
+    # the HIS's lock has the last word on what changed within it.
+    first_user, first_patient = await verified_patient(client, runtime)
+    found = await open_slot(client)
+    slot_id, schedule_id = found["slot"]["id"], found["schedule"]["id"]
+    service = BookingService(runtime)
+    first = await service.book(first_user, first_patient, slot_id, "k1")
+    assert first.created
+    user_id, patient_id = await verified_patient(client, runtime, openid="o-second", name="李四")
+
+    sold = await client.post(f"/sim/his/slots/{slot_id}/capacity", json={"capacity": 1})
+    assert sold.status_code == 200, sold.text
+    with pytest.raises(DomainError) as full:
+        await service.book(user_id, patient_id, slot_id, "k2")
+    assert full.value.code == "SLOT_FULL"
+
+    sold = await client.post(f"/sim/his/slots/{slot_id}/capacity", json={"capacity": 5})
+    assert sold.status_code == 200, sold.text
+    # Read afresh after the refusal, and kept again: open, with places.
+    assert (await runtime.his.bookable_slot(slot_id, 60)) is not None
+    r = await client.post(f"/sim/his/schedules/{schedule_id}/suspend", json={"reason": "专家生病"})
+    assert r.status_code == 200, r.text
+    with pytest.raises(DomainError) as suspended:
+        await service.book(user_id, patient_id, slot_id, "k3")
+    assert suspended.value.code == "SCHEDULE_NOT_OPEN"
+
+    async with runtime.sessions() as session:
+        assert [o.id for o in (await session.exec(select(Order))).all()] == [first.order.id]
+        assert not (await session.exec(select(PlaceHold))).all()
+
+
 async def test_a_his_that_does_not_answer_books_nothing(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:

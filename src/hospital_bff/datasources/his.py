@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Mapping, Sequence
 from datetime import date
 from functools import cache
@@ -33,6 +34,10 @@ from hospital_bff.datasources.his_models import (
 from hospital_bff.datasources.http import CircuitBreaker, JsonClient
 
 M = TypeVar("M", bound=BaseModel)
+
+# At most this many slots' answers kept for `bookable_slot` (a release's few slots, or the
+# whole day's of a busy hospital, are far fewer).
+_BOOKABLE_KEPT = 4096
 
 # Codes with which a HIS says "no such thing" (ours, or a bare 404 without a body).
 _NOT_FOUND = {"NOT_FOUND", "HTTP_404"}
@@ -94,6 +99,7 @@ class HisClient(JsonClient):
             breaker=breaker or CircuitBreaker(self.system, 5, 10.0),
             headers=all_headers,
         )
+        self._bookable: dict[str, tuple[float, SlotWithSchedule]] = {}
 
     # --- catalogue ----------------------------------------------------------------------------
 
@@ -138,6 +144,30 @@ class HisClient(JsonClient):
     async def slot(self, slot_id: str) -> SlotWithSchedule | None:
         data = await _or_none(self.request("GET", f"/slots/{_seg(slot_id)}"))
         return None if data is None else _one(SlotWithSchedule, data)
+
+    async def bookable_slot(self, slot_id: str, within: float) -> SlotWithSchedule | None:
+        """A booking's read of its slot: as `slot` answers now, or as it answered within the
+        last `within` seconds if it was on sale with places left then. A burst books the same
+        few slots hundreds of times a second, and each read cost the HIS and us a call. What
+        changed since is not missed: the lock (`lock_slot`) refuses a slot that filled or was
+        suspended meanwhile, and an answer that was not on sale is never kept, so a place
+        that came back is seen at once."""
+        now = time.monotonic()
+        kept = self._bookable.get(slot_id)
+        if kept is not None and now - kept[0] < within:
+            return kept[1]
+        slot = await self.slot(slot_id)
+        if slot is None or slot.remaining <= 0 or slot.schedule.status != "OPEN":
+            self._bookable.pop(slot_id, None)
+            return slot
+        if len(self._bookable) >= _BOOKABLE_KEPT:
+            self._bookable.clear()
+        self._bookable[slot_id] = (now, slot)
+        return slot
+
+    def forget_bookable(self, slot_id: str) -> None:
+        """The HIS refused to lock the slot: its next booking reads it afresh."""
+        self._bookable.pop(slot_id, None)
 
     # --- patient master index -----------------------------------------------------------------
 

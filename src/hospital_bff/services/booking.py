@@ -46,6 +46,10 @@ from hospital_bff.store.models import Order, PatientBinding
 
 log = structlog.get_logger(__name__)
 
+# How old a booking's read of an open slot may be (HisClient.bookable_slot): the HIS's lock
+# has the last word on whether a place is still there.
+BOOKABLE_SLOT_SECONDS = 1.0
+
 
 class SlotFull(DomainError):
     code = "SLOT_FULL"
@@ -229,7 +233,7 @@ class BookingService:
         patient_id = binding.his_patient_id
         try:
             # Asked before the transaction below: no HTTP inside it.
-            slot = await rt.his.slot(slot_id)
+            slot = await rt.his.bookable_slot(slot_id, BOOKABLE_SLOT_SECONDS)
             at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
         except UpstreamTimeout as exc:
             # Too slow to answer in time (overload, ours or the HIS's): nothing is taken yet.
@@ -307,6 +311,7 @@ class BookingService:
                 order_id, slot.id, binding.his_patient_id, orders.his_lock_seconds(rt.settings)
             )
         except UpstreamRejected as exc:
+            rt.his.forget_bookable(slot.id)
             if exc.code == "SLOT_FULL":
                 raise SlotFull() from exc
             if exc.code == "SCHEDULE_NOT_OPEN":
