@@ -86,6 +86,7 @@ LAYERS: dict[str, int] = {
     # Whole answers of the public catalogue, and a patient's schedules laid over them.
     "hospital_bff.response_cache": ENTRY,
     "hospital_bff.response_cache_http": ENTRY,
+    "hospital_bff.public_operations": ENTRY,
     "hospital_bff.eligibility_overlay": ENTRY,
     # A signed-in patient's own answers, kept per account while their generations hold.
     "hospital_bff.personal_answers": ENTRY,

@@ -314,6 +314,32 @@ async def test_mutations_are_not_kept(client: httpx.AsyncClient, app: Starlette)
     assert len(cache_of(app)) == 0
 
 
+async def test_no_other_process_is_asked_for_what_is_never_kept(
+    client: httpx.AsyncClient, app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bytes] = []
+    real = ResponseCache.shared
+
+    async def shared(self: ResponseCache, key: bytes) -> Entry | None:
+        asked.append(key)
+        return await real(self, key)
+
+    monkeypatch.setattr(ResponseCache, "shared", shared)
+    token, _ = await verified_user(client)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    patient = await patient_of(client, token)
+    asked.clear()  # finding a slot asked public questions
+    personal = counted("personal")
+    # Each with its own key (its variables): a mutation, and a personal query.
+    booked = await book(client, token, patient, slot_id)
+    assert booked["__typename"] == "BookAppointmentSuccess", booked
+    await gql_data(client, "Orders", {"first": 5}, token=token)
+    assert asked == [], "neither can be kept, so nobody's copy was asked for"
+    assert counted("personal") == personal + 2
+    await gql_data(client, "ExpertDetail", {"expertId": "exp-nk-1", "from": DAY, "to": DAY})
+    assert len(asked) == 1, "a public question still takes another process's answer"
+
+
 # --- over GET ------------------------------------------------------------------------------------
 
 

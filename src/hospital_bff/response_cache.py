@@ -5,7 +5,7 @@ This is the store; which answers are kept, and the middlewares that answer and f
 The patients' apps send the same few catalogue queries (departments, a department's experts,
 an expert, a department's week of schedules) thousands of times with the same variables. An
 answer is kept when it is the same for anyone who asks: a query whose root fields are all
-public (`PUBLIC_ROOT_FIELDS`), during which no resolver asked who is calling, with no error,
+public (`public_operations.py`), during which no resolver asked who is calling, with no error,
 answered 200 without a cookie. The key is the request as sent (the GET query string or the
 POST body, which hold the document or its hash, the operation and the variables) and what
 changes the bytes of the answer: the language of its messages, and the `Accept` and

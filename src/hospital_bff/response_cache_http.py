@@ -9,28 +9,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import parse_qs
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    OperationType,
-    SelectionSetNode,
-    parse,
-)
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.language import caller_language
-from hospital_bff.request_body import BODY_KEY, RequestBody, read_body, replaying
+from hospital_bff.public_operations import public_operations
+from hospital_bff.request_body import (
+    BODY_KEY,
+    RequestBody,
+    read_body,
+    replaying,
+    request_body,
+)
 from hospital_bff.request_id import new_request_id, sane_request_id
 from hospital_bff.resolvers.context import Context
 from hospital_bff.response_cache import CDN_MAX_AGE_SECONDS, PRIVATE, Entry, ResponseCache
@@ -40,10 +35,6 @@ if TYPE_CHECKING:
     from strawberry.http import GraphQLRequestData
 
 
-# Root fields whose answer is the same for anyone; a field that can be personal is not here
-# even if it is public without arguments (`schedules` is, `eligibility(patientId)` below it
-# asks who is calling, and that alone keeps its answer out).
-PUBLIC_ROOT_FIELDS: Final = frozenset({"departments", "department", "expert", "schedules"})
 # What the view writes into the ASGI scope for the middleware once an operation ran.
 ASKED_KEY: Final = "hospital_bff.response_key"  # the outer middleware's _Asked
 SHAREABLE_KEY: Final = "hospital_bff.shareable"  # CatalogueReads of an answer anyone may get
@@ -62,54 +53,24 @@ _HIT, _SHARED, _REVALIDATED, _NOT_MODIFIED, _MISS, _PERSONAL = (
 )
 
 
-@lru_cache(maxsize=256)
-def _public_operations(query: str) -> frozenset[str | None]:
-    """Names of the document's operations that are queries of public root fields only (None
-    stands for the only operation when the request names none)."""
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return frozenset()
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    public: set[str | None] = set()
-    for op in operations:
-        if op.operation == OperationType.QUERY and _public_selection(document, op.selection_set):
-            public.add(op.name.value if op.name else None)
-            if len(operations) == 1:
-                public.add(None)
-    return frozenset(public)
-
-
-def _public_selection(document: DocumentNode, selection: SelectionSetNode, depth: int = 0) -> bool:
-    if depth > 8:
+def _never_public(scope: Scope) -> bool:
+    """A body whose chosen operation is not of public fields alone (a mutation, a personal
+    query): its answer is never kept, so no other process's is asked for (a round trip to
+    Redis for every booking, each with its own key). Its JSON is parsed once for the view."""
+    body = request_body(scope)
+    if body is None:
         return False
-    for node in selection.selections:
-        if isinstance(node, FieldNode):
-            if node.name.value != "__typename" and node.name.value not in PUBLIC_ROOT_FIELDS:
-                return False
-        elif isinstance(node, InlineFragmentNode):
-            if not _public_selection(document, node.selection_set, depth + 1):
-                return False
-        elif isinstance(node, FragmentSpreadNode):
-            fragment = next(
-                (
-                    d
-                    for d in document.definitions
-                    if getattr(d, "name", None) is not None
-                    and d.name.value == node.name.value  # type: ignore[attr-defined]
-                    and not isinstance(d, OperationDefinitionNode)
-                ),
-                None,
-            )
-            if fragment is None or not _public_selection(
-                document,
-                fragment.selection_set,  # type: ignore[attr-defined]
-                depth + 1,
-            ):
-                return False
-        else:
-            return False
-    return True
+    try:
+        data = body.json()
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    query, name = data.get("query"), data.get("operationName")
+    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        return False
+    # As `note_answer` decides after the operation ran.
+    return name not in public_operations(query)
 
 
 def note_answer(
@@ -117,7 +78,7 @@ def note_answer(
 ) -> None:
     """Called by the view after an operation ran: may its answer be given to anyone?"""
     if context.asked_who or not (
-        request_data.query and request_data.operation_name in _public_operations(request_data.query)
+        request_data.query and request_data.operation_name in public_operations(request_data.query)
     ):
         scope[PERSONAL_KEY] = True
         return
@@ -286,7 +247,7 @@ class ResponseCacheFill:
             return
         key = asked.key
         cache = self.cache
-        if cache.is_personal(key):
+        if cache.is_personal(key) or _never_public(scope):
             _PERSONAL.inc()
             await self.app(scope, receive, send)
             return
