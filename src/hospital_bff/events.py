@@ -17,6 +17,10 @@ also starts with one such read) misses nothing.
 
 Pub/sub channels are the server's, not a database's: each is named with the hub's database
 number (`bff:events:<db>:<topic>`), so deployments on one Redis hear only their own events.
+
+Over 400 lines: the hub and the bus are the two ends of one channel naming and one failure
+rule (Redis away loses an event, never the caller's work); the bus also lends its commands to
+a unit's single after-commit round trip (services/uow.py).
 """
 
 from __future__ import annotations
@@ -378,12 +382,20 @@ class EventBus:
             return
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                for topic, payload in events:
-                    pipe.publish(self.hub.prefix + topic, json.dumps(payload, default=str))
+                self.publish_in(pipe, events)
                 await pipe.execute()
         except _CONNECTION_ERRORS as exc:
-            EVENT_HUB_EVENTS.labels("publish_lost").inc(len(events))
-            log.warning("events_publish_lost", topics=len(events), error=repr(exc))
+            self.lost(events, exc)
+
+    def publish_in(self, pipe: Any, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """`publish_many`'s commands, in a pipeline on this bus's Redis that carries others."""
+        for topic, payload in events:
+            pipe.publish(self.hub.prefix + topic, json.dumps(payload, default=str))
+
+    @staticmethod
+    def lost(events: list[tuple[str, dict[str, Any]]], exc: BaseException) -> None:
+        EVENT_HUB_EVENTS.labels("publish_lost").inc(len(events))
+        log.warning("events_publish_lost", topics=len(events), error=repr(exc))
 
     async def subscribe(self, topic: str) -> AsyncIterator[dict[str, Any]]:
         async with self.hub.listen(topic) as subscriber:

@@ -5,21 +5,25 @@ events) leaves after it as after a commit, and nothing leaves from a unit that r
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlmodel import select
 
 from conftest import START
 from fixtures.accounts import verified_patient
+from hospital_bff.events import catalogue_topic
 from hospital_bff.jobs import enqueue
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import uow
+from hospital_bff.services import personal_generations, uow
 from hospital_bff.services.money import holds, orders
 from hospital_bff.services.money.rules import OrderKind
+from hospital_bff.store import touched
 from hospital_bff.store.models import Order, PlaceHold, SlotInventory
 
 SLOT = "slot-test-uow-0800"
@@ -178,3 +182,78 @@ def _order(order_id: str, key: str, user_id: str) -> Order:
         ends_at=_now() + timedelta(days=4, minutes=30),
         location=None,
     )
+
+
+# --- what a unit tells Redis after it ----------------------------------------------------------
+
+
+async def test_generations_and_events_leave_in_one_round_trip(
+    runtime: Runtime, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend != "postgres":
+        pytest.skip("the embedded default keeps its generations in the process")
+    listener = runtime.redis.pubsub()
+    channel = runtime.events.hub.prefix + "schedule:sch-told"
+    await listener.subscribe(channel)
+    await listener.get_message(timeout=1)  # the subscription's own confirmation
+    key = personal_generations.user_key("usr_told")
+    [before] = await personal_generations.read(runtime, [key])
+    pipelines = 0
+    real = runtime.redis.pipeline
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal pipelines
+        pipelines += 1
+        return real(*args, **kwargs)
+
+    async def alone(topic: str, payload: dict[str, Any]) -> None:
+        raise AssertionError("published alone, in a round trip of its own")
+
+    monkeypatch.setattr(runtime.redis, "pipeline", counted)
+    monkeypatch.setattr(runtime.events, "publish", alone)
+    async with uow.unit_of_work(runtime) as session:
+        touched.note_user(session.sync_session, "usr_told")
+        uow.publish_after_commit(session, "schedule:sch-told", {"id": "sch-told"})
+    assert pipelines == 1
+    [after] = await personal_generations.read(runtime, [key])
+    assert int(after) == int(before or 0) + 1
+    message = await listener.get_message(timeout=5)
+    assert message is not None and json.loads(message["data"]) == {"id": "sch-told"}
+    await listener.aclose()
+
+
+async def test_redis_away_after_the_commit_loses_the_telling_not_the_unit(
+    runtime: Runtime, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend != "postgres":
+        pytest.skip("the embedded default keeps its generations in the process")
+
+    def away(*args: Any, **kwargs: Any) -> Any:
+        raise RedisConnectionError("Redis is away")
+
+    monkeypatch.setattr(runtime.redis, "pipeline", away)
+    async with uow.unit_of_work(runtime) as session:
+        touched.note_user(session.sync_session, "usr_away")
+        uow.publish_after_commit(session, "schedule:sch-away", {"id": "sch-away"})
+    # Committed, and nothing raised: kept answers lapse by their short lifetimes.
+
+
+async def test_a_schedule_change_is_told_in_the_event_publish_would_send(
+    runtime: Runtime, backend: str
+) -> None:
+    if backend != "postgres":
+        pytest.skip("the embedded default's catalogue tells its listeners in the process")
+    heard: list[tuple[str, int]] = []
+    runtime.catalogue.listeners.append(
+        lambda department, version: heard.append((department, version))
+    )
+    listener = runtime.redis.pubsub()
+    await listener.subscribe(runtime.events.hub.prefix + catalogue_topic())
+    await listener.get_message(timeout=1)
+    await runtime.catalogue.invalidate_schedules("dep-内科")
+    message = await listener.get_message(timeout=5)
+    assert message is not None
+    [(department, version)] = heard
+    assert department == "dep-内科"
+    assert message["data"] == json.dumps({"departmentId": department, "version": version})
+    await listener.aclose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -74,6 +76,15 @@ def check_date_range(date_from: date, date_to: date) -> None:
             f"日期范围不能超过{MAX_RANGE_DAYS}天",
             message_en=f"The date range may not exceed {MAX_RANGE_DAYS} days",
         )
+
+
+# KEYS[1] a department's schedule version; ARGV: the catalogue events' channel, the department
+# id as JSON. The event is the JSON `EventBus.publish` sends for the same payload.
+_NEXT_AND_TELL = """
+local version = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', ARGV[1], '{"departmentId": ' .. ARGV[2] .. ', "version": ' .. version .. '}')
+return version
+"""
 
 
 class CatalogueService:
@@ -158,7 +169,7 @@ class CatalogueService:
         """A booking or a suspension changed capacity: the next read goes to the HIS, and every
         process forgets the answers that showed this department's schedules."""
         try:
-            version = int(await self.cache.redis.incr(self.version_key(department_id)))
+            version = await self._next_version(department_id)
         except REDIS_DOWN as exc:
             # The booking is committed; with Redis away nothing is read from it, and the answers
             # kept in processes lapse by their short lifetime (3 s at most).
@@ -166,10 +177,29 @@ class CatalogueService:
             return
         for listener in self.listeners:
             listener(department_id, version)
-        if self.events is not None:
+        if self.events is not None and not self._told_by_script:
             await self.events.publish(
                 catalogue_topic(), {"departmentId": department_id, "version": version}
             )
+
+    async def _next_version(self, department_id: str) -> int:
+        """The department's next schedule version; on Redis it is also told to every process
+        in the same round trip (a script: the version is in the event)."""
+        key = self.version_key(department_id)
+        if not self._told_by_script:
+            return int(await self.cache.redis.incr(key))
+        assert self.events is not None
+        channel = self.events.hub.prefix + catalogue_topic()
+        return int(await self._next_and_tell(keys=[key], args=[channel, json.dumps(department_id)]))
+
+    @functools.cached_property
+    def _told_by_script(self) -> bool:
+        """Redis itself runs scripts; the embedded default's stand-in does not."""
+        return self.settings.redis_url is not None and self.events is not None
+
+    @functools.cached_property
+    def _next_and_tell(self) -> Any:
+        return self.cache.redis.register_script(_NEXT_AND_TELL)
 
     async def schedule_versions(self, department_ids: list[str]) -> list[int]:
         """The current schedule version of each department (0 before any change)."""

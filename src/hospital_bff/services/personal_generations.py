@@ -43,8 +43,7 @@ _LOCAL: dict[str, int] = {}
 
 async def bump(runtime: Runtime, touched: Touched) -> None:
     """Move on the generation of every owner `touched` names."""
-    keys = [account_key(a) for a in sorted(touched.accounts)]
-    keys += [user_key(u) for u in sorted(touched.users)]
+    keys = keys_of(touched)
     if not keys:
         return
     if runtime.settings.redis_url is None:
@@ -53,13 +52,29 @@ async def bump(runtime: Runtime, touched: Touched) -> None:
         return
     try:
         async with runtime.redis.pipeline(transaction=False) as pipe:
-            for key in keys:
-                pipe.incr(key)
-                pipe.expire(key, TTL_SECONDS)
+            bump_in(pipe, keys)
             await pipe.execute()
     except REDIS_DOWN as exc:
-        # Committed all the same; what was kept for them lapses by its short lifetime.
-        log.warning("personal_generations_not_bumped", owners=len(keys), error=repr(exc))
+        not_bumped(keys, exc)
+
+
+def keys_of(touched: Touched) -> list[str]:
+    """The generation counters of the owners `touched` names."""
+    keys = [account_key(a) for a in sorted(touched.accounts)]
+    keys += [user_key(u) for u in sorted(touched.users)]
+    return keys
+
+
+def bump_in(pipe: Any, keys: list[str]) -> None:
+    """`bump`'s commands on Redis, in a pipeline that also carries others (uow.py)."""
+    for key in keys:
+        pipe.incr(key)
+        pipe.expire(key, TTL_SECONDS)
+
+
+def not_bumped(keys: list[str], exc: BaseException) -> None:
+    # Committed all the same; what was kept for them lapses by its short lifetime.
+    log.warning("personal_generations_not_bumped", owners=len(keys), error=repr(exc))
 
 
 def mirror_version(key: str, version: int) -> None:
