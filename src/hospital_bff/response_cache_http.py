@@ -247,7 +247,7 @@ class ResponseCacheFill:
             return
         key = asked.key
         cache = self.cache
-        if cache.is_personal(key) or _never_public(scope):
+        if cache.is_personal(key):
             _PERSONAL.inc()
             await self.app(scope, receive, send)
             return
@@ -264,14 +264,17 @@ class ResponseCacheFill:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         cache.inflight[key] = done
         try:
-            entry = await cache.shared(key)
-            if entry is not None:
-                await _answer(entry, send, asked, _SHARED, cache.now())
-                return
-            entry = await cache.revalidate(key)
-            if entry is not None:
-                await _answer(entry, send, asked, _REVALIDATED, cache.now())
-                return
+            # Still one at a time: the same booking sent again while it runs waits for it,
+            # and then finds its order by the key instead of racing it for the last place.
+            if not _never_public(scope):
+                entry = await cache.shared(key)
+                if entry is not None:
+                    await _answer(entry, send, asked, _SHARED, cache.now())
+                    return
+                entry = await cache.revalidate(key)
+                if entry is not None:
+                    await _answer(entry, send, asked, _REVALIDATED, cache.now())
+                    return
             await self._run(scope, receive, send, asked)
         finally:
             if cache.inflight.get(key) is done:
