@@ -13,6 +13,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from sqlmodel import select
 
 from conftest import START
@@ -256,4 +257,29 @@ async def test_a_schedule_change_is_told_in_the_event_publish_would_send(
     [(department, version)] = heard
     assert department == "dep-内科"
     assert message["data"] == json.dumps({"departmentId": department, "version": version})
+    await listener.aclose()
+
+
+async def test_a_redis_that_runs_no_scripts_is_told_as_before(
+    runtime: Runtime, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if backend != "postgres":
+        pytest.skip("the embedded default's catalogue tells its listeners in the process")
+
+    async def refused(**_: Any) -> Any:
+        raise ResponseError("NOPERM this user has no permissions to run the 'evalsha' command")
+
+    monkeypatch.setattr(runtime.catalogue, "_next_and_tell", refused)
+    heard: list[int] = []
+    runtime.catalogue.listeners.append(lambda _, version: heard.append(version))
+    listener = runtime.redis.pubsub()
+    await listener.subscribe(runtime.events.hub.prefix + catalogue_topic())
+    await listener.get_message(timeout=1)
+    for _ in range(2):
+        await runtime.catalogue.invalidate_schedules("dep-nk")
+    assert heard[1] == heard[0] + 1
+    for version in heard:
+        message = await listener.get_message(timeout=5)
+        assert message is not None
+        assert json.loads(message["data"]) == {"departmentId": "dep-nk", "version": version}
     await listener.aclose()

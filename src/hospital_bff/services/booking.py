@@ -275,6 +275,7 @@ class BookingService:
                 rt.clock.now(),
                 rt.settings.place_hold_lease_seconds,
             ):
+                rt.his.forget_bookable(slot.id)
                 raise SlotFull()
         # The ticket is the hold's now: whoever frees the place tells the gate (uow.py).
         attempt.ticket_out = False

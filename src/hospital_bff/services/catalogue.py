@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
+from redis.exceptions import RedisError
 
 from hospital_bff.cache import Cache
 from hospital_bff.config import Settings
@@ -190,7 +191,17 @@ class CatalogueService:
             return int(await self.cache.redis.incr(key))
         assert self.events is not None
         channel = self.events.hub.prefix + catalogue_topic()
-        return int(await self._next_and_tell(keys=[key], args=[channel, json.dumps(department_id)]))
+        try:
+            told = await self._next_and_tell(keys=[key], args=[channel, json.dumps(department_id)])
+        except REDIS_DOWN:
+            raise
+        except RedisError as exc:
+            # A Redis that runs no scripts for us (an ACL without @scripting, say): INCR and
+            # PUBLISH from now on, as before the script.
+            log.warning("schedules_script_refused", error=repr(exc))
+            self._told_by_script = False
+            return int(await self.cache.redis.incr(key))
+        return int(told)
 
     @functools.cached_property
     def _told_by_script(self) -> bool:

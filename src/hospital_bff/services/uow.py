@@ -75,7 +75,9 @@ async def statements(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     hold claimed with its order). On PostgreSQL it runs outside any transaction (autocommit),
     so that write costs one round trip, not three (BEGIN, it, COMMIT); a block that raises
     has written nothing only if it raised before its write. What the write made true leaves
-    after it, as after `unit_of_work`'s commit. Elsewhere (SQLite) it is `unit_of_work`."""
+    after it, as after `unit_of_work`'s commit; if the connection fails after the server ran
+    the write (as it may after a COMMIT), its jobs are not sent and the periodic sweeps find
+    what is due (jobs/enqueue.py). Elsewhere (SQLite) it is `unit_of_work`."""
     if runtime.engine.dialect.name != "postgresql":
         async with unit_of_work(runtime) as session:
             yield session
