@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select, update
 
 from fixtures.accounts import verified_patient
 from fixtures.journey import open_slot
@@ -21,7 +21,7 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.money.rules import OrderKind, OrderStatus
-from hospital_bff.store.models import Order, PlaceHold
+from hospital_bff.store.models import Order, PatientBinding, PlaceHold
 
 
 async def nothing_held(runtime: Runtime) -> bool:
@@ -66,6 +66,25 @@ async def test_the_same_key_answers_the_same_order(
     assert again.order.id == first.order.id
     async with runtime.sessions() as session:
         assert len((await session.exec(select(Order))).all()) == 1
+
+
+async def test_the_same_key_answers_its_order_even_after_the_patient_is_unbound(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    service = BookingService(runtime)
+    first = await service.book(user_id, patient_id, slot_id, "same")
+    async with runtime.sessions() as session, session.begin():
+        await session.execute(
+            update(PatientBinding)
+            .where(col(PatientBinding.user_id) == user_id)
+            .values(active=False)
+        )
+    again = await service.book(user_id, patient_id, slot_id, "same")
+    assert (again.created, again.order.id) == (False, first.order.id)
+    with pytest.raises(NotFound):
+        await service.book(user_id, patient_id, slot_id, "another")
 
 
 async def test_a_slot_with_no_place_left_books_nothing(

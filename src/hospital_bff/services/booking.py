@@ -19,7 +19,7 @@ from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSc
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts import patients
-from hospital_bff.services.booking_facts import schedule_facts, user_and_ours
+from hospital_bff.services.booking_facts import made_or_binding, schedule_facts, user_and_ours
 from hospital_bff.services.catalogue import Catalogue
 from hospital_bff.services.eligibility import (
     BookedVisit,
@@ -201,10 +201,10 @@ class BookingService:
             # Read once, before the HIS hears the id: the same key answers the same order (even
             # with the HIS away); a stranger's patient is NOT_FOUND (a racing unbinding: after).
             async with uow.reads(rt) as session:
-                existing = await orders.by_idempotency_key(session, user_id, idempotency_key)
-                if existing is not None:
-                    return Booked(existing, created=False)
-                binding = await patients.binding_of(session, user_id, patient_id)
+                found = await made_or_binding(session, user_id, idempotency_key, patient_id)
+            if isinstance(found, Order):
+                return Booked(found, created=False)
+            binding = found
             async with rt.slot_gate.admission.admitted():
                 try:
                     return await self._book(

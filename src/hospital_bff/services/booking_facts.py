@@ -9,14 +9,15 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.his_models import Department, Schedule
 from hospital_bff.services.eligibility import BookedVisit, ScheduleFacts, UserFacts
-from hospital_bff.services.errors import NotVerified
+from hospital_bff.services.errors import NotFound, NotVerified
 from hospital_bff.services.money import orders
 from hospital_bff.store import core
-from hospital_bff.store.models import HospitalUser, Order
+from hospital_bff.store.models import HospitalUser, Order, PatientBinding
 
 
 def schedule_facts(
@@ -69,3 +70,42 @@ async def user_and_ours(
         raise NotVerified()
     user = UserFacts(restricted_until=rows[0][0])
     return user, orders.visits_by_day((row[1:] for row in rows), days)
+
+
+# One row whatever is found: the order this key made (NULLs for none), beside the caller's
+# active binding of the patient (NULLs for none).
+_ONE = sa.select(sa.literal(1).label("one")).subquery("one")
+_KEY_AND_BINDING = (
+    select(Order, PatientBinding)
+    .select_from(_ONE)
+    .outerjoin(
+        Order,
+        sa.and_(
+            col(Order.user_id) == sa.bindparam("user_id"),
+            col(Order.idempotency_key) == sa.bindparam("key"),
+        ),
+    )
+    .outerjoin(
+        PatientBinding,
+        sa.and_(
+            col(PatientBinding.user_id) == sa.bindparam("user_id"),
+            col(PatientBinding.his_patient_id) == sa.bindparam("patient_id"),
+            col(PatientBinding.active).is_(True),
+        ),
+    )
+)
+
+
+async def made_or_binding(
+    session: AsyncSession, user_id: str, key: str, patient_id: str
+) -> Order | PatientBinding:
+    """A booking's first read, one statement where it was two: the order its key already
+    made, if any, else the caller's active binding of the patient (NotFound, as
+    `patients.binding_of`, if there is none)."""
+    params = {"user_id": user_id, "key": key, "patient_id": patient_id}
+    made, binding = (await session.exec(_KEY_AND_BINDING, params=params)).one()
+    if made is not None:
+        return made
+    if binding is None:
+        raise NotFound("就诊人", "patient")
+    return binding
