@@ -3,6 +3,8 @@ delayed job runs once due (and not before), and a stop lets every thread go at o
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import threading
 import time
 from collections.abc import Iterator
@@ -147,3 +149,23 @@ def test_a_stop_lets_every_waiting_thread_go(broker: InProcessBroker) -> None:
     threads = [*worker.workers, *worker.consumers.values()]
     worker.stop(int(WAIT * 1000))
     assert not [t for t in threads if t.is_alive()], "a thread still waits after the stop"
+
+
+def test_a_job_handed_over_as_the_loop_stops_is_closed_not_left_unawaited() -> None:
+    from hospital_bff.jobs.broker import _RunningLoop
+
+    loop = asyncio.new_event_loop()  # never running: the app's, once it has stopped
+    ran = False
+
+    async def job() -> None:
+        nonlocal ran
+        ran = True
+
+    coro = job()
+    try:
+        with pytest.raises(RuntimeError):
+            _RunningLoop(loop).run_coroutine(coro)
+    finally:
+        loop.close()
+    assert inspect.getcoroutinestate(coro) == inspect.CORO_CLOSED
+    assert not ran

@@ -131,6 +131,13 @@ class _RunningLoop(EventLoopThread):
     def stop(self) -> None:
         return None
 
+    def run_coroutine(self, coro: Any) -> Any:
+        """dramatiq's, except that a job handed over as the app's loop stops is closed, not
+        left "never awaited"; it fails as before, and the sweeps send again what is due."""
+        if not self.loop.is_running() and asyncio.iscoroutine(coro):
+            coro.close()
+        return super().run_coroutine(coro)
+
 
 def attach_to_running_loop(loop: asyncio.AbstractEventLoop) -> None:
     set_event_loop_thread(_RunningLoop(loop))
