@@ -67,22 +67,13 @@ async def test_the_same_key_answers_the_same_order(
     async with runtime.sessions() as session:
         assert len((await session.exec(select(Order))).all()) == 1
 
-
-async def test_the_same_key_answers_its_order_even_after_the_patient_is_unbound(
-    client: httpx.AsyncClient, runtime: Runtime
-) -> None:
-    user_id, patient_id = await verified_patient(client, runtime)
-    slot_id = (await open_slot(client))["slot"]["id"]
-    service = BookingService(runtime)
-    first = await service.book(user_id, patient_id, slot_id, "same")
+    # Read with the binding in one statement, the key's order answers first: even once the
+    # patient is unbound, while a new key for that patient is NOT_FOUND.
     async with runtime.sessions() as session, session.begin():
-        await session.execute(
-            update(PatientBinding)
-            .where(col(PatientBinding.user_id) == user_id)
-            .values(active=False)
-        )
-    again = await service.book(user_id, patient_id, slot_id, "same")
-    assert (again.created, again.order.id) == (False, first.order.id)
+        unbind = update(PatientBinding).where(col(PatientBinding.user_id) == user_id)
+        await session.execute(unbind.values(active=False))
+    later = await service.book(user_id, patient_id, slot_id, "same")
+    assert (later.created, later.order.id) == (False, first.order.id)
     with pytest.raises(NotFound):
         await service.book(user_id, patient_id, slot_id, "another")
 
