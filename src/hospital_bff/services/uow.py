@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from redis.exceptions import RedisError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import personal_generations
 from hospital_bff.store import touched as touched_rows
@@ -27,8 +25,6 @@ from hospital_bff.store.db import read_connection
 log = structlog.get_logger(__name__)
 
 _EVENTS = "hospital_bff.events"
-# What the bump (REDIS_DOWN) and the publishes (any RedisError or OSError) each survive.
-_REDIS_AWAY: tuple[type[BaseException], ...] = (*REDIS_DOWN, RedisError, OSError)
 _PLACES_FREED = "hospital_bff.places_freed"
 
 
@@ -135,7 +131,8 @@ class _MadeTrue:
                 personal_generations.bump_in(pipe, keys)
                 runtime.events.publish_in(pipe, self.events)
                 await pipe.execute()
-        except _REDIS_AWAY as exc:
-            # As each alone: the bump's and the publishes' failures logged, neither raised.
+        except Exception as exc:
+            # Committed all the same: logged as each alone would log it (an event that could
+            # not be sent was never raised either), and kept answers lapse by their lifetimes.
             personal_generations.not_bumped(keys, exc)
             runtime.events.lost(self.events, exc)
