@@ -20,7 +20,7 @@ from graphql import (
     parse,
 )
 
-from hospital_bff.request_body import RequestBody
+from hospital_bff.request_body import RequestBody, chosen_operation
 
 INPUT_FIELDS: Final = frozenset({"patientId", "slotId", "idempotencyKey"})
 # A slot id as the HIS names them; anything else is not made part of a Redis key here.
@@ -91,15 +91,11 @@ def booking_request(body: RequestBody) -> tuple[str, str | None, str, str] | Non
         "operationName",
     }:
         return None
-    query, operation_name, variables = (
-        payload.get("query"),
-        payload.get("operationName"),
-        payload.get("variables"),
-    )
-    if not isinstance(query, str) or not (
-        operation_name is None or isinstance(operation_name, str)
-    ):
+    chosen = chosen_operation(payload)
+    if chosen is None:
         return None
+    query, operation_name = chosen
+    variables = payload.get("variables")
     variable = booking_variable(query, operation_name)
     if variable is None or not isinstance(variables, dict) or variables.keys() != {variable}:
         return None

@@ -49,7 +49,7 @@ from strawberry.types import ExecutionResult
 
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.outages import REDIS_DOWN
-from hospital_bff.request_body import request_body
+from hospital_bff.request_body import chosen_operation, request_body
 from hospital_bff.response_cache import PRIVATE
 from hospital_bff.response_cache_http import ASKED_KEY
 from hospital_bff.services import personal_generations
@@ -380,14 +380,10 @@ def _never_kept(payload: Any) -> bool:
     """The request names its document, and no answer of the operation chosen may be kept (a
     mutation, a subscription, or a query of fields not all personal). A request without its
     document (a persisted query's hash) is not judged here: the view finds it."""
-    if not isinstance(payload, dict):
+    chosen = chosen_operation(payload)
+    if chosen is None:
         return False
-    query, operation_name = payload.get("query"), payload.get("operationName")
-    if not isinstance(query, str) or not (
-        operation_name is None or isinstance(operation_name, str)
-    ):
-        return False
-    roots = _query_roots(query, operation_name)
+    roots = _query_roots(*chosen)
     return roots is None or not roots <= PERSONAL_ROOT_FIELDS
 
 

@@ -106,3 +106,15 @@ def read_as(data: str | bytes) -> RequestBody | None:
     """The body read for this request if `data` is its very bytes (else the view parses it)."""
     read = _READ.get()
     return read if read is not None and isinstance(data, bytes) and data == read.raw else None
+
+
+def chosen_operation(payload: Any) -> tuple[str, str | None] | None:
+    """The document and the operation's name that a request's GraphQL parameters give, when
+    the document is a string and the name a string or absent; else None (the view refuses
+    them, or a persisted query's hash stands for the document)."""
+    if not isinstance(payload, dict):
+        return None
+    query, name = payload.get("query"), payload.get("operationName")
+    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        return None
+    return query, name

@@ -22,6 +22,7 @@ from hospital_bff.public_operations import public_operations
 from hospital_bff.request_body import (
     BODY_KEY,
     RequestBody,
+    chosen_operation,
     read_body,
     replaying,
     request_body,
@@ -61,16 +62,11 @@ def _never_public(scope: Scope) -> bool:
     if body is None:
         return False
     try:
-        data = body.json()
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return False
-    if not isinstance(data, dict):
-        return False
-    query, name = data.get("query"), data.get("operationName")
-    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        chosen = chosen_operation(body.json())
+    except (ValueError, RecursionError):
         return False
     # As `note_answer` decides after the operation ran.
-    return name not in public_operations(query)
+    return chosen is not None and chosen[1] not in public_operations(chosen[0])
 
 
 def note_answer(
