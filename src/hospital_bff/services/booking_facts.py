@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.datasources.his_models import Department, Schedule
+from hospital_bff.services.accounts import patients
 from hospital_bff.services.eligibility import BookedVisit, ScheduleFacts, UserFacts
 from hospital_bff.services.errors import NotFound, NotVerified
 from hospital_bff.services.money import orders
@@ -78,21 +79,8 @@ _ONE = sa.select(sa.literal(1).label("one")).subquery("one")
 _KEY_AND_BINDING = (
     select(Order, PatientBinding)
     .select_from(_ONE)
-    .outerjoin(
-        Order,
-        sa.and_(
-            col(Order.user_id) == sa.bindparam("user_id"),
-            col(Order.idempotency_key) == sa.bindparam("key"),
-        ),
-    )
-    .outerjoin(
-        PatientBinding,
-        sa.and_(
-            col(PatientBinding.user_id) == sa.bindparam("user_id"),
-            col(PatientBinding.his_patient_id) == sa.bindparam("patient_id"),
-            col(PatientBinding.active).is_(True),
-        ),
-    )
+    .outerjoin(Order, orders.BY_KEY)
+    .outerjoin(PatientBinding, patients.ACTIVE_BINDING)
 )
 
 

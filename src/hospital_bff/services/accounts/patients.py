@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -193,11 +193,13 @@ async def bound_patients(session: AsyncSession, user_id: str) -> list[PatientBin
 
 
 # Built once: every booking and eligibility check asks it (see orders._BY_KEY).
-_BINDING_OF = select(PatientBinding).where(
-    PatientBinding.user_id == bindparam("user_id"),
-    PatientBinding.his_patient_id == bindparam("patient_id"),
+# A user's active binding of a patient (parameters `user_id`, `patient_id`).
+ACTIVE_BINDING = and_(
+    col(PatientBinding.user_id) == bindparam("user_id"),
+    col(PatientBinding.his_patient_id) == bindparam("patient_id"),
     col(PatientBinding.active).is_(True),
 )
+_BINDING_OF = select(PatientBinding).where(ACTIVE_BINDING)
 
 
 async def binding_of(session: AsyncSession, user_id: str | None, patient_id: str) -> PatientBinding:

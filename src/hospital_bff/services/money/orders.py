@@ -106,9 +106,11 @@ def check_idempotency_key(key: str) -> None:
 
 # Built once: every booking asks it (twice), and building the statement cost more CPU than
 # running it (SQLAlchemy caches the compiled form by the statement's shape either way).
-_BY_KEY = select(Order).where(
-    Order.user_id == bindparam("user_id"), Order.idempotency_key == bindparam("key")
+# The order a user's request with this key made (parameters `user_id`, `key`).
+BY_KEY = sa.and_(
+    col(Order.user_id) == bindparam("user_id"), col(Order.idempotency_key) == bindparam("key")
 )
+_BY_KEY = select(Order).where(BY_KEY)
 
 
 async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> Order | None:
