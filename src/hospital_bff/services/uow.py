@@ -10,11 +10,12 @@ users whose rows it wrote (noticed by the session, `store.touched`) get a new ge
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hospital_bff.runtime import Runtime
@@ -57,11 +58,8 @@ async def reads(runtime: Runtime) -> AsyncIterator[AsyncSession]:
 async def unit_of_work(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     """One transaction: committed when the block ends, rolled back if it raises; the events it
     published are sent after the commit."""
-    async with runtime.sessions() as session:
-        async with session.begin():
-            yield session
-        made_true = _MadeTrue.of(session)
-    await made_true.tell(runtime)
+    async with _unit(runtime) as session:
+        yield session
 
 
 @asynccontextmanager
@@ -74,13 +72,22 @@ async def statements(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     after it, as after `unit_of_work`'s commit; if the connection fails after the server ran
     the write (as it may after a COMMIT), its jobs are not sent and the periodic sweeps find
     what is due (jobs/enqueue.py). Elsewhere (SQLite) it is `unit_of_work`."""
-    if runtime.engine.dialect.name != "postgresql":
-        async with unit_of_work(runtime) as session:
-            yield session
-        return
-    async with read_connection(runtime.engine) as conn, runtime.sessions(bind=conn) as session:
-        # The session's "transaction" is SQLAlchemy's alone: its commit sends nothing, and
-        # its after-commit hooks (jobs/enqueue.py) run as after a real one.
+    # On an autocommit connection the session's "transaction" is SQLAlchemy's alone: its
+    # commit sends nothing, and its after-commit hooks (jobs/enqueue.py) run as after a real one.
+    on_its_own = runtime.engine.dialect.name == "postgresql"
+    async with _unit(runtime, read_connection(runtime.engine) if on_its_own else None) as session:
+        yield session
+
+
+@asynccontextmanager
+async def _unit(
+    runtime: Runtime, connection: AbstractAsyncContextManager[AsyncConnection] | None = None
+) -> AsyncIterator[AsyncSession]:
+    """A session (on `connection` if given, else the engine's) in SQLAlchemy's transaction;
+    once it has committed and let go of its connection, what it made true is told."""
+    async with AsyncExitStack() as stack:
+        bind = {} if connection is None else {"bind": await stack.enter_async_context(connection)}
+        session = await stack.enter_async_context(runtime.sessions(**bind))
         async with session.begin():
             yield session
         made_true = _MadeTrue.of(session)

@@ -67,9 +67,9 @@ def claimed() -> Any:
     return _CLAIM.returning(_HOLDS.c.id).cte("claimed")
 
 
-async def _take(session: AsyncSession, slot_id: str, capacity: int, now: datetime) -> bool:
-    params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
-    return bool((await run(session, _TAKE, params)).rowcount)
+def _taking(slot_id: str, capacity: int, now: datetime) -> dict[str, Any]:
+    """`_TAKE`'s parameters (also those of the WITH that takes in `_TAKE_AND_HOLD`)."""
+    return {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
 
 
 async def hold_place(
@@ -100,10 +100,10 @@ async def hold_place(
 async def _take_held(
     session: AsyncSession, slot_id: str, capacity: int, now: datetime, hold: dict[str, Any]
 ) -> bool:
+    taking = _taking(slot_id, capacity, now)
     if dialect_of(session) == "postgresql":
-        params = {"slot": slot_id, "below": capacity, "set_capacity": capacity, "now": now}
-        return bool((await run(session, _TAKE_AND_HOLD, params | hold)).rowcount)
-    if not await _take(session, slot_id, capacity, now):
+        return bool((await run(session, _TAKE_AND_HOLD, taking | hold)).rowcount)
+    if not (await run(session, _TAKE, taking)).rowcount:
         return False
     await run(session, _HOLD, {"slot_id": slot_id} | hold)
     return True
