@@ -21,6 +21,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
+from hospital_bff import warm_pools
 from hospital_bff.bff_app import BffApp
 from hospital_bff.booking_door import BookingDoor, BookingDoorMiddleware, note_booking
 from hospital_bff.client_address import client_address
@@ -210,6 +211,9 @@ def create_app(
                 result = on_startup(runtime)
                 if asyncio.iscoroutine(result):
                     await result
+            if settings.warm_connections:
+                # Before the freeze below: the connections' objects are frozen with the rest.
+                await warm_pools.warm(runtime.engine, runtime.redis, settings.warm_connections)
             watch_pauses()
             if settings.gc_freeze_after_start and isinstance(app, BffApp):
                 freeze_start_up_heap()

@@ -91,6 +91,10 @@ def serve(
     # A server process keeps what it built at start for its whole life: out of the collector's
     # walks (gc_pauses.py). Not the app's default: a test process builds and drops many apps.
     os.environ.setdefault("BFF_GC_FREEZE_AFTER_START", "true")
+    # Its pools' connections opened before it serves, not by its first burst (warm_pools.py).
+    from hospital_bff.store.db import POOL_SIZE
+
+    os.environ.setdefault("BFF_WARM_CONNECTIONS", str(POOL_SIZE))
     if settings.metrics_port is not None:
         _start_metrics_port(settings)
     probe.declare(settings.probe_file, "api", url=f"{local_url(host, port)}/readyz")

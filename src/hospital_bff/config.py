@@ -262,6 +262,12 @@ class Settings(BaseSettings):
         description="Freeze what start-up allocated out of later garbage collections "
         "(`hospital-bff serve` turns it on; gc_pauses.py)",
     )
+    warm_connections: int = Field(
+        default=0,
+        ge=0,
+        description="Connections to PostgreSQL and to Redis each opened at start instead of by "
+        "the first burst (`hospital-bff serve` opens the database pool's size; warm_pools.py)",
+    )
     slot_gate_ttl_seconds: float = Field(
         default=3.0,
         description="How long the slot gate trusts its count of a slot's places before it "

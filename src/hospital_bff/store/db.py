@@ -20,9 +20,12 @@ from hospital_bff.store import (
     sqlite_driver,
 )
 
+# Connections a PostgreSQL engine keeps (and as many more it opens for a moment at a peak).
+POOL_SIZE: Final = 20
+
 
 def create_engine(
-    url: str, *, pool_size: int = 20, sqlite_file: Callable[[], str] | None = None
+    url: str, *, pool_size: int = POOL_SIZE, sqlite_file: Callable[[], str] | None = None
 ) -> AsyncEngine:
     """`sqlite_file`, when given, names the file each new SQLite connection opens in place of
     the URL's (tests: one engine whose connections open the running test's own database)."""
