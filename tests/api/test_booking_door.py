@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 from starlette.applications import Starlette
 
 from fixtures.graphql import contract_document
@@ -19,6 +20,7 @@ from hospital_bff.booking_door import DOOR, NOT_FULL_SECONDS
 from hospital_bff.booking_request import booking_variable
 from hospital_bff.config import Settings
 from hospital_bff.runtime import Runtime
+from hospital_bff.services.door_reads import Lookups
 from hospital_bff.services.slot_gate import LocalGateStore, RedisGateStore
 
 
@@ -341,3 +343,27 @@ async def test_a_slot_with_places_is_asked_about_once_in_a_while_and_then_afresh
         _, _, body = await send(client, booking(slot_id, first_patient, f"s{i}"), first)
         assert b"SLOT_FULL" in body
     assert asked == [slot_id, slot_id]
+
+
+async def test_the_doors_read_is_one_text_whatever_its_batchs_size(
+    runtime: Runtime, backend: str
+) -> None:
+    # On PostgreSQL a new text is a new prepared statement on each connection (door_reads.py).
+    texts: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        texts.append(statement)
+
+    lookups = Lookups(runtime.engine)
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        one = await lookups._read([("acc_nobody", "k")])
+        three = await lookups._read([("acc_a", "k1"), ("acc_b", "k2"), ("acc_a", "k3")])
+    finally:
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", seen)
+    assert one == [(False, False)] and three == [(False, False)] * 3
+    assert len(texts) == 2
+    if runtime.settings.is_sqlite:
+        assert texts[0] != texts[1]  # SQLite has no arrays: an expanding IN
+    else:
+        assert texts[0] == texts[1]
