@@ -9,6 +9,17 @@ current step, whichever comes first, and the two go out together (`writelines`: 
 `writev`). Nothing is held longer than that step, so a streamed answer or a slow body still
 has its head sent at once; the order of the bytes never changes. A WebSocket upgrade gets the
 socket's own transport.
+
+And a kept-alive connection lets go of its last request once that request's answer is sent.
+uvicorn keeps the request's cycle (its scope with the headers and what the middleware noted
+in it: the body read whole and parsed, the cache's notes, its Event and the callbacks) on the
+connection until the next request replaces it, so every idle connection kept a request's
+worth of objects alive. In a release's burst that was most of what a gen-1 garbage collection
+walked (measured: ~23,000-26,000 objects, the per-connection share ~60 each over ~350
+connections), and a walk costs ~0.24 us an object here. The cycle is replaced by `_ANSWERED`,
+which answers uvicorn's questions about it as the finished cycle did (its response is
+complete, waking it does nothing); the task still running the app keeps the cycle itself
+until it ends. The scope and the header list go with it unless the next request has begun.
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 
 class _Coalescing:
@@ -56,8 +67,38 @@ class _Coalescing:
         return getattr(self.transport, name)
 
 
+class _NoEvent:
+    __slots__ = ()
+
+    def set(self) -> None:
+        """Nobody waits on a cycle whose response is complete."""
+
+
+class _Answered:
+    """A connection's last request cycle once its response is complete (see above): what
+    uvicorn asks of it there (`response_complete`, `message_event.set()`)."""
+
+    __slots__ = ()
+    response_complete = True
+    message_event = _NoEvent()
+
+
+_ANSWERED = _Answered()
+
+
 class CoalescingHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol whose responses leave in one write (see above)."""
+    """uvicorn's httptools protocol whose responses leave in one write, and which lets go of a
+    request once it is answered (see above)."""
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        cycle = self.cycle
+        # A pipelined request parsed meanwhile is the connection's cycle now: kept.
+        if isinstance(cycle, RequestResponseCycle) and cycle.response_complete:
+            if self.scope is cycle.scope:  # no next request has begun on the connection
+                self.scope = None  # type: ignore[assignment]
+                self.headers = None  # type: ignore[assignment]
+            self.cycle = _ANSWERED  # type: ignore[assignment]
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
