@@ -7,6 +7,7 @@ tmp/artefacts/h5/."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -229,3 +230,70 @@ def _report_until_notified(page: Page, server: str, patient_id: str) -> None:
             continue
         return
     raise AssertionError("no notice reached the page")
+
+
+def test_a_booking_the_server_is_too_busy_for_is_sent_again_at_its_turn(server: str) -> None:
+    """Refused before anything ran (a request error), then answered TryAgainError (data):
+    the page waits its turn each time, says so, and sends the same booking again, the same
+    idempotency key each time, until the server books it."""
+    seed = build_seed(Clock().today(), Clock().tz)
+    li = seed.patients["pat-0002"]
+    keys: list[str] = []
+    refusals = [
+        # The shedding door's refusal, as the server sends it (shedding.py).
+        {"errors": [{"message": "busy", "extensions": {"code": "TRY_AGAIN", "retryAfterMs": 700}}]},
+        # The slot gate's: too many bookings of this slot at once, nothing taken.
+        {
+            "data": {
+                "bookAppointment": {
+                    "__typename": "TryAgainError",
+                    "code": "TRY_AGAIN",
+                    "message": "人多，请稍后重试",
+                }
+            }
+        },
+    ]
+
+    def busy_first(route: Any) -> None:
+        body = route.request.post_data_json or {}
+        key = ((body.get("variables") or {}).get("input") or {}).get("idempotencyKey")
+        if route.request.method != "POST" or key is None:
+            route.continue_()
+            return
+        keys.append(key)
+        if len(keys) <= len(refusals):
+            route.fulfill(
+                status=200,
+                content_type="application/json",
+                headers={"retry-after": "1"},
+                body=json.dumps(refusals[len(keys) - 1]),
+            )
+        else:
+            route.continue_()
+
+    with offline_browser() as (context, offline):
+        page = context.new_page()
+        page.set_viewport_size(PHONE)
+        page_errors: list[str] = []
+        page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+        page.goto(f"{server}/h5/")
+        page.get_by_role("button", name="微信授权登录").click()
+        page.wait_for_url("**/sim/wechat/connect/oauth2/authorize?**")
+        page.locator(f"button[value='o-demo-{li.id}']").click()
+        page.wait_for_url(f"{server}/h5/")
+        page.get_by_label("姓名").fill(li.name)
+        page.get_by_label("身份证号").fill(li.id_number)
+        page.get_by_label("手机号").fill(li.phone or "")
+        page.get_by_role("button", name="认证").click()
+        page.get_by_label("就诊人").wait_for()
+        page.route(f"{server}/graphql", busy_first)
+        page.locator(".row").first.click()
+        page.locator(".schedule").first.wait_for()
+        page.locator(f".schedule:not([data-date='{Clock().today()}']) .slot:enabled").first.click()
+        page.locator(".busy").wait_for()  # the wait is said, not an error
+        pay = page.get_by_role("button", name="去支付")
+        pay.or_(page.locator(".error")).first.wait_for(timeout=SETTLING_MS)
+        assert not page.locator(".error").count(), page.locator(".error").inner_text()
+    assert len(keys) >= 3, keys  # refused twice, then booked
+    assert len(set(keys)) == 1, "every resend is the same booking"
+    assert offline.refused == [] and page_errors == []

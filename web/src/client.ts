@@ -18,7 +18,7 @@ export class GraphQLFailure extends Error {
 
 interface GraphQLError {
   message: string;
-  extensions?: { code?: string };
+  extensions?: { code?: string; retryAfterMs?: number };
 }
 
 interface Answer<T> {
@@ -59,7 +59,32 @@ function headers(session: Session): Record<string, string> {
   return sent;
 }
 
-async function post<T>(session: Session, body: object): Promise<Answer<T>> {
+// A busy server refuses a request before running any of it (docs/schema.md, "When the server
+// is busy"): code TRY_AGAIN, and the turn it gives the request to come back, to the
+// millisecond in the body (`retryAfterMs`), in whole seconds in `Retry-After`. The page sends
+// the same request again then, jittered as the server's guide says (0.5x to 1.5x), for as
+// long as BUSY_PATIENCE_MS; the screen is told how long each wait is (`onWait`).
+export const TRY_AGAIN = "TRY_AGAIN";
+export const BUSY_PATIENCE_MS = 60_000;
+const DEFAULT_TURN_MS = 1_000;
+
+export interface Options {
+  /** Called before each wait for a busy server's turn, with its length in milliseconds. */
+  onWait?: (ms: number) => void;
+}
+
+export function jittered(ms: number): number {
+  return Math.round(ms * (0.5 + Math.random()));
+}
+
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+interface Posted<T> {
+  answer: Answer<T>;
+  retryAfter: string | null;
+}
+
+async function post<T>(session: Session, body: object): Promise<Posted<T>> {
   const response = await fetch(GRAPHQL_URL, {
     method: "POST",
     headers: headers(session),
@@ -70,31 +95,59 @@ async function post<T>(session: Session, body: object): Promise<Answer<T>> {
   if (!type.includes("json")) {
     throw new GraphQLFailure(`HTTP ${response.status}`, null);
   }
-  return (await response.json()) as Answer<T>;
+  const answer = (await response.json()) as Answer<T>;
+  return { answer, retryAfter: response.headers.get("retry-after") };
 }
 
 function firstCode(answer: Answer<unknown>): string | null {
   return answer.errors?.[0]?.extensions?.code ?? null;
 }
 
-/** Run a query or mutation; resolves with its data, rejects with the first error. */
+/** The turn a refused request was given: the body's milliseconds, else the header's seconds. */
+function turnMs({ answer, retryAfter }: Posted<unknown>): number {
+  const ms = answer.errors?.[0]?.extensions?.retryAfterMs;
+  if (typeof ms === "number" && ms >= 0) return ms;
+  const seconds = Number(retryAfter);
+  return retryAfter && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : DEFAULT_TURN_MS;
+}
+
+async function once<TResult>(
+  session: Session,
+  query: string,
+  hash: string | null,
+  variables: unknown,
+): Promise<Posted<TResult>> {
+  if (!hash) return post<TResult>(session, { query, variables });
+  const persistedQuery = { version: 1, sha256Hash: hash };
+  const posted = await post<TResult>(session, { variables, extensions: { persistedQuery } });
+  if (firstCode(posted.answer) !== NOT_FOUND) return posted;
+  return post<TResult>(session, { query, variables, extensions: { persistedQuery } });
+}
+
+/** Run a query or mutation; resolves with its data, rejects with the first error. A request
+ * the server was too busy to start is sent again at its turn (see TRY_AGAIN above). */
 export async function request<TResult, TVariables>(
   session: Session,
   document: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
+  options: Options = {},
 ): Promise<TResult> {
   const query = document.toString();
   const hash = await hashOf(query);
-  let answer: Answer<TResult>;
-  if (hash) {
-    const persistedQuery = { version: 1, sha256Hash: hash };
-    answer = await post<TResult>(session, { variables, extensions: { persistedQuery } });
-    if (firstCode(answer) === NOT_FOUND) {
-      answer = await post<TResult>(session, { query, variables, extensions: { persistedQuery } });
-    }
-  } else {
-    answer = await post<TResult>(session, { query, variables });
+  const started = Date.now();
+  let posted = await once<TResult>(session, query, hash, variables);
+  // Nothing ran (no data): the same request is safe to send again.
+  while (
+    firstCode(posted.answer) === TRY_AGAIN &&
+    !posted.answer.data &&
+    Date.now() - started < BUSY_PATIENCE_MS
+  ) {
+    const wait = jittered(turnMs(posted));
+    options.onWait?.(wait);
+    await sleep(wait);
+    posted = await once<TResult>(session, query, hash, variables);
   }
+  const answer = posted.answer;
   if (answer.errors?.length) {
     throw new GraphQLFailure(answer.errors[0].message, firstCode(answer));
   }

@@ -2,7 +2,7 @@
 // not (the server's eligibility, explained rather than greyed out) → book.
 import { useEffect, useState } from "preact/hooks";
 
-import { request } from "../client";
+import { BUSY_PATIENCE_MS, jittered, request, sleep } from "../client";
 import { usePage } from "../context";
 import {
   BookAppointmentDocument,
@@ -38,6 +38,7 @@ export function Booking({
   const [schedules, setSchedules] = useState<Schedule[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [booking, setBooking] = useState(false);
+  const [waiting, setWaiting] = useState(false);
 
   useEffect(() => {
     request(session, DepartmentsDocument, {})
@@ -63,25 +64,44 @@ export function Booking({
   const book = async (slotId: string) => {
     setBooking(true);
     setError(null);
+    // One key for this click: every time it is sent again (a busy server's turn) it is the same
+    // booking, never a second one.
+    const input = { patientId, slotId, idempotencyKey: crypto.randomUUID() };
+    const started = Date.now();
+    const onWait = () => setWaiting(true);
     try {
-      const { bookAppointment } = await request(session, BookAppointmentDocument, {
-        input: { patientId, slotId, idempotencyKey: crypto.randomUUID() },
-      });
-      if (bookAppointment.__typename === "BookAppointmentSuccess") {
-        onBooked(bookAppointment.order.id);
-      } else if ("message" in bookAppointment) setError(bookAppointment.message);
+      for (;;) {
+        const { bookAppointment } = await request(session, BookAppointmentDocument, { input }, { onWait });
+        if (bookAppointment.__typename === "BookAppointmentSuccess") {
+          onBooked(bookAppointment.order.id);
+        } else if (
+          bookAppointment.__typename === "TryAgainError" &&
+          Date.now() - started < BUSY_PATIENCE_MS
+        ) {
+          // Too many bookings at once: nothing was taken; the same booking again in a moment.
+          onWait();
+          await sleep(jittered(1_000));
+          continue;
+        } else if ("message" in bookAppointment) setError(bookAppointment.message);
+        break;
+      }
     } catch (e) {
       setError((e as Error).message);
     } finally {
+      setWaiting(false);
       setBooking(false);
     }
   };
 
-  const problem = error && (
+  const problem = (error && (
     <p class="error" role="alert">
       {error}
     </p>
-  );
+  )) || (waiting && (
+    <p class="busy" role="status">
+      {t.busy}
+    </p>
+  ));
 
   if (!chosen) {
     if (!departments) return problem || <p class="muted">{t.loading}</p>;
