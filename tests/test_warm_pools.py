@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from conftest import REDIS_URL, make_settings, require_service
+from conftest import POSTGRES_URL, REDIS_URL, make_settings, require_service
 from hospital_bff import warm_pools
 from hospital_bff.app import create_app
 from hospital_bff.cache import create_redis, reset_fake_redis
@@ -98,3 +98,20 @@ async def test_a_server_asked_to_warm_starts_with_its_connections_open(
         assert runtime.engine.pool.checkedin() >= 3
         if settings.redis_url:
             assert _pool_counts(runtime.redis)[0] >= 3
+
+
+async def test_a_quiet_process_keeps_using_the_connection_it_used_last(backend: str) -> None:
+    # Its warmed pool is not cycled through (store/db.py): what was used last is used again.
+    if backend != "postgres":
+        pytest.skip("PostgreSQL's pool (SQLite's connections are its own)")
+    engine = create_engine(POSTGRES_URL, pool_size=4)
+    try:
+        await warm_pools.warm_database(engine, 4)
+        used = []
+        for _ in range(3):
+            async with engine.connect() as conn:
+                raw = await conn.get_raw_connection()
+                used.append(id(raw.driver_connection))
+        assert len(set(used)) == 1, used
+    finally:
+        await engine.dispose()
