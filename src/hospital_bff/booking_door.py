@@ -27,12 +27,11 @@ Anything else, or any doubt, goes the slow way, unchanged:
 The slot's count is asked first, and a slot counted with places is not asked about again for
 NOT_FULL_SECONDS: while a release sells, nearly every attempt passes (most to be refused at the
 shedding door, and sent again), and each had paid a Redis read and its token's checks here for
-nothing. The token is checked only for a slot counted full. A slot counted full is not asked
-about again for FULL_SECONDS either: once a release has sold out, its crowd hears SLOT_FULL
-here a thousand times a second, and each answer was a Redis round trip (a burst's 1,800 of
-them were about 3% of the servers' CPU, and the Redis calls' writes more of the Redis
-server's). A place given back meanwhile (an order cancelled or expired, a lapsed hold) is
-offered at most FULL_SECONDS later, as if the refused caller had asked that much sooner.
+nothing. The token is checked only for a slot counted full. A slot counted full is asked
+about every time: the gate's count includes the places of bookings still under way, and those
+that fail give theirs back, so near a release's end "full" comes and goes within
+milliseconds, and a SLOT_FULL kept for a moment would turn away a caller the slow path would
+have given the freed place (a 50 ms memo was tried: about 3% of the servers' CPU in a burst).
 
 The reads of all requests at the door at one moment go in one statement (`Lookups`), each
 after its request asked the gate. A slot's count lapses every `slot_gate_ttl_seconds`; for a
@@ -94,8 +93,6 @@ MAX_FULL_LATELY: Final = 10_000
 # them SLOT_FULL if the places went in between). A release's crowd asks thousands of times a
 # second while it sells; this is the staleness the catalogue's counts are allowed many times.
 NOT_FULL_SECONDS: Final = 0.05
-# A slot the gate counted full is taken to be full for this long (see the module's docstring).
-FULL_SECONDS: Final = 0.05
 _REQUEST_ID: Final = REQUEST_ID_HEADER.lower().encode()
 
 DOOR = Counter(
@@ -139,8 +136,6 @@ class BookingDoor:
     _seeding: dict[str, asyncio.Future[bool]] = field(default_factory=dict)
     # Slots the gate counted with places lately: not asked again until then (NOT_FULL_SECONDS).
     _not_full_until: dict[str, float] = field(default_factory=dict)
-    # Slots the gate counted full lately: not asked again until then (FULL_SECONDS).
-    _full_until: dict[str, float] = field(default_factory=dict)
     _forgotten: int = 0  # how many times `forget_places` was called
 
     def attach(self, runtime: Runtime) -> None:
@@ -176,10 +171,14 @@ class BookingDoor:
         now = self.now()
         if now < self._not_full_until.get(slot_id, 0.0):
             return False
-        full: bool | None = True
-        if now >= self._full_until.get(slot_id, 0.0):
-            full = await self._counted_full(slot_id, now)
+        forgotten = self._forgotten
+        full = await runtime.slot_gate.full(slot_id)
         if full is False:
+            # Unless a booking here ran meanwhile (it may have taken the last place).
+            if forgotten == self._forgotten:
+                if len(self._not_full_until) >= MAX_FULL_LATELY:
+                    self._not_full_until.clear()
+                self._not_full_until[slot_id] = now + NOT_FULL_SECONDS
             return False
         lately = now - self._full_lately.get(slot_id, -FULL_LATELY_SECONDS) < FULL_LATELY_SECONDS
         if full is None and not lately:
@@ -206,22 +205,6 @@ class BookingDoor:
             return False
         # No account (refused), not verified (NOT_VERIFIED), or the key's order (answered).
         return verified and not used
-
-    async def _counted_full(self, slot_id: str, now: float) -> bool | None:
-        """The gate's count, kept for a moment either way (NOT_FULL_SECONDS, FULL_SECONDS)."""
-        runtime = self.runtime
-        assert runtime is not None
-        forgotten = self._forgotten
-        full = await runtime.slot_gate.full(slot_id)
-        if full is None:
-            return None
-        # With places, unless a booking here ran meanwhile (it may have taken the last place).
-        if full or forgotten == self._forgotten:
-            kept = self._full_until if full else self._not_full_until
-            if len(kept) >= MAX_FULL_LATELY:
-                kept.clear()
-            kept[slot_id] = now + (FULL_SECONDS if full else NOT_FULL_SECONDS)
-        return full
 
     async def _seeded(self, slot_id: str) -> bool | None:
         """The gate's answer once its lapsed count is seeded again, as the slow path's first
