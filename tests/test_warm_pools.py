@@ -7,8 +7,10 @@ import asyncio
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from redis.asyncio import BlockingConnectionPool
 from starlette.applications import Starlette
 
 from conftest import POSTGRES_URL, REDIS_URL, make_settings, require_service
@@ -37,7 +39,8 @@ def _pool_counts(redis: object) -> tuple[int, int]:
 async def test_the_database_pool_keeps_what_was_opened(backend: str, tmp_path: Path) -> None:
     engine = create_engine(make_settings(backend, tmp_path).database_url, pool_size=4)
     try:
-        assert await warm_pools.warm_database(engine, 4) == 4
+        # Never more than the pool keeps: what it opens beyond its size it closes.
+        assert await warm_pools.warm_database(engine, 9) == 4
         assert engine.pool.checkedin() == 4  # type: ignore[attr-defined]
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     finally:
@@ -67,6 +70,21 @@ async def test_redis_away_opens_nothing_and_keeps_nothing_lent() -> None:
             await redis.aclose()
 
 
+async def test_a_pool_that_fails_does_not_stop_the_other_or_the_start(tmp_path: Path) -> None:
+    class Broken:
+        connection_pool = BlockingConnectionPool()
+
+        def __getattr__(self, name: str) -> Any:
+            raise AssertionError(name)
+
+    Broken.connection_pool.get_connection = None  # type: ignore[assignment,method-assign]
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/warm.db", pool_size=2)
+    try:
+        assert await warm_pools.warm(engine, Broken(), 2) == (2, 0)  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
+
+
 async def test_the_in_process_stand_in_has_nothing_to_open() -> None:
     reset_fake_redis()
     assert await warm_pools.warm_redis(create_redis(None), 3) == 0
@@ -79,8 +97,9 @@ async def test_a_hanging_redis_costs_the_start_its_bound_and_is_given_back(
     redis = create_redis(f"redis://127.0.0.1:{silent_port}/0", timeout=30, connect_timeout=30)
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/warm.db", pool_size=2)
     try:
-        # Bounded by the warm-up's own deadline, not by the client's 30 s ones.
-        assert await asyncio.wait_for(warm_pools.warm(engine, redis, 2), 10) == (0, 0)
+        # Bounded by the warm-up's own deadline, not by the client's 30 s ones; the database's
+        # connections opened all the same.
+        assert await asyncio.wait_for(warm_pools.warm(engine, redis, 2), 10) == (2, 0)
         assert _pool_counts(redis)[1] == 0, "a connection cancelled half-way was given back"
     finally:
         await redis.aclose()

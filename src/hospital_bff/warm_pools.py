@@ -18,8 +18,9 @@ warm-up is given WARM_UP_SECONDS and logs what it could not open.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from contextlib import AsyncExitStack
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import structlog
 from redis.asyncio import BlockingConnectionPool
@@ -35,8 +36,12 @@ WARM_UP_SECONDS: Final = 5.0
 
 
 async def warm_database(engine: AsyncEngine, count: int) -> int:
-    """Open `count` connections at once and give them back to the pool, which keeps up to its
-    size of them (store/db.py). Returns how many were opened."""
+    """Open `count` connections at once, never more than the pool keeps (store/db.py: what it
+    opens beyond its size at a peak it closes when given back), and give them back. Returns
+    how many were opened."""
+    size = getattr(engine.pool, "size", None)
+    if callable(size):
+        count = min(count, size())
     async with AsyncExitStack() as stack:
         opened = await asyncio.gather(
             *(stack.enter_async_context(engine.connect()) for _ in range(count)),
@@ -78,14 +83,22 @@ async def warm_redis(redis: Redis, count: int) -> int:
 
 
 async def warm(engine: AsyncEngine, redis: Redis, count: int) -> tuple[int, int]:
-    """Both pools at once, within WARM_UP_SECONDS: (database, Redis) connections opened."""
-    try:
-        async with asyncio.timeout(WARM_UP_SECONDS):
-            database, kept = await asyncio.gather(
-                warm_database(engine, count), warm_redis(redis, count)
-            )
-    except TimeoutError:
-        log.warning("warm_up_timed_out", seconds=WARM_UP_SECONDS)
-        return 0, 0
+    """Both pools at once, each within WARM_UP_SECONDS: (database, Redis) connections opened,
+    0 for one that failed or ran out of time (logged); neither stops the start."""
+
+    async def bounded(name: str, warming: Coroutine[Any, Any, int]) -> int:
+        try:
+            async with asyncio.timeout(WARM_UP_SECONDS):
+                return await warming
+        except TimeoutError:
+            log.warning("warm_up_timed_out", pool=name, seconds=WARM_UP_SECONDS)
+        except Exception as exc:
+            log.warning("warm_up_failed", pool=name, error=str(exc))
+        return 0
+
+    database, kept = await asyncio.gather(
+        bounded("database", warm_database(engine, count)),
+        bounded("redis", warm_redis(redis, count)),
+    )
     log.info("pools_warmed", database=database, redis=kept)
     return database, kept
