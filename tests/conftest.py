@@ -5,6 +5,7 @@ those tests skip with the reason."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import socket
@@ -307,26 +308,35 @@ async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette
     application = create_app(
         settings, clock=clock, self_transport=True, on_startup=reset_state, engine=engine
     )
+    before = asyncio.all_tasks()
     try:
         async with application.router.lifespan_context(application):
             yield application
     finally:
-        await _settle_leftover_tasks()
+        await _settle_leftover_tasks(before)
         if engine is not None:
             await engine.dispose()  # its connections belong to this test's event loop
 
 
-async def _settle_leftover_tasks() -> None:
+async def _settle_leftover_tasks(before: set[asyncio.Task[Any]]) -> None:
     """Cancel what the test's app left running once it has stopped (a job handed to the loop
     as its workers stopped, a batch still reading), and wait for it: a task that ran on
     after the engine's connections were closed checked a new one out of the shared engine,
     on this test's loop, and the next test that got it failed ("attached to a different
-    loop"), about once in a few thousand tests."""
+    loop"), about once in a few thousand tests. Tasks that were running before the app
+    started (another fixture's) are left alone; a leftover that had failed is reported, as
+    asyncio would have reported it never retrieved."""
     current = asyncio.current_task()
-    leftover = [task for task in asyncio.all_tasks() if task is not current]
+    leftover = [t for t in asyncio.all_tasks() if t is not current and t not in before]
     for task in leftover:
         task.cancel()
-    await asyncio.gather(*leftover, return_exceptions=True)
+    for task, outcome in zip(
+        leftover, await asyncio.gather(*leftover, return_exceptions=True), strict=True
+    ):
+        if isinstance(outcome, Exception):
+            logging.getLogger(__name__).error(
+                "a task the app left failed: %r", task, exc_info=outcome
+            )
 
 
 @pytest.fixture
