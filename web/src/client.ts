@@ -67,14 +67,20 @@ function headers(session: Session): Record<string, string> {
 export const TRY_AGAIN = "TRY_AGAIN";
 export const BUSY_PATIENCE_MS = 60_000;
 const DEFAULT_TURN_MS = 1_000;
+// The shortest wait, whatever a proxy's Retry-After says: never back-to-back requests.
+const MIN_TURN_MS = 100;
 
 export interface Options {
   /** Called before each wait for a busy server's turn, with its length in milliseconds. */
   onWait?: (ms: number) => void;
+  /** No wait begins after this time (Date.now()); default BUSY_PATIENCE_MS from the call. */
+  until?: number;
+  /** Asked before each resend: false stops (the screen that asked is gone). */
+  wanted?: () => boolean;
 }
 
 export function jittered(ms: number): number {
-  return Math.round(ms * (0.5 + Math.random()));
+  return Math.max(MIN_TURN_MS, Math.round(ms * (0.5 + Math.random())));
 }
 
 export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
@@ -134,13 +140,16 @@ export async function request<TResult, TVariables>(
 ): Promise<TResult> {
   const query = document.toString();
   const hash = await hashOf(query);
-  const started = Date.now();
+  const until = options.until ?? Date.now() + BUSY_PATIENCE_MS;
   let posted = await once<TResult>(session, query, hash, variables);
-  // Nothing ran (no data): the same request is safe to send again.
+  // A request error (no `data` at all): refused before anything ran, so the same request is
+  // safe to send again. A field's TRY_AGAIN (`data: null`, a resolver that met Redis away
+  // half-way) is not: it may have done part of its work, and is the caller's to judge.
   while (
     firstCode(posted.answer) === TRY_AGAIN &&
-    !posted.answer.data &&
-    Date.now() - started < BUSY_PATIENCE_MS
+    posted.answer.data === undefined &&
+    Date.now() < until &&
+    (options.wanted?.() ?? true)
   ) {
     const wait = jittered(turnMs(posted));
     options.onWait?.(wait);

@@ -1,6 +1,6 @@
 // Departments → the week's clinics, each slot with whether this patient can book it and why
 // not (the server's eligibility, explained rather than greyed out) → book.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 import { BUSY_PATIENCE_MS, jittered, request, sleep } from "../client";
 import { usePage } from "../context";
@@ -39,6 +39,9 @@ export function Booking({
   const [error, setError] = useState<string | null>(null);
   const [booking, setBooking] = useState(false);
   const [waiting, setWaiting] = useState(false);
+  // Whether this screen is still shown: a booking waiting its turn stops when it is not.
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
 
   useEffect(() => {
     request(session, DepartmentsDocument, {})
@@ -67,29 +70,31 @@ export function Booking({
     // One key for this click: every time it is sent again (a busy server's turn) it is the same
     // booking, never a second one.
     const input = { patientId, slotId, idempotencyKey: crypto.randomUUID() };
-    const started = Date.now();
-    const onWait = () => setWaiting(true);
+    // One minute of patience for the whole booking, however it is refused; none once the
+    // patient has left this screen.
+    const options = { onWait: () => setWaiting(true), until: Date.now() + BUSY_PATIENCE_MS, wanted: () => mounted.current };
     try {
       for (;;) {
-        const { bookAppointment } = await request(session, BookAppointmentDocument, { input }, { onWait });
+        const { bookAppointment } = await request(session, BookAppointmentDocument, { input }, options);
+        if (!mounted.current) return;
         if (bookAppointment.__typename === "BookAppointmentSuccess") {
           onBooked(bookAppointment.order.id);
-        } else if (
-          bookAppointment.__typename === "TryAgainError" &&
-          Date.now() - started < BUSY_PATIENCE_MS
-        ) {
+        } else if (bookAppointment.__typename === "TryAgainError" && Date.now() < options.until) {
           // Too many bookings at once: nothing was taken; the same booking again in a moment.
-          onWait();
+          options.onWait();
           await sleep(jittered(1_000));
+          if (!mounted.current) return;
           continue;
         } else if ("message" in bookAppointment) setError(bookAppointment.message);
         break;
       }
     } catch (e) {
-      setError((e as Error).message);
+      if (mounted.current) setError((e as Error).message);
     } finally {
-      setWaiting(false);
-      setBooking(false);
+      if (mounted.current) {
+        setWaiting(false);
+        setBooking(false);
+      }
     }
   };
 
