@@ -35,7 +35,8 @@ def _run(
 
 async def _server(answers: list[list[bytes]]) -> tuple[asyncio.Server, list[int]]:
     """Answers each request with the next answer's pieces, each written on its own (with a
-    pause between, so they arrive as separate segments); records which connection asked."""
+    pause between, so they arrive as separate segments); records which connection (the
+    client's port) asked."""
     seen: list[int] = []
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -46,7 +47,7 @@ async def _server(answers: list[list[bytes]]) -> tuple[asyncio.Server, list[int]
                 break
             length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
             await reader.readexactly(length)
-            seen.append(id(writer))
+            seen.append(writer.get_extra_info("peername")[1])  # the client's port
             for piece in answers.pop(0):
                 if piece == b"<close>":
                     writer.close()
