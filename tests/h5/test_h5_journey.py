@@ -87,19 +87,11 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
         shot = lambda name: page.screenshot(path=artefacts / f"{name}.png", full_page=True)  # noqa: E731
 
         # 1. Signed out, in Chinese: the WeChat authorisation, then back with a code.
-        page.goto(f"{server}/h5/")
-        page.get_by_role("button", name="微信授权登录").click()
-        page.wait_for_url("**/sim/wechat/connect/oauth2/authorize?**")
-        page.locator(f"button[value='o-demo-{zhang.id}']").click()
-        page.wait_for_url(f"{server}/h5/")  # the code is gone from the address
+        _sign_in(page, server, zhang)
         shot("1-verify")
 
         # 2. Verify identity.
-        page.get_by_label("姓名").fill(zhang.name)
-        page.get_by_label("身份证号").fill(zhang.id_number)
-        page.get_by_label("手机号").fill(zhang.phone or "")
-        page.get_by_role("button", name="认证").click()
-        page.get_by_label("就诊人").wait_for()
+        _verify(page, zhang)
         shot("2-departments")
 
         # 3. Bind his son, who shares his phone.
@@ -213,6 +205,24 @@ def test_a_patient_signs_in_books_pays_sees_the_ticket_and_cancels(
     assert len(hashes_only) > len(with_text) > 0
 
 
+def _sign_in(page: Page, server: str, patient: Any) -> None:
+    """Signed out, in Chinese: the WeChat authorisation as the patient, and back with a code."""
+    page.goto(f"{server}/h5/")
+    page.get_by_role("button", name="微信授权登录").click()
+    page.wait_for_url("**/sim/wechat/connect/oauth2/authorize?**")
+    page.locator(f"button[value='o-demo-{patient.id}']").click()
+    page.wait_for_url(f"{server}/h5/")  # the code is gone from the address
+
+
+def _verify(page: Page, patient: Any) -> None:
+    """The identity verification, with the patient's details as the HIS has them."""
+    page.get_by_label("姓名").fill(patient.name)
+    page.get_by_label("身份证号").fill(patient.id_number)
+    page.get_by_label("手机号").fill(patient.phone or "")
+    page.get_by_role("button", name="认证").click()
+    page.get_by_label("就诊人").wait_for()
+
+
 def _report_until_notified(page: Page, server: str, patient_id: str) -> None:
     """Make reports ready until one's notice reaches the page, which cannot tell when the
     server listens: the first can come before it. Each try waits for the page."""
@@ -276,16 +286,8 @@ def test_a_booking_the_server_is_too_busy_for_is_sent_again_at_its_turn(server: 
         page.set_viewport_size(PHONE)
         page_errors: list[str] = []
         page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-        page.goto(f"{server}/h5/")
-        page.get_by_role("button", name="微信授权登录").click()
-        page.wait_for_url("**/sim/wechat/connect/oauth2/authorize?**")
-        page.locator(f"button[value='o-demo-{li.id}']").click()
-        page.wait_for_url(f"{server}/h5/")
-        page.get_by_label("姓名").fill(li.name)
-        page.get_by_label("身份证号").fill(li.id_number)
-        page.get_by_label("手机号").fill(li.phone or "")
-        page.get_by_role("button", name="认证").click()
-        page.get_by_label("就诊人").wait_for()
+        _sign_in(page, server, li)
+        _verify(page, li)
         page.route(f"{server}/graphql", busy_first)
         page.locator(".row").first.click()
         page.locator(".schedule").first.wait_for()
