@@ -64,7 +64,7 @@ function headers(session: Session): Record<string, string> {
 // millisecond in the body (`retryAfterMs`), in whole seconds in `Retry-After`. The page sends
 // the same request again then, jittered as the server's guide says (0.5x to 1.5x), for as
 // long as BUSY_PATIENCE_MS; the screen is told how long each wait is (`onWait`).
-export const TRY_AGAIN = "TRY_AGAIN";
+const TRY_AGAIN = "TRY_AGAIN";
 export const BUSY_PATIENCE_MS = 60_000;
 const DEFAULT_TURN_MS = 1_000;
 // The shortest wait, whatever a proxy's Retry-After says: never back-to-back requests.
@@ -79,11 +79,13 @@ export interface Options {
   wanted?: () => boolean;
 }
 
-export function jittered(ms: number): number {
-  return Math.max(MIN_TURN_MS, Math.round(ms * (0.5 + Math.random())));
+/** One wait for a busy server's turn: `ms` jittered, never under MIN_TURN_MS, told to the
+ * screen before it begins (a booking's TryAgainError, which names no turn, waits the default). */
+export async function waitTurn(options: Options, ms: number = DEFAULT_TURN_MS): Promise<void> {
+  const wait = Math.max(MIN_TURN_MS, Math.round(ms * (0.5 + Math.random())));
+  options.onWait?.(wait);
+  await new Promise<void>((done) => setTimeout(done, wait));
 }
-
-export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 interface Posted<T> {
   answer: Answer<T>;
@@ -151,9 +153,7 @@ export async function request<TResult, TVariables>(
     Date.now() < until &&
     (options.wanted?.() ?? true)
   ) {
-    const wait = jittered(turnMs(posted));
-    options.onWait?.(wait);
-    await sleep(wait);
+    await waitTurn(options, turnMs(posted));
     posted = await once<TResult>(session, query, hash, variables);
   }
   const answer = posted.answer;

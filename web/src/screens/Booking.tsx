@@ -2,7 +2,7 @@
 // not (the server's eligibility, explained rather than greyed out) → book.
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { BUSY_PATIENCE_MS, jittered, request, sleep } from "../client";
+import { BUSY_PATIENCE_MS, request, waitTurn } from "../client";
 import { usePage } from "../context";
 import {
   BookAppointmentDocument,
@@ -72,7 +72,11 @@ export function Booking({
     const input = { patientId, slotId, idempotencyKey: crypto.randomUUID() };
     // One minute of patience for the whole booking, however it is refused; none once the
     // patient has left this screen.
-    const options = { onWait: () => setWaiting(true), until: Date.now() + BUSY_PATIENCE_MS, wanted: () => mounted.current };
+    const options = {
+      onWait: () => setWaiting(true),
+      until: Date.now() + BUSY_PATIENCE_MS,
+      wanted: () => mounted.current,
+    };
     try {
       for (;;) {
         const { bookAppointment } = await request(session, BookAppointmentDocument, { input }, options);
@@ -81,8 +85,7 @@ export function Booking({
           onBooked(bookAppointment.order.id);
         } else if (bookAppointment.__typename === "TryAgainError" && Date.now() < options.until) {
           // Too many bookings at once: nothing was taken; the same booking again in a moment.
-          options.onWait();
-          await sleep(jittered(1_000));
+          await waitTurn(options);
           if (!mounted.current) return;
           continue;
         } else if ("message" in bookAppointment) setError(bookAppointment.message);
