@@ -55,6 +55,7 @@ class Lookups:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._lookup = _ARRAY_LOOKUP if engine.dialect.name == "postgresql" else _IN_LOOKUP
         self._batches: GroupCommit[tuple[str, str], tuple[bool, bool]] = GroupCommit(
             "booking_door_reads", self._read, max_batch=MAX_BATCH
         )
@@ -69,8 +70,7 @@ class Lookups:
             "keys": sorted({k for _, k in batch}),
         }
         async with read_connection(self.engine) as conn:
-            lookup = _ARRAY_LOOKUP if conn.dialect.name == "postgresql" else _IN_LOOKUP
-            rows = (await conn.execute(lookup, params)).all()
+            rows = (await conn.execute(self._lookup, params)).all()
         found: dict[str, tuple[str | None, set[str]]] = {}
         for account_id, user_id, key in rows:
             _, keys = found.setdefault(account_id, (user_id, set()))
