@@ -23,6 +23,7 @@ non-zero unless exactly C were sold and nothing else but SLOT_FULL was answered.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
@@ -37,6 +38,7 @@ import httpx
 import uvloop
 
 from hospital_bff.clock import Clock
+from hospital_bff.gc_pauses import QUIET_SECONDS
 
 # The process and population fixtures live with the tests (tests/fixtures/).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -270,6 +272,18 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
                     f" longest {longest.get(gen, 0.0) * 1000:.1f} ms CPU"
                     for gen, count in sorted(collections.items())
                 )
+            )
+        # The older generation is collected once the servers are quiet (gc_pauses.py): its
+        # pause, which nobody in flight waited for, is shown apart.
+        await asyncio.sleep(QUIET_SECONDS + 1)
+        quiet = scrape(cluster.servers)
+        after = by_generation(quiet, "bff_gc_pause_seconds_count")
+        if after and quiet is not None:
+            quiet_longest = by_generation(quiet, "bff_gc_generation_max_pause_cpu_seconds")
+            print(
+                f"GC once quiet       gen 1: {after.get('1', 0.0) - collections.get('1', 0.0):.0f}"
+                " after the burst, the longest gen-1 collection so far "
+                f"{quiet_longest.get('1', 0.0) * 1000:.1f} ms CPU (no request in flight)"
             )
         if result.resent_after_transport_error:
             print(

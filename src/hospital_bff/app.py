@@ -217,8 +217,9 @@ def create_app(
             watch_pauses()
             if settings.gc_freeze_after_start and isinstance(app, BffApp):
                 freeze_start_up_heap()
-                # Gen 1 collected when no request is in flight (gc_pauses.py).
+                # Collections timed by the requests in flight (gc_pauses.py).
                 app.quiet = QuietCollections.deferring()
+                stack.callback(app.quiet.close)
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())
             log.info(

@@ -16,26 +16,33 @@ requests leave no cycles (tests/test_request_garbage.py) a young collection has 
 and 2,000 is enough: in the slot-release burst its longest took 2.5-3.6 ms of CPU against
 4.5-7.4 ms at 4,000, with no more CPU per attempt (1.4-1.5 ms against 1.5-1.6, A/B).
 
-The older generations' collections are another matter: a gen-1 collection walks every young
-object still alive, and in a burst that is every connection and request in flight and what
-the process kept since its last gen-1 collection (measured in the slot-release burst: one
-gen-1 collection walking ~38,000 objects, 400 new connections' ~12,000 among them, 6-9 ms of
-CPU where gen-0's longest was 3-4 ms). Its length is that work, which no threshold shortens.
-So a server (`QuietCollections.deferring`) runs gen-1 collections itself whenever a request
-ends with no other in flight (`QuietCollections`) and a young collection has promoted
-something since the last: what they walk is what outlived its requests (the caches a request
-filled, idle keep-alive connections), promoted out of the young generations in small steps
-while nobody waits. CPython still runs one by itself after `DEFERRAL_BOUND` times its usual
-interval without a quiet moment, so a process never idle is never starved of them (it then
-pauses as long as before, for the objects alive then).
+Both collections are timed by the server rather than by CPython's count, which nets the
+deaths of older objects against new allocations: under a burst the requests in flight, promoted
+by one young collection, die in the older generation and let the young list grow far past the
+threshold before the next (measured: young collections walking 11,500-13,000 objects, all alive,
+4-8 ms of CPU on the 2-core machine). So while any request is in flight (`QuietCollections`):
+
+- the young generation is collected every `YOUNG_SECONDS` as well: it never holds more than
+  that long's allocations, and a young collection stays short however the count drifts
+  (bench/booking_burst.py, alternate runs, 2 servers, with and without a core burned: longest
+  young collection 1.4-2.1 ms of CPU against 2.9-6.9, CPU per attempt 3.5-3.9 ms against
+  3.8-4.6);
+- gen 1, which walks every young object still alive (every request and connection in flight,
+  and the caches they filled: 6-28 ms in a burst), is collected when the process is quiet: no
+  request in flight `QUIET_SECONDS` after one was last seen so. A process that is never quiet
+  collects it every `OLDER_BOUND_SECONDS` anyway, so it is never starved of them; what little
+  cyclic garbage there is waits for it meanwhile (a burst's quiet gen-1 freed ~800 objects).
+  CPython's own gen-1 collections are off in a server (`QuietCollections.deferring`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from sqlalchemy.orm import configure_mappers
 
@@ -55,10 +62,13 @@ _longest_cpu_by_generation = [0.0, 0.0, 0.0]
 _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, generation
 
 GEN0_THRESHOLD = 2_000
-# Young collections without a quiet moment before CPython collects gen 1 by itself: four
-# times its usual 10.
-OLDER_INTERVAL = 10
-DEFERRAL_BOUND = 4
+# While requests are in flight: a young collection at least this often.
+YOUNG_SECONDS = 0.02
+# Gen 1 when no request has been in flight this long after the last such moment, else this
+# often however busy (see above); CPython's own count never reaches its threshold.
+QUIET_SECONDS = 1.0
+OLDER_BOUND_SECONDS = 30.0
+NEVER = 1 << 30
 # Start-up's own full collection, before anything is served, is no pause: not measured.
 _starting = False
 
@@ -118,30 +128,77 @@ def freeze_start_up_heap() -> None:
     gc.set_threshold(max(GEN0_THRESHOLD, gc.get_threshold()[0]), gen1, gen2)
 
 
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
 class QuietCollections:
     """The HTTP requests in flight, counted by the app (`BffApp.quiet`, no ASGI layer of its
-    own: one cost 2-3% of a kept answer's CPU); when one ends and none is left, a gen-1
-    collection if a young collection ran since the last one (see above)."""
+    own: one cost 2-3% of a kept answer's CPU), and the collections timed by them (above): a
+    young one every `YOUNG_SECONDS` while any is in flight, gen 1 when quiet or at the bound."""
 
-    __slots__ = ("in_flight",)
+    __slots__ = ("_older_at", "_quiet", "_young", "call_later", "in_flight", "now")
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        call_later: Callable[[float, Callable[[], None]], Cancellable] | None = None,
+    ) -> None:
         self.in_flight = 0
+        self.now = now
+        # The running loop's, unless given (tests).
+        self.call_later = call_later
+        self._older_at = now()  # the last gen-1 collection, or quiet moment that needed none
+        self._young: Cancellable | None = None
+        self._quiet: Cancellable | None = None
 
     @classmethod
     def deferring(cls) -> QuietCollections:
-        """A counter, and CPython's own gen-1 collections deferred to the bound."""
+        """A counter, and CPython's own gen-1 collections left to it."""
         gen0, _, gen2 = gc.get_threshold()
-        gc.set_threshold(gen0, OLDER_INTERVAL * DEFERRAL_BOUND, gen2)
+        gc.set_threshold(gen0, NEVER, gen2)
         return cls()
 
     def enter(self) -> None:
         self.in_flight += 1
+        if self._young is None:
+            self._young = self._later(YOUNG_SECONDS, self._busy)
 
     def leave(self) -> None:
         self.in_flight -= 1
-        if not self.in_flight and gc.get_count()[1]:
+        if not self.in_flight and self._quiet is None:
+            self._quiet = self._later(QUIET_SECONDS, self._still_quiet)
+
+    def _later(self, delay: float, callback: Callable[[], None]) -> Cancellable:
+        call_later = self.call_later or asyncio.get_running_loop().call_later
+        return call_later(delay, callback)
+
+    def _busy(self) -> None:
+        """Requests in flight: the young generation, and gen 1 if never quiet for the bound."""
+        self._young = None
+        if not self.in_flight:
+            return
+        gc.collect(0)
+        now = self.now()
+        if now - self._older_at >= OLDER_BOUND_SECONDS:
             gc.collect(1)
+            self._older_at = now
+        self._young = self._later(YOUNG_SECONDS, self._busy)
+
+    def _still_quiet(self) -> None:
+        self._quiet = None
+        if self.in_flight:
+            return  # busy again: the next quiet moment asks again
+        if gc.get_count()[1]:
+            gc.collect(1)
+        self._older_at = self.now()
+
+    def close(self) -> None:
+        """The loop is going away: no collection is left scheduled on it."""
+        for handle in (self._young, self._quiet):
+            if handle is not None:
+                handle.cancel()
+        self._young = self._quiet = None
 
 
 def pause_summary() -> dict[str, float]:
