@@ -273,8 +273,8 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
                     for gen, count in sorted(collections.items())
                 )
             )
-        # The older generation is collected once the servers are quiet (gc_pauses.py): its
-        # pause, which nobody in flight waited for, is shown apart.
+        # The older generation is collected once a server is quiet for a second (gc_pauses.py):
+        # that pause, which no request in flight waited for, is shown apart.
         await asyncio.sleep(QUIET_SECONDS + 1)
         quiet = scrape(cluster.servers)
         after = by_generation(quiet, "bff_gc_pause_seconds_count")
@@ -283,7 +283,7 @@ def run(cluster: Cluster, args: argparse.Namespace, label: str, target: int, wor
             print(
                 f"GC once quiet       gen 1: {after.get('1', 0.0) - collections.get('1', 0.0):.0f}"
                 " after the burst, the longest gen-1 collection so far "
-                f"{quiet_longest.get('1', 0.0) * 1000:.1f} ms CPU (no request in flight)"
+                f"{quiet_longest.get('1', 0.0) * 1000:.1f} ms CPU (once quiet, or at the bound)"
             )
         if result.resent_after_transport_error:
             print(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from conftest import make_settings
 from hospital_bff import gc_pauses
 
 
@@ -100,52 +102,105 @@ def test_the_young_generation_is_collected_while_requests_are_in_flight(
     assert scheduled.pending(young) == 0
 
 
-def test_gen_1_is_collected_once_the_process_stays_quiet(collections: list[int]) -> None:
+def test_gen_1_is_collected_once_no_request_has_been_in_flight_for_the_while(
+    collections: list[int],
+) -> None:
+    clock = [0.0]
     scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(call_later=scheduled)
+    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
     young, quiet_seconds = gc_pauses.YOUNG_SECONDS, gc_pauses.QUIET_SECONDS
     gc.collect(1)
     quiet.enter()
     scheduled.run(young)  # a young collection: something may have been promoted
     quiet.leave()
-    quiet.enter()  # busy again before the quiet moment was confirmed
+    quiet.enter()
     scheduled.run(quiet_seconds)
     assert collections == [1, 0], "no gen-1 collection while a request is in flight"
+    clock[0] = 0.5
     quiet.leave()
+    clock[0] = 1.0
+    quiet.enter()
+    clock[0] = 1.2
+    quiet.leave()  # quiet since 1.2
+    clock[0] = 1.5
     scheduled.run(quiet_seconds)
+    assert collections == [1, 0], "busy in between: quiet for less than the while"
+    clock[0] = 1.2 + quiet_seconds
+    scheduled.run(pytest.approx(quiet_seconds - 0.3))  # type: ignore[arg-type]
     assert collections == [1, 0, 1]
     scheduled.run(young)  # the last busy timer finds nothing in flight
     quiet.enter()
     quiet.leave()
+    clock[0] += quiet_seconds
     scheduled.run(quiet_seconds)
     assert collections == [1, 0, 1], "nothing promoted since: no collection"
 
 
-def test_a_process_never_quiet_collects_gen_1_at_the_bound(collections: list[int]) -> None:
+def test_every_tenth_older_collection_is_a_full_one(collections: list[int]) -> None:
     clock = [0.0]
     scheduled = Scheduled()
     quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
-    young = gc_pauses.YOUNG_SECONDS
-    quiet.enter()
-    clock[0] = gc_pauses.OLDER_BOUND_SECONDS - 1
-    scheduled.run(young)
-    assert collections == [0]
-    clock[0] = gc_pauses.OLDER_BOUND_SECONDS
-    scheduled.run(young)
-    assert collections == [0, 0, 1]
-    clock[0] += 1
-    scheduled.run(young)
-    assert collections == [0, 0, 1, 0], "the bound counts from the last gen-1 collection"
+    gc.collect(2)
+    for _ in range(gc_pauses.FULL_EVERY + 1):
+        gc.collect(0)
+        quiet.enter()
+        quiet.leave()
+        clock[0] += gc_pauses.QUIET_SECONDS
+        scheduled.run(gc_pauses.QUIET_SECONDS)
+    older = [generation for generation in collections if generation]
+    assert older == [2] + [1] * gc_pauses.FULL_EVERY + [2]
 
 
-def test_closing_leaves_nothing_scheduled() -> None:
+def test_the_older_generations_are_collected_at_the_bound_if_never_quiet(
+    collections: list[int],
+) -> None:
+    clock = [0.0]
     scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(call_later=scheduled)
+    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+    watch = gc_pauses.WATCH_SECONDS
+    quiet.start()
+    clock[0] = 600.0  # idle all along: the bound counts from the first request
+    quiet.enter()
+    gc.collect(0)
+    clock[0] += gc_pauses.OLDER_BOUND_SECONDS - 1
+    scheduled.run(watch)
+    assert collections == [0]
+    clock[0] += 1
+    scheduled.run(watch)
+    assert collections == [0, 1]
+    gc.collect(0)
+    clock[0] += 1
+    scheduled.run(watch)
+    assert collections == [0, 1, 0], "the bound counts from the last one"
+
+
+def test_with_no_http_at_all_the_older_generations_are_still_collected(
+    collections: list[int],
+) -> None:
+    clock = [0.0]
+    scheduled = Scheduled()
+    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+    quiet.start()
+    gc.collect(0)
+    clock[0] = gc_pauses.OLDER_BOUND_SECONDS
+    scheduled.run(gc_pauses.WATCH_SECONDS)
+    assert collections == [0, 1]
+
+
+def test_closing_leaves_nothing_scheduled_and_gives_cpython_its_thresholds_back(
+    thresholds: None,
+) -> None:
+    before = gc.get_threshold()
+    scheduled = Scheduled()
+    quiet = gc_pauses.QuietCollections.deferring()
+    quiet.call_later = scheduled
+    assert gc.get_threshold() == (before[0], gc_pauses.NEVER, gc_pauses.NEVER)
+    quiet.start()
     quiet.enter()
     quiet.leave()
     quiet.close()
-    assert scheduled.pending(gc_pauses.YOUNG_SECONDS) == 0
-    assert scheduled.pending(gc_pauses.QUIET_SECONDS) == 0
+    assert not [c for c in scheduled.calls if not c[2].cancelled]
+    assert gc.get_threshold() == before
 
 
 async def test_on_the_running_loop_a_request_in_flight_gets_young_collections(
@@ -168,10 +223,21 @@ async def test_on_the_running_loop_a_request_in_flight_gets_young_collections(
         quiet.close()
 
 
-def test_cpython_collects_gen_1_no_more_by_itself_in_a_server(thresholds: None) -> None:
-    gc_pauses.freeze_start_up_heap()
-    gc_pauses.QuietCollections.deferring()
-    assert gc.get_threshold()[:2] == (gc_pauses.GEN0_THRESHOLD, gc_pauses.NEVER)
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_server_app_times_its_collections(
+    backend: str, tmp_path: Path, thresholds: None
+) -> None:
+    from hospital_bff.app import create_app
+    from hospital_bff.bff_app import BffApp
+    from hospital_bff.clock import Clock
+
+    settings = make_settings(backend, tmp_path, auto_migrate=True, gc_freeze_after_start=True)
+    app = create_app(settings, clock=Clock(settings.tz))
+    assert isinstance(app, BffApp)
+    async with app.router.lifespan_context(app):
+        assert isinstance(app.quiet, gc_pauses.QuietCollections)
+        assert gc.get_threshold()[1:] == (gc_pauses.NEVER, gc_pauses.NEVER)
+    assert gc.get_threshold()[1:] != (gc_pauses.NEVER, gc_pauses.NEVER)
 
 
 async def test_the_app_counts_the_http_requests_it_is_serving() -> None:
@@ -191,7 +257,10 @@ async def test_the_app_counts_the_http_requests_it_is_serving() -> None:
     app = BffApp(routes=[Route("/x", endpoint)])
     app.quiet = quiet
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        assert (await client.get("/x")).text == "ok"
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/x")).text == "ok"
+    finally:
+        quiet.close()
     assert during == [1]
     assert quiet.in_flight == 0

@@ -219,6 +219,7 @@ def create_app(
                 freeze_start_up_heap()
                 # Collections timed by the requests in flight (gc_pauses.py).
                 app.quiet = QuietCollections.deferring()
+                app.quiet.start()
                 stack.callback(app.quiet.close)
             # Under uvicorn, a SIGTERM closes the WebSockets with 1001 before it drains.
             stack.callback(close_websockets_on_sigterm())

@@ -25,7 +25,7 @@ class BffApp(Starlette):
     longer cost three passes through the BFF's middleware (bench/booking_burst.py)."""
 
     front: ASGIApp | None = None
-    # Counts the HTTP requests in flight, for the garbage collector's quiet moments (gc_pauses.py).
+    # Counts the HTTP requests in flight, which time the garbage collections (gc_pauses.py).
     quiet: QuietCollections | None = None
     # The simulators' Mounts by name (also in the router, for anything that walks it).
     simulators: Mapping[str, Mount] = MappingProxyType({})

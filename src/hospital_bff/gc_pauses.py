@@ -28,11 +28,13 @@ threshold before the next (measured: young collections walking 11,500-13,000 obj
   young collection 1.4-2.1 ms of CPU against 2.9-6.9, CPU per attempt 3.5-3.9 ms against
   3.8-4.6);
 - gen 1, which walks every young object still alive (every request and connection in flight,
-  and the caches they filled: 6-28 ms in a burst), is collected when the process is quiet: no
-  request in flight `QUIET_SECONDS` after one was last seen so. A process that is never quiet
-  collects it every `OLDER_BOUND_SECONDS` anyway, so it is never starved of them; what little
-  cyclic garbage there is waits for it meanwhile (a burst's quiet gen-1 freed ~800 objects).
-  CPython's own gen-1 collections are off in a server (`QuietCollections.deferring`).
+  and the caches they filled: 6-28 ms in a burst), is collected once no HTTP request has been
+  in flight for `QUIET_SECONDS`. A process never quiet that long (or serving no HTTP at all,
+  only WebSockets) collects it `OLDER_BOUND_SECONDS` after the last time anyway, so it is never
+  starved; what little cyclic garbage there is waits for it meanwhile (a burst's quiet gen-1
+  freed ~800 objects). Every `FULL_EVERY`-th is a full collection, as CPython's thresholds
+  would have it. CPython's own older collections are off in a server
+  (`QuietCollections.deferring`), which would otherwise start one in the middle of a request.
 """
 
 from __future__ import annotations
@@ -64,10 +66,14 @@ _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, g
 GEN0_THRESHOLD = 2_000
 # While requests are in flight: a young collection at least this often.
 YOUNG_SECONDS = 0.02
-# Gen 1 when no request has been in flight this long after the last such moment, else this
-# often however busy (see above); CPython's own count never reaches its threshold.
+# Gen 1 once no request has been in flight for this long, else this often however busy (or
+# if no HTTP request comes at all: a process serving only WebSockets), looked at every
+# WATCH_SECONDS; every FULL_EVERY of them is a full collection, as CPython's default would
+# have it. CPython's own counts never reach their thresholds (NEVER).
 QUIET_SECONDS = 1.0
 OLDER_BOUND_SECONDS = 30.0
+WATCH_SECONDS = 5.0
+FULL_EVERY = 10
 NEVER = 1 << 30
 # Start-up's own full collection, before anything is served, is no pause: not measured.
 _starting = False
@@ -135,9 +141,20 @@ class Cancellable(Protocol):
 class QuietCollections:
     """The HTTP requests in flight, counted by the app (`BffApp.quiet`, no ASGI layer of its
     own: one cost 2-3% of a kept answer's CPU), and the collections timed by them (above): a
-    young one every `YOUNG_SECONDS` while any is in flight, gen 1 when quiet or at the bound."""
+    young one every `YOUNG_SECONDS` while any is in flight; the older generations once none
+    has been for `QUIET_SECONDS`, or `OLDER_BOUND_SECONDS` after the last time they were."""
 
-    __slots__ = ("_older_at", "_quiet", "_young", "call_later", "in_flight", "now")
+    __slots__ = (
+        "_older_at",
+        "_quiet",
+        "_quiet_since",
+        "_thresholds",
+        "_watch",
+        "_young",
+        "call_later",
+        "in_flight",
+        "now",
+    )
 
     def __init__(
         self,
@@ -148,57 +165,83 @@ class QuietCollections:
         self.now = now
         # The running loop's, unless given (tests).
         self.call_later = call_later
-        self._older_at = now()  # the last gen-1 collection, or quiet moment that needed none
+        # When the older generations were last collected, or the process last found quiet.
+        self._older_at = self._quiet_since = now()
         self._young: Cancellable | None = None
         self._quiet: Cancellable | None = None
+        self._watch: Cancellable | None = None
+        self._thresholds: tuple[int, int, int] | None = None
 
     @classmethod
     def deferring(cls) -> QuietCollections:
-        """A counter, and CPython's own gen-1 collections left to it."""
-        gen0, _, gen2 = gc.get_threshold()
-        gc.set_threshold(gen0, NEVER, gen2)
-        return cls()
+        """A counter to which CPython leaves its older generations (restored by `close`)."""
+        quiet = cls()
+        quiet._thresholds = gc.get_threshold()
+        gc.set_threshold(quiet._thresholds[0], NEVER, NEVER)
+        return quiet
+
+    def start(self) -> None:
+        """Look every WATCH_SECONDS whether the older generations are due, requests or not."""
+        self._watch = self._later(WATCH_SECONDS, self._watching)
 
     def enter(self) -> None:
-        self.in_flight += 1
         if self._young is None:
             self._young = self._later(YOUNG_SECONDS, self._busy)
+        if not self.in_flight and self._quiet is None:
+            # Found quiet until now (or never busy yet): the bound counts from here.
+            self._older_at = self.now()
+        self.in_flight += 1
 
     def leave(self) -> None:
         self.in_flight -= 1
-        if not self.in_flight and self._quiet is None:
-            self._quiet = self._later(QUIET_SECONDS, self._still_quiet)
+        if not self.in_flight:
+            self._quiet_since = self.now()
+            if self._quiet is None:
+                self._quiet = self._later(QUIET_SECONDS, self._still_quiet)
 
     def _later(self, delay: float, callback: Callable[[], None]) -> Cancellable:
         call_later = self.call_later or asyncio.get_running_loop().call_later
         return call_later(delay, callback)
 
     def _busy(self) -> None:
-        """Requests in flight: the young generation, and gen 1 if never quiet for the bound."""
         self._young = None
-        if not self.in_flight:
-            return
-        gc.collect(0)
-        now = self.now()
-        if now - self._older_at >= OLDER_BOUND_SECONDS:
-            gc.collect(1)
-            self._older_at = now
-        self._young = self._later(YOUNG_SECONDS, self._busy)
+        if self.in_flight:
+            gc.collect(0)
+            self._young = self._later(YOUNG_SECONDS, self._busy)
 
     def _still_quiet(self) -> None:
         self._quiet = None
         if self.in_flight:
             return  # busy again: the next quiet moment asks again
-        if gc.get_count()[1]:
+        left = QUIET_SECONDS - (self.now() - self._quiet_since)
+        if left > 0:  # busy in between: quiet for the whole time, counted from its end
+            self._quiet = self._later(left, self._still_quiet)
+            return
+        self._collect_older()
+
+    def _watching(self) -> None:
+        if self.now() - self._older_at >= OLDER_BOUND_SECONDS:
+            self._collect_older()
+        self._watch = self._later(WATCH_SECONDS, self._watching)
+
+    def _collect_older(self) -> None:
+        _, older, oldest = gc.get_count()
+        if oldest >= FULL_EVERY:
+            gc.collect(2)
+        elif older:
             gc.collect(1)
         self._older_at = self.now()
 
     def close(self) -> None:
-        """The loop is going away: no collection is left scheduled on it."""
-        for handle in (self._young, self._quiet):
+        """The loop is going away: nothing is left scheduled on it, and CPython has its
+        thresholds back."""
+        for handle in (self._young, self._quiet, self._watch):
             if handle is not None:
                 handle.cancel()
-        self._young = self._quiet = None
+        self._young = self._quiet = self._watch = None
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
 
 
 def pause_summary() -> dict[str, float]:
