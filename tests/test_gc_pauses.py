@@ -83,35 +83,16 @@ def collections() -> Iterator[list[int]]:
         gc.enable()
 
 
-def test_the_young_generation_is_collected_while_requests_are_in_flight(
-    collections: list[int],
-) -> None:
-    scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(call_later=scheduled)
-    young = gc_pauses.YOUNG_SECONDS
-    quiet.enter()
-    quiet.enter()
-    assert scheduled.pending(young) == 1, "one timer however many are in flight"
-    scheduled.run(young)
-    scheduled.run(young)
-    assert collections == [0, 0]
-    quiet.leave()
-    quiet.leave()
-    scheduled.run(young)  # nothing in flight: no collection, no next timer
-    assert collections == [0, 0]
-    assert scheduled.pending(young) == 0
-
-
 def test_gen_1_is_collected_once_no_request_has_been_in_flight_for_the_while(
     collections: list[int],
 ) -> None:
     clock = [0.0]
     scheduled = Scheduled()
     quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
-    young, quiet_seconds = gc_pauses.YOUNG_SECONDS, gc_pauses.QUIET_SECONDS
+    quiet_seconds = gc_pauses.QUIET_SECONDS
     gc.collect(1)
     quiet.enter()
-    scheduled.run(young)  # a young collection: something may have been promoted
+    gc.collect(0)  # a young collection: something may have been promoted
     quiet.leave()
     quiet.enter()
     scheduled.run(quiet_seconds)
@@ -128,7 +109,6 @@ def test_gen_1_is_collected_once_no_request_has_been_in_flight_for_the_while(
     clock[0] = 1.2 + quiet_seconds
     scheduled.run(pytest.approx(quiet_seconds - 0.3))  # type: ignore[arg-type]
     assert collections == [1, 0, 1]
-    scheduled.run(young)  # the last busy timer finds nothing in flight
     quiet.enter()
     quiet.leave()
     clock[0] += quiet_seconds
@@ -203,21 +183,24 @@ def test_closing_leaves_nothing_scheduled_and_gives_cpython_its_thresholds_back(
     assert gc.get_threshold() == before
 
 
-async def test_on_the_running_loop_a_request_in_flight_gets_young_collections(
-    collections: list[int],
+async def test_on_the_running_loop_gen_1_waits_for_the_quiet_moment(
+    collections: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    young = asyncio.Event()
+    monkeypatch.setattr(gc_pauses, "QUIET_SECONDS", 0.01)
+    older = asyncio.Event()
     quiet = gc_pauses.QuietCollections()
 
     def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "stop" and info["generation"] == 0:
-            young.set()
+        if phase == "stop" and info["generation"] == 1:
+            older.set()
 
     gc.callbacks.append(note)
     try:
         quiet.enter()
-        await asyncio.wait_for(young.wait(), timeout=30)
+        gc.collect(0)
         quiet.leave()
+        assert collections == [0], "not at once"
+        await asyncio.wait_for(older.wait(), timeout=30)
     finally:
         gc.callbacks.remove(note)
         quiet.close()

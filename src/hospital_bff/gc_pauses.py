@@ -16,25 +16,23 @@ requests leave no cycles (tests/test_request_garbage.py) a young collection has 
 and 2,000 is enough: in the slot-release burst its longest took 2.5-3.6 ms of CPU against
 4.5-7.4 ms at 4,000, with no more CPU per attempt (1.4-1.5 ms against 1.5-1.6, A/B).
 
-Both collections are timed by the server rather than by CPython's count, which nets the
-deaths of older objects against new allocations: under a burst the requests in flight, promoted
-by one young collection, die in the older generation and let the young list grow far past the
-threshold before the next (measured: young collections walking 11,500-13,000 objects, all alive,
-4-8 ms of CPU on the 2-core machine). So while any request is in flight (`QuietCollections`):
+The older generations' collections are timed by the server rather than by CPython's counts.
+A gen-1 collection walks every young object still alive: under a burst every request and
+connection in flight, and the caches they filled (measured: 6-28 ms of CPU on the 2-core
+machine, four or five in a burst, started by whichever request allocated at the wrong moment).
+So in a server (`QuietCollections`) gen 1 is collected once no HTTP request has been in flight
+for `QUIET_SECONDS`: nobody waits for it but a request arriving during it. A process never
+quiet that long (or serving no HTTP at all, only WebSockets) collects it `OLDER_BOUND_SECONDS`
+after the last time anyway, so it is never starved; what little cyclic garbage there is waits
+for it meanwhile (a burst's quiet gen-1 freed ~800 objects). Every `FULL_EVERY`-th is a full
+collection, as CPython's thresholds would have it; CPython's own older collections are off in
+a server (`QuietCollections.deferring`). In the slot-release burst (bench/booking_burst.py,
+runs alternating with CPython's timing) the longest collection fell from 6.6-27.3 ms of CPU to
+3.3-4.9 ms, the young collections' own, with no gen-1 collection during the burst in most runs.
 
-- the young generation is collected every `YOUNG_SECONDS` as well: it never holds more than
-  that long's allocations, and a young collection stays short however the count drifts
-  (bench/booking_burst.py, alternate runs, 2 servers, with and without a core burned: longest
-  young collection 1.4-2.1 ms of CPU against 2.9-6.9, CPU per attempt 3.5-3.9 ms against
-  3.8-4.6);
-- gen 1, which walks every young object still alive (every request and connection in flight,
-  and the caches they filled: 6-28 ms in a burst), is collected once no HTTP request has been
-  in flight for `QUIET_SECONDS`. A process never quiet that long (or serving no HTTP at all,
-  only WebSockets) collects it `OLDER_BOUND_SECONDS` after the last time anyway, so it is never
-  starved; what little cyclic garbage there is waits for it meanwhile (a burst's quiet gen-1
-  freed ~800 objects). Every `FULL_EVERY`-th is a full collection, as CPython's thresholds
-  would have it. CPython's own older collections are off in a server
-  (`QuietCollections.deferring`), which would otherwise start one in the middle of a request.
+(Young collections timed every 20 ms while requests were in flight were tried as well: their
+longest fell to 1.4-2.6 ms, but the embedded default's burst spent 2.8-3.3 ms of CPU an
+attempt against 2.3-2.5 without them, and at 100 ms they were no shorter than CPython's.)
 """
 
 from __future__ import annotations
@@ -64,8 +62,6 @@ _longest_cpu_by_generation = [0.0, 0.0, 0.0]
 _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, generation
 
 GEN0_THRESHOLD = 2_000
-# While requests are in flight: a young collection at least this often.
-YOUNG_SECONDS = 0.02
 # Gen 1 once no request has been in flight for this long, else this often however busy (or
 # if no HTTP request comes at all: a process serving only WebSockets), looked at every
 # WATCH_SECONDS; every FULL_EVERY of them is a full collection, as CPython's default would
@@ -140,9 +136,9 @@ class Cancellable(Protocol):
 
 class QuietCollections:
     """The HTTP requests in flight, counted by the app (`BffApp.quiet`, no ASGI layer of its
-    own: one cost 2-3% of a kept answer's CPU), and the collections timed by them (above): a
-    young one every `YOUNG_SECONDS` while any is in flight; the older generations once none
-    has been for `QUIET_SECONDS`, or `OLDER_BOUND_SECONDS` after the last time they were."""
+    own: one cost 2-3% of a kept answer's CPU), and the older generations' collections timed by
+    them (above): once none has been in flight for `QUIET_SECONDS`, or `OLDER_BOUND_SECONDS`
+    after the last time."""
 
     __slots__ = (
         "_older_at",
@@ -150,7 +146,6 @@ class QuietCollections:
         "_quiet_since",
         "_thresholds",
         "_watch",
-        "_young",
         "call_later",
         "in_flight",
         "now",
@@ -167,7 +162,6 @@ class QuietCollections:
         self.call_later = call_later
         # When the older generations were last collected, or the process last found quiet.
         self._older_at = self._quiet_since = now()
-        self._young: Cancellable | None = None
         self._quiet: Cancellable | None = None
         self._watch: Cancellable | None = None
         self._thresholds: tuple[int, int, int] | None = None
@@ -185,8 +179,6 @@ class QuietCollections:
         self._watch = self._later(WATCH_SECONDS, self._watching)
 
     def enter(self) -> None:
-        if self._young is None:
-            self._young = self._later(YOUNG_SECONDS, self._busy)
         if not self.in_flight and self._quiet is None:
             # Found quiet until now (or never busy yet): the bound counts from here.
             self._older_at = self.now()
@@ -202,12 +194,6 @@ class QuietCollections:
     def _later(self, delay: float, callback: Callable[[], None]) -> Cancellable:
         call_later = self.call_later or asyncio.get_running_loop().call_later
         return call_later(delay, callback)
-
-    def _busy(self) -> None:
-        self._young = None
-        if self.in_flight:
-            gc.collect(0)
-            self._young = self._later(YOUNG_SECONDS, self._busy)
 
     def _still_quiet(self) -> None:
         self._quiet = None
@@ -235,10 +221,10 @@ class QuietCollections:
     def close(self) -> None:
         """The loop is going away: nothing is left scheduled on it, and CPython has its
         thresholds back."""
-        for handle in (self._young, self._quiet, self._watch):
+        for handle in (self._quiet, self._watch):
             if handle is not None:
                 handle.cancel()
-        self._young = self._quiet = self._watch = None
+        self._quiet = self._watch = None
         if self._thresholds is not None:
             gc.set_threshold(*self._thresholds)
             self._thresholds = None
