@@ -247,3 +247,33 @@ async def test_the_app_counts_the_http_requests_it_is_serving() -> None:
         quiet.close()
     assert during == [1]
     assert quiet.in_flight == 0
+
+
+def test_a_pause_begun_with_requests_in_flight_is_told_apart(
+    thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prometheus_client import REGISTRY
+
+    from hospital_bff.metrics import GC_MAX_PAUSE_IN_FLIGHT_CPU
+
+    def in_flight_longest() -> float | None:
+        return REGISTRY.get_sample_value("bff_gc_max_pause_in_flight_cpu_seconds")
+
+    monkeypatch.setattr(gc_pauses, "_longest_in_flight_cpu", 0.0)
+    GC_MAX_PAUSE_IN_FLIGHT_CPU.set(0.0)
+    gc_pauses.watch_pauses()
+    quiet = gc_pauses.QuietCollections.deferring()
+    quiet.call_later = Scheduled()
+    try:
+        young = [[] for _ in range(20_000)]  # something for the collections to walk
+        gc.collect(0)
+        assert in_flight_longest() == 0.0, "nothing in flight"
+        young += [[] for _ in range(20_000)]
+        quiet.enter()
+        gc.collect(0)
+        quiet.leave()
+        assert (in_flight_longest() or 0.0) > 0.0
+    finally:
+        quiet.close()
+    assert gc_pauses._counter is None
+    del young

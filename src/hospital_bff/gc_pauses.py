@@ -50,6 +50,7 @@ from hospital_bff.metrics import (
     GC_MAX_PAUSE,
     GC_MAX_PAUSE_CPU,
     GC_MAX_PAUSE_CPU_BY_GENERATION,
+    GC_MAX_PAUSE_IN_FLIGHT_CPU,
     GC_PAUSES,
 )
 
@@ -58,6 +59,11 @@ _started_cpu = 0.0
 _longest = 0.0
 _longest_cpu = 0.0
 _longest_cpu_by_generation = [0.0, 0.0, 0.0]
+_longest_in_flight_cpu = 0.0
+# The server's count of HTTP requests in flight (`QuietCollections.deferring`), and whether the
+# collection under way began with any.
+_counter: QuietCollections | None = None
+_began_in_flight = False
 # The latest pauses, for a bench or a test to summarise (the metrics keep the histogram).
 _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, generation
 
@@ -76,12 +82,14 @@ _starting = False
 
 
 def _on_collection(phase: str, info: dict[str, Any]) -> None:
-    global _started, _started_cpu, _longest, _longest_cpu
+    global _started, _started_cpu, _longest, _longest_cpu, _longest_in_flight_cpu
+    global _began_in_flight
     if _starting:
         return
     if phase == "start":
         _started = time.perf_counter()
         _started_cpu = time.thread_time()
+        _began_in_flight = _counter is not None and _counter.in_flight > 0
         return
     if _started is None:
         return
@@ -93,6 +101,9 @@ def _on_collection(phase: str, info: dict[str, Any]) -> None:
     if cpu > _longest_cpu:
         _longest_cpu = cpu
         GC_MAX_PAUSE_CPU.set(cpu)
+    if _began_in_flight and cpu > _longest_in_flight_cpu:
+        _longest_in_flight_cpu = cpu
+        GC_MAX_PAUSE_IN_FLIGHT_CPU.set(cpu)
     if cpu > _longest_cpu_by_generation[generation]:
         _longest_cpu_by_generation[generation] = cpu
         GC_MAX_PAUSE_CPU_BY_GENERATION.labels(str(generation)).set(cpu)
@@ -168,10 +179,13 @@ class QuietCollections:
 
     @classmethod
     def deferring(cls) -> QuietCollections:
-        """A counter to which CPython leaves its older generations (restored by `close`)."""
+        """A counter to which CPython leaves its older generations (restored by `close`), and
+        by which the pauses met by requests in flight are told apart."""
+        global _counter
         quiet = cls()
         quiet._thresholds = gc.get_threshold()
         gc.set_threshold(quiet._thresholds[0], NEVER, NEVER)
+        _counter = quiet
         return quiet
 
     def start(self) -> None:
@@ -225,9 +239,12 @@ class QuietCollections:
             if handle is not None:
                 handle.cancel()
         self._quiet = self._watch = None
+        global _counter
         if self._thresholds is not None:
             gc.set_threshold(*self._thresholds)
             self._thresholds = None
+        if _counter is self:
+            _counter = None
 
 
 def pause_summary() -> dict[str, float]:

@@ -41,6 +41,11 @@ GC_MAX_PAUSE_CPU = Gauge(
     "bff_gc_max_pause_cpu_seconds",
     "The most CPU one garbage collection took (its pause had the machine been idle)",
 )
+GC_MAX_PAUSE_IN_FLIGHT_CPU = Gauge(
+    "bff_gc_max_pause_in_flight_cpu_seconds",
+    "The most CPU one garbage collection took while HTTP requests were in flight (what a "
+    "request waited behind; a server's, gc_pauses.py)",
+)
 GC_MAX_PAUSE_CPU_BY_GENERATION = Gauge(
     "bff_gc_generation_max_pause_cpu_seconds",
     "The most CPU one collection of this generation took (which generation makes the longest)",
