@@ -18,21 +18,27 @@ and 2,000 is enough: in the slot-release burst its longest took 2.5-3.6 ms of CP
 
 The older generations' collections are timed by the server rather than by CPython's counts.
 A gen-1 collection walks every young object still alive: under a burst every request and
-connection in flight, and the caches they filled (measured: 6-28 ms of CPU on the 2-core
-machine, four or five in a burst, started by whichever request allocated at the wrong moment).
+connection in flight, and the caches they filled (6-28 ms of CPU on the 2-core machine).
 So in a server (`QuietCollections`) gen 1 is collected once no HTTP request has been in flight
 for `QUIET_SECONDS`: nobody waits for it but a request arriving during it. A process never
 quiet that long (or serving no HTTP at all, only WebSockets) collects it `OLDER_BOUND_SECONDS`
 after the last time anyway, so it is never starved; what little cyclic garbage there is waits
 for it meanwhile (a burst's quiet gen-1 freed ~800 objects). Every `FULL_EVERY`-th is a full
 collection, as CPython's thresholds would have it; CPython's own older collections are off in
-a server (`QuietCollections.deferring`). In the slot-release burst (bench/booking_burst.py,
-runs alternating with CPython's timing) the longest collection fell from 6.6-27.3 ms of CPU to
-3.3-4.9 ms, the young collections' own, with no gen-1 collection during the burst in most runs.
+a server (`QuietCollections.deferring`).
 
-(Young collections timed every 20 ms while requests were in flight were tried as well: their
-longest fell to 1.4-2.6 ms, but the embedded default's burst spent 2.8-3.3 ms of CPU an
-attempt against 2.3-2.5 without them, and at 100 ms they were no shorter than CPython's.)
+With the older generations out of the way, the young threshold goes back to CPython's 700: what
+it promotes more often is walked again only at the quiet moment, and each young collection
+walks less. In the slot-release burst (bench/booking_burst.py, runs alternating, embedded and
+2 servers) the longest collection begun with requests in flight
+(`bff_gc_max_pause_in_flight_cpu_seconds`) took 1.7-2.7 ms of CPU at 700, 2.0-4.0 at 1,000 and
+3.4-6.6 at 2,000, at the same CPU per attempt. With CPython timing gen 1 as well, the burst's
+longest collection had been 6.6-27.3 ms: four to ten gen-1 collections in a burst, each
+started by whichever request allocated at the wrong moment.
+
+(Young collections timed every 20 ms while requests were in flight were tried as well, at
+2,000: their longest fell to 1.4-2.6 ms, but the embedded default's burst spent 2.8-3.3 ms of
+CPU an attempt against 2.3-2.5 without them.)
 """
 
 from __future__ import annotations
@@ -68,6 +74,9 @@ _began_in_flight = False
 _recent: deque[tuple[float, float, int]] = deque(maxlen=100_000)  # wall, CPU, generation
 
 GEN0_THRESHOLD = 2_000
+# A server's, whose older generations wait for a quiet moment (`QuietCollections.deferring`):
+# CPython's own default, see above.
+SERVER_GEN0_THRESHOLD = 700
 # Gen 1 once no request has been in flight for this long, else this often however busy (or
 # if no HTTP request comes at all: a process serving only WebSockets), looked at every
 # WATCH_SECONDS; every FULL_EVERY of them is a full collection, as CPython's default would
@@ -184,7 +193,7 @@ class QuietCollections:
         global _counter
         quiet = cls()
         quiet._thresholds = gc.get_threshold()
-        gc.set_threshold(quiet._thresholds[0], NEVER, NEVER)
+        gc.set_threshold(SERVER_GEN0_THRESHOLD, NEVER, NEVER)
         _counter = quiet
         return quiet
 
