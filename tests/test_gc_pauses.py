@@ -65,6 +65,13 @@ class Handle:
         self.cancelled = True
 
 
+def on_a_fake_clock() -> tuple[list[float], Scheduled, gc_pauses.QuietCollections]:
+    """A counter reading the time from the list's one value, its timers run by the test."""
+    clock = [0.0]
+    scheduled = Scheduled()
+    return clock, scheduled, gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+
+
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
     """The generations collected meanwhile, in order; automatic collections off."""
@@ -86,9 +93,7 @@ def collections() -> Iterator[list[int]]:
 def test_gen_1_is_collected_once_no_request_has_been_in_flight_for_the_while(
     collections: list[int],
 ) -> None:
-    clock = [0.0]
-    scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+    clock, scheduled, quiet = on_a_fake_clock()
     quiet_seconds = gc_pauses.QUIET_SECONDS
     gc.collect(1)
     quiet.enter()
@@ -117,9 +122,7 @@ def test_gen_1_is_collected_once_no_request_has_been_in_flight_for_the_while(
 
 
 def test_every_tenth_older_collection_is_a_full_one(collections: list[int]) -> None:
-    clock = [0.0]
-    scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+    clock, scheduled, quiet = on_a_fake_clock()
     gc.collect(2)
     for _ in range(gc_pauses.FULL_EVERY + 1):
         gc.collect(0)
@@ -134,9 +137,7 @@ def test_every_tenth_older_collection_is_a_full_one(collections: list[int]) -> N
 def test_the_older_generations_are_collected_at_the_bound_if_never_quiet(
     collections: list[int],
 ) -> None:
-    clock = [0.0]
-    scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+    clock, scheduled, quiet = on_a_fake_clock()
     watch = gc_pauses.WATCH_SECONDS
     quiet.start()
     clock[0] = 600.0  # idle all along: the bound counts from the first request
@@ -157,9 +158,7 @@ def test_the_older_generations_are_collected_at_the_bound_if_never_quiet(
 def test_with_no_http_at_all_the_older_generations_are_still_collected(
     collections: list[int],
 ) -> None:
-    clock = [0.0]
-    scheduled = Scheduled()
-    quiet = gc_pauses.QuietCollections(now=lambda: clock[0], call_later=scheduled)
+    clock, scheduled, quiet = on_a_fake_clock()
     quiet.start()
     gc.collect(0)
     clock[0] = gc_pauses.OLDER_BOUND_SECONDS
