@@ -88,7 +88,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What the run has loaded by now (the modules, the schema, every test function) lives
     until the end: frozen out of the collector's walks, as `hospital-bff serve` freezes its
-    start-up heap, with the same less frequent young collections (gc_pauses.py). Without it
+    start-up heap, with less frequent young collections (gc_pauses.py: a server then leaves its
+    older generations to the requests' quiet moments; the tests leave them to CPython). Without it
     each full collection walked the whole of it again, a few hundred milliseconds each on
     a growing heap, about a sixth of a test process's CPU."""
     freeze_start_up_heap()

@@ -74,7 +74,8 @@ def on_a_fake_clock() -> tuple[list[float], Scheduled, gc_pauses.QuietCollection
 
 @pytest.fixture
 def collections() -> Iterator[list[int]]:
-    """The generations collected meanwhile, in order; automatic collections off."""
+    """The generations collected meanwhile, in order; automatic collections off, and every
+    generation's count at 0 to begin with (no full collection falls due by chance)."""
     seen: list[int] = []
 
     def note(phase: str, info: dict[str, int]) -> None:
@@ -83,6 +84,7 @@ def collections() -> Iterator[list[int]]:
 
     enabled = gc.isenabled()
     gc.disable()
+    gc.collect()
     gc.callbacks.append(note)
     yield seen
     gc.callbacks.remove(note)
@@ -134,7 +136,7 @@ def test_every_tenth_older_collection_is_a_full_one(collections: list[int]) -> N
     assert older == [2] + [1] * gc_pauses.FULL_EVERY + [2]
 
 
-def test_the_older_generations_are_collected_at_the_bound_if_never_quiet(
+def test_when_due_the_older_generations_wait_for_a_moment_with_nothing_in_flight(
     collections: list[int],
 ) -> None:
     clock, scheduled, quiet = on_a_fake_clock()
@@ -148,11 +150,46 @@ def test_the_older_generations_are_collected_at_the_bound_if_never_quiet(
     assert collections == [0]
     clock[0] += 1
     scheduled.run(watch)
-    assert collections == [0, 1]
+    assert collections == [0], "due, but a request is in flight"
+    quiet.enter()
+    quiet.leave()
+    assert collections == [0], "another is still in flight"
+    quiet.leave()
+    assert collections == [0, 1], "the first moment with nothing in flight"
+    quiet.enter()
     gc.collect(0)
-    clock[0] += 1
-    scheduled.run(watch)
-    assert collections == [0, 1, 0], "the bound counts from the last one"
+    quiet.leave()
+    assert collections == [0, 1, 0], "no longer due: the bound counts from the last one"
+
+
+def test_at_the_cap_the_older_generations_are_collected_whatever_is_in_flight(
+    collections: list[int],
+) -> None:
+    clock, scheduled, quiet = on_a_fake_clock()
+    quiet.start()
+    quiet.enter()  # and never a moment without a request
+    gc.collect(0)
+    clock[0] = gc_pauses.OLDER_CAP_SECONDS - 1
+    scheduled.run(gc_pauses.WATCH_SECONDS)
+    assert collections == [0]
+    clock[0] = gc_pauses.OLDER_CAP_SECONDS
+    scheduled.run(gc_pauses.WATCH_SECONDS)
+    assert collections == [0, 1]
+
+
+def test_many_young_collections_make_the_older_ones_due_before_the_bound(
+    collections: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gc_pauses, "OLDER_CEILING", 3)
+    _, scheduled, quiet = on_a_fake_clock()
+    quiet.start()
+    quiet.enter()
+    gc.collect(1)
+    for _ in range(3):
+        gc.collect(0)
+    scheduled.run(gc_pauses.WATCH_SECONDS)
+    quiet.leave()
+    assert collections == [1, 0, 0, 0, 1]
 
 
 def test_with_no_http_at_all_the_older_generations_are_still_collected(
@@ -162,7 +199,8 @@ def test_with_no_http_at_all_the_older_generations_are_still_collected(
     quiet.start()
     gc.collect(0)
     clock[0] = gc_pauses.OLDER_BOUND_SECONDS
-    scheduled.run(gc_pauses.WATCH_SECONDS)
+    scheduled.run(gc_pauses.WATCH_SECONDS)  # due
+    scheduled.run(gc_pauses.WATCH_SECONDS)  # and nothing in flight
     assert collections == [0, 1]
 
 
@@ -184,6 +222,13 @@ def test_closing_leaves_nothing_scheduled_and_gives_cpython_its_thresholds_back(
     quiet.close()
     assert not [c for c in scheduled.calls if not c[2].cancelled]
     assert gc.get_threshold() == before
+
+
+def test_closing_leaves_thresholds_set_since_by_another_alone(thresholds: None) -> None:
+    quiet = gc_pauses.QuietCollections.deferring()
+    gc.set_threshold(1_234, 5, 6)
+    quiet.close()
+    assert gc.get_threshold() == (1_234, 5, 6)
 
 
 async def test_on_the_running_loop_gen_1_waits_for_the_quiet_moment(

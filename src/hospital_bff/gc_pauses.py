@@ -6,7 +6,8 @@ schema, the seed data) live for the whole process, so walking them again on ever
 collection only lengthens the pause of the requests caught behind it. `gc.freeze()` moves
 them to the permanent generation; the collector then sees only what requests allocate.
 
-The thresholds are raised with it: CPython's first generation is collected every 700 net
+Where CPython still times the older generations (the job worker, the tests), the young
+threshold is raised with it: CPython's first generation is collected every 700 net
 allocations of containers, which a request makes dozens of times (each time promoting the
 request's live objects a generation up, so that they are walked again by the next, rarer and
 longer, collections). A young collection's pause grows with the cyclic garbage it frees
@@ -20,21 +21,25 @@ The older generations' collections are timed by the server rather than by CPytho
 A gen-1 collection walks every young object still alive: under a burst every request and
 connection in flight, and the caches they filled (6-28 ms of CPU on the 2-core machine).
 So in a server (`QuietCollections`) gen 1 is collected once no HTTP request has been in flight
-for `QUIET_SECONDS`: nobody waits for it but a request arriving during it. A process never
-quiet that long (or serving no HTTP at all, only WebSockets) collects it `OLDER_BOUND_SECONDS`
-after the last time anyway, so it is never starved; what little cyclic garbage there is waits
-for it meanwhile (a burst's quiet gen-1 freed ~800 objects). Every `FULL_EVERY`-th is a full
-collection, as CPython's thresholds would have it; CPython's own older collections are off in
-a server (`QuietCollections.deferring`).
+for `QUIET_SECONDS` (the end of a burst, a lull): nobody waits for it but a request arriving
+during it. Under steady traffic a whole quiet second may never come; there gen 1 falls due
+`OLDER_BOUND_SECONDS` after the last time (or after `OLDER_CEILING` young collections, so that
+cyclic garbage is bounded by volume as well as by time), and is collected the next moment no
+request is in flight, which steady traffic has often and a burst seldom. Only at
+`OLDER_CAP_SECONDS` is it collected whatever is in flight (a process never without a request,
+or serving no HTTP at all, only WebSockets), so the process is never starved of them. After
+every `FULL_EVERY` a full collection follows, as CPython's thresholds would have it; CPython's
+own older collections are off in a server (`QuietCollections.deferring`), which would
+otherwise start one in the middle of a request.
 
 With the older generations out of the way, the young threshold goes back to CPython's 700: what
 it promotes more often is walked again only at the quiet moment, and each young collection
 walks less. In the slot-release burst (bench/booking_burst.py, runs alternating, embedded and
 2 servers) the longest collection begun with requests in flight
 (`bff_gc_max_pause_in_flight_cpu_seconds`) took 1.7-2.7 ms of CPU at 700, 2.0-4.0 at 1,000 and
-3.4-6.6 at 2,000, at the same CPU per attempt. With CPython timing gen 1 as well, the burst's
-longest collection had been 6.6-27.3 ms: four to ten gen-1 collections in a burst, each
-started by whichever request allocated at the wrong moment.
+3.4-6.6 at 2,000, at the same CPU per attempt (1.8-3.0 ms at 700 in seven more runs). With
+CPython timing gen 1 as well, the burst's longest collection had been 5.8-27.3 ms: four to ten
+gen-1 collections in a burst, each started by whichever request allocated at the wrong moment.
 
 (Young collections timed every 20 ms while requests were in flight were tried as well, at
 2,000: their longest fell to 1.4-2.6 ms, but the embedded default's burst spent 2.8-3.3 ms of
@@ -77,12 +82,16 @@ GEN0_THRESHOLD = 2_000
 # A server's, whose older generations wait for a quiet moment (`QuietCollections.deferring`):
 # CPython's own default, see above.
 SERVER_GEN0_THRESHOLD = 700
-# Gen 1 once no request has been in flight for this long, else this often however busy (or
-# if no HTTP request comes at all: a process serving only WebSockets), looked at every
-# WATCH_SECONDS; every FULL_EVERY of them is a full collection, as CPython's default would
-# have it. CPython's own counts never reach their thresholds (NEVER).
+# Gen 1 once no request has been in flight for this long. Otherwise, OLDER_BOUND_SECONDS after
+# the last time (or OLDER_CEILING young collections since) it is due, and collected the next
+# moment nothing is in flight; OLDER_CAP_SECONDS after the last time, whatever is in flight
+# (a process never without a request, or serving no HTTP at all, only WebSockets). Looked at
+# every WATCH_SECONDS. After every FULL_EVERY of them a full collection, as CPython's default
+# thresholds would have it; CPython's own counts never reach their thresholds (NEVER).
 QUIET_SECONDS = 1.0
 OLDER_BOUND_SECONDS = 30.0
+OLDER_CAP_SECONDS = 60.0
+OLDER_CEILING = 1_000
 WATCH_SECONDS = 5.0
 FULL_EVERY = 10
 NEVER = 1 << 30
@@ -157,13 +166,15 @@ class Cancellable(Protocol):
 class QuietCollections:
     """The HTTP requests in flight, counted by the app (`BffApp.quiet`, no ASGI layer of its
     own: one cost 2-3% of a kept answer's CPU), and the older generations' collections timed by
-    them (above): once none has been in flight for `QUIET_SECONDS`, or `OLDER_BOUND_SECONDS`
-    after the last time."""
+    them (above): once none has been in flight for `QUIET_SECONDS`; when due, the next moment
+    none is; at the cap, at once."""
 
     __slots__ = (
+        "_due",
         "_older_at",
         "_quiet",
         "_quiet_since",
+        "_set",
         "_thresholds",
         "_watch",
         "call_later",
@@ -182,18 +193,22 @@ class QuietCollections:
         self.call_later = call_later
         # When the older generations were last collected, or the process last found quiet.
         self._older_at = self._quiet_since = now()
+        self._due = False  # collect at the next moment nothing is in flight
         self._quiet: Cancellable | None = None
         self._watch: Cancellable | None = None
+        # CPython's thresholds before `deferring`, and what it set them to.
         self._thresholds: tuple[int, int, int] | None = None
+        self._set: tuple[int, int, int] | None = None
 
     @classmethod
     def deferring(cls) -> QuietCollections:
-        """A counter to which CPython leaves its older generations (restored by `close`), and
+        """A counter to which CPython leaves its older generations (given back by `close`), and
         by which the pauses met by requests in flight are told apart."""
         global _counter
         quiet = cls()
         quiet._thresholds = gc.get_threshold()
-        gc.set_threshold(SERVER_GEN0_THRESHOLD, NEVER, NEVER)
+        quiet._set = (SERVER_GEN0_THRESHOLD, NEVER, NEVER)
+        gc.set_threshold(*quiet._set)
         _counter = quiet
         return quiet
 
@@ -210,6 +225,9 @@ class QuietCollections:
     def leave(self) -> None:
         self.in_flight -= 1
         if not self.in_flight:
+            if self._due:
+                self._collect_older()
+                return
             self._quiet_since = self.now()
             if self._quiet is None:
                 self._quiet = self._later(QUIET_SECONDS, self._still_quiet)
@@ -223,14 +241,17 @@ class QuietCollections:
         if self.in_flight:
             return  # busy again: the next quiet moment asks again
         left = QUIET_SECONDS - (self.now() - self._quiet_since)
-        if left > 0:  # busy in between: quiet for the whole time, counted from its end
+        if left > QUIET_SECONDS / 100:  # busy in between: quiet for the whole time
             self._quiet = self._later(left, self._still_quiet)
             return
         self._collect_older()
 
     def _watching(self) -> None:
-        if self.now() - self._older_at >= OLDER_BOUND_SECONDS:
+        since = self.now() - self._older_at
+        if since >= OLDER_CAP_SECONDS or (self._due and not self.in_flight):
             self._collect_older()
+        elif since >= OLDER_BOUND_SECONDS or gc.get_count()[1] >= OLDER_CEILING:
+            self._due = True
         self._watch = self._later(WATCH_SECONDS, self._watching)
 
     def _collect_older(self) -> None:
@@ -240,18 +261,19 @@ class QuietCollections:
         elif older:
             gc.collect(1)
         self._older_at = self.now()
+        self._due = False
 
     def close(self) -> None:
-        """The loop is going away: nothing is left scheduled on it, and CPython has its
-        thresholds back."""
+        """The loop is going away: nothing is left scheduled on it, and CPython has back the
+        thresholds it had (unless something else has set others since)."""
+        global _counter
         for handle in (self._quiet, self._watch):
             if handle is not None:
                 handle.cancel()
         self._quiet = self._watch = None
-        global _counter
-        if self._thresholds is not None:
+        if self._thresholds is not None and gc.get_threshold() == self._set:
             gc.set_threshold(*self._thresholds)
-            self._thresholds = None
+        self._thresholds = self._set = None
         if _counter is self:
             _counter = None
 
