@@ -95,6 +95,7 @@ OLDER_CEILING = 1_000
 WATCH_SECONDS = 5.0
 FULL_EVERY = 10
 NEVER = 1 << 30
+SERVER_THRESHOLDS = (SERVER_GEN0_THRESHOLD, NEVER, NEVER)
 # Start-up's own full collection, before anything is served, is no pause: not measured.
 _starting = False
 
@@ -174,7 +175,6 @@ class QuietCollections:
         "_older_at",
         "_quiet",
         "_quiet_since",
-        "_set",
         "_thresholds",
         "_watch",
         "call_later",
@@ -196,9 +196,8 @@ class QuietCollections:
         self._due = False  # collect at the next moment nothing is in flight
         self._quiet: Cancellable | None = None
         self._watch: Cancellable | None = None
-        # CPython's thresholds before `deferring`, and what it set them to.
+        # CPython's thresholds before `deferring` set SERVER_THRESHOLDS.
         self._thresholds: tuple[int, int, int] | None = None
-        self._set: tuple[int, int, int] | None = None
 
     @classmethod
     def deferring(cls) -> QuietCollections:
@@ -207,8 +206,7 @@ class QuietCollections:
         global _counter
         quiet = cls()
         quiet._thresholds = gc.get_threshold()
-        quiet._set = (SERVER_GEN0_THRESHOLD, NEVER, NEVER)
-        gc.set_threshold(*quiet._set)
+        gc.set_threshold(*SERVER_THRESHOLDS)
         _counter = quiet
         return quiet
 
@@ -271,9 +269,9 @@ class QuietCollections:
             if handle is not None:
                 handle.cancel()
         self._quiet = self._watch = None
-        if self._thresholds is not None and gc.get_threshold() == self._set:
+        if self._thresholds is not None and gc.get_threshold() == SERVER_THRESHOLDS:
             gc.set_threshold(*self._thresholds)
-        self._thresholds = self._set = None
+        self._thresholds = None
         if _counter is self:
             _counter = None
 
