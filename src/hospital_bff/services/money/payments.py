@@ -581,6 +581,10 @@ class PaymentService:
         if tx is not None and tx.is_paid:
             return await self.settle_transaction(tx)
         async with uow.unit_of_work(self.rt) as session:
+            # As every writer of a payment's status: the order locked first, the payment read
+            # after it. A notification that settled it while the close was on its way is seen
+            # here, not written over with CLOSED (a PAID order with no payment to confirm).
+            await orders.lock_order(session, payment.order_id)
             row = await session.get(Payment, payment.id)
             assert row is not None
             if row.status == PaymentStatus.SUCCEEDED:
