@@ -22,6 +22,8 @@ LAYERS: dict[str, int] = {
     # Pure facts and shared plumbing that every layer may use.
     "hospital_bff": FOUNDATION,  # the package's __init__
     "hospital_bff.amounts": FOUNDATION,
+    # graphql.parse bounded as the schema's own, for the shortcuts that read a document first.
+    "hospital_bff.bounded_parse": FOUNDATION,
     "hospital_bff.cache": FOUNDATION,
     # An ASGI answer held back until a cache decides to keep it.
     "hospital_bff.captured_answer": FOUNDATION,

@@ -17,9 +17,9 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     VariableNode,
-    parse,
 )
 
+from hospital_bff.bounded_parse import parse_bounded
 from hospital_bff.request_body import RequestBody, chosen_operation
 
 INPUT_FIELDS: Final = frozenset({"patientId", "slotId", "idempotencyKey"})
@@ -32,7 +32,7 @@ def booking_variable(query: str, operation_name: str | None) -> str | None:
     """The input's variable name if the chosen operation is exactly one
     `bookAppointment(input: $v)` mutation (see the module's docstring), else None."""
     try:
-        document = parse(query)
+        document = parse_bounded(query)
     except GraphQLError:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

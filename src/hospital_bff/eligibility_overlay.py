@@ -37,12 +37,12 @@ from graphql import (
     StringValueNode,
     ValueNode,
     VariableNode,
-    parse,
     visit,
 )
 from graphql.language import Visitor
 from strawberry.types import ExecutionResult
 
+from hospital_bff.bounded_parse import parse_bounded
 from hospital_bff.resolvers.context import Context
 from hospital_bff.schema.booking import eligibility_in
 
@@ -74,7 +74,7 @@ def plan_of(query: str, operation_name: str | None) -> OverlayPlan | None:
     if "@" in query:
         return None  # directives (@include, @skip) decide fields at run time
     try:
-        document = parse(query)
+        document = parse_bounded(query)
     except GraphQLError:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

@@ -42,11 +42,12 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
 import structlog
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from prometheus_client import Counter
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
+from hospital_bff.bounded_parse import parse_bounded
 from hospital_bff.captured_answer import CapturedAnswer
 from hospital_bff.outages import REDIS_DOWN
 from hospital_bff.request_body import chosen_operation, request_body
@@ -210,7 +211,7 @@ def note_personal(
 def _query_roots(query: str, operation_name: str | None) -> frozenset[str] | None:
     """The root fields of the named query (None: not one query, or fragments at the root)."""
     try:
-        document = parse(query)
+        document = parse_bounded(query)
     except GraphQLError:
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]

@@ -15,8 +15,9 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    parse,
 )
+
+from hospital_bff.bounded_parse import parse_bounded
 
 # Root fields whose answer is the same for anyone; a field that can be personal is not here
 # even if it is public without arguments (`schedules` is, `eligibility(patientId)` below it
@@ -29,7 +30,7 @@ def public_operations(query: str) -> frozenset[str | None]:
     """Names of the document's operations that are queries of public root fields only (None
     stands for the only operation when the request names none)."""
     try:
-        document = parse(query)
+        document = parse_bounded(query)
     except GraphQLError:
         return frozenset()
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
