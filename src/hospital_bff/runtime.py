@@ -28,6 +28,7 @@ from hospital_bff.datasources.wechat_push import WechatPushClient
 from hospital_bff.events import EventBus, EventHub
 from hospital_bff.pii import PiiCipher
 from hospital_bff.services.catalogue import CatalogueService
+from hospital_bff.services.patient_claims import PatientClaims, claim_store
 from hospital_bff.services.slot_gate import Admission, SlotGate, gate_store
 from hospital_bff.services.staff_auth import StaffAuthenticator
 from hospital_bff.store.db import create_engine, session_factory
@@ -57,6 +58,7 @@ class Runtime:
     staff_auth: StaffAuthenticator
     subscription_limits: SubscriptionLimits
     slot_gate: SlotGate
+    patient_claims: PatientClaims
     extras: dict[str, Any] = field(default_factory=dict)
     # None when the hospital has no Alipay app: signIn(ALIPAY) then says it is not offered.
     alipay: AlipayClient | None = None
@@ -151,6 +153,9 @@ async def open_runtime(
             gate_store(settings.redis_url, redis),
             settings.slot_gate_ttl_seconds,
             Admission(settings.booking_concurrency, settings.booking_admission_wait_seconds),
+        ),
+        patient_claims=PatientClaims(
+            claim_store(settings.redis_url, redis), settings.place_hold_lease_seconds
         ),
     )
     try:

@@ -3,6 +3,9 @@ nothing at all; one key, one order."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import httpx
 import pytest
 from sqlmodel import col, select, update
@@ -194,3 +197,44 @@ async def test_a_key_sent_again_while_its_order_commits_answers_that_order(
     assert again.order.id == first[0].order.id
     async with runtime.sessions() as session:
         assert len((await session.exec(select(Order))).all()) == 1
+
+
+async def test_two_bookings_of_one_patient_sent_together_pass_the_limits_once(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One booking per schedule: the second, sent while the first waits for the HIS's lock
+    (its order not yet committed), is TRY_AGAIN, having taken nothing; sent again once the
+    first has committed, it reads that order and is DUPLICATE_BOOKING. Both passed the rules
+    before the patient was claimed for the booking (services/patient_claims.py)."""
+    user_id, patient_id = await verified_patient(client, runtime)
+    found = await open_slot(client)
+    free = [s["id"] for s in found["schedule"]["slots"] if s["remaining"] > 0]
+    assert len(free) >= 2
+    service = BookingService(runtime)
+    lock_slot = runtime.his.lock_slot
+    first_waits, second_answered = asyncio.Event(), asyncio.Event()
+
+    async def lock_once_the_second_is_answered(*args: Any, **kwargs: Any) -> Any:
+        if not first_waits.is_set():  # the first booking's lock waits; any other goes on
+            first_waits.set()
+            await second_answered.wait()
+        return await lock_slot(*args, **kwargs)
+
+    monkeypatch.setattr(runtime.his, "lock_slot", lock_once_the_second_is_answered)
+    first = asyncio.create_task(service.book(user_id, patient_id, free[0], "first"))
+    await first_waits.wait()
+    try:
+        with pytest.raises(DomainError) as busy:
+            await service.book(user_id, patient_id, free[1], "second")
+    finally:
+        second_answered.set()
+    assert busy.value.code == "TRY_AGAIN"
+    assert (await first).created
+    monkeypatch.setattr(runtime.his, "lock_slot", lock_slot)
+
+    with pytest.raises(DomainError) as duplicate:
+        await service.book(user_id, patient_id, free[1], "second")
+    assert duplicate.value.code == "DUPLICATE_BOOKING"
+    async with runtime.sessions() as session:
+        assert len((await session.exec(select(Order))).all()) == 1
+        assert not (await session.exec(select(PlaceHold))).all()

@@ -248,47 +248,48 @@ class BookingService:
             if ticket is Ticket.FULL:
                 raise SlotFull()
             attempt.ticket_out = True
-        # No HTTP inside: the rules, then a place held in one statement (holds.hold_place),
-        # no transaction around them (under READ COMMITTED the rules' read is its own
-        # snapshot either way).
-        async with uow.statements(rt) as session:
-            if slot is None:
-                raise NotFound("号源", "slot")
-            schedule = slot.schedule
-            verdict, catalogue = await self._rules(
-                session, user_id, binding, schedule, at_his, remaining=slot.remaining
-            )
-            if not verdict.eligible:
-                assert verdict.code is not None
-                raise DomainError(
-                    verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en
+        # The claim, the hold and the HIS lock are named after the order to come. One booking
+        # at a time per patient, from the rules' read to the order's commit (patient_claims).
+        order_id = new_id("ord")
+        async with rt.patient_claims.claimed(patient_id, order_id):
+            # No HTTP inside: the rules, then a place held in one statement (holds.hold_place),
+            # no transaction around them (under READ COMMITTED the rules' read is its own
+            # snapshot either way).
+            async with uow.statements(rt) as session:
+                if slot is None:
+                    raise NotFound("号源", "slot")
+                schedule = slot.schedule
+                verdict, catalogue = await self._rules(
+                    session, user_id, binding, schedule, at_his, remaining=slot.remaining
                 )
-            # The hold is named after the order to come and leased: if this process dies
-            # before the order commits, the lease sweep gives the place back.
-            order_id = new_id("ord")
-            if not await holds.hold_place(
-                session,
-                order_id,
-                slot.id,
-                schedule.id,
-                slot.capacity,
-                rt.clock.now(),
-                rt.settings.place_hold_lease_seconds,
-            ):
-                rt.his.forget_bookable(slot.id)
-                raise SlotFull()
-        # The ticket is the hold's now: whoever frees the place tells the gate (uow.py).
-        attempt.ticket_out = False
-        booked: Booked | None = None
-        try:
-            booked = await self._lock_and_create(
-                user_id, binding, slot, order_id, idempotency_key, catalogue
-            )
-        finally:
-            # Only a booking whose order did not commit gives its place back.
-            if booked is None or not booked.created:
-                async with uow.unit_of_work(rt) as session:
-                    await holds.release_hold(session, order_id, rt.clock.now())
+                if not verdict.eligible:
+                    assert verdict.code is not None
+                    reason = verdict.reason or verdict.code
+                    raise DomainError(reason, code=verdict.code, message_en=verdict.reason_en)
+                # Leased: if this process dies before the order commits, the sweep frees it.
+                if not await holds.hold_place(
+                    session,
+                    order_id,
+                    slot.id,
+                    schedule.id,
+                    slot.capacity,
+                    rt.clock.now(),
+                    rt.settings.place_hold_lease_seconds,
+                ):
+                    rt.his.forget_bookable(slot.id)
+                    raise SlotFull()
+            # The ticket is the hold's now: whoever frees the place tells the gate (uow.py).
+            attempt.ticket_out = False
+            booked: Booked | None = None
+            try:
+                booked = await self._lock_and_create(
+                    user_id, binding, slot, order_id, idempotency_key, catalogue
+                )
+            finally:
+                # Only a booking whose order did not commit gives its place back.
+                if booked is None or not booked.created:
+                    async with uow.unit_of_work(rt) as session:
+                        await holds.release_hold(session, order_id, rt.clock.now())
         if booked.created:
             try:
                 await rt.catalogue.invalidate_schedules(schedule.department_id)
