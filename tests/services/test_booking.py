@@ -13,8 +13,9 @@ from sqlmodel import col, select, update
 from fixtures.accounts import verified_patient
 from fixtures.journey import open_slot
 from fixtures.money import his_faults
-from hospital_bff.datasources.errors import HisUnavailable
+from hospital_bff.datasources.errors import HisUnavailable, UpstreamTimeout
 from hospital_bff.datasources.his_models import SlotWithSchedule
+from hospital_bff.jobs import enqueue
 from hospital_bff.runtime import Runtime
 from hospital_bff.services.booking import Booked, BookingService
 from hospital_bff.services.errors import (
@@ -23,6 +24,7 @@ from hospital_bff.services.errors import (
     NotVerified,
     UpstreamUnavailableError,
 )
+from hospital_bff.services.money import his_locks
 from hospital_bff.services.money.rules import OrderKind, OrderStatus
 from hospital_bff.store.models import Order, PatientBinding, PlaceHold
 
@@ -238,3 +240,43 @@ async def test_two_bookings_of_one_patient_sent_together_pass_the_limits_once(
     async with runtime.sessions() as session:
         assert len((await session.exec(select(Order))).all()) == 1
         assert not (await session.exec(select(PlaceHold))).all()
+
+
+async def test_a_lock_that_lands_after_its_timeout_is_released_again_by_a_job(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock's POST timed out on our side and reached the HIS after our DELETE (a released
+    lockId "tries for a seat anew"): the seat stayed locked at the HIS for 12 minutes while
+    our count showed it free. The release is sent again by a job (his_locks.py)."""
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+    before = await runtime.his.slot(slot_id)
+    assert before is not None
+    lock_slot = runtime.his.lock_slot
+    late: list[tuple[Any, ...]] = []
+    sent: list[tuple[str, tuple[Any, ...], int | None]] = []
+
+    async def times_out(*args: Any) -> Any:
+        late.append(args)
+        raise UpstreamTimeout("POST /slot-locks timed out", system="his")
+
+    def send_now(actor: str, *args: Any, delay_ms: int | None = None) -> None:
+        sent.append((actor, args, delay_ms))
+
+    monkeypatch.setattr(runtime.his, "lock_slot", times_out)
+    monkeypatch.setattr(enqueue, "send_now", send_now)
+    with pytest.raises(DomainError) as busy:
+        await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")
+    assert busy.value.code == "TRY_AGAIN"
+    assert await nothing_held(runtime)
+
+    await lock_slot(*late[0])  # the POST lands now, after the booking's own DELETE
+    locked = await runtime.his.slot(slot_id)
+    assert locked is not None and locked.remaining == before.remaining - 1
+
+    [(actor, args, delay_ms)] = sent
+    assert (actor, args) == ("release_his_lock", (late[0][0], "REGISTRATION"))
+    assert delay_ms and delay_ms >= 5_000, "after the late POST has had its time"
+    await his_locks.release_now(runtime, args[0], OrderKind(args[1]))  # the job's one step
+    freed = await runtime.his.slot(slot_id)
+    assert freed is not None and freed.remaining == before.remaining

@@ -9,8 +9,9 @@ import dramatiq
 
 from hospital_bff.jobs.runtime import current_runtime
 from hospital_bff.resolvers.log_context import order_context
-from hospital_bff.services.money import cancellation, confirmation, holds, refunds
+from hospital_bff.services.money import cancellation, confirmation, his_locks, holds, refunds
 from hospital_bff.services.money.payments import PaymentService
+from hospital_bff.services.money.rules import OrderKind
 
 
 @dramatiq.actor(queue_name="default", max_retries=20, min_backoff=2_000, max_backoff=120_000)
@@ -51,6 +52,15 @@ async def release_his_hold(order_id: str) -> None:
     """Give the HIS its slot (or bills) back; idempotent at the HIS."""
     with order_context(order_id):
         await PaymentService(current_runtime()).release_his_hold(order_id)
+
+
+@dramatiq.actor(
+    queue_name="default", max_retries=12, min_backoff=2_000, max_backoff=60_000, priority=FOLLOW_UP
+)
+async def release_his_lock(lock_id: str, kind: str) -> None:
+    """An HIS lock whose order never committed, its first release failed or its outcome
+    unknown: released again, retried until the HIS answers (his_locks.py)."""
+    await his_locks.release_now(current_runtime(), lock_id, OrderKind(kind))
 
 
 @dramatiq.actor(queue_name="default", max_retries=10)
@@ -152,6 +162,7 @@ ALL: list[dramatiq.Actor[..., Any]] = [
     poll_payment,
     send_refund,
     release_his_hold,
+    release_his_lock,
     free_place_hold,
     cancel_for_suspension,
     run_reconciliation,

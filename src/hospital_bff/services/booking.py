@@ -38,7 +38,7 @@ from hospital_bff.services.errors import (
     UpstreamUnavailableError,
 )
 from hospital_bff.services.his_bookings import his_visits, his_visits_by_day
-from hospital_bff.services.money import holds, orders
+from hospital_bff.services.money import his_locks, holds, orders
 from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.services.slot_gate import Ticket, TryAgain, held_places
 from hospital_bff.store.ids import new_id
@@ -324,7 +324,9 @@ class BookingService:
                 ) from exc
             raise DomainError(exc.detail, code="INVALID_STATE") from exc
         except UpstreamUnavailable as exc:
-            await self._release_his_lock(order_id)
+            # Sent or not, the lock may have been taken (or land after the release): released
+            # now and again later (his_locks.py).
+            await his_locks.release(rt, order_id, OrderKind.REGISTRATION, outcome_unknown=True)
             if isinstance(exc, UpstreamTimeout):
                 # The lock's outcome is unknown, so it is given back, and our hold with it
                 # (the caller's finally): nothing is taken, the same request may come again.
@@ -369,16 +371,13 @@ class BookingService:
         except orders.HoldLapsed as exc:
             # This booking outlived its lease (the HIS answered that slowly): the sweep gave
             # the place back already, so nothing was booked; the patient tries again.
-            await self._release_his_lock(order_id)
+            await his_locks.release(rt, order_id, OrderKind.REGISTRATION)
             raise TryAgain() from exc
         if not created:
             # A concurrent request with the same key won: ours was given back, theirs answers.
             return Booked(order, created=False)
         log.info("booked", order=order.id, slot=slot.id)
         return Booked(order, created=True)
-
-    async def _release_his_lock(self, lock_id: str) -> None:
-        await orders.release_his_lock(self.rt, lock_id, OrderKind.REGISTRATION)
 
     async def seed_gate(self, slot_id: str) -> bool:
         """Start the gate's count of a slot whose count lapsed, as a booking would (the HIS's

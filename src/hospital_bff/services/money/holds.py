@@ -17,10 +17,10 @@ from sqlalchemy import bindparam, delete, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
-from hospital_bff.services.money.rules import ACTIVE
+from hospital_bff.services.money import his_locks
+from hospital_bff.services.money.rules import ACTIVE, OrderKind
 from hospital_bff.services.waitlist import waiting
 from hospital_bff.store.core import run
 from hospital_bff.store.models import Order, PlaceHold, SlotInventory
@@ -135,11 +135,8 @@ async def free_lapsed_hold(runtime: Runtime, hold_id: str) -> bool:
         freed = await free_expired_hold(session, hold_id, runtime.clock.now())
     if not freed:
         return False
-    try:
-        await runtime.his.release_slot_lock(hold_id)
-    except UpstreamUnavailable:
-        # The HIS lock lapses by itself (window + margin); our own place is back already.
-        log.warning("his_lock_release_failed", lock=hold_id)
+    # Our own place is back already; the lock goes back now, or by a job if the HIS is away.
+    await his_locks.release(runtime, hold_id, OrderKind.REGISTRATION)
     return True
 
 

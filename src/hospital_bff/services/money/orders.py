@@ -27,7 +27,7 @@ from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import InvalidInput, NotFound
-from hospital_bff.services.money import holds
+from hospital_bff.services.money import his_locks, holds
 from hospital_bff.services.money.rules import (
     ACTIVE,
     PLACE_RELEASED,
@@ -118,18 +118,6 @@ async def by_idempotency_key(session: AsyncSession, user_id: str, key: str) -> O
     return (await session.exec(_BY_KEY, params={"user_id": user_id, "key": key})).first()
 
 
-async def release_his_lock(runtime: Runtime, order_id: str, kind: OrderKind) -> None:
-    """Give back the HIS lock a request took for an order that was never committed."""
-    try:
-        if kind is OrderKind.REGISTRATION:
-            await runtime.his.release_slot_lock(order_id)
-        else:
-            await runtime.his.release_bill_lock(order_id)
-    except Exception:
-        # The lock expires by itself at the HIS (window + margin); the sweep tries meanwhile.
-        log.warning("his_lock_release_failed", lock=order_id)
-
-
 async def open_order(
     runtime: Runtime, order: Order, *, hold_id: str | None = None
 ) -> tuple[Order, bool]:
@@ -152,7 +140,7 @@ async def open_order(
                     session, schedule_topic(order.schedule_id), {"id": order.schedule_id}
                 )
     except IntegrityError:
-        await release_his_lock(runtime, order.id, kind)
+        await his_locks.release(runtime, order.id, kind)
         async with uow.unit_of_work(runtime) as session:
             winner = await by_idempotency_key(session, order.user_id, order.idempotency_key)
         if winner is None:
