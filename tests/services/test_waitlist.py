@@ -91,7 +91,11 @@ async def test_joining_a_schedule_with_free_places_says_book_instead(
 
 
 async def test_a_freed_place_is_offered_to_the_first_waiter_and_accepted(
-    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock, two_waiting: TwoWaiting
+    client: httpx.AsyncClient,
+    runtime: Runtime,
+    clock: FrozenClock,
+    two_waiting: TwoWaiting,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     w = two_waiting
     with pytest.raises(AlreadyWaiting):
@@ -119,9 +123,18 @@ async def test_a_freed_place_is_offered_to_the_first_waiter_and_accepted(
         await BookingService(runtime).book(stranger, stranger_patient, offer.slot_id, "p-1")
     assert full.value.code == "SLOT_FULL"
 
+    told: list[str] = []
+    invalidate = runtime.catalogue.invalidate_schedules
+
+    async def telling(department_id: str) -> None:
+        told.append(department_id)
+        await invalidate(department_id)
+
+    monkeypatch.setattr(runtime.catalogue, "invalidate_schedules", telling)
     order = await offers.accept(runtime, w.first, offer.id)
     again = await offers.accept(runtime, w.first, offer.id)
 
+    assert told == [order.department_id], "the HIS lock reaches the kept schedules at once"
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.id == offer.hold_id == again.id, "one offer, one order"
     assert (await entry(runtime, w.a.id)).status == "BOOKED"

@@ -157,9 +157,9 @@ class BookingService:
     async def book_held_place(
         self, user_id: str, binding: PatientBinding, slot: SlotWithSchedule, hold_id: str, key: str
     ) -> Booked:
-        """Book a place already held under `hold_id` (a waitlist offer's): the HIS lock and
-        the order, as a booking does after its own hold; the order is named after the hold."""
-        return await self._lock_and_create(user_id, binding, slot, hold_id, key)
+        """A place held under `hold_id` (a waitlist offer's) locked and billed, named after it."""
+        booked = await self._lock_and_create(user_id, binding, slot, hold_id, key)
+        return await self._told(booked, slot.schedule.department_id)
 
     def _check(
         self,
@@ -290,12 +290,15 @@ class BookingService:
                 if booked is None or not booked.created:
                     async with uow.unit_of_work(rt) as session:
                         await holds.release_hold(session, order_id, rt.clock.now())
-        if booked.created:
+        return await self._told(booked, schedule.department_id)
+
+    async def _told(self, booked: Booked, department_id: str) -> Booked:
+        if booked.created:  # the new order's place reaches the kept schedule answers at once
             try:
-                await rt.catalogue.invalidate_schedules(schedule.department_id)
+                await self.rt.catalogue.invalidate_schedules(department_id)
             except Exception:
                 # The cached figures live seconds; a booking is never undone for them.
-                log.warning("schedule_cache_not_invalidated", department=schedule.department_id)
+                log.warning("schedule_cache_not_invalidated", department=department_id)
         return booked
 
     async def _lock_and_create(
