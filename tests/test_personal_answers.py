@@ -340,3 +340,27 @@ async def test_a_mutation_reads_no_generations_and_is_not_kept(
     reads.clear()
     await book(client, token, patient, "no-such-slot", key="k2")
     assert reads == [], "the mutation read the generations"
+
+
+def test_the_kept_answers_stay_within_their_bytes() -> None:
+    """Counted by entries alone, one account's distinct large documents filled the process."""
+    from hospital_bff.personal_answers import PersonalAnswers, PersonalEntry
+
+    answers = PersonalAnswers(max_bytes=8_000)
+
+    def entry(size: int) -> PersonalEntry:
+        return PersonalEntry(b"x" * size, [(b"etag", b"1")], [], [], expires=answers.now() + 60)
+
+    for i in range(20):
+        answers.put(f"k{i}".encode(), entry(900))
+    assert answers.size <= 8_000 and len(answers) == 8, "the oldest went first"
+    assert answers.fresh(b"k19") is not None and answers.fresh(b"k0") is None
+    answers.put(b"huge", entry(1_001))
+    assert answers.fresh(b"huge") is None, "over an eighth of the budget: sent, not kept"
+    answers.put(b"k19", entry(10))
+    answers.drop(b"k18")
+    assert answers.size == sum(len(k) + len(e.body) + 5 for k, e in answers._entries.items()), (
+        "replaced and dropped entries give their bytes back"
+    )
+    answers.clear()
+    assert answers.size == 0

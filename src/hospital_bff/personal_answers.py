@@ -24,7 +24,10 @@ query and is refused or answered afresh. Answers with `schedules` also keep the 
 schedule version (a booking, cancellation or suspension by anyone), and live at most
 `cache_remaining_ttl` seconds (3): remaining counts and the HIS's registrations are never
 older than that. Any answer lives at most `MAX_SECONDS`, should a bump have been lost to a
-Redis outage.
+Redis outage. The kept answers take at most `max_bytes` of memory, as the public cache's.
+
+Over 400 lines: the store, the middleware that serves from it and the view's note of what it
+may keep share one key and one lifetime; apart, each would have to know the others' rules.
 """
 
 from __future__ import annotations
@@ -91,6 +94,10 @@ class PersonalEntry:
     expires: float
 
 
+def _size(key: bytes, entry: PersonalEntry) -> int:
+    return len(key) + len(entry.body) + sum(len(k) + len(v) for k, v in entry.headers)
+
+
 @dataclass
 class Note:
     """What the view learnt while answering: whose answer it is, and whether it may be kept."""
@@ -106,11 +113,16 @@ class PersonalAnswers:
     """This process's kept personal answers; their truth is in the shared generations."""
 
     max_entries: int = 20_000
+    # Memory the kept answers may take, as the public cache's (response_cache_max_bytes): a
+    # count alone let one account fill the process with distinct multi-megabyte documents.
+    # An answer over an eighth of it is sent, not kept.
+    max_bytes: int = 64 * 1024 * 1024
     max_seconds: float = MAX_SECONDS
     schedules_seconds: float = 3.0
     now: Callable[[], float] = time.monotonic
     runtime: Runtime | None = None
     _entries: OrderedDict[bytes, PersonalEntry] = field(default_factory=OrderedDict)
+    _bytes: int = 0
     # Each account's user, as the view last found it: whose generation to read before a query.
     _user_of: OrderedDict[str, str | None] = field(default_factory=OrderedDict)
     # The questions being answered now, each set when its answer is kept (or is not).
@@ -141,8 +153,14 @@ class PersonalAnswers:
     def _schedules_changed(self, department_id: str, version: int) -> None:
         personal_generations.mirror_version(CatalogueService.version_key(department_id), version)
 
+    @property
+    def size(self) -> int:
+        """The bytes the kept answers take (bodies, headers and keys)."""
+        return self._bytes
+
     def clear(self) -> None:
         self._entries.clear()
+        self._bytes = 0
         self._user_of.clear()
 
     def fresh(self, key: bytes) -> PersonalEntry | None:
@@ -150,21 +168,26 @@ class PersonalAnswers:
         if entry is None:
             return None
         if entry.expires <= self.now():
-            del self._entries[key]
+            self.drop(key)
             return None
         self._entries.move_to_end(key)
         return entry
 
     def drop(self, key: bytes) -> None:
-        self._entries.pop(key, None)
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= _size(key, entry)
 
     def put(self, key: bytes, entry: PersonalEntry) -> None:
-        self._entries[key] = entry
-        self._entries.move_to_end(key)
+        size = _size(key, entry)
+        self.drop(key)
+        if size <= self.max_bytes // 8:
+            self._entries[key] = entry
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self.drop(next(iter(self._entries)))
         if key in self.flights:  # its waiters need not wait while this answer is sent
             self.flights[key].set()
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
 
     def user_of(self, account_id: str) -> str | None:
         return self._user_of.get(account_id)
