@@ -515,3 +515,22 @@ async def test_requests_keys_are_remembered_within_bounds(
         await gql_data(client, "Departments", headers={"accept-language": language})
         assert len(memo) <= 2
     assert len(cache_of(app)) == 3  # no language named (Chinese), English, the padded one
+
+
+async def test_an_answer_too_big_to_keep_is_not_shared_either(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    """A stream of distinct large documents was written to the shared Redis though no process
+    kept them, filling the Redis every process relies on."""
+    cache = cache_of(app)
+    cache.clear()
+    await forget_shared(runtime)
+    cache.share, budget = True, cache.max_bytes
+    cache.max_bytes = 8  # every answer is over an eighth of it
+    await gql_data(client, "Departments")
+    assert len(cache) == 0
+    assert await runtime.redis.keys(REDIS_PREFIX + "*") == []
+    cache.max_bytes = budget
+    await gql_data(client, "Departments")
+    assert len(cache) == 1
+    assert len(await runtime.redis.keys(REDIS_PREFIX + "*")) == 1

@@ -248,7 +248,9 @@ class ResponseCache:
             view_headers=headers,
         )
         self._put(key, entry)
-        if self.share:
+        if self.share and self.keeps(entry):
+            # What this process would not keep is not written to the shared Redis either: a
+            # stream of distinct large documents filled it for every process.
             await self._share(key, entry, fresh_for)
         return entry
 
@@ -301,8 +303,12 @@ class ResponseCache:
             # Another process will run the query itself; this one keeps its copy.
             log.warning("response_cache_share_failed", error=repr(exc))
 
+    def keeps(self, entry: Entry) -> bool:
+        """An answer over an eighth of the budget is sent, not kept (nor shared)."""
+        return entry.size <= self.max_bytes // 8
+
     def _put(self, key: bytes, entry: Entry) -> None:
-        if entry.size > self.max_bytes // 8:
+        if not self.keeps(entry):
             return
         self._drop(key)
         self._entries[key] = entry
