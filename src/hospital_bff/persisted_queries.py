@@ -336,6 +336,9 @@ def persisted_queries_for(
         settings.persisted_queries,
         redis,
         ttl_seconds=settings.persisted_query_ttl_seconds,
-        max_query_bytes=settings.max_body_bytes,
+        # What is registered is kept a week in the Redis every process relies on: no larger
+        # than a GET may send (16 KB; the contract's largest operation is under 1 KB). At
+        # the body's 256 KB, anyone could fill Redis with distinct commented documents.
+        max_query_bytes=settings.max_query_string_bytes,
         manifest=manifest,
     )

@@ -146,6 +146,20 @@ async def test_malformed_persisted_query_is_a_bad_request(
     assert code_of(response) == "BAD_REQUEST"
 
 
+async def test_a_query_over_a_gets_length_is_neither_run_nor_registered(
+    client: httpx.AsyncClient, runtime: Runtime, settings: Settings
+) -> None:
+    """Registered queries live a week in the shared Redis: a body's 256 KB of comment each
+    let anyone fill it. No larger than a GET may send is registered."""
+    padded = "# " + "x" * settings.max_query_string_bytes + "\n" + DEPARTMENTS
+    response = await send(client, "POST", padded, with_query=True)
+    assert response.status_code == 413 and code_of(response) == "PAYLOAD_TOO_LARGE"
+    assert await runtime.redis.get(KEY_PREFIX + sha256_hex(padded)) is None
+    small = "# " + "x" * 1000 + "\n" + DEPARTMENTS
+    assert (await send(client, "POST", small, with_query=True)).status_code == 200
+    assert await runtime.redis.get(KEY_PREFIX + sha256_hex(small)) is not None
+
+
 async def test_invalid_document_is_not_registered(client: httpx.AsyncClient) -> None:
     junk = "query Junk { noSuchField }"
     response = await send(client, "POST", junk, with_query=True)
