@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from fixtures.graphql import gql_data
@@ -133,3 +134,27 @@ async def test_someone_elses_bills_look_like_none(client: httpx.AsyncClient) -> 
     ] == []
     refused = await pay_bills(client, other, own, [bill_id])
     assert refused["code"] == "NOT_FOUND"
+
+
+async def test_bills_that_changed_between_the_quote_and_the_lock_are_not_charged(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HIS confirms the amount it locked: an order billed at an older quote was charged,
+    then failed at confirmation and refunded in full. Now nothing is ordered and the lock
+    goes back."""
+    token, person = await verified_user(client)
+    patient_id = await patient_of(client, token)
+    bill_id = await new_bill(client, person["id"], LAB_ITEMS[:1])
+    quote_bills = runtime.his.quote_bills
+
+    async def an_older_quote(*args: Any) -> Any:
+        quote = await quote_bills(*args)
+        return quote.model_copy(update={"amount": quote.amount - 100})
+
+    monkeypatch.setattr(runtime.his, "quote_bills", an_older_quote)
+    result = await pay_bills(client, token, patient_id, [bill_id])
+    assert (result["__typename"], result["code"]) == ("InvalidStateError", "INVALID_STATE")
+    assert (await ledger(client))["totals"]["paid"] == 0
+    monkeypatch.setattr(runtime.his, "quote_bills", quote_bills)
+    again = await pay_bills(client, token, patient_id, [bill_id], key="b2")
+    assert again["__typename"] == "PayBillsSuccess", "the lock went back: the bills are payable"

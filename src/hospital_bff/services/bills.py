@@ -19,7 +19,7 @@ from hospital_bff.services.errors import (
     NotVerified,
     UpstreamUnavailableError,
 )
-from hospital_bff.services.money import orders
+from hospital_bff.services.money import his_locks, orders
 from hospital_bff.services.money.rules import OrderKind
 from hospital_bff.store.ids import new_id
 from hospital_bff.store.models import Order, PatientBinding
@@ -96,7 +96,7 @@ class BillService:
         quote = await rt.his.quote_bills(patient_id, unique)
         order_id = new_id("ord")
         try:
-            await rt.his.lock_bills(
+            lock = await rt.his.lock_bills(
                 order_id, patient_id, unique, orders.his_lock_seconds(rt.settings)
             )
         except UpstreamRejected as exc:
@@ -104,7 +104,18 @@ class BillService:
                 "缴费单正在支付或不可缴费", code="INVALID_STATE", message_en=exc.detail
             ) from exc
         except UpstreamUnavailable as exc:
+            # The lock may have been taken (or land later): released now and again later.
+            await his_locks.release(rt, order_id, OrderKind.CLINIC_PAYMENT, outcome_unknown=True)
             raise UpstreamUnavailableError("his") from exc
+        if lock.amount != quote.amount:
+            # A bill changed between the quote and the lock: the HIS confirms only the amount
+            # it locked, so charging the quote would be refunded in full after the payment.
+            await his_locks.release(rt, order_id, OrderKind.CLINIC_PAYMENT)
+            raise DomainError(
+                "缴费金额已变化，请重新查看缴费单",
+                code="INVALID_STATE",
+                message_en="The bills' amount changed; please look at them again",
+            )
         order = orders.awaiting_payment(
             order_id=order_id,
             kind=OrderKind.CLINIC_PAYMENT,
