@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -40,6 +40,7 @@ from fixtures.money import (
 )
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.runtime import Runtime
+from hospital_bff.services import his_bookings
 from hospital_bff.services.money import cancellation
 from hospital_bff.services.money.rules import Cancellation
 from hospital_bff.simulators.his import sign_event
@@ -372,3 +373,26 @@ async def test_a_suspension_after_the_visit_refunds_nothing(
     assert outcome == Cancellation.NOTHING_TO_DO
     assert (await order_row(runtime, confirmed["id"])).status == "CONFIRMED"
     assert await refund_rows(runtime, confirmed["id"]) == []
+
+
+async def test_a_cancelled_booking_does_not_stop_the_next_one(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    """The HIS's registrations are kept a few seconds for the limits; the cancelled one was
+    still among them, counted as another channel's, and refused the patient's rebooking."""
+    token, person = await verified_user(client)
+    found = await open_slot(client)
+    free = [s["id"] for s in found["schedule"]["slots"] if s["remaining"] > 0]
+    confirmed = await confirmed_order(client, token, free[0])
+    patient_id = await patient_of(client, token)
+    # What the first booking kept (no registration yet) has lapsed: read afresh from here.
+    await runtime.cache.delete(
+        his_bookings.cache_key(person["id"], date.fromisoformat(found["schedule"]["date"]))
+    )
+    refused = await book(client, token, patient_id, free[1], key="k-again")
+    assert refused["code"] == "DUPLICATE_BOOKING", "one per schedule: the HIS's list is read"
+
+    cancelled = await cancel(client, token, confirmed["id"])
+    assert cancelled["__typename"] == "CancelAppointmentSuccess", cancelled
+    rebooked = await book(client, token, patient_id, free[1], key="k-after")
+    assert rebooked["__typename"] == "BookAppointmentSuccess", rebooked

@@ -26,7 +26,7 @@ from hospital_bff.events import schedule_topic
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.metrics import SCHEDULES_SUSPENDED, count_after_commit
 from hospital_bff.runtime import Runtime
-from hospital_bff.services import audit, notices, uow
+from hospital_bff.services import audit, his_bookings, notices, uow
 from hospital_bff.services.errors import (
     DomainError,
     InvalidInput,
@@ -274,6 +274,10 @@ async def _complete_cancellation(
         )
     if order.department_id:
         await runtime.catalogue.invalidate_schedules(order.department_id)
+    if order.visit_date:
+        # The HIS's registrations kept for the limits still list this one: read them afresh,
+        # or the patient's next booking counts it as another channel's and is refused.
+        await runtime.cache.delete(his_bookings.cache_key(order.his_patient_id, order.visit_date))
     return Cancellation.CANCELLED
 
 
