@@ -44,6 +44,7 @@ from hospital_bff.services import his_bookings
 from hospital_bff.services.money import cancellation
 from hospital_bff.services.money.rules import Cancellation
 from hospital_bff.simulators.his import sign_event
+from hospital_bff.store.models import SuspendedSchedule
 
 
 async def slot_remaining(client: httpx.AsyncClient, department: str, day: str, slot_id: str) -> int:
@@ -396,3 +397,40 @@ async def test_a_cancelled_booking_does_not_stop_the_next_one(
     assert cancelled["__typename"] == "CancelAppointmentSuccess", cancelled
     rebooked = await book(client, token, patient_id, free[1], key="k-after")
     assert rebooked["__typename"] == "BookAppointmentSuccess", rebooked
+
+
+async def test_a_patient_who_cancels_a_stopped_session_is_refunded_as_the_hospital_would(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """The expert stopped work and the suspension's job had not reached the order yet: the
+    patient, seeing SUSPENDED, cancels first. That was a patient's next-day cancel, refunded
+    by the 7-day batch with ORDER_CANCELLED; it is the hospital's cancellation."""
+    token, _ = await verified_user(client)
+    found = await open_slot(client, day=LATER_DAY)
+    confirmed = await confirmed_order(client, token, found["slot"]["id"])
+    clock.advance(days=1)  # not the day of payment: a patient's own cancel would be BATCH
+    await his_faults(client, dropNotifications=True)
+    stopped = await client.post(
+        f"/sim/his/schedules/{found['schedule']['id']}/suspend", json={"reason": "专家生病"}
+    )
+    assert stopped.status_code == 200, stopped.text
+    # Our record of it, as suspend_schedule commits it; its per-order jobs are still queued.
+    async with runtime.sessions() as session, session.begin():
+        session.add(
+            SuspendedSchedule(
+                schedule_id=found["schedule"]["id"],
+                reason="专家生病",
+                visit_date=date.fromisoformat(LATER_DAY),
+                suspended_at=clock.now(),
+            )
+        )
+
+    cancelled = await cancel(client, token, confirmed["id"])
+    assert cancelled["__typename"] == "CancelAppointmentSuccess", cancelled
+    refund = cancelled["order"]["refund"]
+    assert (refund["mode"], refund["amount"]) == ("REFUND", confirmed["amount"])
+    kinds = await kinds_of_notices(client, token)
+    assert "EXPERT_SUSPENDED" in kinds and "ORDER_CANCELLED" not in kinds
+    await his_faults(client, dropNotifications=False)
+    await drained(app)
+    await assert_books_balance(client, app, runtime)

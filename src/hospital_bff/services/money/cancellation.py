@@ -82,7 +82,17 @@ async def cancel_by_patient(
                 "门诊缴费请到医院窗口办理退费",
                 message_en="Bill payments are refunded at the hospital",
             )
-        await _cancel_confirmed(runtime, order, reason, by_hospital=False)
+        # The expert stopped work and the suspension's own job has not reached this order
+        # yet: the patient's cancel is the hospital's, a full refund at once and
+        # EXPERT_SUSPENDED, as the job would have done, not a patient's next-day batch.
+        stopped = await _suspension_of(runtime, order.schedule_id)
+        await _cancel_confirmed(
+            runtime,
+            order,
+            stopped.reason if stopped else reason,
+            by_hospital=False,
+            stopped=stopped is not None,
+        )
     elif order.status == OrderStatus.COMPLETED:
         # The visit took place: the contract's CANCEL_NOT_ALLOWED, not a bare INVALID_STATE.
         raise CancelNotAllowed("已就诊，不能退号", message_en="The visit took place: cannot cancel")
@@ -118,8 +128,11 @@ async def _close_unpaid(
 
 
 async def _cancel_confirmed(
-    runtime: Runtime, order: Order, reason: str, *, by_hospital: bool
+    runtime: Runtime, order: Order, reason: str, *, by_hospital: bool, stopped: bool = False
 ) -> Cancellation:
+    """Cancel at the HIS, then here. `by_hospital`: the suspension's job (the patient's rules
+    do not apply); `stopped`: a patient's cancel of a suspended session, refunded and told as
+    the hospital's."""
     now = runtime.clock.now()
     his = runtime.his
     try:
@@ -160,7 +173,7 @@ async def _cancel_confirmed(
         except UpstreamUnavailable as exc:
             if not await _his_cancelled(runtime, order.id):
                 raise UpstreamUnavailableError("his") from exc
-    return await _complete_cancellation(runtime, order, reason, by_hospital=by_hospital)
+    return await _complete_cancellation(runtime, order, reason, by_hospital=by_hospital or stopped)
 
 
 async def _set_cancel_intent(
