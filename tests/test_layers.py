@@ -82,6 +82,7 @@ LAYERS: dict[str, int] = {
     "hospital_bff.schema.mutation": ENTRY,
     "hospital_bff.schema.subscription": ENTRY,
     "hospital_bff.graphql_http": ENTRY,
+    "hospital_bff.graphql_ws": ENTRY,
     "hospital_bff.health": ENTRY,
     "hospital_bff.http_middleware": ENTRY,
     "hospital_bff.persisted_queries": ENTRY,

@@ -40,12 +40,6 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.http.types import QueryParams
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    SubscribeMessage,
-)
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -64,6 +58,7 @@ from hospital_bff.graphql_over_http import (
     negotiate,
     status_for,
 )
+from hospital_bff.graphql_ws import PersistedQueriesWS
 from hospital_bff.language import Message, caller_language
 from hospital_bff.persisted_queries import PersistedQueries
 from hospital_bff.request_body import done_reading, read_as, reading
@@ -105,22 +100,6 @@ def _refusal_of(exc: HTTPException) -> Refusal:
     codes = {405: METHOD_NOT_ALLOWED, 413: PAYLOAD_TOO_LARGE, 414: URI_TOO_LONG}
     code = codes.get(exc.status_code, "BAD_REQUEST")
     return Refusal(exc.status_code, code, Message(f"请求无效：{exc.reason}", exc.reason))
-
-
-class PersistedQueriesWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws, refusing under BFF_PERSISTED_QUERIES=only what is not listed."""
-
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        persisted = getattr(self.view, "persisted_queries", None)
-        if isinstance(persisted, PersistedQueries) and self.connection_acknowledged:
-            language = getattr(self.context, "lang", "zh")
-            refusal = persisted.websocket_refusal(message["payload"], language)
-            if refusal is not None:
-                await self.send_message(
-                    {"id": message["id"], "type": "error", "payload": [refusal]}
-                )
-                return
-        await super().handle_subscribe(message)
 
 
 class BoundedGraphQL(GraphQL[Context, None]):
