@@ -434,3 +434,41 @@ async def test_a_patient_who_cancels_a_stopped_session_is_refunded_as_the_hospit
     await his_faults(client, dropNotifications=False)
     await drained(app)
     await assert_books_balance(client, app, runtime)
+
+
+async def test_a_stopped_session_the_his_will_not_cancel_is_told_and_no_one_s_no_show(
+    client: httpx.AsyncClient, app: Starlette, runtime: Runtime
+) -> None:
+    """The invoice was printed at a kiosk, so the HIS refuses to cancel the registration when
+    the expert stops work: the money stays for staff to settle, but the patient was told
+    nothing and travelled to an expert who was not there, and the missed visit then counted
+    as their no-show towards a booking restriction."""
+    token, _ = await verified_user(client)
+    found = await open_slot(client, day=LATER_DAY)
+    confirmed = await confirmed_order(client, token, found["slot"]["id"])
+    [registration] = await runtime.his.registrations_for_order(confirmed["id"])
+    printed = await client.post(f"/sim/his/registrations/{registration.id}/print-invoice")
+    assert printed.status_code == 200, printed.text
+
+    stopped = await client.post(
+        f"/sim/his/schedules/{found['schedule']['id']}/suspend", json={"reason": "专家生病"}
+    )
+    assert stopped.status_code == 200, stopped.text
+
+    async def told() -> bool:
+        return "EXPERT_SUSPENDED" in await kinds_of_notices(client, token)
+
+    await eventually(told)
+    await drained(app)
+    assert (await order_row(runtime, confirmed["id"])).status == "CONFIRMED"
+    assert await refund_rows(runtime, confirmed["id"]) == []
+    assert (await kinds_of_notices(client, token)).count("EXPERT_SUSPENDED") == 1
+
+    missed = await client.post(f"/sim/his/registrations/{registration.id}/miss")
+    assert missed.status_code == 200, missed.text
+
+    async def settled() -> bool:
+        return (await order_row(runtime, confirmed["id"])).status == "COMPLETED"
+
+    await eventually(settled)
+    assert (await order_row(runtime, confirmed["id"])).no_show is False

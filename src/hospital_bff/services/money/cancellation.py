@@ -167,13 +167,36 @@ async def _cancel_confirmed(
                     "医院系统不允许退号：" + exc.detail, message_en=exc.detail
                 ) from exc
             # The registration stands at the HIS, so the money stays with the business it
-            # paid for; refunding it would pay for a visit the HIS still holds. Staff decide.
+            # paid for; refunding it would pay for a visit the HIS still holds. Staff decide,
+            # but the patient hears now that the expert will not be there (once, whatever
+            # the sweep's retries).
             log.error("his_cancel_refused_on_suspension", order=order.id, code=exc.code)
+            await _tell_kept_registration(runtime, order, reason)
             return Cancellation.NOT_CANCELLED_AT_HIS
         except UpstreamUnavailable as exc:
             if not await _his_cancelled(runtime, order.id):
                 raise UpstreamUnavailableError("his") from exc
     return await _complete_cancellation(runtime, order, reason, by_hospital=by_hospital or stopped)
+
+
+async def _tell_kept_registration(runtime: Runtime, order: Order, reason: str) -> None:
+    """EXPERT_SUSPENDED for a registration the HIS would not cancel (an invoice printed, the
+    session begun): no refund is promised, the window settles it."""
+    async with uow.unit_of_work(runtime) as session:
+        await notices.notify(
+            session,
+            now=runtime.clock.now(),
+            user_id=order.user_id,
+            kind=NoticeKind.EXPERT_SUSPENDED,
+            title="专家停诊",
+            body=(
+                f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}）。"
+                "您的挂号未能自动取消，请到医院窗口办理退号退费。"
+            ),
+            dedupe_key=f"{NoticeKind.EXPERT_SUSPENDED}:{order.id}:kept",
+            patient_id=order.his_patient_id,
+            order_id=order.id,
+        )
 
 
 async def _set_cancel_intent(

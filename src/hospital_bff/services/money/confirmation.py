@@ -30,7 +30,7 @@ from hospital_bff.services.money.rules import (
     Visit,
 )
 from hospital_bff.services.notices import NoticeKind
-from hospital_bff.store.models import Order
+from hospital_bff.store.models import Order, SuspendedSchedule
 
 log = structlog.get_logger(__name__)
 
@@ -54,7 +54,12 @@ async def record_visit(runtime: Runtime, order_id: str, *, attended: bool) -> Vi
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.CONFIRMED:
             return Visit.NOTHING_TO_DO
-        if attended:
+        stopped = order.schedule_id is not None and (
+            await session.get(SuspendedSchedule, order.schedule_id) is not None
+        )
+        if attended or stopped:
+            # A session the expert stopped is nobody's no-show: the patient was told not to
+            # come (the HIS kept the registration only because it would not cancel it).
             await orders.transition(session, order, OrderStatus.COMPLETED)
             return Visit.COMPLETED
         order.no_show = True
