@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
+from hospital_bff.datasources.errors import UpstreamBusy
 from hospital_bff.datasources.http import JsonClient, build_http_client
 
 BASE = "http://upstream.test"
@@ -54,3 +56,29 @@ async def test_the_outbound_client_keeps_and_sends_cookies_as_httpx_does() -> No
         http.cookies = {"other": "1"}
         await http.get(f"{BASE}/replaced")
     assert seen == [None, None, "session=abc", "session=abc", "other=1"]
+
+
+async def test_a_call_that_cannot_get_a_turn_in_time_is_busy_and_never_sent() -> None:
+    """The queue is bounded too: behind a flood, a call hears UpstreamBusy (our overload, so
+    the breaker is not told) instead of waiting without end."""
+    hold = asyncio.Event()
+    arrived = asyncio.Event()
+    paths: list[str] = []
+
+    async def upstream(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        arrived.set()
+        await hold.wait()
+        return httpx.Response(200, json={"ok": True})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(upstream)) as http:
+        client = JsonClient(http, BASE, timeout=5.0, max_in_flight=1, queue_seconds=0.05)
+        first = asyncio.create_task(client.request("GET", "/first"))
+        await arrived.wait()
+        with pytest.raises(UpstreamBusy):
+            await client.request("GET", "/second")
+        hold.set()
+        assert await first == {"ok": True}
+        assert await client.request("GET", "/third") == {"ok": True}, "the turn came back"
+    assert paths == ["/first", "/third"]
+    assert not client.breaker.is_open and client.breaker._failures == 0

@@ -13,7 +13,7 @@ from sqlmodel import col, select, update
 from fixtures.accounts import verified_patient
 from fixtures.journey import open_slot
 from fixtures.money import his_faults
-from hospital_bff.datasources.errors import HisUnavailable, UpstreamTimeout
+from hospital_bff.datasources.errors import HisUnavailable, UpstreamBusy, UpstreamTimeout
 from hospital_bff.datasources.his_models import SlotWithSchedule
 from hospital_bff.jobs import enqueue
 from hospital_bff.runtime import Runtime
@@ -280,3 +280,21 @@ async def test_a_lock_that_lands_after_its_timeout_is_released_again_by_a_job(
     await his_locks.release_now(runtime, args[0], OrderKind(args[1]))  # the job's one step
     freed = await runtime.his.slot(slot_id)
     assert freed is not None and freed.remaining == before.remaining
+
+
+async def test_a_his_queue_too_long_is_try_again_with_nothing_taken(
+    client: httpx.AsyncClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our own calls to the HIS full (datasources/http.py: UpstreamBusy): the booking was never
+    sent, so it is TRY_AGAIN (overload), not UPSTREAM_UNAVAILABLE (the HIS away)."""
+    user_id, patient_id = await verified_patient(client, runtime)
+    slot_id = (await open_slot(client))["slot"]["id"]
+
+    async def busy(*args: Any) -> Any:
+        raise UpstreamBusy("his busy: GET /slots not sent", system="his")
+
+    monkeypatch.setattr(runtime.his, "bookable_slot", busy)
+    with pytest.raises(DomainError) as refused:
+        await BookingService(runtime).book(user_id, patient_id, slot_id, "k1")
+    assert refused.value.code == "TRY_AGAIN"
+    assert await nothing_held(runtime)

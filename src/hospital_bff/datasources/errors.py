@@ -32,6 +32,11 @@ class UpstreamTimeout(UpstreamUnavailable):
     """The request may or may not have taken effect; only a query can tell."""
 
 
+class UpstreamBusy(UpstreamUnavailable):
+    """Not sent: this process already has as many calls in flight to the system as it allows,
+    and none finished in time. Our own overload, not the system's: the breaker is not told."""
+
+
 class UpstreamRejected(UpstreamError):
     """The system answered and said no, with its own code."""
 

@@ -11,6 +11,7 @@ import httpx
 import structlog
 
 from hospital_bff.datasources.errors import (
+    UpstreamBusy,
     UpstreamRejected,
     UpstreamTimeout,
     UpstreamUnavailable,
@@ -54,6 +55,10 @@ class CircuitBreaker:
             self._opened_at = time.monotonic()
 
 
+# How many of its timeouts a call may queue behind the calls in flight before UpstreamBusy.
+QUEUE_TIMEOUTS = 4
+
+
 class JsonClient:
     """A JSON-over-HTTP client for one outside system, over the app's shared httpx client."""
 
@@ -70,12 +75,17 @@ class JsonClient:
         breaker: CircuitBreaker | None = None,
         headers: Mapping[str, str] | None = None,
         max_in_flight: int = 32,
+        queue_seconds: float | None = None,
     ) -> None:
         self.http = http
         # A burst of patients must queue here, not pile onto the HIS: an upstream flooded
         # with hundreds of calls answers all of them late, and the timeouts then open the
         # circuit for everyone. The timeout starts once a call is actually sent.
         self._in_flight = asyncio.Semaphore(max_in_flight)
+        # And queue no longer than a few calls' time: a flood (a WebSocket client asking for
+        # schedules that do not exist) waited here without end, and every booking and
+        # identity check of the process behind it. UpstreamBusy after that.
+        self.queue_seconds = QUEUE_TIMEOUTS * timeout if queue_seconds is None else queue_seconds
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.read_retries = read_retries
@@ -105,7 +115,7 @@ class JsonClient:
                 return await self._send_once(
                     method, path, json=json, params=params, headers=headers, data=data
                 )
-            except (UpstreamRejected, UpstreamTimeout):
+            except (UpstreamRejected, UpstreamTimeout, UpstreamBusy):
                 # A refusal will not change on retry, and a hanging system is not asked
                 # again at once: the caller hears of it within one timeout.
                 raise
@@ -115,6 +125,20 @@ class JsonClient:
                     await asyncio.sleep(0.05 * 2**attempt)
         assert last is not None
         raise last
+
+    async def _turn(self, method: str, path: str) -> None:
+        """A place among the calls in flight (released by the caller), waited for at most
+        `queue_seconds`; the timeout of the call itself starts after it."""
+        if not self._in_flight.locked():
+            await self._in_flight.acquire()
+            return
+        try:
+            async with asyncio.timeout(self.queue_seconds):
+                await self._in_flight.acquire()
+        except TimeoutError:
+            raise UpstreamBusy(
+                f"{self.system} busy: {method} {path} not sent", system=self.system
+            ) from None
 
     async def _send_once(
         self,
@@ -131,19 +155,26 @@ class JsonClient:
         started = time.monotonic()
         outcome = "error"
         try:
-            # httpx enforces its timeout on sockets only; the outer deadline also bounds
-            # in-process transports and a server that trickles bytes.
-            async with self._in_flight, asyncio.timeout(self.timeout + 0.5):
-                response = await self.http.request(
-                    method,
-                    url,
-                    json=json,
-                    params=params,
-                    data=data,
-                    headers={**self.headers, **(headers or {})},
-                    timeout=self.timeout,
-                )
+            await self._turn(method, path)
+            try:
+                # httpx enforces its timeout on sockets only; the outer deadline also bounds
+                # in-process transports and a server that trickles bytes.
+                async with asyncio.timeout(self.timeout + 0.5):
+                    response = await self.http.request(
+                        method,
+                        url,
+                        json=json,
+                        params=params,
+                        data=data,
+                        headers={**self.headers, **(headers or {})},
+                        timeout=self.timeout,
+                    )
+            finally:
+                self._in_flight.release()
             outcome = "ok" if response.status_code < 500 else "5xx"
+        except UpstreamBusy:
+            outcome = "busy"
+            raise
         except (httpx.TimeoutException, TimeoutError) as exc:
             outcome = "timeout"
             self.breaker.record_failure()

@@ -3,6 +3,10 @@
 The place is held in our database first (never beyond capacity, across processes), then
 locked at the HIS (the hospital's own arbiter); if either says no, whatever was taken is
 given back. An AWAITING_PAYMENT order with a payment window ends the step.
+
+Over 400 lines: the gate's ticket, the patient's claim, the rules, the hold, the HIS lock and
+the order are one sequence whose every failure gives back what the steps before it took;
+apart, each step would have to know the others' give-backs.
 """
 
 from __future__ import annotations
@@ -14,7 +18,12 @@ from dataclasses import dataclass
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import UpstreamRejected, UpstreamTimeout, UpstreamUnavailable
+from hospital_bff.datasources.errors import (
+    UpstreamBusy,
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
@@ -235,7 +244,7 @@ class BookingService:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.bookable_slot(slot_id, BOOKABLE_SLOT_SECONDS)
             at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
-        except UpstreamTimeout as exc:
+        except (UpstreamTimeout, UpstreamBusy) as exc:
             # Too slow to answer in time (overload, ours or the HIS's): nothing is taken yet.
             raise TryAgain() from exc
         except UpstreamUnavailable as exc:
@@ -330,7 +339,7 @@ class BookingService:
             # Sent or not, the lock may have been taken (or land after the release): released
             # now and again later (his_locks.py).
             await his_locks.release(rt, order_id, OrderKind.REGISTRATION, outcome_unknown=True)
-            if isinstance(exc, UpstreamTimeout):
+            if isinstance(exc, UpstreamTimeout | UpstreamBusy):
                 # The lock's outcome is unknown, so it is given back, and our hold with it
                 # (the caller's finally): nothing is taken, the same request may come again.
                 raise TryAgain() from exc
