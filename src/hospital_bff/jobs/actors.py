@@ -60,7 +60,7 @@ async def release_his_hold(order_id: str) -> None:
 async def release_his_lock(lock_id: str, kind: str) -> None:
     """An HIS lock whose order never committed, its first release failed or its outcome
     unknown: released again, retried until the HIS answers (his_locks.py)."""
-    await his_locks.release_now(current_runtime(), lock_id, OrderKind(kind))
+    await his_locks.release_later(current_runtime(), lock_id, OrderKind(kind))
 
 
 @dramatiq.actor(queue_name="default", max_retries=10)

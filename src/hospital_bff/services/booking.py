@@ -335,14 +335,14 @@ class BookingService:
                     message_en="This schedule is not open",
                 ) from exc
             raise DomainError(exc.detail, code="INVALID_STATE") from exc
+        except UpstreamBusy as exc:
+            raise TryAgain() from exc  # never sent: nothing to give back at the HIS
         except UpstreamUnavailable as exc:
-            # Sent or not, the lock may have been taken (or land after the release): released
-            # now and again later (his_locks.py).
+            # The lock may have been taken (or land after the release): released now and
+            # again later (his_locks.py), our hold with it (the caller's finally).
             await his_locks.release(rt, order_id, OrderKind.REGISTRATION, outcome_unknown=True)
-            if isinstance(exc, UpstreamTimeout | UpstreamBusy):
-                # The lock's outcome is unknown, so it is given back, and our hold with it
-                # (the caller's finally): nothing is taken, the same request may come again.
-                raise TryAgain() from exc
+            if isinstance(exc, UpstreamTimeout):
+                raise TryAgain() from exc  # nothing is taken: the same request may come again
             raise UpstreamUnavailableError("his") from exc
         schedule = slot.schedule
         if catalogue is None:

@@ -3,13 +3,16 @@ not take the release or the lock's own outcome is unknown (services/money/his_lo
 
 from __future__ import annotations
 
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from fixtures.population import seed_awaiting_orders
 from hospital_bff.datasources.errors import HisUnavailable
 from hospital_bff.jobs import enqueue
+from hospital_bff.runtime import Runtime
 from hospital_bff.services.money import his_locks
 from hospital_bff.services.money.rules import OrderKind
 
@@ -77,3 +80,24 @@ async def test_the_job_raises_so_that_it_is_retried() -> None:
     runtime: Any = SimpleNamespace(his=His(failing=True))
     with pytest.raises(HisUnavailable):
         await his_locks.release_now(runtime, "ord_1", OrderKind.REGISTRATION)
+
+
+async def test_the_job_leaves_alone_a_lock_whose_order_committed_or_hold_is_held(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A waitlist offer's lock id is its hold's, used again when the patient accepts again:
+    the delayed release must not free the lock of the order that accept committed."""
+    now = runtime.clock.now()
+    [(order_id, _)] = await seed_awaiting_orders(
+        runtime, 1, expires_at=[now + timedelta(minutes=5)], with_payments=False, prefix="hl"
+    )
+    released: list[str] = []
+
+    async def release_slot_lock(lock_id: str) -> None:
+        released.append(lock_id)
+
+    monkeypatch.setattr(runtime.his, "release_slot_lock", release_slot_lock)
+    await his_locks.release_later(runtime, order_id, OrderKind.REGISTRATION)
+    assert released == [], "an order of that id committed: its lock is in use"
+    await his_locks.release_later(runtime, "ord_never_committed", OrderKind.REGISTRATION)
+    assert released == ["ord_never_committed"]

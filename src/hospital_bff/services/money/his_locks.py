@@ -11,7 +11,9 @@ land after the DELETE: a released lockId "tries for a seat anew" (docs/his-api.m
 So a release that fails, or follows a lock whose outcome is unknown, is sent again by the
 `release_his_lock` job after RELEASE_AGAIN_AFTER_MS, retried with backoff until the HIS
 answers. DELETE is idempotent at the HIS (an unknown, lapsed or released lock answers 204, a
-lock a registration used is left alone), and every lock id is a fresh order id used once.
+lock a registration used is left alone). A booking's lock id is a fresh order id used once,
+but a waitlist offer's is its hold's, used again when the patient accepts again: the job
+releases nothing whose order committed or whose hold is still held meanwhile.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from hospital_bff.datasources.errors import UpstreamUnavailable
 from hospital_bff.jobs import enqueue
 from hospital_bff.logs import log_failure
 from hospital_bff.runtime import Runtime
+from hospital_bff.services import uow
 from hospital_bff.services.money.rules import OrderKind
+from hospital_bff.store.models import Order, PlaceHold
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +40,17 @@ async def release_now(runtime: Runtime, lock_id: str, kind: OrderKind) -> None:
         await runtime.his.release_slot_lock(lock_id)
     else:
         await runtime.his.release_bill_lock(lock_id)
+
+
+async def release_later(runtime: Runtime, lock_id: str, kind: OrderKind) -> None:
+    """The job's step: released again unless the lock is in use now (an order of that id
+    committed, or its hold is held: a waitlist offer accepted again under the same id)."""
+    async with uow.reads(runtime) as session:
+        if await session.get(Order, lock_id) is not None:
+            return
+        if await session.get(PlaceHold, lock_id) is not None:
+            return
+    await release_now(runtime, lock_id, kind)
 
 
 async def release(
