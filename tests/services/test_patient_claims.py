@@ -86,11 +86,16 @@ async def test_a_release_that_fails_does_not_undo_the_booking() -> None:
 
 
 async def test_with_redis_away_the_booking_goes_on_unclaimed() -> None:
-    class Away(LocalClaimStore):
+    class TimedOut(LocalClaimStore):
         async def claim(self, patient: str, token: str, lease_seconds: float) -> bool:
-            raise ConnectionError("Redis went away")
+            await super().claim(patient, token, lease_seconds)  # it landed; the answer did not
+            raise ConnectionError("Redis timed out")
 
+    store = TimedOut()
     booked = False
-    async with PatientClaims(Away(), lease_seconds=30).claimed(PATIENT, "first"):
+    async with PatientClaims(store, lease_seconds=30).claimed(PATIENT, "first"):
         booked = True
     assert booked
+    assert await LocalClaimStore.claim(store, PATIENT, "next", 30), (
+        "one that may have landed is let go"
+    )

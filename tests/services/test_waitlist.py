@@ -369,3 +369,22 @@ async def test_an_entry_whose_days_are_over_leaves_its_list(
     assert ended.status == "EXPIRED"
     assert ended.live_key is None
     assert await sweep.schedules_waited_for(runtime) == []
+
+
+async def test_an_accept_while_the_patient_books_elsewhere_is_try_again_and_stays_open(
+    runtime: Runtime, clock: FrozenClock, two_waiting: TwoWaiting
+) -> None:
+    """Accepting runs the booking rules as a booking does, under the patient's claim: a
+    booking of the same patient on its way makes the accept TRY_AGAIN, the offer open."""
+    w = two_waiting
+    await expire(runtime, clock, w.order_id)
+    offer = await offered(runtime, w.a.id)
+    patient = (await entry(runtime, w.a.id)).his_patient_id
+    claims = runtime.patient_claims
+    assert await claims.store.claim(patient, "a-booking-elsewhere", 30)
+    with pytest.raises(DomainError) as busy:
+        await offers.accept(runtime, w.first, offer.id)
+    assert busy.value.code == "TRY_AGAIN"
+    await claims.store.release(patient, "a-booking-elsewhere")
+    order = await offers.accept(runtime, w.first, offer.id)
+    assert order.status == OrderStatus.AWAITING_PAYMENT and order.id == offer.hold_id

@@ -114,12 +114,12 @@ class PatientClaims:
         try:
             yield
         finally:
-            if taken:
-                try:
-                    await self.store.release(patient, token)
-                except Exception:
-                    # The booking's outcome stands; the claim lapses with its lease.
-                    log.warning("patient_claim_not_released", exc_info=True)
+            # Taken, or unknown (a Redis timeout may have taken it all the same): let go.
+            try:
+                await self.store.release(patient, token)
+            except Exception:
+                # The booking's outcome stands; the claim lapses with its lease.
+                log.warning("patient_claim_not_released", exc_info=True)
 
 
 def claim_store(redis_url: str | None, redis: aioredis.Redis) -> ClaimStore:

@@ -21,7 +21,7 @@ from sqlalchemy import update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import UpstreamTimeout, UpstreamUnavailable
+from hospital_bff.datasources.errors import UpstreamBusy, UpstreamTimeout, UpstreamUnavailable
 from hospital_bff.datasources.his_models import SlotWithSchedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
@@ -38,6 +38,7 @@ from hospital_bff.services.errors import (
 from hospital_bff.services.his_bookings import his_visits
 from hospital_bff.services.money import holds, orders
 from hospital_bff.services.notices import NoticeKind, notify
+from hospital_bff.services.patient_claims import PatientBusy
 from hospital_bff.services.slot_gate import TryAgain
 from hospital_bff.services.waitlist import waiting
 from hospital_bff.services.waitlist.rules import (
@@ -263,7 +264,7 @@ async def _book(
             slot = await rt.his.slot(slot_id)
             day = slot.schedule.date if slot else None
             at_his = await his_visits(rt, binding.his_patient_id, day) if day else []
-        except UpstreamTimeout as exc:
+        except (UpstreamTimeout, UpstreamBusy) as exc:
             retry = True
             raise TryAgain() from exc
         except UpstreamUnavailable as exc:
@@ -271,20 +272,28 @@ async def _book(
             raise UpstreamUnavailableError("his") from exc
         if slot is None:
             raise NotFound("号源", "slot")
-        async with rt.sessions() as session:
-            verdict = await BookingService(rt).verdict_on(
-                session, user_id, binding, slot.schedule, at_his, remaining=1
-            )
-        if not verdict.eligible:
-            assert verdict.code is not None
-            raise DomainError(
-                verdict.reason or verdict.code, code=verdict.code, message_en=verdict.reason_en
-            )
         try:
-            booked = await BookingService(rt).book_held_place(user_id, binding, slot, hold_id, key)
-        except (TryAgain, UpstreamUnavailableError):
+            # One booking at a time per patient, as a direct booking (patient_claims.py).
+            async with rt.patient_claims.claimed(binding.his_patient_id, hold_id):
+                async with rt.sessions() as session:
+                    verdict = await BookingService(rt).verdict_on(
+                        session, user_id, binding, slot.schedule, at_his, remaining=1
+                    )
+                if not verdict.eligible:
+                    assert verdict.code is not None
+                    reason = verdict.reason or verdict.code
+                    raise DomainError(reason, code=verdict.code, message_en=verdict.reason_en)
+                try:
+                    booked = await BookingService(rt).book_held_place(
+                        user_id, binding, slot, hold_id, key
+                    )
+                except (TryAgain, UpstreamUnavailableError):
+                    retry = True
+                    raise
+        except PatientBusy:
             retry = True
             raise
+        assert booked is not None
         return booked
     finally:
         if booked is None or not booked.created:
