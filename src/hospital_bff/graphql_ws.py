@@ -59,8 +59,10 @@ class PersistedQueriesWS(BaseGraphQLTransportWSHandler[Context, None]):
         exp = token_expiry(token)
         if exp is None:
             return
-        left = max(0.0, exp - self.context.runtime.clock.now().timestamp())
-        self._expiry = asyncio.get_running_loop().call_later(left, self._expired)
+        # Seconds of the process's clock (in production the wall's), counted on the loop's.
+        left = exp - self.context.runtime.clock.now().timestamp()
+        if left > 0:  # an expired token is refused UNAUTHENTICATED by its first subscription
+            self._expiry = asyncio.get_running_loop().call_later(left, self._expired)
 
     def _expired(self) -> None:
         task = asyncio.ensure_future(

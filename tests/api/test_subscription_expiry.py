@@ -8,41 +8,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 import websockets
-from starlette.applications import Starlette
 
 from conftest import make_settings
 from fixtures.graphql import contract_document
 from fixtures.journey import verified_user
+from hospital_bff.clock import FrozenClock
 from hospital_bff.config import Settings
 from hospital_bff.graphql_ws import TOKEN_EXPIRED_CLOSE, token_expiry
 
+# The socket's timer counts the token's remaining seconds on the event loop's clock, as
+# production's wall clock would pass them; the app's frozen clock only says how many remain.
 TOKEN_SECONDS = 2
 
 
 @pytest.fixture
 def settings(backend: str, tmp_path: Path) -> Settings:
     return make_settings(backend, tmp_path, jwt_ttl_seconds=TOKEN_SECONDS)
-
-
-@pytest.fixture
-async def server(app: Starlette) -> AsyncIterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    await task
-    sock.close()
 
 
 async def test_the_socket_closes_when_its_token_expires(
@@ -74,3 +60,23 @@ def test_the_expiry_is_read_from_the_token_alone() -> None:
 
     body = base64.urlsafe_b64encode(payload).rstrip(b"=").decode()
     assert token_expiry(f"{header}.{body}.c2ln") == 1_800_000_000.0
+
+
+async def test_a_token_expired_before_the_socket_is_refused_as_the_contract_says(
+    server: str, client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    """Already expired at connection_init: the socket is not closed at once (a 4401 before the
+    client's subscribe); its subscription answers UNAUTHENTICATED, as the contract says."""
+    token, _ = await verified_user(client, openid="o-expired")
+    clock.advance(seconds=TOKEN_SECONDS + 1)
+    url = server.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        payload = {"query": contract_document(), "variables": {}, "operationName": "NoticeStream"}
+        await ws.send(json.dumps({"id": "n", "type": "subscribe", "payload": payload}))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 20))
+    assert answer["type"] in ("error", "next"), answer
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
