@@ -41,8 +41,8 @@ from fixtures.money import (
 from hospital_bff.clock import SHANGHAI, FrozenClock
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import his_bookings
-from hospital_bff.services.money import cancellation
-from hospital_bff.services.money.rules import Cancellation
+from hospital_bff.services.money import cancellation, confirmation
+from hospital_bff.services.money.rules import Cancellation, Visit
 from hospital_bff.simulators.his import sign_event
 from hospital_bff.store.models import SuspendedSchedule
 
@@ -472,3 +472,26 @@ async def test_a_stopped_session_the_his_will_not_cancel_is_told_and_no_one_s_no
 
     await eventually(settled)
     assert (await order_row(runtime, confirmed["id"])).no_show is False
+
+
+async def test_a_missed_visit_of_a_stopped_session_leaves_its_cancellation_to_finish(
+    client: httpx.AsyncClient, runtime: Runtime, clock: FrozenClock
+) -> None:
+    """The suspension's cancel has not reached the HIS yet (it is away) when VISIT_MISSED
+    comes: completing the order then would end the cancel, and the refund, for good."""
+    token, _ = await verified_user(client)
+    found = await open_slot(client, day=LATER_DAY)
+    confirmed = await confirmed_order(client, token, found["slot"]["id"])
+    async with runtime.sessions() as session, session.begin():
+        session.add(
+            SuspendedSchedule(
+                schedule_id=found["schedule"]["id"],
+                reason="专家生病",
+                visit_date=date.fromisoformat(LATER_DAY),
+                suspended_at=clock.now(),
+            )
+        )
+    visit = await confirmation.record_visit(runtime, confirmed["id"], attended=False)
+    assert visit is Visit.NOTHING_TO_DO
+    row = await order_row(runtime, confirmed["id"])
+    assert (row.status, row.no_show) == ("CONFIRMED", False)

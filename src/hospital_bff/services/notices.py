@@ -70,6 +70,17 @@ async def notify(
     return inserted
 
 
+async def exists(session: AsyncSession, dedupe_key: str) -> bool:
+    """Whether the notice under this dedupe key was stored (what it told has happened)."""
+    found = await session.exec(select(Notice.id).where(Notice.dedupe_key == dedupe_key))
+    return found.first() is not None
+
+
+def kept_registration_key(order_id: str) -> str:
+    """The EXPERT_SUSPENDED notice of a registration the HIS would not cancel."""
+    return f"{NoticeKind.EXPERT_SUSPENDED}:{order_id}:kept"
+
+
 def describe_order(order: Order) -> str:
     """An order as the patient knows it (department, expert, date, amount in yuan): notices
     never show our internal IDs, which mean nothing to them."""

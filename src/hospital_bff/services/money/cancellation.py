@@ -193,7 +193,7 @@ async def _tell_kept_registration(runtime: Runtime, order: Order, reason: str) -
                 f"{order.expert_name or '专家'}{order.visit_date}停诊（{reason}）。"
                 "您的挂号未能自动取消，请到医院窗口办理退号退费。"
             ),
-            dedupe_key=f"{NoticeKind.EXPERT_SUSPENDED}:{order.id}:kept",
+            dedupe_key=notices.kept_registration_key(order.id),
             patient_id=order.his_patient_id,
             order_id=order.id,
         )

@@ -54,12 +54,18 @@ async def record_visit(runtime: Runtime, order_id: str, *, attended: bool) -> Vi
         order = await orders.lock_order(session, order_id)
         if order is None or order.status != OrderStatus.CONFIRMED:
             return Visit.NOTHING_TO_DO
+        if attended:
+            await orders.transition(session, order, OrderStatus.COMPLETED)
+            return Visit.COMPLETED
         stopped = order.schedule_id is not None and (
             await session.get(SuspendedSchedule, order.schedule_id) is not None
         )
-        if attended or stopped:
-            # A session the expert stopped is nobody's no-show: the patient was told not to
-            # come (the HIS kept the registration only because it would not cancel it).
+        if stopped:
+            # A session the expert stopped is nobody's no-show. Its cancellation (and refund)
+            # is the suspension's to finish; only a registration the HIS would not cancel,
+            # whose patient was told to settle it at the window, is done with here.
+            if not await notices.exists(session, notices.kept_registration_key(order.id)):
+                return Visit.NOTHING_TO_DO
             await orders.transition(session, order, OrderStatus.COMPLETED)
             return Visit.COMPLETED
         order.no_show = True
