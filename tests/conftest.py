@@ -355,5 +355,22 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
+async def server(app: Starlette) -> AsyncIterator[str]:
+    """The app (lifespan already entered by the `app` fixture) on a loopback port, for real
+    sockets (WebSockets, uvicorn's own HTTP)."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(512)  # connections wait in the backlog until uvicorn accepts: no start-up race
+    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
+    task = asyncio.create_task(uv.serve(sockets=[sock]))
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    uv.should_exit = True
+    await task
+    sock.close()
+
+
+@pytest.fixture
 def contract_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "shared" / "contract"

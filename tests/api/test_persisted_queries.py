@@ -7,17 +7,12 @@ the `extensions` a JSON query parameter.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from starlette.applications import Starlette
 
 from conftest import make_settings
 from fixtures.ws import connect
@@ -300,20 +295,6 @@ def test_a_manifest_whose_id_is_not_its_hash_refuses_to_start(
     path.write_text(manifest_json(manifest), encoding="utf-8")
     with pytest.raises(ValueError, match="id is not sha256"):
         load_manifest(path)
-
-
-@pytest.fixture
-async def server(app: Starlette) -> AsyncIterator[str]:
-    """The app (lifespan entered by the `app` fixture) on a loopback port, for WebSockets."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    await task
-    sock.close()
 
 
 @pytest.mark.parametrize("settings", ["only"], indirect=True)

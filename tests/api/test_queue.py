@@ -6,15 +6,12 @@ when the HIS sends every event twice."""
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import select
 from starlette.applications import Starlette
 
@@ -50,20 +47,6 @@ mutation Accept($ids: [String!]!) {
 }
 """
 WINDOW_PATIENTS = ["pat-0001", "pat-0002", "pat-0003", "pat-0004"]
-
-
-@pytest.fixture
-async def server(app: Starlette) -> AsyncIterator[str]:
-    """The app (lifespan already entered by the `app` fixture) on a loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    await task
-    sock.close()
 
 
 async def graphql(

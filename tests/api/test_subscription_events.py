@@ -12,14 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
-import uvicorn
-from starlette.applications import Starlette
 
 from fixtures.graphql import contract_document
 from fixtures.journey import book, open_slot, patient_of, pay, verified_user, wait_for_status
@@ -29,20 +24,6 @@ from hospital_bff.events import schedule_topic
 from hospital_bff.graphql_over_http import json_text
 from hospital_bff.resolvers import shared_events
 from hospital_bff.runtime import Runtime
-
-
-@pytest.fixture
-async def server(app: Starlette) -> AsyncIterator[str]:
-    """The app (lifespan already entered by the `app` fixture) on a loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    uv.should_exit = True
-    await task
-    sock.close()
 
 
 async def _next_remaining(ws: Socket) -> int:

@@ -7,15 +7,12 @@ test can watch the process's event hub and Redis pool directly."""
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from graphql import GraphQLError
 from starlette.applications import Starlette
@@ -41,21 +38,6 @@ def limits() -> dict[str, int]:
 @pytest.fixture
 def settings(backend: str, tmp_path: Path, limits: dict[str, int]) -> Settings:
     return make_settings(backend, tmp_path, **limits)
-
-
-@pytest.fixture
-async def server(app: Starlette) -> AsyncIterator[str]:
-    """The app (lifespan already entered by the `app` fixture) on a loopback port."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(512)  # connections wait in the backlog until uvicorn accepts: no start-up race
-    port = sock.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_config=None, log_level="warning"))
-    task = asyncio.create_task(uv.serve(sockets=[sock]))
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    await task
-    sock.close()
 
 
 async def _schedule_id(client: httpx.AsyncClient) -> str:

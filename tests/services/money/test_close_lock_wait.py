@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, text
 
 from conftest import make_settings
+from fixtures.databases import a_session_waits_for_a_lock
 from fixtures.journey import eventually
 from fixtures.population import seed_awaiting_orders
 from hospital_bff.config import Settings
@@ -24,11 +25,6 @@ from hospital_bff.services.money.payments import PaymentService, Settled
 from hospital_bff.store.models import Payment
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"])
-
-WAITING_FOR_A_LOCK = text(
-    "SELECT count(*) FROM pg_stat_activity"
-    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-)
 
 
 @pytest.fixture
@@ -70,11 +66,7 @@ async def test_a_payment_settled_during_the_close_stays_settled(
         )
         closing = asyncio.create_task(service.close_at_bank(row))
 
-        async def the_close_waits() -> bool:
-            async with runtime.sessions() as watcher:
-                return bool((await watcher.execute(WAITING_FOR_A_LOCK)).scalar_one())
-
-        await eventually(the_close_waits)
+        await eventually(lambda: a_session_waits_for_a_lock(runtime))
     assert await closing is Settled.ALREADY_SETTLED
     async with runtime.sessions() as session:
         settled = await session.get(Payment, row.id)

@@ -10,9 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from conftest import make_settings
+from fixtures.databases import a_session_waits_for_a_lock
 from fixtures.journey import eventually
 from fixtures.population import seed_awaiting_orders
 from hospital_bff.config import Settings
@@ -21,11 +21,6 @@ from hospital_bff.services.money.payments import PaymentService
 from hospital_bff.store.models import Order, Payment
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"])
-
-WAITING_FOR_A_LOCK = text(
-    "SELECT count(*) FROM pg_stat_activity"
-    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-)
 
 
 @pytest.fixture
@@ -56,11 +51,7 @@ async def test_a_bank_order_opened_during_the_wait_keeps_the_order(runtime: Runt
         await opening.flush()
         expiring = asyncio.create_task(service._expire_unpaid_together([order_id]))
 
-        async def the_expiry_waits() -> bool:
-            async with runtime.sessions() as watcher:
-                return bool((await watcher.execute(WAITING_FOR_A_LOCK)).scalar_one())
-
-        await eventually(the_expiry_waits)
+        await eventually(lambda: a_session_waits_for_a_lock(runtime))
     assert await expiring == [None], "a bank order is open: the order takes expire's way"
     async with runtime.sessions() as session:
         order = await session.get(Order, order_id)
