@@ -243,6 +243,19 @@ async def test_cancel_after_the_visit_when_the_event_was_lost(
 # --- by the hospital: the expert stops work -----------------------------------------------
 
 
+async def _recorded_suspension(runtime: Runtime, schedule_id: str, clock: FrozenClock) -> None:
+    """Our record of a suspension, as suspend_schedule commits it, its per-order jobs not run."""
+    async with runtime.sessions() as session, session.begin():
+        session.add(
+            SuspendedSchedule(
+                schedule_id=schedule_id,
+                reason="专家生病",
+                visit_date=date.fromisoformat(LATER_DAY),
+                suspended_at=clock.now(),
+            )
+        )
+
+
 async def _two_patients_on_one_schedule(
     client: httpx.AsyncClient,
 ) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]], tuple[str, dict[str, Any]]]:
@@ -414,16 +427,7 @@ async def test_a_patient_who_cancels_a_stopped_session_is_refunded_as_the_hospit
         f"/sim/his/schedules/{found['schedule']['id']}/suspend", json={"reason": "专家生病"}
     )
     assert stopped.status_code == 200, stopped.text
-    # Our record of it, as suspend_schedule commits it; its per-order jobs are still queued.
-    async with runtime.sessions() as session, session.begin():
-        session.add(
-            SuspendedSchedule(
-                schedule_id=found["schedule"]["id"],
-                reason="专家生病",
-                visit_date=date.fromisoformat(LATER_DAY),
-                suspended_at=clock.now(),
-            )
-        )
+    await _recorded_suspension(runtime, found["schedule"]["id"], clock)
 
     cancelled = await cancel(client, token, confirmed["id"])
     assert cancelled["__typename"] == "CancelAppointmentSuccess", cancelled
@@ -482,15 +486,7 @@ async def test_a_missed_visit_of_a_stopped_session_leaves_its_cancellation_to_fi
     token, _ = await verified_user(client)
     found = await open_slot(client, day=LATER_DAY)
     confirmed = await confirmed_order(client, token, found["slot"]["id"])
-    async with runtime.sessions() as session, session.begin():
-        session.add(
-            SuspendedSchedule(
-                schedule_id=found["schedule"]["id"],
-                reason="专家生病",
-                visit_date=date.fromisoformat(LATER_DAY),
-                suspended_at=clock.now(),
-            )
-        )
+    await _recorded_suspension(runtime, found["schedule"]["id"], clock)
     visit = await confirmation.record_visit(runtime, confirmed["id"], attended=False)
     assert visit is Visit.NOTHING_TO_DO
     row = await order_row(runtime, confirmed["id"])

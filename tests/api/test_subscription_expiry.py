@@ -8,7 +8,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -31,10 +34,9 @@ def settings(backend: str, tmp_path: Path) -> Settings:
     return make_settings(backend, tmp_path, jwt_ttl_seconds=TOKEN_SECONDS)
 
 
-async def test_the_socket_closes_when_its_token_expires(
-    server: str, client: httpx.AsyncClient
-) -> None:
-    token, _ = await verified_user(client, openid="o-expiring")
+@asynccontextmanager
+async def notices_of(server: str, token: str) -> AsyncIterator[Any]:
+    """A socket signed in with `token` (acknowledged) and subscribed to its notices."""
     url = server.replace("http://", "ws://") + "/graphql"
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
         init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
@@ -42,6 +44,14 @@ async def test_the_socket_closes_when_its_token_expires(
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         payload = {"query": contract_document(), "variables": {}, "operationName": "NoticeStream"}
         await ws.send(json.dumps({"id": "n", "type": "subscribe", "payload": payload}))
+        yield ws
+
+
+async def test_the_socket_closes_when_its_token_expires(
+    server: str, client: httpx.AsyncClient
+) -> None:
+    token, _ = await verified_user(client, openid="o-expiring")
+    async with notices_of(server, token) as ws:
         seen = []
         async with asyncio.timeout(TOKEN_SECONDS + 20):
             with contextlib.suppress(websockets.ConnectionClosed):
@@ -69,13 +79,7 @@ async def test_a_token_expired_before_the_socket_is_refused_as_the_contract_says
     client's subscribe); its subscription answers UNAUTHENTICATED, as the contract says."""
     token, _ = await verified_user(client, openid="o-expired")
     clock.advance(seconds=TOKEN_SECONDS + 1)
-    url = server.replace("http://", "ws://") + "/graphql"
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-        await ws.send(json.dumps(init))
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        payload = {"query": contract_document(), "variables": {}, "operationName": "NoticeStream"}
-        await ws.send(json.dumps({"id": "n", "type": "subscribe", "payload": payload}))
+    async with notices_of(server, token) as ws:
         answer = json.loads(await asyncio.wait_for(ws.recv(), 20))
     assert answer["type"] in ("error", "next"), answer
     errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
