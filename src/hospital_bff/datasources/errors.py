@@ -37,6 +37,11 @@ class UpstreamBusy(UpstreamUnavailable):
     and none finished in time. Our own overload, not the system's: the breaker is not told."""
 
 
+# Not answered in time, by the system (its outcome unknown) or by our own queue for it (never
+# sent): nothing is known to be taken, and the same request may come again (TRY_AGAIN).
+TOO_SLOW: tuple[type[UpstreamUnavailable], ...] = (UpstreamTimeout, UpstreamBusy)
+
+
 class UpstreamRejected(UpstreamError):
     """The system answered and said no, with its own code."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import col
 
-from hospital_bff.datasources.errors import UpstreamBusy, UpstreamRejected, UpstreamUnavailable
+from hospital_bff.datasources.errors import UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Bill
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
@@ -104,10 +104,7 @@ class BillService:
                 "缴费单正在支付或不可缴费", code="INVALID_STATE", message_en=exc.detail
             ) from exc
         except UpstreamUnavailable as exc:
-            if not isinstance(exc, UpstreamBusy):  # a Busy lock was never sent
-                # It may have been taken (or land later): released now and again later.
-                kind = OrderKind.CLINIC_PAYMENT
-                await his_locks.release(rt, order_id, kind, outcome_unknown=True)
+            await his_locks.after_failed_lock(rt, order_id, OrderKind.CLINIC_PAYMENT, exc)
             raise UpstreamUnavailableError("his") from exc
         if lock.amount != quote.amount:
             # A bill changed between the quote and the lock: the HIS confirms only the amount

@@ -18,12 +18,7 @@ from dataclasses import dataclass
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import (
-    UpstreamBusy,
-    UpstreamRejected,
-    UpstreamTimeout,
-    UpstreamUnavailable,
-)
+from hospital_bff.datasources.errors import TOO_SLOW, UpstreamRejected, UpstreamUnavailable
 from hospital_bff.datasources.his_models import Department, Schedule, SlotWithSchedule
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
@@ -244,7 +239,7 @@ class BookingService:
             # Asked before the transaction below: no HTTP inside it.
             slot = await rt.his.bookable_slot(slot_id, BOOKABLE_SLOT_SECONDS)
             at_his = await his_visits(rt, patient_id, slot.schedule.date) if slot else []
-        except (UpstreamTimeout, UpstreamBusy) as exc:
+        except TOO_SLOW as exc:
             # Too slow to answer in time (overload, ours or the HIS's): nothing is taken yet.
             raise TryAgain() from exc
         except UpstreamUnavailable as exc:
@@ -335,13 +330,10 @@ class BookingService:
                     message_en="This schedule is not open",
                 ) from exc
             raise DomainError(exc.detail, code="INVALID_STATE") from exc
-        except UpstreamBusy as exc:
-            raise TryAgain() from exc  # never sent: nothing to give back at the HIS
         except UpstreamUnavailable as exc:
-            # The lock may have been taken (or land after the release): released now and
-            # again later (his_locks.py), our hold with it (the caller's finally).
-            await his_locks.release(rt, order_id, OrderKind.REGISTRATION, outcome_unknown=True)
-            if isinstance(exc, UpstreamTimeout):
+            # Our hold goes back with it (the caller's finally).
+            await his_locks.after_failed_lock(rt, order_id, OrderKind.REGISTRATION, exc)
+            if isinstance(exc, TOO_SLOW):
                 raise TryAgain() from exc  # nothing is taken: the same request may come again
             raise UpstreamUnavailableError("his") from exc
         schedule = slot.schedule

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import structlog
 
-from hospital_bff.datasources.errors import UpstreamUnavailable
+from hospital_bff.datasources.errors import UpstreamBusy, UpstreamUnavailable
 from hospital_bff.jobs import enqueue
 from hospital_bff.logs import log_failure
 from hospital_bff.runtime import Runtime
@@ -51,6 +51,16 @@ async def release_later(runtime: Runtime, lock_id: str, kind: OrderKind) -> None
         if await session.get(PlaceHold, lock_id) is not None:
             return
     await release_now(runtime, lock_id, kind)
+
+
+async def after_failed_lock(
+    runtime: Runtime, lock_id: str, kind: OrderKind, failure: UpstreamUnavailable
+) -> None:
+    """A lock call that failed: one never sent (UpstreamBusy) took nothing; any other may
+    have been taken at the HIS or land after the release, so it is released now and again
+    later."""
+    if not isinstance(failure, UpstreamBusy):
+        await release(runtime, lock_id, kind, outcome_unknown=True)
 
 
 async def release(

@@ -21,7 +21,7 @@ from sqlalchemy import update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hospital_bff.datasources.errors import UpstreamBusy, UpstreamTimeout, UpstreamUnavailable
+from hospital_bff.datasources.errors import TOO_SLOW, UpstreamUnavailable
 from hospital_bff.datasources.his_models import SlotWithSchedule
 from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
@@ -264,7 +264,7 @@ async def _book(
             slot = await rt.his.slot(slot_id)
             day = slot.schedule.date if slot else None
             at_his = await his_visits(rt, binding.his_patient_id, day) if day else []
-        except (UpstreamTimeout, UpstreamBusy) as exc:
+        except TOO_SLOW as exc:
             retry = True
             raise TryAgain() from exc
         except UpstreamUnavailable as exc:
