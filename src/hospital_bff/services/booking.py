@@ -75,6 +75,13 @@ class Booked:
     created: bool
 
 
+def refusal(verdict: Verdict) -> DomainError:
+    """The error a booking (or a waitlist accept) answers for a verdict that refuses it."""
+    assert verdict.code is not None
+    reason = verdict.reason or verdict.code
+    return DomainError(reason, code=verdict.code, message_en=verdict.reason_en)
+
+
 class BookingService:
     """Eligibility and booking of registrations."""
 
@@ -267,9 +274,7 @@ class BookingService:
                     session, user_id, binding, schedule, at_his, remaining=slot.remaining
                 )
                 if not verdict.eligible:
-                    assert verdict.code is not None
-                    reason = verdict.reason or verdict.code
-                    raise DomainError(reason, code=verdict.code, message_en=verdict.reason_en)
+                    raise refusal(verdict)
                 # Leased: if this process dies before the order commits, the sweep frees it.
                 if not await holds.hold_place(
                     session,

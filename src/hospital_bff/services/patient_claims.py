@@ -105,12 +105,10 @@ class PatientClaims:
         Redis away the block runs unclaimed (outages.py: bookings carry on without Redis;
         the limits are then checked as before the claim, racing bookings aside)."""
         try:
-            taken: bool | None = await self.store.claim(patient, token, self.lease_seconds)
+            if not await self.store.claim(patient, token, self.lease_seconds):
+                raise PatientBusy()
         except REDIS_DOWN:
             log.warning("patient_claim_unavailable", exc_info=True)
-            taken = None
-        if taken is False:
-            raise PatientBusy()
         try:
             yield
         finally:

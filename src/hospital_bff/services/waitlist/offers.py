@@ -27,10 +27,9 @@ from hospital_bff.jobs.enqueue import enqueue_after_commit
 from hospital_bff.runtime import Runtime
 from hospital_bff.services import uow
 from hospital_bff.services.accounts import patients
-from hospital_bff.services.booking import Booked, BookingService
+from hospital_bff.services.booking import Booked, BookingService, refusal
 from hospital_bff.services.eligibility import BookedVisit
 from hospital_bff.services.errors import (
-    DomainError,
     NotFound,
     NotVerified,
     UpstreamUnavailableError,
@@ -272,28 +271,20 @@ async def _book(
             raise UpstreamUnavailableError("his") from exc
         if slot is None:
             raise NotFound("号源", "slot")
+        service = BookingService(rt)
         try:
             # One booking at a time per patient, as a direct booking (patient_claims.py).
             async with rt.patient_claims.claimed(binding.his_patient_id, hold_id):
                 async with rt.sessions() as session:
-                    verdict = await BookingService(rt).verdict_on(
+                    verdict = await service.verdict_on(
                         session, user_id, binding, slot.schedule, at_his, remaining=1
                     )
                 if not verdict.eligible:
-                    assert verdict.code is not None
-                    reason = verdict.reason or verdict.code
-                    raise DomainError(reason, code=verdict.code, message_en=verdict.reason_en)
-                try:
-                    booked = await BookingService(rt).book_held_place(
-                        user_id, binding, slot, hold_id, key
-                    )
-                except (TryAgain, UpstreamUnavailableError):
-                    retry = True
-                    raise
-        except PatientBusy:
+                    raise refusal(verdict)
+                booked = await service.book_held_place(user_id, binding, slot, hold_id, key)
+        except (PatientBusy, TryAgain, UpstreamUnavailableError):
             retry = True
             raise
-        assert booked is not None
         return booked
     finally:
         if booked is None or not booked.created:
