@@ -53,7 +53,7 @@ class PersistedQueriesWS(BaseGraphQLTransportWSHandler[Context, None]):
         if not self.connection_acknowledged or self._expiry is not None:
             return
         try:
-            token = self.context._bearer()
+            token = self.context.bearer_token()
         except GraphQLError:
             return  # refused as it always was, by the first subscription that asks
         exp = token_expiry(token)

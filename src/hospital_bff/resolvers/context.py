@@ -115,7 +115,9 @@ class Context:
     def lang(self) -> str:
         return caller_language(self.request.headers.get("accept-language"))
 
-    def _bearer(self) -> str | None:
+    def bearer_token(self) -> str | None:
+        """The token sent (connection_init's payload on a socket, else the header), or None;
+        an Authorization that is not a bearer token is UNAUTHENTICATED."""
         raw: Any = None
         if self.connection_params:
             raw = self.connection_params.get("authorization") or self.connection_params.get(
@@ -144,7 +146,7 @@ class Context:
         """The same, for the log lines only: asking does not make the answer personal."""
         if self._viewer_resolved:
             return self._viewer
-        token = self._bearer()
+        token = self.bearer_token()
         viewer: Viewer | None = None
         if token is not None:
             try:

@@ -56,7 +56,7 @@ class PublicContext(Context):
     def lang(self) -> str:
         return self.language
 
-    def _bearer(self) -> str | None:
+    def bearer_token(self) -> str | None:
         return None
 
 
